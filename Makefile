@@ -1,0 +1,41 @@
+# Tidemark: the two commands are `make run` and `make test`.
+SWIFT ?= swift
+CLI := .build/debug/synccli
+RELEASE_CLI := .build/release/synccli
+
+.PHONY: run test db stop build migrate seed bench bench-append clean-db help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+run: build db ## Set everything up and run the server on the private PostgreSQL
+	$(CLI) migrate
+	$(CLI) serve
+
+test: ## Set everything up and run every test against a fresh database
+	scripts/test.sh
+
+db: ## Install (when missing), initialise and start the private PostgreSQL only
+	scripts/bootstrap.sh
+	scripts/pg.sh start
+
+stop: ## Stop the private PostgreSQL
+	scripts/pg.sh stop
+
+build: ## Build the package (debug)
+	scripts/bootstrap.sh
+	$(SWIFT) build
+
+migrate: build db ## Apply the database migrations
+	$(CLI) migrate
+
+bench: db ## Run every benchmark (release build) and print ratios against raw PostgreSQL
+	$(SWIFT) build -c release --product synccli
+	$(RELEASE_CLI) bench append
+
+bench-append: db ## The event store append benchmark only
+	$(SWIFT) build -c release --product synccli
+	$(RELEASE_CLI) bench append
+
+clean-db: stop ## Stop PostgreSQL and delete its data folder
+	rm -rf .local/pg

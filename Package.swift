@@ -1,0 +1,112 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// One settings array for every target, so the whole package builds under the same rules.
+let swiftSettings: [SwiftSetting] = [
+    // `any Protocol` spelled out everywhere: existentials are visible in the source.
+    .enableUpcomingFeature("ExistentialAny"),
+    // An `import` in one file does not leak its members into the others.
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Tidemark",
+    platforms: [.macOS(.v14), .iOS(.v17)],
+    products: [
+        .library(name: "Domain", targets: ["Domain"]),
+        .library(name: "EventStore", targets: ["EventStore"]),
+        .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
+        .library(name: "SyncServer", targets: ["SyncServer"]),
+        .library(name: "SyncClient", targets: ["SyncClient"]),
+        .executable(name: "synccli", targets: ["synccli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure domain: ids, commands, events, decide/evolve. Foundation only, no I/O.
+        .target(name: "Domain", swiftSettings: swiftSettings),
+        // bcrypt password hashing in pure Swift (no I/O), used by the command service and auth.
+        .target(name: "Bcrypt", swiftSettings: swiftSettings),
+        // The PostgreSQL event log: migrations, append, read, subscribe. Knows no domain types.
+        .target(
+            name: "EventStore",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Read models built from the log.
+        .target(
+            name: "Projections",
+            dependencies: ["Domain", "EventStore"],
+            swiftSettings: swiftSettings
+        ),
+        // Wire types shared by the server and the client.
+        .target(name: "SyncProtocol", swiftSettings: swiftSettings),
+        // The HTTP server and the command service.
+        .target(
+            name: "SyncServer",
+            dependencies: [
+                "Domain", "EventStore", "Projections", "SyncProtocol", "Bcrypt",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The client replica library for apps. Never links server code.
+        .target(name: "SyncClient", dependencies: ["SyncProtocol"], swiftSettings: swiftSettings),
+        // The operator's CLI.
+        .executableTarget(
+            name: "synccli",
+            dependencies: [
+                "Domain", "EventStore", "Projections", "SyncProtocol", "SyncServer", "SyncClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Shared test helpers: a fresh PostgreSQL database per test suite.
+        .target(
+            name: "TidemarkTestSupport",
+            dependencies: [
+                "EventStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TidemarkTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "BcryptTests", dependencies: ["Bcrypt"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EventStoreTests",
+            dependencies: [
+                "EventStore", "TidemarkTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SyncServerTests",
+            dependencies: [
+                "SyncServer", "EventStore", "TidemarkTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,32 @@
+/// An error thrown by ``Bcrypt`` for an invalid cost, salt or hash string.
+///
+/// Match on ``code``, which is stable; ``message`` is for people and may change.
+public struct BcryptError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The stable, machine-readable kind of a ``BcryptError``.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        /// The hash string is not a `$2a$`, `$2b$` or `$2y$` bcrypt hash of 60 characters,
+        /// or its hash part is not bcrypt base64.
+        case invalidHash = "invalid_hash"
+        /// The cost is outside ``Bcrypt/costRange`` or is not two decimal digits.
+        case invalidCost = "invalid_cost"
+        /// The salt is not 16 bytes, or its encoding in a hash string is not bcrypt base64.
+        case invalidSalt = "invalid_salt"
+    }
+
+    /// The stable kind of the error.
+    public let code: Code
+    /// A human-readable explanation.
+    public let message: String
+
+    /// Creates an error.
+    /// - Parameters:
+    ///   - code: The stable kind of the error.
+    ///   - message: A human-readable explanation.
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The code and the message, as `invalid_cost: ...`.
+    public var description: String { "\(code.rawValue): \(message)" }
+}

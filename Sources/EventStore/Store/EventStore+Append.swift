@@ -1,0 +1,234 @@
+import Foundation
+import PostgresNIO
+
+extension EventStore {
+    /// Appends events to one stream, atomically.
+    ///
+    /// Re-appending events whose ids are all stored already returns the original result
+    /// (``AppendResult/wasAlreadyStored`` is `true`) and writes nothing.
+    ///
+    /// - Parameters:
+    ///   - stream: The stream to append to.
+    ///   - expected: The version the stream must be at.
+    ///   - events: The events, in order; at least one.
+    /// - Returns: The positions and the new stream version.
+    /// - Throws: ``EventStoreError`` with `versionConflict` (naming the stream, the expected and the
+    ///   actual version), `emptyBatch`, `invalidJSON`, `payloadTooLarge`, `invalidEventType`,
+    ///   `duplicateEventID` or `database`. Nothing is written when it throws.
+    @discardableResult
+    public func append(to stream: StreamName, expected: ExpectedVersion, events: [EventData]) async throws(EventStoreError) -> AppendResult {
+        let batch = try PreparedBatch(events, stream: stream, configuration: configuration)
+        var attempts = 0
+        while true {
+            let outcome: AppendStatement.Outcome
+            do {
+                outcome = try await AppendStatement.run(
+                    client: client, connection: nil, stream: stream, expected: expected, batch: batch, logger: logger
+                )
+            } catch {
+                throw EventStoreError.database(error, while: "appending to '\(stream)'")
+            }
+            switch outcome {
+            case .written(let rows):
+                notifier.signal()
+                return AppendResult(
+                    stream: stream,
+                    positions: rows.map(\.0),
+                    streamVersion: rows.last?.1 ?? 0,
+                    transactionID: rows.first?.2 ?? 0,
+                    wasAlreadyStored: false
+                )
+            case .expectationFailed:
+                if let original = try await storedAppend(of: [StreamAppendIDs(stream: stream, ids: batch.ids)])?.first {
+                    return original
+                }
+                throw EventStoreError.versionConflict(stream: stream, expected: expected, actual: try await version(of: stream))
+            case .uniqueViolation(let eventIDTaken):
+                if let original = try await storedAppend(of: [StreamAppendIDs(stream: stream, ids: batch.ids)])?.first {
+                    return original
+                }
+                if eventIDTaken {
+                    // The blocking writer rolled back between our insert and our look-up, or a
+                    // concurrent writer holds the id: try again once the race settles.
+                    attempts += 1
+                    if attempts <= configuration.anyVersionRetries { continue }
+                    throw EventStoreError(.duplicateEventID, "an event id of this append is being written by another append", stream: stream.rawValue)
+                }
+                if (expected == .any || expected == .streamExists), attempts < configuration.anyVersionRetries {
+                    attempts += 1
+                    continue
+                }
+                throw EventStoreError.versionConflict(stream: stream, expected: expected, actual: try await version(of: stream))
+            }
+        }
+    }
+
+    /// Appends to several streams in one transaction: all of them are written or none.
+    ///
+    /// - Parameter appends: One entry per stream; a stream may appear only once.
+    /// - Returns: One result per entry, in the same order.
+    /// - Throws: The same errors as ``append(to:expected:events:)``; a conflict on any stream writes nothing.
+    @discardableResult
+    public func append(_ appends: [StreamAppend]) async throws(EventStoreError) -> [AppendResult] {
+        guard !appends.isEmpty else {
+            throw EventStoreError(.emptyBatch, "an atomic append must name at least one stream")
+        }
+        var seenStreams = Set<StreamName>()
+        var seenIDs = Set<UUID>()
+        var batches: [PreparedBatch] = []
+        for part in appends {
+            guard seenStreams.insert(part.stream).inserted else {
+                throw EventStoreError(.invalidArgument, "stream '\(part.stream)' appears twice in one atomic append", stream: part.stream.rawValue)
+            }
+            let batch = try PreparedBatch(part.events, stream: part.stream, configuration: configuration)
+            for id in batch.ids where !seenIDs.insert(id).inserted {
+                throw EventStoreError(.duplicateEventID, "event id \(id) appears twice in one atomic append", stream: part.stream.rawValue)
+            }
+            batches.append(batch)
+        }
+        let idsByStream = zip(appends, batches).map { StreamAppendIDs(stream: $0.stream, ids: $1.ids) }
+        var attempts = 0
+        while true {
+            do {
+                return try await transaction { tx in
+                    var results: [AppendResult] = []
+                    for (part, batch) in zip(appends, batches) {
+                        results.append(try await tx.append(prepared: batch, to: part.stream, expected: part.expectedVersion))
+                    }
+                    return results
+                }
+            } catch let error as EventStoreError
+                where error.code == .versionConflict || error.code == .duplicateEventID || error.code == .concurrencyConflict {
+                if let originals = try await storedAppend(of: idsByStream) { return originals }
+                let retryable = appends.allSatisfy { $0.expectedVersion == .any || $0.expectedVersion == .streamExists }
+                    || error.code == .duplicateEventID || error.code == .concurrencyConflict
+                if retryable, attempts < configuration.anyVersionRetries {
+                    attempts += 1
+                    continue
+                }
+                throw error
+            } catch let error as EventStoreError {
+                throw error
+            } catch {
+                throw EventStoreError.database(error, while: "appending atomically to \(appends.count) streams")
+            }
+        }
+    }
+
+    /// Runs `body` in one PostgreSQL transaction in which appends and other statements commit together.
+    ///
+    /// Use the transaction's `connection` for statements that must commit with the events (for
+    /// example a uniqueness reservation). When `body` throws, everything is rolled back.
+    ///
+    /// - Returns: What `body` returns.
+    /// - Throws: ``EventStoreError`` for store and database failures (a version conflict names the
+    ///   actual version, read after the rollback), or the error `body` threw, unchanged.
+    public func transaction<Result: Sendable>(
+        _ body: (EventStoreTransaction) async throws -> Result
+    ) async throws -> Result {
+        do {
+            let result = try await client.withTransaction(logger: logger) { connection in
+                try await body(EventStoreTransaction(connection: connection, store: self))
+            }
+            notifier.signal()
+            return result
+        } catch let error as PostgresTransactionError {
+            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error
+            if cause is EventStoreError || cause is AppendRace || cause is PSQLError || cause is PostgresTransactionError {
+                throw try await enrich(cause)
+            }
+            throw cause
+        } catch let error as PSQLError {
+            throw EventStoreError.database(error, while: "running a transaction")
+        }
+    }
+
+    /// Turns an in-transaction failure into a complete ``EventStoreError``, now that the transaction has ended.
+    private func enrich(_ error: any Error) async throws(EventStoreError) -> EventStoreError {
+        if let race = error as? AppendRace {
+            if race.youngerWriter {
+                return EventStoreError(
+                    .concurrencyConflict,
+                    "stream '\(race.stream)' was appended to by a transaction that started later than this one; run this transaction again",
+                    stream: race.stream.rawValue
+                )
+            }
+            if race.eventIDTaken {
+                return EventStoreError(.duplicateEventID, "an event id of this append is already stored", stream: race.stream.rawValue)
+            }
+            return EventStoreError.versionConflict(stream: race.stream, expected: race.expected, actual: try await version(of: race.stream))
+        }
+        if let storeError = error as? EventStoreError { return storeError }
+        return EventStoreError.database(error, while: "running a transaction")
+    }
+
+    /// The current version of a stream (0 when it does not exist).
+    public func version(of stream: StreamName) async throws(EventStoreError) -> Int64 {
+        do {
+            let rows = try await client.query(
+                "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream = \(stream.rawValue)", logger: logger
+            )
+            for try await version in rows.decode(Int64.self) { return version }
+            return 0
+        } catch {
+            throw EventStoreError.database(error, while: "reading the version of '\(stream)'")
+        }
+    }
+
+    /// When every id of every part is stored, exactly as those parts, the original results; `nil` when
+    /// none is stored.
+    /// - Throws: `duplicateEventID` when some ids are stored but not as this append.
+    func storedAppend(of parts: [StreamAppendIDs]) async throws(EventStoreError) -> [AppendResult]? {
+        let allIDs = parts.flatMap(\.ids)
+        var found: [UUID: (stream: String, version: Int64, position: Int64, transaction: UInt64)] = [:]
+        do {
+            let rows = try await client.query(
+                "SELECT event_id, stream, stream_version, position, transaction_id::text FROM events WHERE event_id = ANY(\(allIDs)::uuid[])",
+                logger: logger
+            )
+            for try await (id, stream, version, position, transaction) in rows.decode((UUID, String, Int64, Int64, String).self) {
+                found[id] = (stream, version, position, UInt64(transaction) ?? 0)
+            }
+        } catch {
+            throw EventStoreError.database(error, while: "looking up stored event ids")
+        }
+        if found.isEmpty { return nil }
+        var results: [AppendResult] = []
+        for part in parts {
+            let stored = part.ids.compactMap { found[$0] }
+            guard stored.count == part.ids.count, stored.allSatisfy({ $0.stream == part.stream.rawValue }),
+                  zip(stored, stored.dropFirst()).allSatisfy({ $0.version + 1 == $1.version })
+            else {
+                throw EventStoreError(
+                    .duplicateEventID,
+                    "some event ids of this append are already stored by a different append; use new ids for new events",
+                    stream: part.stream.rawValue
+                )
+            }
+            results.append(AppendResult(
+                stream: part.stream,
+                positions: stored.map(\.position),
+                streamVersion: stored.last?.version ?? 0,
+                transactionID: stored.first?.transaction ?? 0,
+                wasAlreadyStored: true
+            ))
+        }
+        return results
+    }
+}
+
+/// The event ids one stream's part of an append carries.
+struct StreamAppendIDs: Sendable {
+    var stream: StreamName
+    var ids: [UUID]
+}
+
+/// An append inside a transaction lost a race; the transaction is aborted, so the details are
+/// filled in after it has rolled back.
+struct AppendRace: Error, Sendable {
+    var stream: StreamName
+    var expected: ExpectedVersion
+    var eventIDTaken: Bool
+    /// The stream's last event belongs to a transaction that started later than this one.
+    var youngerWriter = false
+}

@@ -1,0 +1,167 @@
+import Foundation
+import PostgresNIO
+
+extension EventStore {
+    /// The columns every read selects, in the order ``decodeEvents(_:)`` expects.
+    static let eventColumns = """
+        position, transaction_id::text, event_id, stream, stream_version, type, schema_version, data::text, metadata::text, recorded_at
+        """
+
+    /// Reads one stream.
+    ///
+    /// - Parameters:
+    ///   - stream: The stream to read.
+    ///   - version: Forwards: the first version to return (1 = from the start). Backwards: the
+    ///     highest version to return (`Int64.max` = from the end).
+    ///   - direction: Oldest first or newest first.
+    ///   - limit: The most events to return (1 to the configured page size).
+    /// - Returns: The events, in the requested direction; empty when the stream does not exist.
+    public func read(
+        stream: StreamName,
+        from version: Int64 = 1,
+        direction: ReadDirection = .forwards,
+        limit: Int = 1000
+    ) async throws(EventStoreError) -> [RecordedEvent] {
+        try checkLimit(limit)
+        let query: PostgresQuery
+        switch direction {
+        case .forwards:
+            query = """
+            SELECT \(unescaped: Self.eventColumns) FROM events
+            WHERE stream = \(stream.rawValue) AND stream_version >= \(version)
+            ORDER BY stream_version ASC LIMIT \(limit)
+            """
+        case .backwards:
+            query = """
+            SELECT \(unescaped: Self.eventColumns) FROM events
+            WHERE stream = \(stream.rawValue) AND stream_version <= \(version)
+            ORDER BY stream_version DESC LIMIT \(limit)
+            """
+        }
+        do {
+            return try await decodeEvents(try await client.query(query, logger: logger))
+        } catch {
+            throw EventStoreError.database(error, while: "reading stream '\(stream)'")
+        }
+    }
+
+    /// Reads every event of one stream, oldest first, page by page.
+    public func readAll(stream: StreamName) async throws(EventStoreError) -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        var next: Int64 = 1
+        while true {
+            let page = try await read(stream: stream, from: next, limit: configuration.maxPageSize)
+            events.append(contentsOf: page)
+            guard page.count == configuration.maxPageSize, let last = page.last else { return events }
+            next = last.streamVersion + 1
+        }
+    }
+
+    /// Reads the whole log after a position, gap-free.
+    ///
+    /// Only events written by transactions older than every transaction still running are returned,
+    /// in `(transactionID, position)` order. An event whose position was allocated before a higher one
+    /// but committed after it is therefore never skipped: it is returned after the higher one, once its
+    /// transaction has ended. See `docs/architecture.md`.
+    ///
+    /// - Parameters:
+    ///   - position: Return events after this one (``LogPosition/start`` for the beginning).
+    ///   - limit: The most events to return (1 to the configured page size).
+    ///   - filter: Restrict by tenant, category or event type.
+    /// - Returns: The events and where to continue.
+    public func readAll(after position: LogPosition, limit: Int = 1000, filter: LogFilter = .all) async throws(EventStoreError) -> LogPage {
+        try checkLimit(limit)
+        let query: PostgresQuery = """
+        SELECT \(unescaped: Self.eventColumns) FROM events
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position)::int8)
+          AND (\(filter.tenantID)::text IS NULL OR tenant_id = \(filter.tenantID)::text)
+          AND (\(filter.categories)::text[] IS NULL OR category = ANY(\(filter.categories)::text[]))
+          AND (\(filter.eventTypes)::text[] IS NULL OR type = ANY(\(filter.eventTypes)::text[]))
+        ORDER BY transaction_id, position
+        LIMIT \(limit)
+        """
+        do {
+            let events = try await decodeEvents(try await client.query(query, logger: logger))
+            return LogPage(events: events, next: events.last?.logPosition ?? position)
+        } catch {
+            throw EventStoreError.database(error, while: "reading the log")
+        }
+    }
+
+    /// The log position of the event at a global position, to start a read "after position N".
+    /// - Returns: `nil` when no event has that position.
+    public func logPosition(ofEventAt position: Int64) async throws(EventStoreError) -> LogPosition? {
+        do {
+            let rows = try await client.query(
+                "SELECT transaction_id::text FROM events WHERE position = \(position)", logger: logger
+            )
+            for try await transaction in rows.decode(String.self) {
+                return LogPosition(transactionID: UInt64(transaction) ?? 0, position: position)
+            }
+            return nil
+        } catch {
+            throw EventStoreError.database(error, while: "looking up position \(position)")
+        }
+    }
+
+    func checkLimit(_ limit: Int) throws(EventStoreError) {
+        guard (1...configuration.maxPageSize).contains(limit) else {
+            throw EventStoreError(.invalidArgument, "page size \(limit) is out of range; use 1 to \(configuration.maxPageSize)")
+        }
+    }
+
+    func decodeEvents(_ rows: PostgresRowSequence) async throws -> [RecordedEvent] {
+        let decoder = JSONDecoder()
+        var events: [RecordedEvent] = []
+        for try await row in rows {
+            let (position, transaction, id, stream, version, type, schemaVersion, data, metadata, recordedAt) =
+                try row.decode((Int64, String, UUID, String, Int64, String, Int32, String, String, Date).self)
+            let name: StreamName
+            do { name = try StreamName(stream) } catch { throw error }
+            events.append(RecordedEvent(
+                position: position,
+                transactionID: UInt64(transaction) ?? 0,
+                id: id,
+                stream: name,
+                streamVersion: version,
+                type: type,
+                schemaVersion: Int(schemaVersion),
+                data: Data(data.utf8),
+                metadata: (try? decoder.decode(EventMetadata.self, from: Data(metadata.utf8))) ?? EventMetadata(),
+                recordedAt: recordedAt
+            ))
+        }
+        return events
+    }
+}
+
+extension EventStore {
+    /// Waits until every transaction up to `transactionID` has ended, so that a whole-log read
+    /// returns what that transaction wrote (read-your-writes for the gap-free reader).
+    ///
+    /// - Parameters:
+    ///   - transactionID: An ``AppendResult/transactionID``.
+    ///   - timeout: How long to wait before giving up.
+    /// - Throws: `invalidArgument` when older transactions are still open after `timeout`.
+    public func waitUntilReadable(_ transactionID: UInt64, timeout: Duration = .seconds(30)) async throws(EventStoreError) {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var delay = Duration.milliseconds(2)
+        while true {
+            do {
+                let rows = try await client.query(
+                    "SELECT pg_snapshot_xmin(pg_current_snapshot()) > \(String(transactionID))::xid8", logger: logger
+                )
+                for try await readable in rows.decode(Bool.self) where readable { return }
+            } catch {
+                throw EventStoreError.database(error, while: "waiting for the log horizon")
+            }
+            guard clock.now < deadline else {
+                throw EventStoreError(.invalidArgument, "transaction \(transactionID) is still not readable: an older transaction holds the log horizon (see `synccli events status`)")
+            }
+            try? await Task.sleep(for: delay)
+            delay = Swift.min(delay * 2, .milliseconds(50))
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+extension EventStore {
+    /// Runs `body` with a store on `url` while its client and notification services run, then stops them.
+    ///
+    /// For command-line tools and tests; a long-running server puts the client and ``services`` in
+    /// its `ServiceGroup` instead.
+    /// - Parameters:
+    ///   - url: The database.
+    ///   - configuration: Store limits and timings.
+    ///   - maximumConnections: The pool size.
+    ///   - applicationName: Shown in `pg_stat_activity`.
+    ///   - logger: The store's logger.
+    ///   - body: The work to do.
+    public static func withRunning<Result: Sendable>(
+        url: DatabaseURL,
+        configuration: EventStoreConfiguration = EventStoreConfiguration(),
+        maximumConnections: Int = 20,
+        applicationName: String = "tidemark",
+        logger: Logger,
+        _ body: @Sendable (EventStore) async throws -> Result
+    ) async throws -> Result {
+        let client = PostgresClient(
+            configuration: url.clientConfiguration(maximumConnections: maximumConnections, applicationName: applicationName),
+            backgroundLogger: logger
+        )
+        let store = EventStore(client: client, configuration: configuration, logger: logger)
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            for service in store.services {
+                group.addTask {
+                    try? await service.run()
+                    return nil
+                }
+            }
+            defer { group.cancelAll() }
+            return try await body(store)
+        }
+    }
+}
+
+extension DatabaseURL {
+    /// Runs `body` with a `PostgresClient` on this URL's server while the client runs, then stops it.
+    static func withClient<Result: Sendable>(
+        url: DatabaseURL,
+        maximumConnections: Int,
+        applicationName: String,
+        logger: Logger,
+        _ body: @Sendable (PostgresClient) async throws -> Result
+    ) async throws -> Result {
+        let client = PostgresClient(
+            configuration: url.clientConfiguration(maximumConnections: maximumConnections, applicationName: applicationName),
+            backgroundLogger: logger
+        )
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The append-only event log on PostgreSQL: the source of truth of every Tidemark write.
+///
+/// An `EventStore` is a cheap `Sendable` value around a running `PostgresClient`. Add ``services``
+/// to the same `ServiceGroup` as the client so that subscribers are woken by LISTEN/NOTIFY right
+/// after commits; without them subscribers still work by polling.
+///
+/// ```swift
+/// let store = EventStore(client: client, logger: logger)
+/// try await store.migrate()
+/// let result = try await store.append(to: StreamName("todo-1"), expected: .noStream, events: [event])
+/// ```
+public struct EventStore: Sendable {
+    /// The connection pool.
+    public let client: PostgresClient
+    /// Limits and timings.
+    public let configuration: EventStoreConfiguration
+    /// Where the store logs.
+    public let logger: Logger
+    /// Sends a coalesced NOTIFY after commits of this process.
+    let notifier: CommitNotifier
+    /// Receives NOTIFYs of every process and wakes subscribers.
+    let listener: LogListener
+
+    /// Creates a store over a client that is (or will be) running.
+    /// - Parameters:
+    ///   - client: The PostgreSQL pool; its `run()` must be running for any call to proceed.
+    ///   - configuration: Limits and timings.
+    ///   - logger: The store's logger.
+    public init(client: PostgresClient, configuration: EventStoreConfiguration = EventStoreConfiguration(), logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+        self.notifier = CommitNotifier(client: client, channel: configuration.notifyChannel, logger: logger)
+        self.listener = LogListener(client: client, channel: configuration.notifyChannel, logger: logger)
+    }
+
+    /// Background services that deliver commit notifications: run them next to the client.
+    public var services: [any Service] { [notifier, listener] }
+
+    /// Applies the event store's migrations (and `additional` ones of other components).
+    /// - Parameter additional: Migrations of other components to apply in the same run.
+    /// - Returns: What was applied.
+    @discardableResult
+    public func migrate(additional: [Migration] = []) async throws(EventStoreError) -> MigrationReport {
+        try await Migrator(migrations: EventStoreMigrations.all + additional).migrate(client: client, logger: logger)
+    }
+}

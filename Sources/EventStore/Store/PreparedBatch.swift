@@ -1,0 +1,89 @@
+import Foundation
+
+/// A validated batch of events, converted to the column arrays the append statement binds.
+struct PreparedBatch: Sendable {
+    var ids: [UUID] = []
+    var tenants: [String] = []
+    var types: [String] = []
+    var schemaVersions: [Int32] = []
+    var data: [String] = []
+    var metadata: [String] = []
+
+    var count: Int { ids.count }
+
+    /// Validates `events` against the store's rules and prepares them.
+    /// - Throws: `emptyBatch`, `invalidEventType`, `invalidJSON`, `payloadTooLarge`, `invalidArgument`.
+    init(_ events: [EventData], stream: StreamName, configuration: EventStoreConfiguration) throws(EventStoreError) {
+        guard !events.isEmpty else {
+            throw EventStoreError(.emptyBatch, "an append to '\(stream)' must carry at least one event", stream: stream.rawValue)
+        }
+        guard events.count <= configuration.maxBatchEvents else {
+            throw EventStoreError(
+                .invalidArgument,
+                "an append may carry at most \(configuration.maxBatchEvents) events; this one has \(events.count)",
+                stream: stream.rawValue
+            )
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var seen = Set<UUID>()
+        for (index, event) in events.enumerated() {
+            guard seen.insert(event.id).inserted else {
+                throw EventStoreError(.duplicateEventID, "event id \(event.id) appears twice in one append", stream: stream.rawValue)
+            }
+            guard Self.isValidType(event.type) else {
+                throw EventStoreError(
+                    .invalidEventType,
+                    "event #\(index + 1) has type '\(event.type.prefix(80))': use 1-100 letters, digits, '_' or '.', starting with a letter",
+                    stream: stream.rawValue
+                )
+            }
+            guard (1...Int(Int32.max)).contains(event.schemaVersion) else {
+                throw EventStoreError(.invalidEventType, "event #\(index + 1) has schema version \(event.schemaVersion); it must be 1 or more", stream: stream.rawValue)
+            }
+            let metadataData: Data
+            do {
+                metadataData = try encoder.encode(event.metadata)
+            } catch {
+                throw EventStoreError(.invalidJSON, "event #\(index + 1) has metadata that cannot be encoded as JSON", stream: stream.rawValue)
+            }
+            let size = event.data.count + metadataData.count
+            guard size <= configuration.maxPayloadBytes else {
+                throw EventStoreError(
+                    .payloadTooLarge,
+                    "event #\(index + 1) (\(event.type)) is \(size) bytes; the limit is \(configuration.maxPayloadBytes) bytes",
+                    stream: stream.rawValue
+                )
+            }
+            guard let json = Self.validJSONObject(event.data) else {
+                throw EventStoreError(.invalidJSON, "event #\(index + 1) (\(event.type)) does not carry a JSON object as its data", stream: stream.rawValue)
+            }
+            ids.append(event.id)
+            tenants.append(event.metadata.tenantID ?? "")
+            types.append(event.type)
+            schemaVersions.append(Int32(event.schemaVersion))
+            data.append(json)
+            metadata.append(String(decoding: metadataData, as: UTF8.self))
+        }
+    }
+
+    /// The data as a string when it is a JSON object PostgreSQL's `jsonb` accepts, else `nil`.
+    static func validJSONObject(_ data: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: []), object is [String: Any] else {
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else { return nil }
+        // jsonb cannot store the NUL character.
+        if text.contains("\\u0000") { return nil }
+        return text
+    }
+
+    /// Event type names: 1-100 ASCII letters, digits, `_` or `.`, starting with a letter.
+    static func isValidType(_ type: String) -> Bool {
+        let bytes = Array(type.utf8)
+        guard (1...100).contains(bytes.count), let first = bytes.first else { return false }
+        func isLetter(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) }
+        guard isLetter(first) else { return false }
+        return bytes.allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    }
+}

@@ -1,0 +1,43 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Sends one coalesced `NOTIFY` after this process's commits, outside the writers' transactions.
+///
+/// A `NOTIFY` inside a writer's transaction would make every commit take PostgreSQL's global
+/// notification lock, serializing writers. Instead each successful append only records "something
+/// was committed" (a non-blocking, bounded signal) and this service sends a notification from its
+/// own connection; signals that arrive while one is being sent are merged into the next.
+final class CommitNotifier: Service, Sendable {
+    private let client: PostgresClient
+    private let channel: String
+    private let logger: Logger
+    private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init(client: PostgresClient, channel: String, logger: Logger) {
+        self.client = client
+        self.channel = channel
+        self.logger = logger
+        (self.stream, self.continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Records that a commit happened. Never blocks and never buffers more than one signal.
+    func signal() {
+        continuation.yield()
+    }
+
+    /// Sends notifications until graceful shutdown.
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            for await _ in self.stream {
+                do {
+                    try await self.client.query("SELECT pg_notify(\(self.channel), '')", logger: self.logger)
+                } catch {
+                    // Subscribers fall back to polling; the next commit notifies again.
+                    self.logger.debug("commit notification failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+            }
+        }
+    }
+}

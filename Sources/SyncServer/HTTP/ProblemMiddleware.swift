@@ -1,0 +1,42 @@
+import Hummingbird
+import Logging
+
+/// Turns every error into an `application/problem+json` answer with a stable code.
+///
+/// Unknown errors become `500 internal` with a generic message: their text may hold database
+/// details and is only logged.
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    /// Creates the middleware.
+    public init(logger: Logger) { self.logger = logger }
+
+    /// Handles a request, converting errors.
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            throw problem
+        } catch let error as HTTPError {
+            throw Problem(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase)
+        } catch {
+            logger.error("request failed", metadata: [
+                "http.path": "\(request.uri.path)",
+                "error": "\(String(reflecting: error))",
+            ])
+            throw Problem(.internalServerError, code: "internal", message: "the server failed to handle this request")
+        }
+    }
+
+    static func code(for status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: return "not_found"
+        case .methodNotAllowed: return "method_not_allowed"
+        case .contentTooLarge: return "payload_too_large"
+        case .badRequest: return "invalid"
+        case .unauthorized: return "unauthorized"
+        case .forbidden: return "forbidden"
+        default: return status.code >= 500 ? "internal" : "invalid"
+        }
+    }
+}

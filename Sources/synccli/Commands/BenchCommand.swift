@@ -1,0 +1,73 @@
+import ArgumentParser
+import EventStore
+import Foundation
+
+/// `synccli bench …`: benchmarks that compare Tidemark with raw PostgreSQL in the same run.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Tidemark against raw PostgreSQL side by side and print ratios.",
+        discussion: "Benchmarks run in their own database (<database>_bench by default), dropped and created anew each run. Build with -c release for meaningful figures (`make bench`).",
+        subcommands: [BenchAppendCommand.self]
+    )
+}
+
+/// `synccli bench append`: raw INSERTs against the event store's append.
+struct BenchAppendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "append",
+        abstract: "Raw INSERTs into a plain table vs the event store's append, at several writer counts and batch sizes."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Comma-separated concurrent writer counts.")
+    var writers: String = "1,8,32"
+
+    @Option(help: "Comma-separated events per transaction.")
+    var batches: String = "1,100"
+
+    @Option(help: "Seconds to measure each side of each case.")
+    var seconds: Double = 5
+
+    @Option(help: "Database to (re)create for the benchmark (default: <database>_bench).")
+    var benchDatabase: String?
+
+    @Flag(help: "End with one JSON line: {\"results\":[…]}.")
+    var json = false
+
+    func parsedList(_ text: String, name: String) throws -> [Int] {
+        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 1000 }) else {
+            throw ValidationError("--\(name) must be comma-separated integers 1-1000")
+        }
+        return values.compactMap { $0 }
+    }
+
+    func validate() throws {
+        _ = try parsedList(writers, name: "writers")
+        _ = try parsedList(batches, name: "batches")
+        guard seconds >= 0.5, seconds <= 600 else { throw ValidationError("--seconds must be 0.5-600") }
+    }
+
+    func run() async throws {
+        let base = try global.resolvedDatabaseURL()
+        let logger = try global.makeLogger(label: "synccli.bench")
+        let benchmark = AppendBenchmark(
+            writerCounts: try parsedList(writers, name: "writers"),
+            batchSizes: try parsedList(batches, name: "batches"),
+            seconds: seconds,
+            logger: logger
+        )
+        let name = benchDatabase ?? "\(base.database)_bench"
+        let results = try await reportingFailures {
+            try await benchmark.run(base: base, databaseName: name)
+        }
+        print(AppendBenchmark.table(results))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(AppendBenchmark.Report(results: results)), as: UTF8.self))
+        }
+    }
+}

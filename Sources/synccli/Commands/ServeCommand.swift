@@ -1,0 +1,53 @@
+import ArgumentParser
+import EventStore
+import Hummingbird
+import Logging
+import SyncServer
+
+/// `synccli serve`: run the sync server until SIGINT or SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Tidemark server (HTTP) until SIGINT/SIGTERM; migrates the database first."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Address to bind (default: $TIDEMARK_HOST, else 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (default: $TIDEMARK_PORT, else 8080).")
+    var port: Int?
+
+    @Option(help: "Most PostgreSQL connections in the pool.")
+    var maxConnections: Int = 20
+
+    @Flag(help: "Do not apply migrations at start.")
+    var noMigrate = false
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0-65535") }
+        guard (2...500).contains(maxConnections) else { throw ValidationError("--max-connections must be 2-500") }
+    }
+
+    func run() async throws {
+        let environment = Environment()
+        let url = try global.resolvedDatabaseURL()
+        let logger = try global.makeLogger(label: "tidemark.server")
+        let resolvedPort = port ?? environment.get("TIDEMARK_PORT").flatMap(Int.init) ?? 8080
+        let configuration = ServerConfiguration(
+            host: host ?? environment.get("TIDEMARK_HOST") ?? "127.0.0.1",
+            port: resolvedPort,
+            databaseURL: url,
+            maximumConnections: maxConnections,
+            migrateOnStart: !noMigrate
+        )
+        logger.info("starting Tidemark server", metadata: [
+            "http.address": "\(configuration.host):\(configuration.port)",
+            "db.url": "\(url)",
+        ])
+        try await reportingFailures {
+            try await buildApplication(configuration: configuration, logger: logger).runService()
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import Logging
+
+/// Options every verb that talks to the database accepts.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (default: $DATABASE_URL, else the private development database).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: $LOG_LEVEL, else info).")
+    var logLevel: String?
+
+    /// The database URL to use.
+    func resolvedDatabaseURL() throws -> DatabaseURL {
+        if let databaseURL { return try DatabaseURL(databaseURL) }
+        return try DatabaseURL.fromEnvironment()
+    }
+
+    /// A logger writing to standard error at the chosen level.
+    func makeLogger(label: String) throws -> Logger {
+        let raw = logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: raw.lowercased()) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+        return logger
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// `synccli`: the Tidemark operator's tool.
+@main
+struct Synccli: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synccli",
+        abstract: "Operate Tidemark: migrate, serve, inspect the event log, benchmark.",
+        discussion: """
+        Every verb uses $DATABASE_URL, or the private development database started by `make db`
+        (postgres://tidemark@127.0.0.1:54329/tidemark) when it is not set; --database-url overrides both.
+
+        Exit codes: 0 success, 1 failure (the message says why), 2 invalid usage, 3 the log is stalled
+        (`events status`).
+        """,
+        subcommands: [MigrateCommand.self, ServeCommand.self, EventsCommand.self, BenchCommand.self]
+    )
+}
