@@ -52,7 +52,10 @@ struct SubscriptionTests {
             let total = 300
             // The subscriber runs on its own client, identified by application_name, so its backends can be killed.
             let collector = Task { () throws -> [UUID] in
-                try await withStore(url: database.url, maximumConnections: 4, applicationName: "tidemark-victim") { victim in
+                try await withStore(
+                    url: database.url, configuration: EventStoreConfiguration(readTimeout: .seconds(2)),
+                    maximumConnections: 4, applicationName: "tidemark-victim"
+                ) { victim in
                     var ids: [UUID] = []
                     for try await event in victim.subscribe(pageSize: 7) {
                         ids.append(event.id)
@@ -62,7 +65,9 @@ struct SubscriptionTests {
                 }
             }
             let appended = Locked<[UUID]>([])
+            let writerFinished = Locked<Bool>(false)
             let writer = Task {
+                defer { writerFinished.withLock { $0 = true } }
                 for index in 0..<total {
                     let event = Fixtures.event("Numbered", #"{"n":\#(index)}"#)
                     try await store.append(to: Fixtures.stream("kill"), expected: .noStream, events: [event])
@@ -72,13 +77,12 @@ struct SubscriptionTests {
             }
             // Kill the subscriber's backends repeatedly while events flow.
             var kills = 0
-            while !collector.isCancelled, kills < 15 {
+            while !writerFinished.value {
                 try await Task.sleep(for: .milliseconds(60))
                 let rows = try await store.client.query(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'tidemark-victim' AND datname = current_database()"
                 )
-                for try await count in rows.decode(Int64.self) { kills += Int(count) > 0 ? 1 : 0 }
-                if appended.withLock({ $0.count }) == total { break }
+                for try await count in rows.decode(Int64.self) where count > 0 { kills += 1 }
             }
             try await writer.value
             let seen = try await collector.value

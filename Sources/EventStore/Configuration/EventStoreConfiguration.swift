@@ -9,10 +9,13 @@ public struct EventStoreConfiguration: Sendable, Hashable {
     /// How often an idle subscription polls when no notification wakes it (default 1 s).
     public var pollInterval: Duration
     /// How many times an append with `.any` or `.streamExists` retries after losing a race for the
-    /// next stream version (default 20).
+    /// next stream version (default 100), with a short random pause from the third try on.
     public var anyVersionRetries: Int
     /// The NOTIFY channel that wakes subscribers after commits.
     public var notifyChannel: String
+    /// How long a subscription waits for one page before it abandons the read and retries
+    /// (default 30 s). Guards against a connection that died without the driver noticing.
+    public var readTimeout: Duration
 
     /// Creates a configuration; every value has a production default.
     public init(
@@ -20,8 +23,9 @@ public struct EventStoreConfiguration: Sendable, Hashable {
         maxBatchEvents: Int = 10_000,
         maxPageSize: Int = 10_000,
         pollInterval: Duration = .seconds(1),
-        anyVersionRetries: Int = 20,
-        notifyChannel: String = "tidemark_events"
+        anyVersionRetries: Int = 100,
+        notifyChannel: String = "tidemark_events",
+        readTimeout: Duration = .seconds(30)
     ) {
         self.maxPayloadBytes = maxPayloadBytes
         self.maxBatchEvents = maxBatchEvents
@@ -29,5 +33,6 @@ public struct EventStoreConfiguration: Sendable, Hashable {
         self.pollInterval = pollInterval
         self.anyVersionRetries = anyVersionRetries
         self.notifyChannel = notifyChannel
+        self.readTimeout = readTimeout
     }
 }

@@ -54,8 +54,17 @@ extension EventStore {
                     if attempts <= configuration.anyVersionRetries { continue }
                     throw EventStoreError(.duplicateEventID, "an event id of this append is being written by another append", stream: stream.rawValue)
                 }
-                if (expected == .any || expected == .streamExists), attempts < configuration.anyVersionRetries {
+                if expected == .any || expected == .streamExists {
+                    guard attempts < configuration.anyVersionRetries else {
+                        throw EventStoreError(
+                            .concurrencyConflict,
+                            "gave up appending to '\(stream)' after \(attempts) lost races for its next version; retry later",
+                            stream: stream.rawValue
+                        )
+                    }
                     attempts += 1
+                    // Many writers on one stream: spread the retries so one of them wins each round.
+                    if attempts > 2 { try? await Task.sleep(for: .microseconds(Int.random(in: 0...(200 * attempts)))) }
                     continue
                 }
                 throw EventStoreError.versionConflict(stream: stream, expected: expected, actual: try await version(of: stream))

@@ -38,11 +38,17 @@ public struct EventSubscription: AsyncSequence, Sendable {
         public var bufferedCount: Int { buffer.count - index }
 
         static func read(_ subscription: EventSubscription, after cursor: LogPosition) async -> Result<LogPage, EventStoreError> {
-            do {
-                return .success(try await subscription.store.readAll(after: cursor, limit: subscription.pageSize, filter: subscription.filter))
-            } catch {
-                return .failure(error)
+            let outcome = await Deadline.run(timeout: subscription.store.configuration.readTimeout) {
+                () async -> Result<LogPage, EventStoreError> in
+                do {
+                    return .success(try await subscription.store.readAll(after: cursor, limit: subscription.pageSize, filter: subscription.filter))
+                } catch let error as EventStoreError {
+                    return .failure(error)
+                } catch {
+                    return .failure(EventStoreError.database(error, while: "reading the log"))
+                }
             }
+            return outcome ?? .failure(EventStoreError(.database, "reading the log took longer than \(subscription.store.configuration.readTimeout); retrying"))
         }
 
         /// The next event; waits for one when caught up. Returns `nil` when the task is cancelled.

@@ -73,12 +73,18 @@ actor LogListener: Service {
             while !Task.isCancelled {
                 do {
                     try await self.client.withConnection { connection in
-                        try await connection.listen(on: self.channel) { notifications in
-                            // Anything may have been committed while we were not listening.
-                            await self.signal()
-                            for try await _ in notifications {
+                        // A LISTEN in flight on a connection the server killed may never be answered:
+                        // closing the connection on cancellation fails it, so shutdown never hangs.
+                        try await withTaskCancellationHandler {
+                            try await connection.listen(on: self.channel) { notifications in
+                                // Anything may have been committed while we were not listening.
                                 await self.signal()
+                                for try await _ in notifications {
+                                    await self.signal()
+                                }
                             }
+                        } onCancel: {
+                            connection.close().whenComplete { _ in }
                         }
                     }
                 } catch {
