@@ -8,8 +8,9 @@ RELEASE_CLI := .build/release/synccli
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-run: build db ## Set everything up and run the server on the private PostgreSQL
+run: build db ## Set everything up, seed a demo tenant on an empty database, and run the server
 	$(CLI) migrate
+	$(CLI) seed --if-empty
 	$(CLI) serve
 
 test: ## Set everything up and run every test against a fresh database
@@ -28,6 +29,9 @@ build: ## Build the package (debug)
 
 migrate: build db ## Apply the database migrations
 	$(CLI) migrate
+
+seed: build db ## Add demo data through the command service (make seed ARGS="--tenants 3")
+	$(CLI) seed $(ARGS)
 
 bench: db ## Run every benchmark (release build) and print ratios against raw PostgreSQL
 	$(SWIFT) build -c release --product synccli

@@ -10,9 +10,9 @@ struct Synccli: AsyncParsableCommand {
         Every verb uses $DATABASE_URL, or the private development database started by `make db`
         (postgres://tidemark@127.0.0.1:54329/tidemark) when it is not set; --database-url overrides both.
 
-        Exit codes: 0 success, 1 failure (the message says why), 2 invalid usage, 3 the log is stalled
+        Exit codes: 0 success, 1 failure (the message says why), 64 invalid usage, 3 the log is stalled
         (`events status`).
         """,
-        subcommands: [MigrateCommand.self, ServeCommand.self, EventsCommand.self, BenchCommand.self]
+        subcommands: [MigrateCommand.self, ServeCommand.self, EventsCommand.self, SeedCommand.self, BenchCommand.self]
     )
 }

@@ -33,7 +33,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     app.addServices(store.services)
     if configuration.migrateOnStart {
         app.beforeServerStarts {
-            let report = try await store.migrate()
+            let report = try await store.migrate(additional: TidemarkMigrations.all)
             logger.info("database ready", metadata: [
                 "db.url": "\(configuration.databaseURL)",
                 "db.migrations_applied": "\(report.applied.count)",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import SyncServer
 
 /// `synccli migrate`: apply the database migrations.
 struct MigrateCommand: AsyncParsableCommand {
@@ -15,7 +16,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "synccli.migrate")
         try await reportingFailures {
             let report = try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-migrate", logger: logger) { store in
-                try await store.migrate()
+                try await store.migrate(additional: TidemarkMigrations.all)
             }
             for migration in report.applied {
                 print("applied \(migration.component) \(migration.version): \(migration.name)")

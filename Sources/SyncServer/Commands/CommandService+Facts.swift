@@ -1,0 +1,70 @@
+import Bcrypt
+import Domain
+import Foundation
+
+extension CommandService {
+    /// Creates a tenant, reserving its code so that two tenants never share one.
+    @discardableResult
+    public func createTenant(_ id: TenantID, name: String, code: String, envelope: CommandEnvelope) async throws(CommandError) -> CommandOutcome {
+        let normalized = code.lowercased()
+        return try await execute(
+            Tenant.self, id: id, command: .create(id, name: name, code: code), envelope: envelope
+        ) { _ in
+            [UniqueClaim(scope: "tenant_code", value: normalized, takenMessage: "tenant code '\(normalized)' is already taken")]
+        }
+    }
+
+    /// Registers a user in a tenant: hashes the password with bcrypt, checks the tenant is active and
+    /// reserves the username within the tenant in the same transaction as the events.
+    @discardableResult
+    public func registerUser(
+        _ id: UserID, tenantID: TenantID, username: String, email: String, phone: String?, password: String,
+        envelope: CommandEnvelope
+    ) async throws(CommandError) -> CommandOutcome {
+        guard (8...200).contains(password.count) else {
+            throw CommandError(code: "invalid", message: "a password must be 8-200 characters")
+        }
+        let tenant = try await load(Tenant.self, id: tenantID).state
+        guard tenant != nil else {
+            throw CommandError(code: "not_found", message: "tenant \(tenantID) does not exist")
+        }
+        let hash: String
+        do {
+            hash = try Bcrypt.hash(password, cost: passwordCost)
+        } catch {
+            throw CommandError(code: "invalid", message: error.message)
+        }
+        let normalized = username.lowercased()
+        return try await execute(
+            User.self, id: id,
+            command: .register(id, tenantID: tenantID, username: username, email: email, phone: phone, passwordHash: hash,
+                               tenantIsActive: tenant?.isActive ?? false),
+            envelope: envelope
+        ) { _ in
+            [UniqueClaim(scope: "username:\(tenantID)", value: normalized, takenMessage: "username '\(normalized)' is already taken in this tenant")]
+        }
+    }
+
+    /// Sends a notification, resolving each receiver's tenant and status from their stream.
+    @discardableResult
+    public func sendNotification(
+        _ id: NotificationID, tenantID: TenantID, receivers: [UserID], type: String, title: String, content: String,
+        envelope: CommandEnvelope
+    ) async throws(CommandError) -> CommandOutcome {
+        guard (1...1000).contains(receivers.count) else {
+            throw CommandError(code: "invalid", message: "a notification needs 1-1000 receivers")
+        }
+        var recipients: [Recipient] = []
+        for receiver in Set(receivers).sorted(by: { $0.description < $1.description }) {
+            guard let user = try await load(User.self, id: receiver).state, !user.isDeleted else {
+                throw CommandError(code: "not_found", message: "user \(receiver) does not exist")
+            }
+            recipients.append(Recipient(userID: receiver, tenantID: user.tenantID, isActive: user.status == .active))
+        }
+        return try await execute(
+            NotificationAggregate.self, id: id,
+            command: .send(id, tenantID: tenantID, recipients: recipients, type: type, title: title, content: content),
+            envelope: envelope
+        )
+    }
+}

@@ -1,0 +1,209 @@
+import Domain
+import EventStore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Carries out commands: loads the aggregate's stream, lets the domain decide, and appends the
+/// events at the version it read, retrying a bounded number of times when another writer got there
+/// first. The only way domain data changes.
+public struct CommandService: Sendable {
+    /// The event store.
+    public let store: EventStore
+    /// Attempts per command when the stream changes between load and append.
+    public let maxAttempts: Int
+    /// The clock commands are decided against.
+    public let now: @Sendable () -> Date
+    /// bcrypt cost for new passwords.
+    public let passwordCost: Int
+
+    /// Creates a service.
+    public init(store: EventStore, maxAttempts: Int = 5, passwordCost: Int = 10, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.maxAttempts = max(1, maxAttempts)
+        self.passwordCost = passwordCost
+        self.now = now
+    }
+
+    /// Loads an aggregate's current state and stream version.
+    public func load<A: Aggregate>(_ aggregate: A.Type, id: A.ID) async throws(CommandError) -> (state: A.State, version: Int64) {
+        let stream = try streamName(aggregate, id: id)
+        let recorded: [RecordedEvent]
+        do {
+            recorded = try await store.readAll(stream: stream)
+        } catch {
+            throw CommandError(error)
+        }
+        var state = A.initialState
+        for event in recorded {
+            do {
+                state = A.evolve(state, try A.Event.decode(eventType: event.type, schemaVersion: event.schemaVersion, data: event.data))
+            } catch {
+                store.logger.error("stored event does not decode", metadata: [
+                    "stream.id": "\(stream)", "event.position": "\(event.position)", "event.type": "\(event.type)",
+                ])
+                throw CommandError(code: "unavailable", message: "stream '\(stream)' holds an event this build cannot read")
+            }
+        }
+        return (state, recorded.last?.streamVersion ?? 0)
+    }
+
+    /// Decides `command` against the current state of aggregate `id` and appends the resulting events.
+    ///
+    /// - Parameters:
+    ///   - aggregate: The aggregate type.
+    ///   - id: The aggregate's id.
+    ///   - command: The command.
+    ///   - envelope: Who sends it, and its idempotency key.
+    ///   - claims: Unique values the command needs, given the state it was decided on; reserved in
+    ///     the same transaction as the events.
+    /// - Returns: What was appended (or the stored answer of an earlier command with the same key).
+    /// - Throws: ``CommandError`` with the domain's refusal code, `already_exists` for a taken unique
+    ///   value, `conflict` for a reused idempotency key, `contention` or `unavailable`.
+    @discardableResult
+    public func execute<A: Aggregate>(
+        _ aggregate: A.Type,
+        id: A.ID,
+        command: A.Command,
+        envelope: CommandEnvelope,
+        claims: @Sendable (A.State) -> [UniqueClaim] = { _ in [] }
+    ) async throws(CommandError) -> CommandOutcome {
+        let stream = try streamName(aggregate, id: id)
+        if let key = envelope.idempotencyKey, let stored = try await storedOutcome(key: key, stream: stream) {
+            return stored
+        }
+        for attempt in 1...maxAttempts {
+            let (state, version) = try await load(aggregate, id: id)
+            let context = CommandContext(principal: envelope.principal, now: now(), deviceID: envelope.deviceID)
+            let events: [A.Event]
+            do {
+                events = try A.decide(command, state: state, context: context)
+            } catch {
+                throw CommandError(error)
+            }
+            let data = try encode(events, envelope: envelope)
+            let wanted = events.isEmpty ? [] : claims(state)
+            do {
+                return try await commit(stream: stream, expected: .exact(version), events: data, envelope: envelope, claims: wanted)
+            } catch let error as EventStoreError where error.code == .versionConflict || error.code == .concurrencyConflict {
+                store.logger.debug("command lost a race; retrying", metadata: ["stream.id": "\(stream)", "command.attempt": "\(attempt)"])
+                continue
+            } catch let error as CommandError {
+                throw error
+            } catch let error as EventStoreError {
+                throw CommandError(error)
+            } catch is ReplayPending {
+                if let key = envelope.idempotencyKey, let stored = try await storedOutcome(key: key, stream: stream) {
+                    return stored
+                }
+                continue
+            } catch {
+                store.logger.error("command failed", metadata: ["stream.id": "\(stream)", "error": "\(String(reflecting: error))"])
+                throw CommandError(code: "unavailable", message: "the command could not be stored right now; retry it")
+            }
+        }
+        throw CommandError(code: "contention", message: "'\(stream)' kept changing while the command ran; retry it")
+    }
+
+    /// Appends, reserves claims and records the idempotency key in one transaction.
+    private func commit(
+        stream: StreamName, expected: ExpectedVersion, events: [EventData], envelope: CommandEnvelope, claims: [UniqueClaim]
+    ) async throws -> CommandOutcome {
+        let logger = store.logger
+        return try await store.transaction { tx in
+            for claim in claims {
+                do {
+                    try await tx.connection.query(
+                        "INSERT INTO unique_claims (scope, value, stream) VALUES (\(claim.scope), \(claim.value), \(stream.rawValue))",
+                        logger: logger
+                    )
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                    throw CommandError(code: "already_exists", message: claim.takenMessage)
+                }
+            }
+            var outcome = CommandOutcome(stream: stream.rawValue, eventTypes: events.map(\.type), positions: [], streamVersion: 0, replayed: false)
+            if events.isEmpty {
+                outcome.streamVersion = expected == .noStream ? 0 : {
+                    if case .exact(let v) = expected { return v }
+                    return 0
+                }()
+            } else {
+                let result = try await tx.append(to: stream, expected: expected, events: events)
+                outcome.positions = result.positions
+                outcome.streamVersion = result.streamVersion
+            }
+            if let key = envelope.idempotencyKey {
+                let rows = try await tx.connection.query(
+                    """
+                    INSERT INTO command_log (idempotency_key, actor, stream, event_types, positions, stream_version)
+                    VALUES (\(key), \(envelope.actorID), \(stream.rawValue), \(outcome.eventTypes), \(outcome.positions), \(outcome.streamVersion))
+                    ON CONFLICT (idempotency_key) DO NOTHING
+                    RETURNING 1
+                    """,
+                    logger: logger
+                )
+                var inserted = false
+                for try await _ in rows { inserted = true }
+                if !inserted {
+                    // A concurrent retry of the same command committed first: undo ours, answer with theirs.
+                    throw ReplayPending()
+                }
+            }
+            return outcome
+        }
+    }
+
+    /// The stored answer to an earlier command with `key`, if any.
+    func storedOutcome(key: String, stream: StreamName) async throws(CommandError) -> CommandOutcome? {
+        guard !key.isEmpty, key.utf8.count <= 200 else {
+            throw CommandError(code: "invalid", message: "an idempotency key must be 1-200 characters")
+        }
+        do {
+            let rows = try await store.client.query(
+                "SELECT stream, event_types, positions, stream_version FROM command_log WHERE idempotency_key = \(key)",
+                logger: store.logger
+            )
+            for try await (storedStream, types, positions, version) in rows.decode((String, [String], [Int64], Int64).self) {
+                guard storedStream == stream.rawValue else { throw CommandError.keyReused(key) }
+                return CommandOutcome(stream: storedStream, eventTypes: types, positions: positions, streamVersion: version, replayed: true)
+            }
+            return nil
+        } catch let error as CommandError {
+            throw error
+        } catch {
+            throw CommandError(code: "unavailable", message: "the command log could not be read; retry")
+        }
+    }
+
+    func streamName<A: Aggregate>(_ aggregate: A.Type, id: A.ID) throws(CommandError) -> StreamName {
+        do {
+            return try StreamName(A.streamName(for: id))
+        } catch {
+            throw CommandError(code: "invalid", message: error.message)
+        }
+    }
+
+    func encode<Event: DomainEvent>(_ events: [Event], envelope: CommandEnvelope) throws(CommandError) -> [EventData] {
+        var result: [EventData] = []
+        for event in events {
+            do {
+                let tenant = (try? event.tenantIDFromPayload())?.description ?? envelope.principal.tenantID?.description
+                result.append(EventData(
+                    type: event.eventType,
+                    schemaVersion: event.schemaVersion,
+                    data: try event.encodedData(),
+                    metadata: EventMetadata(
+                        tenantID: tenant, actorID: envelope.actorID, deviceID: envelope.deviceID?.description,
+                        mutationID: envelope.idempotencyKey, correlationID: envelope.correlationID, causationID: envelope.causationID
+                    )
+                ))
+            } catch {
+                throw CommandError(code: "invalid", message: "event \(event.eventType) could not be encoded")
+            }
+        }
+        return result
+    }
+}
+
+/// A concurrent command with the same idempotency key committed first.
+struct ReplayPending: Error {}

@@ -1,0 +1,7 @@
+import EventStore
+
+/// Every migration the server needs beyond the event store's own, applied at start and by `synccli migrate`.
+public enum TidemarkMigrations {
+    /// The migrations of the command service (and, later, projections).
+    public static var all: [Migration] { CommandServiceMigrations.all }
+}
