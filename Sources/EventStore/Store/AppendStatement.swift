@@ -34,29 +34,6 @@ enum AppendStatement {
         case uniqueViolation(eventIDTaken: Bool)
     }
 
-    static func query(stream: StreamName, expected: ExpectedVersion, batch: PreparedBatch) -> PostgresQuery {
-        let name = stream.rawValue
-        return """
-        INSERT INTO events (event_id, stream, stream_version, tenant_id, type, schema_version, data, metadata)
-        SELECT e.event_id, \(name), coalesce(head.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type, e.schema_version, e.data::jsonb, e.metadata::jsonb
-        FROM (SELECT 1) AS one
-             LEFT JOIN LATERAL (
-                 SELECT stream_version AS v, transaction_id AS t FROM events
-                 WHERE stream = \(name) ORDER BY stream_version DESC LIMIT 1
-             ) AS head ON true,
-             unnest(\(batch.ids)::uuid[], \(batch.tenants)::text[], \(batch.types)::text[], \(batch.schemaVersions)::int4[], \(batch.data)::text[], \(batch.metadata)::text[])
-               WITH ORDINALITY AS e(event_id, tenant_id, type, schema_version, data, metadata, ord)
-        WHERE CASE \(expected.mode)::int4
-                WHEN 0 THEN true
-                WHEN 1 THEN head.v IS NULL
-                WHEN 2 THEN coalesce(head.v, 0) = \(expected.exactVersion)::int8
-                ELSE head.v IS NOT NULL END
-          -- Keep each stream in log order: never append after an event of a younger transaction.
-          AND (head.t IS NULL OR head.t <= pg_current_xact_id())
-        RETURNING position, stream_version, transaction_id::text
-        """
-    }
-
     /// Runs the statement on a connection (inside a transaction) or, with `connection == nil`, on the pool.
     static func run(
         client: PostgresClient,
@@ -66,18 +43,34 @@ enum AppendStatement {
         batch: PreparedBatch,
         logger: Logger
     ) async throws -> Outcome {
-        let query = query(stream: stream, expected: expected, batch: batch)
         do {
-            let rows: PostgresRowSequence
-            if let connection {
-                rows = try await connection.query(query, logger: logger)
-            } else {
-                rows = try await client.query(query, logger: logger)
-            }
             var written: [(Int64, Int64, UInt64)] = []
             written.reserveCapacity(batch.count)
-            for try await (position, version, transaction) in rows.decode((Int64, Int64, String).self) {
-                written.append((position, version, UInt64(transaction) ?? 0))
+            func collect<S: AsyncSequence>(_ rows: S) async throws where S.Element == (Int64, Int64, String) {
+                for try await (position, version, transaction) in rows {
+                    written.append((position, version, UInt64(transaction) ?? 0))
+                }
+            }
+            if batch.count == 1 {
+                let statement = AppendOneStatement(
+                    id: batch.ids[0], stream: stream.rawValue, tenant: batch.tenants[0], type: batch.types[0],
+                    schemaVersion: batch.schemaVersions[0], data: batch.data[0], metadata: batch.metadata[0],
+                    mode: expected.mode, exactVersion: expected.exactVersion
+                )
+                if let connection {
+                    try await collect(try await connection.execute(statement, logger: logger))
+                } else {
+                    try await collect(try await client.execute(statement, logger: logger))
+                }
+            } else {
+                let statement = AppendBatchStatement(
+                    stream: stream.rawValue, batch: batch, mode: expected.mode, exactVersion: expected.exactVersion
+                )
+                if let connection {
+                    try await collect(try await connection.execute(statement, logger: logger))
+                } else {
+                    try await collect(try await client.execute(statement, logger: logger))
+                }
             }
             if written.isEmpty { return .expectationFailed }
             written.sort { $0.1 < $1.1 }

@@ -24,8 +24,6 @@ struct PreparedBatch: Sendable {
                 stream: stream.rawValue
             )
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var seen = Set<UUID>()
         for (index, event) in events.enumerated() {
             guard seen.insert(event.id).inserted else {
@@ -41,13 +39,11 @@ struct PreparedBatch: Sendable {
             guard (1...Int(Int32.max)).contains(event.schemaVersion) else {
                 throw EventStoreError(.invalidEventType, "event #\(index + 1) has schema version \(event.schemaVersion); it must be 1 or more", stream: stream.rawValue)
             }
-            let metadataData: Data
-            do {
-                metadataData = try encoder.encode(event.metadata)
-            } catch {
-                throw EventStoreError(.invalidJSON, "event #\(index + 1) has metadata that cannot be encoded as JSON", stream: stream.rawValue)
+            let metadataJSON = event.metadata.jsonString
+            if metadataJSON.utf8.contains(0) || metadataJSON.contains("\\u0000") {
+                throw EventStoreError(.invalidJSON, "event #\(index + 1) has metadata with a NUL character", stream: stream.rawValue)
             }
-            let size = event.data.count + metadataData.count
+            let size = event.data.count + metadataJSON.utf8.count
             guard size <= configuration.maxPayloadBytes else {
                 throw EventStoreError(
                     .payloadTooLarge,
@@ -63,18 +59,13 @@ struct PreparedBatch: Sendable {
             types.append(event.type)
             schemaVersions.append(Int32(event.schemaVersion))
             data.append(json)
-            metadata.append(String(decoding: metadataData, as: UTF8.self))
+            metadata.append(metadataJSON)
         }
     }
 
     /// The data as a string when it is a JSON object PostgreSQL's `jsonb` accepts, else `nil`.
     static func validJSONObject(_ data: Data) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: data, options: []), object is [String: Any] else {
-            return nil
-        }
-        guard let text = String(data: data, encoding: .utf8) else { return nil }
-        // jsonb cannot store the NUL character.
-        if text.contains("\\u0000") { return nil }
+        guard JSONObjectValidator.isValidObject(data), let text = String(data: data, encoding: .utf8) else { return nil }
         return text
     }
 

@@ -1,0 +1,102 @@
+import Foundation
+import PostgresNIO
+
+/// The append statement for one event, prepared once per connection (the hot path of commands).
+///
+/// Same logic as ``AppendStatement/query(stream:expected:batch:)`` with scalar parameters: no
+/// arrays to build or unnest, and no re-planning per call.
+struct AppendOneStatement: PostgresPreparedStatement {
+    typealias Row = (Int64, Int64, String)
+
+    static let sql = """
+        INSERT INTO events (event_id, stream, stream_version, tenant_id, type, schema_version, data, metadata)
+        SELECT $1, $2, coalesce(head.v, 0) + 1, NULLIF($3, ''), $4, $5, $6::jsonb, $7::jsonb
+        FROM (SELECT 1) AS one
+             LEFT JOIN LATERAL (
+                 SELECT stream_version AS v, transaction_id AS t FROM events
+                 WHERE stream = $2 ORDER BY stream_version DESC LIMIT 1
+             ) AS head ON true
+        WHERE CASE $8::int4
+                WHEN 0 THEN true
+                WHEN 1 THEN head.v IS NULL
+                WHEN 2 THEN coalesce(head.v, 0) = $9::int8
+                ELSE head.v IS NOT NULL END
+          AND (head.t IS NULL OR head.t <= pg_current_xact_id())
+        RETURNING position, stream_version, transaction_id::text
+        """
+
+    var id: UUID
+    var stream: String
+    var tenant: String
+    var type: String
+    var schemaVersion: Int32
+    var data: String
+    var metadata: String
+    var mode: Int32
+    var exactVersion: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 9)
+        bindings.append(id)
+        bindings.append(stream)
+        bindings.append(tenant)
+        bindings.append(type)
+        bindings.append(schemaVersion)
+        bindings.append(data)
+        bindings.append(metadata)
+        bindings.append(mode)
+        bindings.append(exactVersion)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        try row.decode(Row.self)
+    }
+}
+
+/// The append statement for a batch, prepared once per connection.
+struct AppendBatchStatement: PostgresPreparedStatement {
+    typealias Row = (Int64, Int64, String)
+
+    static let sql = """
+        INSERT INTO events (event_id, stream, stream_version, tenant_id, type, schema_version, data, metadata)
+        SELECT e.event_id, $1, coalesce(head.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type, e.schema_version, e.data::jsonb, e.metadata::jsonb
+        FROM (SELECT 1) AS one
+             LEFT JOIN LATERAL (
+                 SELECT stream_version AS v, transaction_id AS t FROM events
+                 WHERE stream = $1 ORDER BY stream_version DESC LIMIT 1
+             ) AS head ON true,
+             unnest($2::uuid[], $3::text[], $4::text[], $5::int4[], $6::text[], $7::text[])
+               WITH ORDINALITY AS e(event_id, tenant_id, type, schema_version, data, metadata, ord)
+        WHERE CASE $8::int4
+                WHEN 0 THEN true
+                WHEN 1 THEN head.v IS NULL
+                WHEN 2 THEN coalesce(head.v, 0) = $9::int8
+                ELSE head.v IS NOT NULL END
+          AND (head.t IS NULL OR head.t <= pg_current_xact_id())
+        RETURNING position, stream_version, transaction_id::text
+        """
+
+    var stream: String
+    var batch: PreparedBatch
+    var mode: Int32
+    var exactVersion: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 9)
+        bindings.append(stream)
+        bindings.append(batch.ids)
+        bindings.append(batch.tenants)
+        bindings.append(batch.types)
+        bindings.append(batch.schemaVersions)
+        bindings.append(batch.data)
+        bindings.append(batch.metadata)
+        bindings.append(mode)
+        bindings.append(exactVersion)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        try row.decode(Row.self)
+    }
+}
