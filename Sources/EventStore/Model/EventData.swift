@@ -2,7 +2,7 @@ import Foundation
 
 /// An event to append: its id, type, schema version, JSON data and metadata.
 public struct EventData: Sendable, Hashable {
-    /// The event's unique id. Re-appending an already stored id is an idempotent retry.
+    /// The event's unique id (time-ordered UUIDv7 by default). Re-appending an already stored id is an idempotent retry.
     public var id: UUID
     /// The event type's stable wire name, for example `TodoCreated`.
     public var type: String
@@ -20,7 +20,7 @@ public struct EventData: Sendable, Hashable {
     ///   - schemaVersion: The schema version of `data` (default 1).
     ///   - data: The UTF-8 bytes of a JSON object.
     ///   - metadata: Who and what caused the event.
-    public init(id: UUID = UUID(), type: String, schemaVersion: Int = 1, data: Data, metadata: EventMetadata = EventMetadata()) {
+    public init(id: UUID = .timeOrdered(), type: String, schemaVersion: Int = 1, data: Data, metadata: EventMetadata = EventMetadata()) {
         self.id = id
         self.type = type
         self.schemaVersion = schemaVersion
@@ -29,7 +29,7 @@ public struct EventData: Sendable, Hashable {
     }
 
     /// Creates an event whose data is a JSON object given as a string.
-    public init(id: UUID = UUID(), type: String, schemaVersion: Int = 1, json: String, metadata: EventMetadata = EventMetadata()) {
+    public init(id: UUID = .timeOrdered(), type: String, schemaVersion: Int = 1, json: String, metadata: EventMetadata = EventMetadata()) {
         self.init(id: id, type: type, schemaVersion: schemaVersion, data: Data(json.utf8), metadata: metadata)
     }
 }

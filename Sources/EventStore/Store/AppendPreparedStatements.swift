@@ -16,13 +16,7 @@ struct AppendOneStatement: PostgresPreparedStatement {
                  SELECT stream_version AS v, transaction_id AS t FROM events
                  WHERE stream = $2 ORDER BY stream_version DESC LIMIT 1
              ) AS head ON true
-        WHERE CASE $8::int4
-                WHEN 0 THEN true
-                WHEN 1 THEN head.v IS NULL
-                WHEN 2 THEN coalesce(head.v, 0) = $9::int8
-                ELSE head.v IS NOT NULL END
-          AND (head.t IS NULL OR head.t <= pg_current_xact_id())
-        RETURNING position, stream_version, transaction_id::text
+        \(AppendSQL.expectation)
         """
 
     var id: UUID
@@ -68,13 +62,7 @@ struct AppendBatchStatement: PostgresPreparedStatement {
              ) AS head ON true,
              unnest($2::uuid[], $3::text[], $4::text[], $5::int4[], $6::text[], $7::text[])
                WITH ORDINALITY AS e(event_id, tenant_id, type, schema_version, data, metadata, ord)
-        WHERE CASE $8::int4
-                WHEN 0 THEN true
-                WHEN 1 THEN head.v IS NULL
-                WHEN 2 THEN coalesce(head.v, 0) = $9::int8
-                ELSE head.v IS NOT NULL END
-          AND (head.t IS NULL OR head.t <= pg_current_xact_id())
-        RETURNING position, stream_version, transaction_id::text
+        \(AppendSQL.expectation)
         """
 
     var stream: String
@@ -99,4 +87,19 @@ struct AppendBatchStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row {
         try row.decode(Row.self)
     }
+}
+
+/// SQL shared by the append statements: parameters `$8` (expectation mode) and `$9` (exact version).
+enum AppendSQL {
+    /// Checks the expected version against the stream's head and keeps the stream in log order:
+    /// never append after an event of a younger transaction.
+    static let expectation = """
+        WHERE CASE $8::int4
+                WHEN 0 THEN true
+                WHEN 1 THEN head.v IS NULL
+                WHEN 2 THEN coalesce(head.v, 0) = $9::int8
+                ELSE head.v IS NOT NULL END
+          AND (head.t IS NULL OR head.t <= pg_current_xact_id())
+        RETURNING position, stream_version, transaction_id::text
+        """
 }
