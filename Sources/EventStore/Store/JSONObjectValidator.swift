@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks that bytes are one JSON object (RFC 8259) that PostgreSQL's `jsonb` accepts.
 ///
 /// A hand-written single pass over the UTF-8 bytes: it runs for every appended event, where a
@@ -8,9 +10,9 @@ struct JSONObjectValidator {
     private var index = 0
 
     /// Whether `data` is exactly one JSON object, optionally surrounded by whitespace.
-    static func isValidObject(_ data: some Collection<UInt8>) -> Bool {
-        let array = Array(data)
-        return array.withUnsafeBufferPointer { buffer in
+    static func isValidObject(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            let buffer = raw.bindMemory(to: UInt8.self)
             var validator = JSONObjectValidator(bytes: buffer)
             validator.skipWhitespace()
             guard validator.peek == UInt8(ascii: "{"), validator.value(depth: 0) else { return false }

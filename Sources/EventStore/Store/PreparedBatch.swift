@@ -25,6 +25,7 @@ struct PreparedBatch: Sendable {
             )
         }
         var seen = Set<UUID>()
+        var previousMetadata: (EventMetadata, String)?
         for (index, event) in events.enumerated() {
             guard seen.insert(event.id).inserted else {
                 throw EventStoreError(.duplicateEventID, "event id \(event.id) appears twice in one append", stream: stream.rawValue)
@@ -39,7 +40,14 @@ struct PreparedBatch: Sendable {
             guard (1...Int(Int32.max)).contains(event.schemaVersion) else {
                 throw EventStoreError(.invalidEventType, "event #\(index + 1) has schema version \(event.schemaVersion); it must be 1 or more", stream: stream.rawValue)
             }
-            let metadataJSON = event.metadata.jsonString
+            // The events of one command usually share their metadata: encode it once.
+            let metadataJSON: String
+            if let previous = previousMetadata, previous.0 == event.metadata {
+                metadataJSON = previous.1
+            } else {
+                metadataJSON = event.metadata.jsonString
+                previousMetadata = (event.metadata, metadataJSON)
+            }
             if metadataJSON.utf8.contains(0) || metadataJSON.contains("\\u0000") {
                 throw EventStoreError(.invalidJSON, "event #\(index + 1) has metadata with a NUL character", stream: stream.rawValue)
             }

@@ -14,9 +14,11 @@ final class CommitNotifier: Service, Sendable {
     private let logger: Logger
     private let stream: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
+    private let minimumInterval: Duration
 
-    init(client: PostgresClient, channel: String, logger: Logger) {
+    init(client: PostgresClient, channel: String, logger: Logger, minimumInterval: Duration = .milliseconds(5)) {
         self.client = client
+        self.minimumInterval = minimumInterval
         self.channel = channel
         self.logger = logger
         (self.stream, self.continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -37,6 +39,9 @@ final class CommitNotifier: Service, Sendable {
                     // Subscribers fall back to polling; the next commit notifies again.
                     self.logger.debug("commit notification failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
+                // Under a stream of commits, one notification per interval is enough: subscribers
+                // re-read from their position anyway. This bounds the notifier's load on the server.
+                try? await Task.sleep(for: self.minimumInterval)
             }
         }
     }
