@@ -78,7 +78,7 @@ extension EventStore {
           AND (\(filter.tenantID)::text IS NULL OR tenant_id = \(filter.tenantID)::text)
           AND (\(filter.categories)::text[] IS NULL OR category = ANY(\(filter.categories)::text[]))
           AND (\(filter.eventTypes)::text[] IS NULL OR type = ANY(\(filter.eventTypes)::text[]))
-        ORDER BY transaction_id, position
+        ORDER BY events.transaction_id, events.position
         LIMIT \(limit)
         """
         do {
