@@ -4,7 +4,7 @@ import PostgresNIO
 import Testing
 import TidemarkTestSupport
 
-@Suite("Gap-free reading of the whole log")
+@Suite("Gap-free reading of the whole log", .timeLimit(.minutes(3)))
 struct GapFreeTests {
     @Test("an event allocated a lower position but committed later is not skipped")
     func lateCommitIsNotSkipped() async throws {

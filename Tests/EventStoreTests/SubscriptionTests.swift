@@ -4,7 +4,7 @@ import PostgresNIO
 import Testing
 import TidemarkTestSupport
 
-@Suite("Subscriptions")
+@Suite("Subscriptions", .timeLimit(.minutes(3)))
 struct SubscriptionTests {
     @Test("a subscription catches up from the start, then goes live")
     func catchUpThenLive() async throws {
