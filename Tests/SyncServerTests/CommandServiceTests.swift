@@ -13,7 +13,17 @@ func withCommandService<Result: Sendable>(_ body: @Sendable (CommandService) asy
     }
 }
 
-let system = CommandEnvelope(principal: .system(tenantID: nil))
+/// "ok" when `body` succeeds, else the command error's code.
+func outcomeCode(_ body: () async throws -> Void) async -> String {
+    do {
+        try await body()
+        return "ok"
+    } catch let error as CommandError {
+        return error.code
+    } catch {
+        return "\(error)"
+    }
+}
 
 @Suite("The command service")
 struct CommandServiceTests {
@@ -24,13 +34,8 @@ struct CommandServiceTests {
                 for index in 0..<12 {
                     group.addTask {
                         let id = TenantID()
-                        do {
+                        return await outcomeCode {
                             try await service.createTenant(id, name: "Acme \(index)", code: "acme", envelope: CommandEnvelope(principal: .system(tenantID: id)))
-                            return "ok"
-                        } catch let error as CommandError {
-                            return error.code
-                        } catch {
-                            return "\(error)"
                         }
                     }
                 }
@@ -50,16 +55,11 @@ struct CommandServiceTests {
             let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<8 {
                     group.addTask {
-                        do {
+                        await outcomeCode {
                             try await service.registerUser(
                                 UserID(), tenantID: acme, username: "Ada", email: "ada@example.com", phone: nil,
                                 password: "correct horse", envelope: CommandEnvelope(principal: .anonymous)
                             )
-                            return "ok"
-                        } catch let error as CommandError {
-                            return error.code
-                        } catch {
-                            return "\(error)"
                         }
                     }
                 }
