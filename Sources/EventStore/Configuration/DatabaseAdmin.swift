@@ -54,3 +54,44 @@ public struct DatabaseAdmin: Sendable {
         }
     }
 }
+
+extension DatabaseURL {
+    /// Opens and closes one connection, failing within `timeout` when the server cannot be reached,
+    /// so command-line tools can say so at once instead of waiting for the pool's retries.
+    /// - Throws: ``EventStoreError/Code/database`` with a message naming the server.
+    public func checkReachable(timeout: Duration = .seconds(5)) async throws(EventStoreError) {
+        var logger = Logger(label: "tidemark-preflight")
+        logger.logLevel = .error
+        var settings = clientConfiguration(maximumConnections: 1, applicationName: "tidemark-preflight")
+        settings.options.connectTimeout = timeout
+        let configuration = settings
+        let url = self
+        let quietLogger = logger
+        let outcome = await Deadline.run(timeout: timeout + .seconds(1)) { () async -> String? in
+            do {
+                let client = PostgresClient(configuration: configuration, backgroundLogger: quietLogger)
+                return try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await client.run() }
+                    defer { group.cancelAll() }
+                    try await client.query("SELECT 1", logger: quietLogger)
+                    return nil
+                }
+            } catch {
+                return String(reflecting: error)
+            }
+        }
+        switch outcome {
+        case .some(.none):
+            return
+        case .some(.some(let failure)):
+            throw EventStoreError(.database, "cannot connect to \(url)", underlying: SendableErrorBox(PreflightFailure(description: failure)))
+        case .none:
+            throw EventStoreError(.database, "cannot connect to \(url) within \(timeout)")
+        }
+    }
+}
+
+/// Why a preflight connection failed.
+struct PreflightFailure: Error, CustomStringConvertible {
+    var description: String
+}

@@ -51,7 +51,7 @@ struct BenchAppendCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let base = try global.resolvedDatabaseURL()
+        let base = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.bench")
         let benchmark = AppendBenchmark(
             writerCounts: try parsedList(writers, name: "writers"),

@@ -32,7 +32,7 @@ struct EventsStatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let url = try global.resolvedDatabaseURL()
+        let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.events")
         let threshold = stallAfter
         let status = try await reportingFailures {
@@ -101,7 +101,7 @@ struct EventsListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let url = try global.resolvedDatabaseURL()
+        let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.events")
         let filter = LogFilter(tenantID: tenant, categories: category.isEmpty ? nil : category, eventTypes: types.isEmpty ? nil : types)
         let (after, limit) = (after, limit)
@@ -148,7 +148,7 @@ struct EventsStreamCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let url = try global.resolvedDatabaseURL()
+        let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.events")
         let (name, from, backwards, limit) = (name, from, backwards, limit)
         let events = try await reportingFailures {

@@ -12,7 +12,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let url = try global.resolvedDatabaseURL()
+        let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.migrate")
         try await reportingFailures {
             let report = try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-migrate", logger: logger) { store in

@@ -55,7 +55,7 @@ struct SeedCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let url = try global.resolvedDatabaseURL()
+        let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.seed")
         let plan = DemoSeeder.Plan(
             tenants: tenants, usersPerTenant: usersPerTenant, todosPerUser: todosPerUser,

@@ -32,8 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = Environment()
-        let url = try global.resolvedDatabaseURL()
-        let logger = try global.makeLogger(label: "tidemark.server")
+        let url = try await global.resolvedDatabaseURL()
+        let logger = try global.makeLogger(label: "tidemark.server", defaultLevel: "info")
         let resolvedPort = port ?? environment.get("TIDEMARK_PORT").flatMap(Int.init) ?? 8080
         let configuration = ServerConfiguration(
             host: host ?? environment.get("TIDEMARK_HOST") ?? "127.0.0.1",

@@ -8,18 +8,21 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "PostgreSQL URL (default: $DATABASE_URL, else the private development database).")
     var databaseURL: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: $LOG_LEVEL, else info).")
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: $LOG_LEVEL, else warning; `serve` defaults to info).")
     var logLevel: String?
 
-    /// The database URL to use.
-    func resolvedDatabaseURL() throws -> DatabaseURL {
-        if let databaseURL { return try DatabaseURL(databaseURL) }
-        return try DatabaseURL.fromEnvironment()
+    /// The database URL to use, checked to be reachable within 5 seconds.
+    func resolvedDatabaseURL() async throws -> DatabaseURL {
+        try await reportingFailures {
+            let url = try databaseURL.map { try DatabaseURL($0) } ?? DatabaseURL.fromEnvironment()
+            try await url.checkReachable()
+            return url
+        }
     }
 
     /// A logger writing to standard error at the chosen level.
-    func makeLogger(label: String) throws -> Logger {
-        let raw = logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
+    func makeLogger(label: String, defaultLevel: String = "warning") throws -> Logger {
+        let raw = logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? defaultLevel
         guard let level = Logger.Level(rawValue: raw.lowercased()) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
