@@ -60,22 +60,18 @@ extension DatabaseURL {
     /// so command-line tools can say so at once instead of waiting for the pool's retries.
     /// - Throws: ``EventStoreError/Code/database`` with a message naming the server.
     public func checkReachable(timeout: Duration = .seconds(5)) async throws(EventStoreError) {
-        var logger = Logger(label: "tidemark-preflight")
-        logger.logLevel = .error
-        var settings = clientConfiguration(maximumConnections: 1, applicationName: "tidemark-preflight")
-        settings.options.connectTimeout = timeout
-        let configuration = settings
+        var quiet = Logger(label: "tidemark-preflight")
+        quiet.logLevel = .error
+        let logger = quiet
         let url = self
-        let quietLogger = logger
         let outcome = await Deadline.run(timeout: timeout + .seconds(1)) { () async -> String? in
             do {
-                let client = PostgresClient(configuration: configuration, backgroundLogger: quietLogger)
-                return try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { await client.run() }
-                    defer { group.cancelAll() }
-                    try await client.query("SELECT 1", logger: quietLogger)
-                    return nil
+                _ = try await DatabaseURL.withClient(
+                    url: url, maximumConnections: 1, applicationName: "tidemark-preflight", connectTimeout: timeout, logger: logger
+                ) { client in
+                    try await client.query("SELECT 1", logger: logger)
                 }
+                return nil
             } catch {
                 return String(reflecting: error)
             }

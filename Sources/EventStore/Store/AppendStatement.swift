@@ -26,8 +26,8 @@ enum AppendStatement {
 
     /// The outcome of running the statement once.
     enum Outcome {
-        /// Rows were written: `(position, streamVersion, transactionID)` in stream order.
-        case written([(Int64, Int64, UInt64)])
+        /// The events were written.
+        case written(AppendResult)
         /// The expectation did not hold; nothing was written.
         case expectationFailed
         /// A unique constraint fired: another writer took the version, or an event id exists.
@@ -44,39 +44,42 @@ enum AppendStatement {
         logger: Logger
     ) async throws -> Outcome {
         do {
-            var written: [(Int64, Int64, UInt64)] = []
-            written.reserveCapacity(batch.count)
-            func collect<S: AsyncSequence>(_ rows: S) async throws where S.Element == (Int64, Int64, String) {
-                for try await (position, version, transaction) in rows {
-                    written.append((position, version, UInt64(transaction) ?? 0))
-                }
-            }
+            let rows: [(Int64, Int64, String)]
             if batch.count == 1 {
-                let statement = AppendOneStatement(
+                rows = try await execute(AppendOneStatement(
                     id: batch.ids[0], stream: stream.rawValue, tenant: batch.tenants[0], type: batch.types[0],
                     schemaVersion: batch.schemaVersions[0], data: batch.data[0], metadata: batch.metadata[0],
                     mode: expected.mode, exactVersion: expected.exactVersion
-                )
-                if let connection {
-                    try await collect(try await connection.execute(statement, logger: logger))
-                } else {
-                    try await collect(try await client.execute(statement, logger: logger))
-                }
+                ), client: client, connection: connection, logger: logger)
             } else {
-                let statement = AppendBatchStatement(
+                rows = try await execute(AppendBatchStatement(
                     stream: stream.rawValue, batch: batch, mode: expected.mode, exactVersion: expected.exactVersion
-                )
-                if let connection {
-                    try await collect(try await connection.execute(statement, logger: logger))
-                } else {
-                    try await collect(try await client.execute(statement, logger: logger))
-                }
+                ), client: client, connection: connection, logger: logger)
             }
-            if written.isEmpty { return .expectationFailed }
-            written.sort { $0.1 < $1.1 }
-            return .written(written)
+            guard !rows.isEmpty else { return .expectationFailed }
+            let written = rows.sorted { $0.1 < $1.1 }
+            return .written(AppendResult(
+                stream: stream,
+                positions: written.map(\.0),
+                streamVersion: written.last?.1 ?? 0,
+                transactionID: written.first.flatMap { UInt64($0.2) } ?? 0,
+                wasAlreadyStored: false
+            ))
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             return .uniqueViolation(eventIDTaken: error.serverInfo?[.constraintName] == "events_event_id_key")
         }
+    }
+
+    /// Runs a prepared statement on the transaction's connection, or on the pool, and collects its rows.
+    private static func execute<Statement: PostgresPreparedStatement>(
+        _ statement: Statement, client: PostgresClient, connection: PostgresConnection?, logger: Logger
+    ) async throws -> [Statement.Row] {
+        var rows: [Statement.Row] = []
+        if let connection {
+            for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+        } else {
+            for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+        }
+        return rows
     }
 }

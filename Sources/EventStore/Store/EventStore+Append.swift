@@ -29,15 +29,9 @@ extension EventStore {
                 throw EventStoreError.database(error, while: "appending to '\(stream)'")
             }
             switch outcome {
-            case .written(let rows):
+            case .written(let result):
                 notifier.signal()
-                return AppendResult(
-                    stream: stream,
-                    positions: rows.map(\.0),
-                    streamVersion: rows.last?.1 ?? 0,
-                    transactionID: rows.first?.2 ?? 0,
-                    wasAlreadyStored: false
-                )
+                return result
             case .expectationFailed:
                 if let original = try await storedAppend(of: [StreamAppendIDs(stream: stream, ids: batch.ids)])?.first {
                     return original

@@ -22,24 +22,17 @@ extension EventStore {
         logger: Logger,
         _ body: @Sendable (EventStore) async throws -> Result
     ) async throws -> Result {
-        let client = PostgresClient(
-            configuration: url.clientConfiguration(maximumConnections: maximumConnections, applicationName: applicationName),
-            backgroundLogger: logger
-        )
-        let store = EventStore(client: client, configuration: configuration, logger: logger)
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            for service in store.services {
-                group.addTask {
-                    try? await service.run()
-                    return nil
+        try await DatabaseURL.withClient(
+            url: url, maximumConnections: maximumConnections, applicationName: applicationName, logger: logger
+        ) { client in
+            let store = EventStore(client: client, configuration: configuration, logger: logger)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                for service in store.services {
+                    group.addTask { try? await service.run() }
                 }
+                defer { group.cancelAll() }
+                return try await body(store)
             }
-            defer { group.cancelAll() }
-            return try await body(store)
         }
     }
 }
@@ -50,13 +43,13 @@ extension DatabaseURL {
         url: DatabaseURL,
         maximumConnections: Int,
         applicationName: String,
+        connectTimeout: Duration? = nil,
         logger: Logger,
         _ body: @Sendable (PostgresClient) async throws -> Result
     ) async throws -> Result {
-        let client = PostgresClient(
-            configuration: url.clientConfiguration(maximumConnections: maximumConnections, applicationName: applicationName),
-            backgroundLogger: logger
-        )
+        var configuration = url.clientConfiguration(maximumConnections: maximumConnections, applicationName: applicationName)
+        if let connectTimeout { configuration.options.connectTimeout = connectTimeout }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
                 await client.run()

@@ -21,14 +21,8 @@ public struct EventStoreTransaction: Sendable {
             client: store.client, connection: connection, stream: stream, expected: expected, batch: batch, logger: store.logger
         )
         switch outcome {
-        case .written(let rows):
-            return AppendResult(
-                stream: stream,
-                positions: rows.map(\.0),
-                streamVersion: rows.last?.1 ?? 0,
-                transactionID: rows.first?.2 ?? 0,
-                wasAlreadyStored: false
-            )
+        case .written(let result):
+            return result
         case .expectationFailed:
             if try await AppendStatement.headIsYounger(stream: stream, connection: connection, logger: store.logger) {
                 throw AppendRace(stream: stream, expected: expected, eventIDTaken: false, youngerWriter: true)

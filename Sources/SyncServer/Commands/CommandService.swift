@@ -84,7 +84,7 @@ public struct CommandService: Sendable {
             let data = try encode(events, envelope: envelope)
             let wanted = events.isEmpty ? [] : claims(state)
             do {
-                return try await commit(stream: stream, expected: .exact(version), events: data, envelope: envelope, claims: wanted)
+                return try await commit(stream: stream, version: version, events: data, envelope: envelope, claims: wanted)
             } catch let error as EventStoreError where error.code == .versionConflict || error.code == .concurrencyConflict {
                 store.logger.debug("command lost a race; retrying", metadata: ["stream.id": "\(stream)", "command.attempt": "\(attempt)"])
                 continue
@@ -105,9 +105,9 @@ public struct CommandService: Sendable {
         throw CommandError(code: "contention", message: "'\(stream)' kept changing while the command ran; retry it")
     }
 
-    /// Appends, reserves claims and records the idempotency key in one transaction.
+    /// Appends at `version`, reserves claims and records the idempotency key in one transaction.
     private func commit(
-        stream: StreamName, expected: ExpectedVersion, events: [EventData], envelope: CommandEnvelope, claims: [UniqueClaim]
+        stream: StreamName, version: Int64, events: [EventData], envelope: CommandEnvelope, claims: [UniqueClaim]
     ) async throws -> CommandOutcome {
         let logger = store.logger
         return try await store.transaction { tx in
@@ -121,14 +121,9 @@ public struct CommandService: Sendable {
                     throw CommandError(code: "already_exists", message: claim.takenMessage)
                 }
             }
-            var outcome = CommandOutcome(stream: stream.rawValue, eventTypes: events.map(\.type), positions: [], streamVersion: 0, replayed: false)
-            if events.isEmpty {
-                outcome.streamVersion = expected == .noStream ? 0 : {
-                    if case .exact(let v) = expected { return v }
-                    return 0
-                }()
-            } else {
-                let result = try await tx.append(to: stream, expected: expected, events: events)
+            var outcome = CommandOutcome(stream: stream.rawValue, eventTypes: events.map(\.type), positions: [], streamVersion: version, replayed: false)
+            if !events.isEmpty {
+                let result = try await tx.append(to: stream, expected: .exact(version), events: events)
                 outcome.positions = result.positions
                 outcome.streamVersion = result.streamVersion
             }
