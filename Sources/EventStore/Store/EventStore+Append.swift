@@ -36,7 +36,17 @@ extension EventStore {
                 if let original = try await storedAppend(of: [StreamAppendIDs(stream: stream, ids: batch.ids)])?.first {
                     return original
                 }
-                throw EventStoreError.versionConflict(stream: stream, expected: expected, actual: try await version(of: stream))
+                let actual = try await version(of: stream)
+                // With `.any` (or `.streamExists` on an existing stream) only the log-order rule can
+                // have refused the row: the head was written by a transaction with a higher id. That
+                // is a race, not a conflict; the next attempt runs with a newer transaction id.
+                let raced = expected == .any || (expected == .streamExists && actual > 0)
+                if raced, attempts < configuration.anyVersionRetries {
+                    attempts += 1
+                    try? await Task.sleep(for: .microseconds(Int.random(in: 0...(200 * attempts))))
+                    continue
+                }
+                throw EventStoreError.versionConflict(stream: stream, expected: expected, actual: actual)
             case .uniqueViolation(let eventIDTaken):
                 if let original = try await storedAppend(of: [StreamAppendIDs(stream: stream, ids: batch.ids)])?.first {
                     return original
