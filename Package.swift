@@ -46,7 +46,12 @@ let package = Package(
         // Read models built from the log.
         .target(
             name: "Projections",
-            dependencies: ["Domain", "EventStore"],
+            dependencies: [
+                "Domain", "EventStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Wire types shared by the server and the client.
@@ -95,6 +100,15 @@ let package = Package(
             dependencies: [
                 "EventStore", "TidemarkTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: [
+                "Projections", "EventStore", "Domain", "TidemarkTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
