@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import PostgresNIO
 
 /// Connection settings parsed from one `DATABASE_URL`, for example
@@ -109,6 +110,24 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
             host: host, port: port, username: username, password: password, database: database, tls: tlsConfig
         )
         configuration.options.maximumConnections = maximumConnections
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        return configuration
+    }
+
+    /// A configuration for one dedicated `PostgresConnection` (outside the pool), for work that must
+    /// own its session, such as holding an advisory-lock lease that ends when the connection does.
+    /// - Parameter applicationName: Shown in `pg_stat_activity.application_name`.
+    /// - Throws: When the TLS context cannot be created.
+    public func connectionConfiguration(applicationName: String = "tidemark") throws -> PostgresConnection.Configuration {
+        let tlsConfig: PostgresConnection.Configuration.TLS
+        switch tls {
+        case .disable: tlsConfig = .disable
+        case .prefer: tlsConfig = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tlsConfig = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tlsConfig
+        )
         configuration.options.additionalStartupParameters = [("application_name", applicationName)]
         return configuration
     }

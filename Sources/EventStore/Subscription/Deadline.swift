@@ -6,7 +6,7 @@ import Synchronization
 /// structured timeout would wait for it forever (a task group awaits all its children), so the
 /// operation runs in its own task: on timeout it is cancelled and abandoned, and the caller gets
 /// `nil` at once.
-enum Deadline {
+public enum Deadline {
     /// The shared state of one run: who finished first and who waits.
     private struct State<Value: Sendable>: ~Copyable {
         var continuation: CheckedContinuation<Value?, Never>?
@@ -15,7 +15,7 @@ enum Deadline {
     }
 
     /// The operation's result, or `nil` when `timeout` passed (or the caller was cancelled) first.
-    static func run<Value: Sendable>(
+    public static func run<Value: Sendable>(
         timeout: Duration,
         _ operation: @escaping @Sendable () async -> Value
     ) async -> Value? {

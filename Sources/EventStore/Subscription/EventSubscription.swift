@@ -81,6 +81,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
                     subscription.store.logger.warning("subscription read failed; retrying", metadata: [
                         "subscription.position": "\(cursor)",
                         "subscription.failures": "\(failures)",
+                        "error": "\(error)",
                     ])
                     let backoff = Duration.milliseconds(Swift.min(50 << Swift.min(failures, 6), 2000))
                     do { try await Task.sleep(for: backoff) } catch { return nil }

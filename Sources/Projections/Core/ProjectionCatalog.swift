@@ -1,0 +1,119 @@
+import EventStore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Reads and writes the projections' bookkeeping rows (`projection_checkpoints`, `projection_audit`).
+///
+/// Every function runs on a connection given by the caller, so it joins the caller's transaction.
+enum ProjectionCatalog {
+    /// The schema of the live read tables.
+    static let liveSchema = "read"
+
+    /// The schema a rebuild of `name` fills.
+    static func shadowSchema(of name: String) -> String { "read_next_\(name)" }
+
+    static let selectColumns = """
+        name, version, tables, transaction_id::text, position, state, events_applied, last_event_at, last_applied_at,
+        failed_transaction_id::text, failed_position, failed_event_id, failed_event_type, failed_error, failed_at
+        """
+
+    /// The checkpoint of `name`, optionally locking its row until the transaction ends.
+    static func checkpoint(of name: String, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> ProjectionCheckpoint? {
+        let query: PostgresQuery = forUpdate
+            ? "SELECT \(unescaped: selectColumns) FROM projection_checkpoints WHERE name = \(name) FOR UPDATE"
+            : "SELECT \(unescaped: selectColumns) FROM projection_checkpoints WHERE name = \(name)"
+        return try await decode(try await connection.query(query, logger: logger)).first
+    }
+
+    /// Every checkpoint, by name.
+    static func checkpoints(on connection: PostgresConnection, logger: Logger) async throws -> [String: ProjectionCheckpoint] {
+        let rows = try await connection.query("SELECT \(unescaped: selectColumns) FROM projection_checkpoints", logger: logger)
+        return Dictionary(uniqueKeysWithValues: try await decode(rows).map { ($0.name, $0) })
+    }
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [ProjectionCheckpoint] {
+        var result: [ProjectionCheckpoint] = []
+        for try await row in rows {
+            let (name, version, tables, tx, position, state, applied, lastEventAt, lastAppliedAt) =
+                try row.decode((String, Int32, [String], String, Int64, String, Int64, Date?, Date?).self, context: .default)
+            let columns = row.makeRandomAccess()
+            let failedTx = try columns[9].decode(String?.self)
+            let failedPosition = try columns[10].decode(Int64?.self)
+            let failure: ProjectionFailure? = if let failedTx, let failedPosition {
+                ProjectionFailure(
+                    position: LogPosition(transactionID: UInt64(failedTx) ?? 0, position: failedPosition),
+                    eventID: try columns[11].decode(UUID?.self),
+                    eventType: try columns[12].decode(String?.self) ?? "",
+                    error: try columns[13].decode(String?.self) ?? "",
+                    at: try columns[14].decode(Date?.self) ?? Date()
+                )
+            } else {
+                nil
+            }
+            result.append(ProjectionCheckpoint(
+                name: name,
+                version: Int(version),
+                tables: tables,
+                position: LogPosition(transactionID: UInt64(tx) ?? 0, position: position),
+                state: ProjectionCheckpoint.State(rawValue: state) ?? .failed,
+                eventsApplied: applied,
+                lastEventAt: lastEventAt,
+                lastAppliedAt: lastAppliedAt,
+                failure: failure
+            ))
+        }
+        return result
+    }
+
+    /// Creates `projection`'s tables in `schema` (which must exist), inside the caller's transaction.
+    static func createTables(of projection: any Projection, in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await setSearchPath(schema, on: connection, logger: logger)
+        for statement in projection.schema {
+            _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+    }
+
+    /// `SET LOCAL search_path` to one schema (a fixed identifier checked here) and UTC.
+    static func setSearchPath(_ schema: String, on connection: PostgresConnection, logger: Logger) async throws {
+        precondition(ReadTable.isIdentifier(schema), "schema names are fixed identifiers")
+        _ = try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema)"), logger: logger)
+        _ = try await connection.query("SET LOCAL TimeZone TO 'UTC'", logger: logger)
+    }
+
+    /// Stores that a batch ending at `last` was applied.
+    static func advance(_ name: String, to last: RecordedEvent, count: Int, on connection: PostgresConnection, logger: Logger) async throws {
+        _ = try await connection.query(
+            """
+            UPDATE projection_checkpoints
+            SET transaction_id = \(String(last.transactionID))::xid8, position = \(last.position),
+                events_applied = events_applied + \(Int64(count)), last_event_at = \(last.recordedAt),
+                last_applied_at = now(), updated_at = now()
+            WHERE name = \(name)
+            """,
+            logger: logger
+        )
+    }
+
+    /// Records an operator action or a notable runner decision.
+    static func audit(_ name: String, action: String, detail: String, on connection: PostgresConnection, logger: Logger) async throws {
+        _ = try await connection.query(
+            "INSERT INTO projection_audit (name, action, detail) VALUES (\(name), \(action), \(detail))", logger: logger
+        )
+    }
+
+    /// Runs `body` between `BEGIN` and `COMMIT` on `connection`; rolls back when it throws.
+    static func inTransaction<Result: Sendable>(
+        on connection: PostgresConnection, logger: Logger, _ body: () async throws -> Result
+    ) async throws -> Result {
+        _ = try await connection.query("BEGIN", logger: logger)
+        do {
+            let result = try await body()
+            _ = try await connection.query("COMMIT", logger: logger)
+            return result
+        } catch {
+            if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import EventStore
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Keeps one projection's live tables up to date, as the only runner across every instance.
+///
+/// The runner opens a dedicated connection, takes the projection's advisory-lock lease on it
+/// (standing by while another instance holds it), and then applies new events in batches. Each
+/// batch runs in one transaction on the lease connection that first locks the checkpoint row and
+/// checks it still stands where the runner thinks, then writes the rows and the new checkpoint:
+/// a batch is applied once or not at all, whatever crashes. An event the projection cannot apply
+/// is isolated (the batch is retried one event at a time), recorded, and stops this projection
+/// only, until an operator retries or skips it.
+public struct ProjectionRunner: Service {
+    /// The projection this runner applies.
+    public let projection: any Projection
+    let store: EventStore
+    let database: DatabaseURL
+    let options: ProjectionRunnerOptions
+    let logger: Logger
+
+    /// Creates a runner.
+    /// - Parameters:
+    ///   - projection: What to apply.
+    ///   - store: Where events are read.
+    ///   - database: Where the lease connection goes (the store's database).
+    ///   - options: Batching, timings and the rebuild-at-start rule.
+    ///   - logger: Where the runner logs.
+    public init(projection: any Projection, store: EventStore, database: DatabaseURL, options: ProjectionRunnerOptions = ProjectionRunnerOptions(), logger: Logger) {
+        self.projection = projection
+        self.store = store
+        self.database = database
+        self.options = options
+        var logger = logger
+        logger[metadataKey: "projection"] = "\(projection.name)"
+        self.logger = logger
+    }
+
+    /// Runs until the task is cancelled or the service group shuts down gracefully: stands by,
+    /// leads, and starts over after any failure.
+    public func run() async throws {
+        let loop = Task { await runLoop() }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await loop.value
+            } onGracefulShutdown: {
+                loop.cancel()
+            }
+        } onCancel: {
+            loop.cancel()
+        }
+    }
+
+    func runLoop() async {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await runOnce()
+                failures = 0
+            } catch {
+                if Task.isCancelled || error is CancellationError { return }
+                failures += 1
+                logger.warning("projection runner lost its connection or failed; starting over", metadata: ["error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: .milliseconds(min(100 << min(failures, 5), 3_000)))
+            }
+        }
+    }
+
+    /// One life of a lease: connect, stand by until leading, lead until something breaks.
+    func runOnce() async throws {
+        let lease = try await ProjectionLease.connect(to: database, purpose: .live, name: projection.name, logger: logger)
+        do {
+            while try await !guarded("taking the lease", { try await lease.tryAcquire(logger: logger) }) {
+                try await Task.sleep(for: options.leaseRetryInterval)
+            }
+            logger.info("took the projection lease; applying events")
+            try await lead(on: lease.connection)
+        } catch {
+            await lease.close()
+            throw error
+        }
+        await lease.close()
+    }
+
+    /// Applies events while holding the lease on `connection`.
+    func lead(on connection: PostgresConnection) async throws {
+        while !Task.isCancelled {
+            var checkpoint = try await guarded("preparing the tables") {
+                try await ProjectionSetup.prepare(projection, on: connection, logger: logger)
+            }
+            if checkpoint.version != projection.version {
+                guard checkpoint.version < projection.version else {
+                    logger.error("the live tables were built by a newer version of this projection; not applying", metadata: [
+                        "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
+                    ])
+                    try await Task.sleep(for: .seconds(30))
+                    continue
+                }
+                guard options.rebuildOnVersionChange else {
+                    logger.warning("the projection's code version changed; run `synccli projections rebuild \(projection.name)`", metadata: [
+                        "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
+                    ])
+                    try await Task.sleep(for: .seconds(30))
+                    continue
+                }
+                logger.info("the projection's code version changed; rebuilding blue/green", metadata: [
+                    "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
+                ])
+                _ = try await ProjectionRebuilder(projection: projection, store: store, database: database, options: options, logger: logger).rebuild()
+                continue
+            }
+            if checkpoint.state == .failed {
+                try await Task.sleep(for: options.failedPollInterval)
+                continue
+            }
+            checkpoint = try await follow(from: checkpoint, on: connection)
+        }
+    }
+
+    /// Reads the log after `checkpoint` and applies it in batches until the checkpoint moves
+    /// underneath, the projection fails, or the task is cancelled.
+    func follow(from checkpoint: ProjectionCheckpoint, on connection: PostgresConnection) async throws -> ProjectionCheckpoint {
+        var iterator = store.subscribe(
+            after: checkpoint.position, filter: LogFilter(eventTypes: projection.eventTypes), pageSize: options.batchSize
+        ).makeAsyncIterator()
+        var expected = checkpoint.position
+        while let first = try await iterator.next() {
+            var batch = [first]
+            while batch.count < options.batchSize, iterator.bufferedCount > 0, let event = try await iterator.next() {
+                batch.append(event)
+            }
+            let (events, from) = (batch, expected)
+            let outcome = try await guarded("applying a batch of \(events.count) events") {
+                try await BatchApplier.applyLive(events, projection: projection, expected: from, on: connection, logger: logger)
+            }
+            switch outcome {
+            case .applied(let last):
+                expected = last.logPosition
+            case .checkpointMoved:
+                logger.info("the checkpoint moved (rebuild, reset or skip); reloading")
+                return checkpoint
+            case .failed:
+                try await isolateFailure(in: batch, expected: expected, on: connection)
+                return checkpoint
+            }
+        }
+        return checkpoint
+    }
+
+    /// Applies `batch` one event at a time to find the one that fails; records it.
+    func isolateFailure(in batch: [RecordedEvent], expected: LogPosition, on connection: PostgresConnection) async throws {
+        var expected = expected
+        for event in batch {
+            let from = expected
+            let outcome = try await guarded("applying event \(event.logPosition)") {
+                try await BatchApplier.applyLive([event], projection: projection, expected: from, on: connection, logger: logger)
+            }
+            switch outcome {
+            case .applied(let last):
+                expected = last.logPosition
+            case .checkpointMoved:
+                return
+            case .failed(let error):
+                let message = String(describing: error)
+                try await guarded("recording a failure") {
+                    try await BatchApplier.recordFailure(of: projection.name, at: event, message: message, expected: from, on: connection, logger: logger)
+                }
+                logger.error("projection stopped at an event it cannot apply; `synccli projections retry` or `skip` it", metadata: [
+                    "event.position": "\(event.logPosition)", "event.type": "\(event.type)", "error": "\(error)",
+                ])
+                return
+            }
+        }
+    }
+
+    /// Runs one database step with ``ProjectionRunnerOptions/operationTimeout``.
+    ///
+    /// A query on a connection the server terminated can, rarely, never be answered by the
+    /// driver; the deadline turns that into an error, and the runner starts over on a new
+    /// connection (the old backend, and with it the lease, is gone).
+    @discardableResult
+    func guarded<Value: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        let result = await Deadline.run(timeout: options.operationTimeout) { () async -> Result<Value, any Error> in
+            do { return .success(try await body()) } catch { return .failure(error) }
+        }
+        guard let result else {
+            if Task.isCancelled { throw CancellationError() }
+            throw ProjectionError(.database, "\(what) took longer than \(options.operationTimeout); starting over on a new connection")
+        }
+        return try result.get()
+    }
+}

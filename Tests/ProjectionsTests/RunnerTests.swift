@@ -1,0 +1,161 @@
+import EventStore
+import Foundation
+import PostgresNIO
+import Projections
+import Testing
+import TidemarkTestSupport
+
+@Suite("The projection runner", .timeLimit(.minutes(3)))
+struct RunnerTests {
+    @Test("catches up in batches, then follows concurrent writers, applying every event exactly once")
+    func catchUpAndFollow() async throws {
+        try await withFreshStore { store, database in
+            try await RunnerHarness.migrate(store)
+            try await RunnerHarness.appendCounted(store, count: 600)
+            let runner = ProjectionRunner(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger)
+            let task = Task { try await runner.run() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await RunnerHarness.appendCounted(store, count: 300, batch: 3) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await RunnerHarness.exactlyOnce(store))
+            #expect(try await RunnerHarness.logCount(store) == 1_800)
+            task.cancel()
+            _ = await task.result
+            let status = try await ProjectionAdmin(projections: [runner.projection], client: store.client, logger: RunnerHarness.logger).status()
+            #expect(status.first?.state == "running")
+            #expect(status.first?.lagEvents == 0)
+            #expect(status.first?.eventsApplied == 1_800)
+        }
+    }
+
+    @Test("killed mid-batch (connection terminated) and between batches (stopped), it resumes with nothing lost or applied twice")
+    func crashesMidAndBetweenBatches() async throws {
+        try await withFreshStore { store, database in
+            try await RunnerHarness.migrate(store)
+            try await RunnerHarness.appendCounted(store, count: 500)
+            let batches = Locked(0)
+            let killed = Locked(0)
+            // Mid-batch: after the rows are written and before the checkpoint commits, kill the
+            // runner's own backend on every 3rd batch (four times).
+            let hook: @Sendable ([RecordedEvent]) async -> Void = { _ in
+                let n = batches.withLock { $0 += 1; return $0 }
+                guard n % 3 == 0, killed.value < 4 else { return }
+                killed.withLock { $0 += 1 }
+                let pids = (try? await RunnerHarness.runnerBackends(store, name: "counter")) ?? []
+                try? await RunnerHarness.terminate(store, pids: pids)
+            }
+            let projection = CounterProjection(name: "counter", hook: hook)
+            let runner = ProjectionRunner(projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger)
+            let first = Task { try await runner.run() }
+            #expect(try await RunnerHarness.exactlyOnce(store))
+            #expect(killed.value == 4)
+            // Between batches: stop the runner, write more, start a new one.
+            first.cancel()
+            _ = await first.result
+            try await RunnerHarness.appendCounted(store, count: 250)
+            let second = Task { try await ProjectionRunner(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run() }
+            #expect(try await RunnerHarness.exactlyOnce(store))
+            #expect(try await RunnerHarness.applied(store).rows == 750)
+            second.cancel()
+            _ = await second.result
+        }
+    }
+
+    @Test("three runners of one projection: exactly one applies; when its connection is terminated another takes over within seconds")
+    func leaseAcrossInstances() async throws {
+        try await withFreshStore { store, database in
+            try await RunnerHarness.migrate(store)
+            try await RunnerHarness.appendCounted(store, count: 200)
+            let tasks = (0..<3).map { _ in
+                Task {
+                    try await ProjectionRunner(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run()
+                }
+            }
+            #expect(try await RunnerHarness.exactlyOnce(store))
+            // One lease holder among three connected runners.
+            let admin = ProjectionAdmin(projections: [CounterProjection(name: "counter")], client: store.client, logger: RunnerHarness.logger)
+            let holder = try #require(try await admin.status().first?.runner)
+            #expect(try await RunnerHarness.runnerBackends(store, name: "counter").count == 3)
+            let holderPID = try #require(Int32(holder.split(separator: " ").last?.dropLast() ?? ""))
+            // Kill the holder's connection; another instance must take over and apply new events.
+            try await RunnerHarness.terminate(store, pids: [holderPID])
+            let clock = ContinuousClock()
+            let killedAt = clock.now
+            let tookOver = try await RunnerHarness.eventually(timeout: .seconds(10)) {
+                guard let runner = try await admin.status().first?.runner else { return false }
+                return !runner.hasSuffix("(pid \(holderPID))")
+            }
+            #expect(tookOver)
+            #expect(clock.now - killedAt < .seconds(10))
+            try await RunnerHarness.appendCounted(store, count: 200, batch: 7)
+            #expect(try await RunnerHarness.exactlyOnce(store))
+            for task in tasks { task.cancel() }
+            for task in tasks { _ = await task.result }
+        }
+    }
+
+    @Test("an event a projection cannot apply stops that projection only; retry and skip resume it")
+    func failureIsolation() async throws {
+        try await withFreshStore { store, database in
+            try await RunnerHarness.migrate(store)
+            try await RunnerHarness.appendCounted(store, count: 120)
+            let poison = try await RunnerHarness.appendPoison(store)
+            try await RunnerHarness.appendCounted(store, count: 80)
+            let failing = CounterProjection(name: "counter")
+            let healthy = CounterProjection(name: "other", poisoned: Locked(false))
+            let admin = ProjectionAdmin(projections: [failing, healthy], client: store.client, logger: RunnerHarness.logger)
+            let tasks = [failing, healthy].map { projection in
+                Task { try await ProjectionRunner(projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run() }
+            }
+            // The failing one stops exactly at the poison event, having applied everything before it.
+            #expect(try await RunnerHarness.eventually { try await admin.status(of: "counter").first?.state == "failed" })
+            let status = try #require(try await admin.status(of: "counter").first)
+            #expect(status.failure?.eventType == "Poison")
+            #expect(status.failure?.position.position == poison.positions.first)
+            #expect(status.failure?.error.contains("poison event") == true)
+            #expect(status.eventsApplied == 120)
+            // The other keeps running and applies everything, poison included.
+            #expect(try await RunnerHarness.eventually {
+                try await admin.status(of: "other").first.map { $0.state == "running" && $0.lagEvents == 0 && $0.eventsApplied == 201 } ?? false
+            })
+            // retry while still poisoned fails again at the same event; skip moves past it.
+            try await admin.retry("counter")
+            #expect(try await RunnerHarness.eventually { try await admin.status(of: "counter").first?.state == "failed" })
+            let skipped = try await admin.skip("counter")
+            #expect(skipped.position.position == poison.positions.first)
+            #expect(try await RunnerHarness.eventually {
+                try await admin.status(of: "counter").first.map { $0.state == "running" && $0.lagEvents == 0 } ?? false
+            })
+            #expect(try await admin.status(of: "counter").first?.eventsApplied == 200)
+            // Refusals name the problem.
+            await #expect(throws: ProjectionError.self) { try await admin.skip("counter") }
+            await #expect(throws: ProjectionError.self) { try await admin.retry("nope") }
+            for task in tasks { task.cancel() }
+            for task in tasks { _ = await task.result }
+        }
+    }
+
+    @Test("retry applies the failed event once the projection can handle it")
+    func retryAfterFix() async throws {
+        try await withFreshStore { store, database in
+            try await RunnerHarness.migrate(store)
+            try await RunnerHarness.appendCounted(store, count: 30)
+            _ = try await RunnerHarness.appendPoison(store)
+            let projection = CounterProjection(name: "counter")
+            let admin = ProjectionAdmin(projections: [projection], client: store.client, logger: RunnerHarness.logger)
+            let task = Task { try await ProjectionRunner(projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run() }
+            #expect(try await RunnerHarness.eventually { try await admin.status().first?.state == "failed" })
+            projection.poisoned.withLock { $0 = false }
+            try await admin.retry("counter")
+            #expect(try await RunnerHarness.eventually {
+                try await admin.status().first.map { $0.state == "running" && $0.eventsApplied == 31 } ?? false
+            })
+            #expect(try await RunnerHarness.applied(store).maxCount == 1)
+            task.cancel()
+            _ = await task.result
+        }
+    }
+}
