@@ -48,7 +48,7 @@ struct LifecycleTests {
             #expect(bob["last_position"] == String(events.count))
 
             let roles = try await db.rows("SELECT * FROM read.user_roles WHERE user_id = '\(Cast.alice)' ORDER BY role")
-            #expect(roles.map { $0["role"] } == ["admin", "member"])
+            try #require(roles.map { $0["role"] } == ["admin", "member"])
             #expect(roles[0]["active"] == "false")
             #expect(roles[0]["revoked_at"] != "NULL")
             #expect(roles[0]["revoked_by"] == Cast.boss.description)
@@ -68,10 +68,10 @@ struct LifecycleTests {
         let written = story
         try await withReadModels([TodosProjection()]) { db, store in
             let events = try await written.stored(in: store)
-            #expect(events.count == written.events.count)
+            try #require(events.count == written.events.count)
             try await db.apply(TodosProjection(), events)
             let todos = try await db.rows("SELECT * FROM read.todos ORDER BY todo_id")
-            #expect(todos.count == 4)
+            try #require(todos.count == 4)
             let first = todos[0]
             #expect(first["title"] == "Write the report")
             #expect(first["status"] == "completed")
@@ -87,7 +87,7 @@ struct LifecycleTests {
             #expect(todos[3]["owner_id"] == Cast.bob.description)
 
             let reminders = try await db.rows("SELECT * FROM read.todo_reminders ORDER BY reminder_id")
-            #expect(reminders.map { $0["status"] } == ["sent", "cancelled"])
+            try #require(reminders.map { $0["status"] } == ["sent", "cancelled"])
             #expect(reminders[0]["sent_at"] != "NULL")
             #expect(reminders[1]["owner_id"] == Cast.alice.description)
 
@@ -137,7 +137,7 @@ struct LifecycleTests {
             #expect(notification["sender_id"] == Cast.boss.description)
             #expect(notification["type"] == "order.shipped")
             let receipts = try await db.rows("SELECT * FROM read.notification_receipts ORDER BY receiver_id")
-            #expect(receipts.map { $0["receiver_id"] } == [Cast.alice.description, Cast.bob.description])
+            try #require(receipts.map { $0["receiver_id"] } == [Cast.alice.description, Cast.bob.description])
             #expect(receipts[0]["read_at"] != "NULL")
             #expect(receipts[1]["read_at"] == "NULL")
             #expect(receipts.allSatisfy { $0["archived"] == "true" && $0["last_position"] == "3" })
@@ -174,7 +174,7 @@ struct LifecycleTests {
         try await withReadModels([OrdersProjection()]) { db, _ in
             try await db.apply(OrdersProjection(), events)
             let orders = try await db.rows("SELECT * FROM read.orders ORDER BY order_id")
-            #expect(orders.count == 2)
+            try #require(orders.count == 2)
             #expect(orders[0]["status"] == "refunded")
             #expect(orders[0]["currency"] == "EUR")
             #expect(orders[0]["total_minor"] == "5000")
@@ -192,7 +192,7 @@ struct LifecycleTests {
             ])
 
             let history = try await db.rows("SELECT seq, transition, from_status, to_status, reason FROM read.order_status_history WHERE order_id = '\(Stories.order)' ORDER BY seq")
-            #expect(history.map { $0["transition"] ?? "" } == [
+            try #require(history.map { $0["transition"] ?? "" } == [
                 "place", "pay", "ship", "deliver", "file_complaint", "request_refund", "reject_refund",
                 "resolve_complaint", "request_refund", "approve_refund",
             ])

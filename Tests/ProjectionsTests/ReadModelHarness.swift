@@ -55,11 +55,13 @@ struct Story {
 
     /// Appends the story's events to `store` one by one and reads them back from the log.
     func stored(in store: EventStore) async throws -> [RecordedEvent] {
+        var last: UInt64 = 0
         for event in events {
-            _ = try await store.append(to: event.stream, expected: .exact(event.streamVersion - 1), events: [
+            last = try await store.append(to: event.stream, expected: .exact(event.streamVersion - 1), events: [
                 EventData(type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata),
-            ])
+            ]).transactionID
         }
+        try await store.waitUntilReadable(last)
         return try await store.readAll(after: .start, limit: 1000).events
     }
 }
