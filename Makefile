@@ -3,7 +3,7 @@ SWIFT ?= swift
 CLI := .build/debug/synccli
 RELEASE_CLI := .build/release/synccli
 
-.PHONY: run test db stop build migrate seed bench bench-append clean-db help
+.PHONY: run test db stop build migrate seed bench bench-append bench-rebuild clean-db help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -36,10 +36,15 @@ seed: build db ## Add demo data through the command service (make seed ARGS="--t
 bench: db ## Run every benchmark (release build) and print ratios against raw PostgreSQL
 	$(SWIFT) build -c release --product synccli
 	$(RELEASE_CLI) bench append
+	$(RELEASE_CLI) bench rebuild
 
 bench-append: db ## The event store append benchmark only
 	$(SWIFT) build -c release --product synccli
 	$(RELEASE_CLI) bench append
+
+bench-rebuild: db ## The projection rebuild benchmark only (make bench-rebuild ARGS="--events 200000")
+	$(SWIFT) build -c release --product synccli
+	$(RELEASE_CLI) bench rebuild $(ARGS)
 
 clean-db: stop ## Stop PostgreSQL and delete its data folder
 	rm -rf .local/pg

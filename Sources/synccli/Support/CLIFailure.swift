@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import Projections
 
 /// Runs a verb's work and turns failures into one readable line on standard error and exit code 1.
 func reportingFailures<Result>(_ body: () async throws -> Result) async throws -> Result {
@@ -13,6 +14,12 @@ func reportingFailures<Result>(_ body: () async throws -> Result) async throws -
             printError("  hint: is PostgreSQL running? `make db` starts the private one; check --database-url / $DATABASE_URL")
         }
         throw ExitCode.failure
+    } catch let error as ProjectionError {
+        printError("error: \(error.code.rawValue): \(error.message)")
+        if error.code == .database, error.message.contains("does not exist") {
+            printError("  hint: has this database been migrated? run `synccli migrate`")
+        }
+        throw error.code == .unknownProjection ? ExitCode.validationFailure : ExitCode.failure
     } catch let error as ExitCode {
         throw error
     } catch let error as ValidationError {
