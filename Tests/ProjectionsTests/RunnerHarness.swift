@@ -23,7 +23,8 @@ enum RunnerHarness {
         try await store.migrate(additional: ProjectionMigrations.all)
     }
 
-    /// Appends `count` `Counted` events in batches of `batch` to fresh streams; returns their transaction ids.
+    /// Appends `count` `Counted` events in batches of `batch` to fresh streams and waits until they
+    /// are readable; returns their transaction ids.
     @discardableResult
     static func appendCounted(_ store: EventStore, count: Int, batch: Int = 10) async throws -> [UInt64] {
         var transactions: [UInt64] = []
@@ -36,6 +37,9 @@ enum RunnerHarness {
             transactions.append(result.transactionID)
             left -= n
         }
+        // Other suites share the cluster: wait until the log horizon has passed these events, so
+        // a test that reads "up to the head" right away sees all of them.
+        if let last = transactions.max() { try await store.waitUntilReadable(last) }
         return transactions
     }
 

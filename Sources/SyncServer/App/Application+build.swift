@@ -2,6 +2,7 @@ import EventStore
 import Hummingbird
 import Logging
 import PostgresNIO
+import Projections
 
 /// Builds the sync server: the one composition root used by `synccli serve` and by the tests.
 ///
@@ -31,6 +32,12 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
         logger: logger
     )
     app.addServices(store.services)
+    if configuration.runProjections {
+        let options = ProjectionRunnerOptions(rebuildOnVersionChange: configuration.rebuildProjectionsOnVersionChange)
+        for projection in ReadModels.all {
+            app.addServices(ProjectionRunner(projection: projection, store: store, database: configuration.databaseURL, options: options, logger: logger))
+        }
+    }
     if configuration.migrateOnStart {
         app.beforeServerStarts {
             let report = try await store.migrate(additional: TidemarkMigrations.all)

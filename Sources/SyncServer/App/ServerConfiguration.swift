@@ -15,6 +15,12 @@ public struct ServerConfiguration: Sendable {
     /// The largest request body accepted, in bytes.
     public var maxRequestBodyBytes: Int
 
+    /// Run the projection runners in this process (each applies only while it holds its lease,
+    /// so any number of instances may run them).
+    public var runProjections: Bool
+    /// Rebuild, blue/green, a projection whose code version differs from its live tables', at start.
+    public var rebuildProjectionsOnVersionChange: Bool
+
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1",
@@ -22,8 +28,12 @@ public struct ServerConfiguration: Sendable {
         databaseURL: DatabaseURL,
         maximumConnections: Int = 20,
         migrateOnStart: Bool = true,
-        maxRequestBodyBytes: Int = 2 << 20
+        maxRequestBodyBytes: Int = 2 << 20,
+        runProjections: Bool = true,
+        rebuildProjectionsOnVersionChange: Bool = true
     ) {
+        self.runProjections = runProjections
+        self.rebuildProjectionsOnVersionChange = rebuildProjectionsOnVersionChange
         self.host = host
         self.port = port
         self.databaseURL = databaseURL

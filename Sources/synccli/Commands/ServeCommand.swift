@@ -25,6 +25,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Do not apply migrations at start.")
     var noMigrate = false
 
+    @Flag(help: "Do not run projection runners in this process (another instance or `synccli projections run` does).")
+    var noProjections = false
+
+    @Flag(help: "Do not rebuild a projection whose code version changed at start; it then waits for `synccli projections rebuild`.")
+    var noRebuildOnVersionChange = false
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0-65535") }
         guard (2...500).contains(maxConnections) else { throw ValidationError("--max-connections must be 2-500") }
@@ -40,7 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
             port: resolvedPort,
             databaseURL: url,
             maximumConnections: maxConnections,
-            migrateOnStart: !noMigrate
+            migrateOnStart: !noMigrate,
+            runProjections: !noProjections,
+            rebuildProjectionsOnVersionChange: !noRebuildOnVersionChange
         )
         logger.info("starting Tidemark server", metadata: [
             "http.address": "\(configuration.host):\(configuration.port)",
