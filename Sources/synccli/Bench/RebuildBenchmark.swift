@@ -85,6 +85,7 @@ struct RebuildBenchmark: Sendable {
             }
             var report: RebuildReport?
             let seconds = try await Self.timed { report = try await rebuilder.rebuild() }
+            bar.update(Int(report?.events ?? 0), total: Int(report?.events ?? 0), force: true)
             bar.finish()
             guard let report, report.events == Int64(eventCount) else {
                 throw ProjectionError(.invalidState, "the rebuild applied \(report?.events ?? 0) events, expected \(eventCount)")

@@ -10,7 +10,7 @@ struct ProjectionsResetCommand: AsyncParsableCommand {
         discussion: """
         In one transaction: drops and recreates the live tables (with the code's current version), grants
         the analyst roles again and points the checkpoint at the start of the log. Readers then see EMPTY
-        tables until the runner (`synccli projections run`) has caught up again. To
+        tables until the runner (`synccli serve` or `synccli projections run`) has caught up again. To
         rebuild without that gap, use `synccli projections rebuild NAME` instead.
 
         Examples:
@@ -45,6 +45,6 @@ struct ProjectionsResetCommand: AsyncParsableCommand {
                 try await ProjectionAdmin(projections: KnownProjections.all, client: store.client, logger: logger).reset(name)
             }
         }
-        print("reset \(name): live tables emptied, checkpoint at the start of the log; the runner (`synccli projections run`) fills them again")
+        print("reset \(name): live tables emptied, checkpoint at the start of the log; the runner (`synccli serve` or `synccli projections run`) fills them again")
     }
 }

@@ -14,8 +14,9 @@ struct ProjectionsRunCommand: AsyncParsableCommand {
         abstract: "Run the runners of all (or the named) projections in this process until Ctrl-C; migrates first.",
         discussion: """
         Each projection has one runner across all processes (an advisory-lock lease): a runner here stands
-        by while another process (another `projections run`) leads, and takes over when it goes
-        away. A projection whose live tables are of an older code version is rebuilt blue/green first.
+        by while another process (a server, another `projections run`) leads, and takes over when it goes
+        away. A projection whose live tables are of an older code version is rebuilt blue/green first
+        (unless --no-rebuild-on-version-change). `synccli serve` runs the same runners unless --no-projections.
         SIGINT or SIGTERM stops the runners gracefully: a batch in flight commits or rolls back whole.
 
         Examples:
@@ -37,6 +38,9 @@ struct ProjectionsRunCommand: AsyncParsableCommand {
 
     @Flag(help: "Do not apply migrations at start.")
     var noMigrate = false
+
+    @Flag(help: "Do not rebuild a projection whose code version changed; it then waits for `synccli projections rebuild`.")
+    var noRebuildOnVersionChange = false
 
     func validate() throws {
         for name in names { try KnownProjections.validate(name) }
@@ -60,7 +64,7 @@ struct ProjectionsRunCommand: AsyncParsableCommand {
             backgroundLogger: logger
         )
         let store = EventStore(client: client, logger: logger)
-        let options = ProjectionRunnerOptions(batchSize: batchSize)
+        let options = ProjectionRunnerOptions(batchSize: batchSize, rebuildOnVersionChange: !noRebuildOnVersionChange)
         var services: [any Service] = [client]
         services += store.services
         services += projections.map { ProjectionRunner(projection: $0, store: store, database: url, options: options, logger: logger) }

@@ -11,7 +11,7 @@ struct ProjectionsStatusCommand: AsyncParsableCommand {
         discussion: """
         Lag counts the events of the projection's types after its position, and the seconds since the
         oldest of them was recorded. The runner is the process holding the projection's lease (none when
-        no `synccli projections run` process applies it).
+        no `synccli serve` or `synccli projections run` process applies it).
 
         Exit codes: 0 every projection shown is running and at most --max-lag seconds behind; 3 one has
         failed (retry or skip it) or lags more than --max-lag seconds (is a runner running?); 1 error;
@@ -74,7 +74,7 @@ struct ProjectionsStatusCommand: AsyncParsableCommand {
         lines.append("  lag             \(status.lagEvents) event(s), \(String(format: "%.1f", status.lagSeconds)) s\(behind)")
         lines.append("  events applied  \(status.eventsApplied)")
         lines.append("  last applied    \(status.lastAppliedAt.map { dates.string(from: $0) } ?? "never")")
-        lines.append("  runner          \(status.runner ?? "none (start one with `synccli projections run`)")")
+        lines.append("  runner          \(status.runner ?? "none (start one with `synccli serve` or `synccli projections run`)")")
         if let rebuild = status.rebuild {
             let active = rebuild.active ? "running" : "abandoned (no process holds it; start `projections rebuild` again)"
             lines.append("  rebuild         v\(rebuild.version) at \(rebuild.position), \(rebuild.eventsApplied) event(s), started \(dates.string(from: rebuild.startedAt)), \(active)")
