@@ -138,6 +138,26 @@ struct RunnerTests {
         }
     }
 
+    @Test("an idle runner notices a reset and refills the tables without waiting for a new event")
+    func resetWhileIdle() async throws {
+        try await withFreshStore { store, database in
+            try await RunnerHarness.migrate(store)
+            try await RunnerHarness.appendCounted(store, count: 300)
+            let projection = CounterProjection(name: "counter")
+            let admin = ProjectionAdmin(projections: [projection], client: store.client, logger: RunnerHarness.logger)
+            let task = Task { try await ProjectionRunner(projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run() }
+            #expect(try await RunnerHarness.exactlyOnce(store))
+            try await admin.reset("counter")
+            #expect(try await admin.status().first?.eventsApplied ?? 0 < 300)
+            #expect(try await RunnerHarness.eventually(timeout: .seconds(10)) {
+                try await admin.status().first?.eventsApplied == 300
+            })
+            #expect(try await RunnerHarness.exactlyOnce(store))
+            task.cancel()
+            _ = await task.result
+        }
+    }
+
     @Test("retry applies the failed event once the projection can handle it")
     func retryAfterFix() async throws {
         try await withFreshStore { store, database in

@@ -120,18 +120,35 @@ public struct ProjectionRunner: Service {
     }
 
     /// Reads the log after `checkpoint` and applies it in batches until the checkpoint moves
-    /// underneath, the projection fails, or the task is cancelled.
+    /// underneath (a rebuild, reset, retry or skip), the projection fails, or the task is cancelled.
+    ///
+    /// While caught up it waits for a commit notification (or the store's poll interval) and, each
+    /// time, checks that its checkpoint row has not been changed by an operator, so an idle runner
+    /// reacts to a reset or a skip within a second.
     func follow(from checkpoint: ProjectionCheckpoint, on connection: PostgresConnection) async throws -> ProjectionCheckpoint {
-        var iterator = store.subscribe(
-            after: checkpoint.position, filter: LogFilter(eventTypes: projection.eventTypes), pageSize: options.batchSize
-        ).makeAsyncIterator()
+        let filter = LogFilter(eventTypes: projection.eventTypes)
         var expected = checkpoint.position
-        while let first = try await iterator.next() {
-            var batch = [first]
-            while batch.count < options.batchSize, iterator.bufferedCount > 0, let event = try await iterator.next() {
-                batch.append(event)
+        var stored = checkpoint
+        while !Task.isCancelled {
+            let generation = await store.commitGeneration()
+            let from = expected
+            let page = try await guarded("reading the log after \(from)") {
+                try await store.readAll(after: from, limit: options.batchSize, filter: filter)
             }
-            let (events, from) = (batch, expected)
+            guard !page.events.isEmpty else {
+                let name = projection.name
+                let current = try await guarded("reading the checkpoint") {
+                    try await ProjectionCatalog.checkpoint(of: name, on: connection, logger: logger)
+                }
+                guard let current, current.position == expected, current.version == stored.version, current.state == .running else {
+                    logger.info("the checkpoint moved (rebuild, reset or skip); reloading")
+                    return checkpoint
+                }
+                stored = current
+                await store.waitForCommit(after: generation, timeout: store.configuration.pollInterval)
+                continue
+            }
+            let events = page.events
             let outcome = try await guarded("applying a batch of \(events.count) events") {
                 try await BatchApplier.applyLive(events, projection: projection, expected: from, on: connection, logger: logger)
             }
@@ -142,7 +159,7 @@ public struct ProjectionRunner: Service {
                 logger.info("the checkpoint moved (rebuild, reset or skip); reloading")
                 return checkpoint
             case .failed:
-                try await isolateFailure(in: batch, expected: expected, on: connection)
+                try await isolateFailure(in: events, expected: from, on: connection)
                 return checkpoint
             }
         }
