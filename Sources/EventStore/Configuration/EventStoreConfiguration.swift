@@ -4,7 +4,7 @@ public struct EventStoreConfiguration: Sendable, Hashable {
     public var maxPayloadBytes: Int
     /// The most events one append may carry (default 10,000).
     public var maxBatchEvents: Int
-    /// The most events one read may return (default 10,000).
+    /// The most events one read may return (default 50,000: a rebuild reads big pages).
     public var maxPageSize: Int
     /// How often an idle subscription polls when no notification wakes it (default 1 s).
     public var pollInterval: Duration
@@ -21,7 +21,7 @@ public struct EventStoreConfiguration: Sendable, Hashable {
     public init(
         maxPayloadBytes: Int = 1 << 20,
         maxBatchEvents: Int = 10_000,
-        maxPageSize: Int = 10_000,
+        maxPageSize: Int = 50_000,
         pollInterval: Duration = .seconds(1),
         anyVersionRetries: Int = 100,
         notifyChannel: String = "tidemark_events",

@@ -20,7 +20,7 @@ public struct ProjectionRunnerOptions: Sendable {
         leaseRetryInterval: Duration = .seconds(2),
         failedPollInterval: Duration = .seconds(1),
         rebuildOnVersionChange: Bool = true,
-        rebuildBatchSize: Int = 5_000,
+        rebuildBatchSize: Int = 10_000,
         operationTimeout: Duration = .seconds(60)
     ) {
         self.operationTimeout = operationTimeout

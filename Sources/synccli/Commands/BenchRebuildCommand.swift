@@ -29,8 +29,8 @@ struct BenchRebuildCommand: AsyncParsableCommand {
     @Option(help: "Events to generate (1000-50000000; rounded down to a multiple of 5).")
     var events: Int = 1_000_000
 
-    @Option(help: "Events per shadow transaction of the rebuild (100-10000).")
-    var batchSize: Int = 5_000
+    @Option(help: "Events per shadow transaction of the rebuild (100-50000).")
+    var batchSize: Int = 10_000
 
     @Option(help: "Database to (re)create for the benchmark (default: <database>_bench).")
     var benchDatabase: String?
@@ -40,7 +40,7 @@ struct BenchRebuildCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1_000...50_000_000).contains(events) else { throw ValidationError("--events must be 1000-50000000") }
-        guard (100...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be 100-10000") }
+        guard (100...50_000).contains(batchSize) else { throw ValidationError("--batch-size must be 100-50000") }
     }
 
     func run() async throws {

@@ -31,15 +31,15 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
     @Argument(help: "The projection to rebuild.")
     var name: String
 
-    @Option(help: "Events per shadow transaction (100-10000).")
-    var batchSize: Int = 5_000
+    @Option(help: "Events per shadow transaction (100-50000).")
+    var batchSize: Int = 10_000
 
     @Flag(help: "Print the report as one JSON line: {name, version, events, seconds, position}.")
     var json = false
 
     func validate() throws {
         try KnownProjections.validate(name)
-        guard (100...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be 100-10000") }
+        guard (100...50_000).contains(batchSize) else { throw ValidationError("--batch-size must be 100-50000") }
     }
 
     func run() async throws {
