@@ -31,8 +31,9 @@ struct DemoSeeder {
 
     /// Commands the plan sends (for the progress bar).
     var commandCount: Int {
-        let perUser = 1 + plan.todosPerUser * 2 + plan.ordersPerUser * 3
-        return plan.tenants * (1 + 1 + plan.usersPerTenant * perUser + 3)
+        let perUser = 1 + 1 + plan.todosPerUser * 2 + (plan.todosPerUser > 0 ? 1 : 0) + plan.ordersPerUser * 3
+        let tenantWide = 3 + (plan.usersPerTenant > 0 ? 12 : 0)
+        return plan.tenants * (1 + 1 + plan.usersPerTenant * perUser + tenantWide)
     }
 
     /// Runs the plan; `progress` gets the number of commands done so far.
@@ -90,7 +91,22 @@ struct DemoSeeder {
                     let followUp: TodoCommand = finish == 0 ? .complete(todo) : finish == 1 ? .changePriority(todo, .high) : .changeTags(todo, ["later"])
                     try await service.execute(Todo.self, id: todo, command: followUp, envelope: userEnvelope("todo-\(t)-\(u)-\(d)-2"))
                     step()
+                    if d == 0 {
+                        let reminder = ReminderID(rawValue: random.uuid())
+                        try await service.execute(Todo.self, id: todo, command: .scheduleReminder(todo, reminder, kind: .due, fireAt: due),
+                                                  envelope: userEnvelope("todo-\(t)-\(u)-\(d)-reminder"))
+                        step()
+                    }
                 }
+                // One phone per member, registered for push.
+                let device = DeviceID(rawValue: random.uuid())
+                let registration = DeviceRegistration(
+                    platform: .ios, pushToken: String(repeating: String(format: "%02x", u + 1), count: 32), provider: .apns,
+                    appID: "com.example.tidemark", environment: .sandbox, appVersion: "1.0.0", locale: "en"
+                )
+                try await service.execute(Device.self, id: device, command: .register(device, tenantID: tenant, userID: user, registration),
+                                          envelope: userEnvelope("device-\(t)-\(u)"))
+                step()
                 for o in 0..<plan.ordersPerUser {
                     let order = OrderID(rawValue: random.uuid())
                     let items = (0..<Int.random(in: 1...3, using: &random)).map { index -> OrderItem in
@@ -116,14 +132,50 @@ struct DemoSeeder {
             step()
             try await service.execute(Announcement.self, id: announcement, command: .publish(announcement), envelope: adminEnvelope("announcement-\(t)-publish"))
             step()
-            if !members.isEmpty {
-                try await service.sendNotification(NotificationID(rawValue: random.uuid()), tenantID: tenant, receivers: members,
+            if let first = members.first {
+                let notification = NotificationID(rawValue: random.uuid())
+                try await service.sendNotification(notification, tenantID: tenant, receivers: members,
                                                    type: "welcome", title: "Hello", content: "Your demo account is ready.",
                                                    envelope: adminEnvelope("notification-\(t)"))
+                step()
+                try await seedFirstMember(first, tenant: tenant, notification: notification, announcement: announcement,
+                                          random: &random, adminEnvelope: adminEnvelope, systemEnvelope: systemEnvelope, key: "\(t)", step: step)
+            } else {
+                step()
             }
-            step()
         }
         return logins
+    }
+
+    /// The first member reads the inbox and the announcement, has a refunded order and a resolved
+    /// complaint: every read table gets rows (12 commands).
+    private func seedFirstMember(
+        _ member: UserID, tenant: TenantID, notification: NotificationID, announcement: AnnouncementID,
+        random: inout SeedRandom, adminEnvelope: (String) -> CommandEnvelope, systemEnvelope: (String) -> CommandEnvelope,
+        key: String, step: () -> Void
+    ) async throws {
+        let envelope = { (suffix: String) in
+            CommandEnvelope(principal: .user(member, tenantID: tenant), idempotencyKey: "seed-\(plan.seed)-\(key)-\(suffix)")
+        }
+        try await service.execute(Domain.Notification.self, id: notification, command: .markRead(notification), envelope: envelope("notification-read"))
+        step()
+        try await service.execute(Announcement.self, id: announcement, command: .markRead(announcement), envelope: envelope("announcement-read"))
+        step()
+        let item = OrderItem(sku: Self.products[0].0, name: Self.products[0].1, quantity: 1, unitPriceMinor: Int64(Self.products[0].2))
+        let refunded = OrderID(rawValue: random.uuid())
+        try await service.execute(Order.self, id: refunded, command: .place(refunded, tenantID: tenant, items: [item], currency: "EUR"), envelope: envelope("refund-order"))
+        try await service.execute(Order.self, id: refunded, command: .pay(refunded), envelope: systemEnvelope("\(key)-refund-order-pay"))
+        try await service.execute(Order.self, id: refunded, command: .requestRefund(refunded, reason: "wrong size"), envelope: envelope("refund-order-request"))
+        try await service.execute(Order.self, id: refunded, command: .approveRefund(refunded), envelope: adminEnvelope("\(key)-refund-order-approve"))
+        for _ in 0..<4 { step() }
+        let complained = OrderID(rawValue: random.uuid())
+        try await service.execute(Order.self, id: complained, command: .place(complained, tenantID: tenant, items: [item], currency: "EUR"), envelope: envelope("complaint-order"))
+        try await service.execute(Order.self, id: complained, command: .pay(complained), envelope: systemEnvelope("\(key)-complaint-order-pay"))
+        try await service.execute(Order.self, id: complained, command: .ship(complained), envelope: adminEnvelope("\(key)-complaint-order-ship"))
+        try await service.execute(Order.self, id: complained, command: .deliver(complained), envelope: adminEnvelope("\(key)-complaint-order-deliver"))
+        try await service.execute(Order.self, id: complained, command: .fileComplaint(complained, reason: "box arrived dented"), envelope: envelope("complaint-order-file"))
+        try await service.execute(Order.self, id: complained, command: .resolveComplaint(complained, reason: "sent a new box"), envelope: adminEnvelope("\(key)-complaint-order-resolve"))
+        for _ in 0..<6 { step() }
     }
 
     /// A re-run of the same seed finds its tenants and users already there: that is not an error.
