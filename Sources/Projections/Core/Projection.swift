@@ -1,3 +1,4 @@
+import Foundation
 import EventStore
 
 /// A read model built from the log: a name, a version, the tables it owns, and how a batch of
@@ -27,4 +28,37 @@ public protocol Projection: Sendable {
     /// Throw when an event cannot be applied: the transaction rolls back and the runner finds the
     /// event, records it, and stops this projection only until an operator retries or skips it.
     func apply(_ events: [RecordedEvent], in context: ProjectionContext) async throws
+
+    /// Whether ``apply(_:in:)`` needs the non-unique indexes of ``schema`` while it runs during a
+    /// rebuild. When `false`, a rebuild creates the shadow tables without them (`CREATE INDEX`
+    /// statements, not `CREATE UNIQUE INDEX`) and builds them once the shadow is filled, which is
+    /// much cheaper than maintaining them row by row. Defaults to `true`.
+    var needsIndexesWhileRebuilding: Bool { get }
+
+    /// Finishes a rebuild: called once, in the swap transaction, after the last events were
+    /// applied to the shadow tables and before they go live. A projection that skips work per batch
+    /// while ``ProjectionContext/isRebuilding`` (an aggregate, say) does it here. Defaults to nothing.
+    func finishRebuild(in context: ProjectionContext) async throws
+}
+
+extension Projection {
+    /// Indexes are kept while rebuilding unless a projection says otherwise.
+    public var needsIndexesWhileRebuilding: Bool { true }
+
+    /// Nothing to finish by default.
+    public func finishRebuild(in context: ProjectionContext) async throws {}
+
+    /// The statements of ``schema`` a rebuild may run after filling the tables.
+    var deferredIndexStatements: [String] {
+        needsIndexesWhileRebuilding ? [] : schema.filter(Self.isPlainIndex)
+    }
+
+    /// The statements of ``schema`` a rebuild runs before filling the tables.
+    var rebuildSchemaStatements: [String] {
+        needsIndexesWhileRebuilding ? schema : schema.filter { !Self.isPlainIndex($0) }
+    }
+
+    static func isPlainIndex(_ statement: String) -> Bool {
+        statement.trimmingCharacters(in: .whitespacesAndNewlines).uppercased().hasPrefix("CREATE INDEX")
+    }
 }

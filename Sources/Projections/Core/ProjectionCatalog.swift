@@ -66,10 +66,13 @@ enum ProjectionCatalog {
         return result
     }
 
-    /// Creates `projection`'s tables in `schema` (which must exist), inside the caller's transaction.
-    static func createTables(of projection: any Projection, in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Creates `projection`'s tables in `schema` (which must exist), inside the caller's transaction;
+    /// for a rebuild, without the indexes the projection lets it build later.
+    static func createTables(
+        of projection: any Projection, in schema: String, forRebuild: Bool = false, on connection: PostgresConnection, logger: Logger
+    ) async throws {
         try await setSearchPath(schema, on: connection, logger: logger)
-        for statement in projection.schema {
+        for statement in forRebuild ? projection.rebuildSchemaStatements : projection.schema {
             _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
     }

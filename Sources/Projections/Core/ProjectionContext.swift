@@ -12,11 +12,15 @@ public struct ProjectionContext: Sendable {
     public let connection: PostgresConnection
     /// Where the projection logs.
     public let logger: Logger
+    /// `true` while filling shadow tables for a rebuild: nobody reads them yet, so per-batch work
+    /// that only readers need may wait for ``Projection/finishRebuild(in:)``.
+    public let isRebuilding: Bool
 
-    /// Creates a context (the runner does this).
-    public init(connection: PostgresConnection, logger: Logger) {
+    /// Creates a context (the runner and the rebuilder do this).
+    public init(connection: PostgresConnection, logger: Logger, isRebuilding: Bool = false) {
         self.connection = connection
         self.logger = logger
+        self.isRebuilding = isRebuilding
     }
 
     /// Loads the stored rows of `table` whose keys appear in `keys`.

@@ -33,12 +33,12 @@ enum BatchApplier {
     /// Applies `events` to the tables in `schema` inside the caller's transaction.
     /// - Throws: ``ApplyFailure`` when the projection throws; other errors as they come.
     static func apply(
-        _ events: [RecordedEvent], projection: any Projection, schema: String,
+        _ events: [RecordedEvent], projection: any Projection, schema: String, isRebuilding: Bool = false,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
         try await ProjectionCatalog.setSearchPath(schema, on: connection, logger: logger)
         do {
-            try await projection.apply(events, in: ProjectionContext(connection: connection, logger: logger))
+            try await projection.apply(events, in: ProjectionContext(connection: connection, logger: logger, isRebuilding: isRebuilding))
         } catch {
             throw ApplyFailure(underlying: error)
         }

@@ -76,7 +76,7 @@ public struct ProjectionRebuilder: Sendable {
         try await ProjectionCatalog.inTransaction(on: connection, logger: logger) {
             _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(shadow) CASCADE"), logger: logger)
             _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(shadow)"), logger: logger)
-            try await ProjectionCatalog.createTables(of: projection, in: shadow, on: connection, logger: logger)
+            try await ProjectionCatalog.createTables(of: projection, in: shadow, forRebuild: true, on: connection, logger: logger)
             _ = try await connection.query("SET LOCAL search_path TO public", logger: logger)
             _ = try await connection.query(
                 """
@@ -96,7 +96,7 @@ public struct ProjectionRebuilder: Sendable {
             let page = try await store.readAll(after: position, limit: options.rebuildBatchSize, filter: filter)
             guard let last = page.events.last else { break }
             try await ProjectionCatalog.inTransaction(on: connection, logger: logger) {
-                try await BatchApplier.apply(page.events, projection: projection, schema: shadow, on: connection, logger: logger)
+                try await BatchApplier.apply(page.events, projection: projection, schema: shadow, isRebuilding: true, on: connection, logger: logger)
                 _ = try await connection.query(
                     """
                     UPDATE projection_rebuilds SET transaction_id = \(String(last.transactionID))::xid8, position = \(last.position),
@@ -109,6 +109,17 @@ public struct ProjectionRebuilder: Sendable {
             position = last.logPosition
             applied += Int64(page.events.count)
             progress?(RebuildProgress(name: projection.name, applied: applied, expected: max(expected, applied), elapsed: clock.now - started))
+        }
+        let deferred = projection.deferredIndexStatements
+        if !deferred.isEmpty {
+            logger.info("building the shadow's indexes", metadata: ["projection.indexes": "\(deferred.count)"])
+            try await ProjectionCatalog.inTransaction(on: connection, logger: logger) {
+                try await ProjectionCatalog.setSearchPath(shadow, on: connection, logger: logger)
+                _ = try await connection.query("SET LOCAL maintenance_work_mem = '256MB'", logger: logger)
+                for statement in deferred {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+            }
         }
         let (finalPosition, total) = try await swap(shadow: shadow, position: position, applied: applied, on: connection)
         let seconds = (clock.now - started).seconds
@@ -145,11 +156,18 @@ public struct ProjectionRebuilder: Sendable {
             while true {
                 let page = try await store.readAll(after: position, limit: options.rebuildBatchSize, filter: filter)
                 guard let last = page.events.last else { break }
-                try await BatchApplier.apply(page.events, projection: projection, schema: shadow, on: connection, logger: logger)
+                try await BatchApplier.apply(page.events, projection: projection, schema: shadow, isRebuilding: true, on: connection, logger: logger)
                 position = last.logPosition
                 applied += Int64(page.events.count)
                 lastEventAt = last.recordedAt
             }
+            try await ProjectionCatalog.setSearchPath(shadow, on: connection, logger: logger)
+            do {
+                try await projection.finishRebuild(in: ProjectionContext(connection: connection, logger: logger, isRebuilding: true))
+            } catch {
+                throw BatchApplier.ApplyFailure(underlying: error)
+            }
+            _ = try await connection.query("SET LOCAL search_path TO public", logger: logger)
             for table in live?.tables ?? [] where ReadTable.isIdentifier(table) {
                 _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS read.\(table) CASCADE"), logger: logger)
             }

@@ -72,6 +72,24 @@ enum TodoDailySummary {
         try await context.execute(PostgresQuery(unsafeSQL: recomputeSQL, binds: binds))
     }
 
+    /// Replaces the whole table with counts over `todos` (end of a rebuild). A row's `last_position`
+    /// is then the newest `last_position` among the todos it counts.
+    static func rebuildAll(in context: ProjectionContext) async throws {
+        try await context.execute("DELETE FROM todo_daily_summary")
+        try await context.execute(
+            """
+            INSERT INTO todo_daily_summary (tenant_id, user_id, day, tasks_due, completed, completion_rate, last_position)
+            SELECT tenant_id, owner_id, due_day, count(*)::integer,
+                   (count(*) FILTER (WHERE status = 'completed'))::integer,
+                   round((count(*) FILTER (WHERE status = 'completed'))::numeric / count(*), 4),
+                   max(last_position)
+            FROM todos
+            WHERE due_day IS NOT NULL AND NOT deleted AND status <> 'cancelled'
+            GROUP BY tenant_id, owner_id, due_day
+            """
+        )
+    }
+
     private static let recomputeSQL = """
         WITH affected AS (
             SELECT tenant_id, user_id, day, max(last_position) AS last_position

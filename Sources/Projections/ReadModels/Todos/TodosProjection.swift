@@ -40,7 +40,19 @@ public struct TodosProjection: Projection {
         }
         try await todos.save(in: context)
         try await reminders.save(in: context)
-        try await TodoDailySummary.recompute(days, in: context)
+        // While rebuilding, nobody reads the shadow: the summary is built once, at the end.
+        if !context.isRebuilding {
+            try await TodoDailySummary.recompute(days, in: context)
+        }
+    }
+
+    /// The shadow's indexes are built after it is filled: no query of `apply` needs them while
+    /// rebuilding, because the summary (the one query that would) waits for ``finishRebuild(in:)``.
+    public var needsIndexesWhileRebuilding: Bool { false }
+
+    /// Builds `todo_daily_summary` from the rebuilt `todos` in one statement.
+    public func finishRebuild(in context: ProjectionContext) async throws {
+        try await TodoDailySummary.rebuildAll(in: context)
     }
 
     private static func apply(
