@@ -4,7 +4,9 @@ import PostgresNIO
 extension EventStore {
     /// The columns every read selects, in the order ``decodeEvents(_:)`` expects.
     static let eventColumns = """
-        position, transaction_id::text, event_id, stream, stream_version, type, schema_version, data::text, metadata::text, recorded_at
+        position, transaction_id::text, event_id, stream, stream_version, type, schema_version, data::text, recorded_at,
+        metadata->>'tenant', metadata->>'actor', metadata->>'device', metadata->>'mutation', metadata->>'correlation',
+        metadata->>'causation', (metadata->'extra')::text
         """
 
     /// Reads one stream.
@@ -111,25 +113,39 @@ extension EventStore {
         }
     }
 
+    /// Decodes rows of ``eventColumns``. The metadata's fields come out of PostgreSQL as columns,
+    /// so the hot path of every reader (a rebuild reads millions of events) parses no metadata JSON;
+    /// only the rare `extra` object is decoded.
     func decodeEvents(_ rows: PostgresRowSequence) async throws -> [RecordedEvent] {
         let decoder = JSONDecoder()
         var events: [RecordedEvent] = []
         for try await row in rows {
-            let (position, transaction, id, stream, version, type, schemaVersion, data, metadata, recordedAt) =
-                try row.decode((Int64, String, UUID, String, Int64, String, Int32, String, String, Date).self)
+            let columns = row.makeRandomAccess()
+            let stream = try columns[3].decode(String.self)
             let name: StreamName
             do { name = try StreamName(stream) } catch { throw error }
+            let extra = try columns[15].decode(String?.self).flatMap {
+                try? decoder.decode([String: String].self, from: Data($0.utf8))
+            }
             events.append(RecordedEvent(
-                position: position,
-                transactionID: UInt64(transaction) ?? 0,
-                id: id,
+                position: try columns[0].decode(Int64.self),
+                transactionID: UInt64(try columns[1].decode(String.self)) ?? 0,
+                id: try columns[2].decode(UUID.self),
                 stream: name,
-                streamVersion: version,
-                type: type,
-                schemaVersion: Int(schemaVersion),
-                data: Data(data.utf8),
-                metadata: (try? decoder.decode(EventMetadata.self, from: Data(metadata.utf8))) ?? EventMetadata(),
-                recordedAt: recordedAt
+                streamVersion: try columns[4].decode(Int64.self),
+                type: try columns[5].decode(String.self),
+                schemaVersion: Int(try columns[6].decode(Int32.self)),
+                data: Data(try columns[7].decode(String.self).utf8),
+                metadata: EventMetadata(
+                    tenantID: try columns[9].decode(String?.self),
+                    actorID: try columns[10].decode(String?.self),
+                    deviceID: try columns[11].decode(String?.self),
+                    mutationID: try columns[12].decode(String?.self),
+                    correlationID: try columns[13].decode(String?.self),
+                    causationID: try columns[14].decode(String?.self),
+                    extra: extra
+                ),
+                recordedAt: try columns[8].decode(Date.self)
             ))
         }
         return events
