@@ -16,6 +16,12 @@ public enum EventCoding {
 
     /// Decodes `type` from JSON bytes written by ``encode(_:)``.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try decoder.decode(type, from: data)
+    }
+
+    /// One configured decoder for every payload: configuring a new one per event costs more than
+    /// decoding a small payload. `JSONDecoder` is safe to share once its options are set.
+    private static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -26,8 +32,8 @@ public enum EventCoding {
             }
             return date
         }
-        return try decoder.decode(type, from: data)
-    }
+        return decoder
+    }()
 
     /// Checks the stored schema version against the current one, then decodes.
     static func decode<T: Decodable>(

@@ -92,9 +92,19 @@ public struct ProjectionRebuilder: Sendable {
         let expected = try await Self.countEvents(after: .start, types: projection.eventTypes, on: connection, logger: logger)
         var position = LogPosition.start
         var applied: Int64 = 0
+        // Read one page ahead: PostgreSQL reads and the client decodes the next page while the
+        // current one is applied.
+        let store = store
+        let pageSize = options.rebuildBatchSize
+        func readAhead(after position: LogPosition) -> Task<LogPage, any Error> {
+            Task { try await store.readAll(after: position, limit: pageSize, filter: filter) }
+        }
+        var next = readAhead(after: position)
+        defer { next.cancel() }
         while true {
-            let page = try await store.readAll(after: position, limit: options.rebuildBatchSize, filter: filter)
+            let page = try await next.value
             guard let last = page.events.last else { break }
+            next = readAhead(after: last.logPosition)
             try await ProjectionCatalog.inTransaction(on: connection, logger: logger) {
                 try await BatchApplier.apply(page.events, projection: projection, schema: shadow, isRebuilding: true, on: connection, logger: logger)
                 _ = try await connection.query(
