@@ -24,8 +24,19 @@ public struct TodosProjection: Projection {
         let decoded = try DecodedEvent<TodoEvent>.decodeAll(events)
         var todos = RowCache<TodoRow>()
         var reminders = RowCache<TodoReminderRow>()
-        try await todos.load(decoded.map { TodoRow.key(Self.todoID(of: $0.event)) }, in: context)
-        try await reminders.load(decoded.compactMap { Self.reminderKey(of: $0.event) }, in: context)
+        // A todo (or reminder) created in this batch cannot have a stored row: load only the others.
+        // During a rebuild from the start, most of a todo's events follow its creation closely.
+        var createdTodos = Set<ReadKey>()
+        var scheduledReminders = Set<ReadKey>()
+        for item in decoded {
+            switch item.event {
+            case .created(let created): createdTodos.insert(TodoRow.key(created.todoID.description))
+            case .reminderScheduled: if let key = Self.reminderKey(of: item.event) { scheduledReminders.insert(key) }
+            default: break
+            }
+        }
+        try await todos.load(decoded.map { TodoRow.key(Self.todoID(of: $0.event)) }.filter { !createdTodos.contains($0) }, in: context)
+        try await reminders.load(decoded.compactMap { Self.reminderKey(of: $0.event) }.filter { !scheduledReminders.contains($0) }, in: context)
         var days: [TodoDailySummary.Day: Int64] = [:]
         for item in decoded {
             let key = TodoRow.key(Self.todoID(of: item.event))
