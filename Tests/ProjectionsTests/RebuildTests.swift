@@ -21,9 +21,7 @@ struct RebuildTests {
         try await withFreshStore { store, database in
             try await RunnerHarness.migrate(store)
             try await RunnerHarness.appendCounted(store, count: 1_000, batch: 20)
-            let v1 = Task {
-                try await ProjectionRunner(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run()
-            }
+            let v1 = RunnerHarness.start(CounterProjection(name: "counter"), store, database)
             #expect(try await RunnerHarness.exactlyOnce(store))
 
             let stop = Locked(false)
@@ -60,22 +58,16 @@ struct RebuildTests {
                 }
             }
             // Rebuild version 2 (a new column) while the writers, the readers and the v1 runner run.
-            let report = try await ProjectionRebuilder(
-                projection: CounterProjection(name: "counter", version: 2), store: store, database: database.url,
-                options: RunnerHarness.options, logger: RunnerHarness.logger
-            ).rebuild()
+            let report = try await RunnerHarness.rebuilder(CounterProjection(name: "counter", version: 2), store, database).rebuild()
             #expect(report.version == 2)
             #expect(report.events >= 1_000)
             try await Task.sleep(for: .milliseconds(300))
             stop.withLock { $0 = true }
             try await writers.value
-            v1.cancel()
-            _ = await v1.result
+            await RunnerHarness.stop(v1)
 
             // The v2 runner takes over from the swap position and catches up.
-            let v2 = Task {
-                try await ProjectionRunner(projection: CounterProjection(name: "counter", version: 2), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run()
-            }
+            let v2 = RunnerHarness.start(CounterProjection(name: "counter", version: 2), store, database)
             #expect(try await RunnerHarness.exactlyOnce(store))
             let log = readers.value
             #expect(log.reads > 10)
@@ -91,8 +83,7 @@ struct RebuildTests {
             for try await count in rows.decode(Int64.self) { #expect(count == (try await RunnerHarness.logCount(store))) }
             let schemas = try await store.client.query("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'read_next_%'")
             for try await count in schemas.decode(Int64.self) { #expect(count == 0) }
-            v2.cancel()
-            _ = await v2.result
+            await RunnerHarness.stop(v2)
         }
     }
 
@@ -101,24 +92,18 @@ struct RebuildTests {
         try await withFreshStore { store, database in
             try await RunnerHarness.migrate(store)
             try await RunnerHarness.appendCounted(store, count: 400)
-            let v1 = Task {
-                try await ProjectionRunner(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run()
-            }
+            let v1 = RunnerHarness.start(CounterProjection(name: "counter"), store, database)
             #expect(try await RunnerHarness.exactlyOnce(store))
-            v1.cancel()
-            _ = await v1.result
+            await RunnerHarness.stop(v1)
             try await RunnerHarness.appendCounted(store, count: 100)
             let projection = CounterProjection(name: "counter", version: 2)
             let admin = ProjectionAdmin(projections: [projection], client: store.client, logger: RunnerHarness.logger)
             #expect(try await admin.status().first?.state == "outdated")
-            let v2 = Task {
-                try await ProjectionRunner(projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run()
-            }
+            let v2 = RunnerHarness.start(projection, store, database)
             #expect(try await RunnerHarness.eventually { try await admin.status().first?.liveVersion == 2 })
             #expect(try await RunnerHarness.exactlyOnce(store))
             #expect(try await admin.status().first?.state == "running")
-            v2.cancel()
-            _ = await v2.result
+            await RunnerHarness.stop(v2)
         }
     }
 
@@ -133,11 +118,11 @@ struct RebuildTests {
                 try? await Task.sleep(for: .milliseconds(100))
             })
             let first = Task {
-                try await ProjectionRebuilder(projection: slow, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).rebuild()
+                try await RunnerHarness.rebuilder(slow, store, database).rebuild()
             }
             #expect(try await RunnerHarness.eventually { started.value })
             let error = await #expect(throws: ProjectionError.self) {
-                try await ProjectionRebuilder(projection: CounterProjection(name: "counter", version: 2), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).rebuild()
+                try await RunnerHarness.rebuilder(CounterProjection(name: "counter", version: 2), store, database).rebuild()
             }
             #expect(error?.code == .busy)
             let report = try await first.value
@@ -152,10 +137,10 @@ struct RebuildTests {
         try await withFreshStore { store, database in
             try await RunnerHarness.migrate(store)
             try await RunnerHarness.appendCounted(store, count: 50)
-            _ = try await ProjectionRebuilder(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).rebuild()
+            _ = try await RunnerHarness.rebuilder(CounterProjection(name: "counter"), store, database).rebuild()
             try await AnalystRole.ensure(name: role, client: store.client, logger: RunnerHarness.logger)
             // A rebuild after the role exists moves new tables in: the grant must follow them.
-            _ = try await ProjectionRebuilder(projection: CounterProjection(name: "counter", version: 2), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).rebuild()
+            _ = try await RunnerHarness.rebuilder(CounterProjection(name: "counter", version: 2), store, database).rebuild()
 
             var url = database.url
             url.username = role
@@ -184,6 +169,40 @@ struct RebuildTests {
         }
         try await withStore(url: try DatabaseURL.fromEnvironment()) { store in
             _ = try await store.client.query(PostgresQuery(unsafeSQL: "DROP ROLE IF EXISTS \(role)"))
+        }
+    }
+}
+
+@Suite("A rebuild that cannot finish", .timeLimit(.minutes(2)))
+struct FailedRebuildTests {
+    @Test("a rebuild stopped by an event the new version cannot apply leaves the live tables, version and checkpoint untouched; the next rebuild starts clean")
+    func failedRebuildLeavesLiveTables() async throws {
+        try await withFreshStore { store, database in
+            try await RunnerHarness.migrate(store)
+            try await RunnerHarness.appendCounted(store, count: 300)
+            let v1 = RunnerHarness.start(CounterProjection(name: "counter", poisoned: Locked(false)), store, database)
+            let poison = try await RunnerHarness.appendPoison(store)
+            try await store.waitUntilReadable(poison.transactionID)
+            try await RunnerHarness.appendCounted(store, count: 100)
+            let admin = ProjectionAdmin(projections: [CounterProjection(name: "counter")], client: store.client, logger: RunnerHarness.logger)
+            #expect(try await RunnerHarness.eventually { try await admin.status().first?.lagEvents == 0 })
+            let before = try #require(try await admin.status().first)
+            // Version 2 still chokes on the poison event.
+            let error = await #expect(throws: ProjectionError.self) {
+                try await RunnerHarness.rebuilder(CounterProjection(name: "counter", version: 2), store, database).rebuild()
+            }
+            #expect(error?.code == .invalidState)
+            #expect(error?.message.contains("live tables are untouched") == true)
+            let after = try #require(try await admin.status().first)
+            #expect(after.liveVersion == 1)
+            #expect(after.position == before.position)
+            #expect(try await RunnerHarness.applied(store).rows == 401)
+            // The abandoned rebuild shows as inactive; a fixed version rebuilds over its leftovers.
+            #expect(after.rebuild?.active == false)
+            let report = try await RunnerHarness.rebuilder(CounterProjection(name: "counter", version: 2, poisoned: Locked(false)), store, database).rebuild()
+            #expect(report.events == 401)
+            #expect(try await admin.status().first?.rebuild == nil)
+            await RunnerHarness.stop(v1)
         }
     }
 }

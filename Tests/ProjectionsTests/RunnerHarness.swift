@@ -19,6 +19,23 @@ enum RunnerHarness {
         operationTimeout: .seconds(3)
     )
 
+    /// Starts a runner of `projection` with the harness's fast options; cancel the task to stop it.
+    static func start(_ projection: CounterProjection, _ store: EventStore, _ database: TestDatabase) -> Task<Void, any Error> {
+        let runner = ProjectionRunner(projection: projection, store: store, database: database.url, options: options, logger: logger)
+        return Task { try await runner.run() }
+    }
+
+    /// A rebuilder of `projection` with the harness's fast options.
+    static func rebuilder(_ projection: CounterProjection, _ store: EventStore, _ database: TestDatabase) -> ProjectionRebuilder {
+        ProjectionRebuilder(projection: projection, store: store, database: database.url, options: options, logger: logger)
+    }
+
+    /// Cancels runner tasks and waits until they have stopped.
+    static func stop(_ tasks: Task<Void, any Error>...) async {
+        for task in tasks { task.cancel() }
+        for task in tasks { _ = await task.result }
+    }
+
     static func migrate(_ store: EventStore) async throws {
         try await store.migrate(additional: ProjectionMigrations.all)
     }

@@ -22,8 +22,7 @@ struct RunnerTests {
             }
             #expect(try await RunnerHarness.exactlyOnce(store))
             #expect(try await RunnerHarness.logCount(store) == 1_800)
-            task.cancel()
-            _ = await task.result
+            await RunnerHarness.stop(task)
             let status = try await ProjectionAdmin(projections: [runner.projection], client: store.client, logger: RunnerHarness.logger).status()
             #expect(status.first?.state == "running")
             #expect(status.first?.lagEvents == 0)
@@ -53,14 +52,12 @@ struct RunnerTests {
             #expect(try await RunnerHarness.exactlyOnce(store))
             #expect(killed.value == 4)
             // Between batches: stop the runner, write more, start a new one.
-            first.cancel()
-            _ = await first.result
+            await RunnerHarness.stop(first)
             try await RunnerHarness.appendCounted(store, count: 250)
-            let second = Task { try await ProjectionRunner(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run() }
+            let second = RunnerHarness.start(CounterProjection(name: "counter"), store, database)
             #expect(try await RunnerHarness.exactlyOnce(store))
             #expect(try await RunnerHarness.applied(store).rows == 750)
-            second.cancel()
-            _ = await second.result
+            await RunnerHarness.stop(second)
         }
     }
 
@@ -70,9 +67,7 @@ struct RunnerTests {
             try await RunnerHarness.migrate(store)
             try await RunnerHarness.appendCounted(store, count: 200)
             let tasks = (0..<3).map { _ in
-                Task {
-                    try await ProjectionRunner(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run()
-                }
+                RunnerHarness.start(CounterProjection(name: "counter"), store, database)
             }
             #expect(try await RunnerHarness.exactlyOnce(store))
             // One lease holder among three connected runners.
@@ -92,8 +87,7 @@ struct RunnerTests {
             #expect(clock.now - killedAt < .seconds(10))
             try await RunnerHarness.appendCounted(store, count: 200, batch: 7)
             #expect(try await RunnerHarness.exactlyOnce(store))
-            for task in tasks { task.cancel() }
-            for task in tasks { _ = await task.result }
+            for task in tasks { await RunnerHarness.stop(task) }
         }
     }
 
@@ -108,7 +102,7 @@ struct RunnerTests {
             let healthy = CounterProjection(name: "other", poisoned: Locked(false))
             let admin = ProjectionAdmin(projections: [failing, healthy], client: store.client, logger: RunnerHarness.logger)
             let tasks = [failing, healthy].map { projection in
-                Task { try await ProjectionRunner(projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run() }
+                RunnerHarness.start(projection, store, database)
             }
             // The failing one stops exactly at the poison event, having applied everything before it.
             #expect(try await RunnerHarness.eventually { try await admin.status(of: "counter").first?.state == "failed" })
@@ -133,8 +127,7 @@ struct RunnerTests {
             // Refusals name the problem.
             await #expect(throws: ProjectionError.self) { try await admin.skip("counter") }
             await #expect(throws: ProjectionError.self) { try await admin.retry("nope") }
-            for task in tasks { task.cancel() }
-            for task in tasks { _ = await task.result }
+            for task in tasks { await RunnerHarness.stop(task) }
         }
     }
 
@@ -145,7 +138,7 @@ struct RunnerTests {
             try await RunnerHarness.appendCounted(store, count: 300)
             let projection = CounterProjection(name: "counter")
             let admin = ProjectionAdmin(projections: [projection], client: store.client, logger: RunnerHarness.logger)
-            let task = Task { try await ProjectionRunner(projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run() }
+            let task = RunnerHarness.start(projection, store, database)
             #expect(try await RunnerHarness.exactlyOnce(store))
             try await admin.reset("counter")
             #expect(try await admin.status().first?.eventsApplied ?? 0 < 300)
@@ -153,8 +146,7 @@ struct RunnerTests {
                 try await admin.status().first?.eventsApplied == 300
             })
             #expect(try await RunnerHarness.exactlyOnce(store))
-            task.cancel()
-            _ = await task.result
+            await RunnerHarness.stop(task)
         }
     }
 
@@ -166,7 +158,7 @@ struct RunnerTests {
             _ = try await RunnerHarness.appendPoison(store)
             let projection = CounterProjection(name: "counter")
             let admin = ProjectionAdmin(projections: [projection], client: store.client, logger: RunnerHarness.logger)
-            let task = Task { try await ProjectionRunner(projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger).run() }
+            let task = RunnerHarness.start(projection, store, database)
             #expect(try await RunnerHarness.eventually { try await admin.status().first?.state == "failed" })
             projection.poisoned.withLock { $0 = false }
             try await admin.retry("counter")
@@ -174,8 +166,7 @@ struct RunnerTests {
                 try await admin.status().first.map { $0.state == "running" && $0.eventsApplied == 31 } ?? false
             })
             #expect(try await RunnerHarness.applied(store).maxCount == 1)
-            task.cancel()
-            _ = await task.result
+            await RunnerHarness.stop(task)
         }
     }
 }

@@ -28,52 +28,53 @@ extension EventStore {
             } catch {
                 throw EventStoreError.database(error, while: "appending to '\(stream)'")
             }
+            let refusal: (retryable: Bool, error: EventStoreError)
             switch outcome {
             case .written(let result):
                 notifier.signal()
                 return result
             case .expectationFailed:
-                if let original = try await storedAppend(of: [StreamAppendIDs(stream: stream, ids: batch.ids)])?.first {
-                    return original
-                }
-                let actual = try await version(of: stream)
-                // With `.any` (or `.streamExists` on an existing stream) only the log-order rule can
-                // have refused the row: the head was written by a transaction with a higher id. That
-                // is a race, not a conflict; the next attempt runs with a newer transaction id.
-                let raced = expected == .any || (expected == .streamExists && actual > 0)
-                if raced, attempts < configuration.anyVersionRetries {
-                    attempts += 1
-                    try? await Task.sleep(for: .microseconds(Int.random(in: 0...(200 * attempts))))
-                    continue
-                }
-                throw EventStoreError.versionConflict(stream: stream, expected: expected, actual: actual)
+                refusal = try await expectationRefusal(stream: stream, expected: expected)
             case .uniqueViolation(let eventIDTaken):
-                if let original = try await storedAppend(of: [StreamAppendIDs(stream: stream, ids: batch.ids)])?.first {
-                    return original
-                }
-                if eventIDTaken {
-                    // The blocking writer rolled back between our insert and our look-up, or a
-                    // concurrent writer holds the id: try again once the race settles.
-                    attempts += 1
-                    if attempts <= configuration.anyVersionRetries { continue }
-                    throw EventStoreError(.duplicateEventID, "an event id of this append is being written by another append", stream: stream.rawValue)
-                }
-                if expected == .any || expected == .streamExists {
-                    guard attempts < configuration.anyVersionRetries else {
-                        throw EventStoreError(
-                            .concurrencyConflict,
-                            "gave up appending to '\(stream)' after \(attempts) lost races for its next version; retry later",
-                            stream: stream.rawValue
-                        )
-                    }
-                    attempts += 1
-                    // Many writers on one stream: spread the retries so one of them wins each round.
-                    if attempts > 2 { try? await Task.sleep(for: .microseconds(Int.random(in: 0...(200 * attempts)))) }
-                    continue
-                }
-                throw EventStoreError.versionConflict(stream: stream, expected: expected, actual: try await version(of: stream))
+                refusal = try await uniqueRefusal(eventIDTaken: eventIDTaken, stream: stream, expected: expected, attempts: attempts)
             }
+            // An earlier attempt of this very append may have committed: that is the answer.
+            if let original = try await storedAppend(of: [StreamAppendIDs(stream: stream, ids: batch.ids)])?.first {
+                return original
+            }
+            guard refusal.retryable, attempts < configuration.anyVersionRetries else { throw refusal.error }
+            attempts += 1
+            // Many writers on one stream: spread the retries so one of them wins each round.
+            if attempts > 2 { try? await Task.sleep(for: .microseconds(Int.random(in: 0...(200 * attempts)))) }
         }
+    }
+
+    /// The expected version did not hold. With `.any` (or `.streamExists` on an existing stream)
+    /// only the log-order rule can have refused the row: the head was written by a transaction with
+    /// a higher id. That is a race, not a conflict; the next attempt runs with a newer transaction id.
+    private func expectationRefusal(stream: StreamName, expected: ExpectedVersion) async throws(EventStoreError) -> (retryable: Bool, error: EventStoreError) {
+        let actual = try await version(of: stream)
+        let raced = expected == .any || (expected == .streamExists && actual > 0)
+        return (raced, .versionConflict(stream: stream, expected: expected, actual: actual))
+    }
+
+    /// A unique index fired. A taken event id means the blocking writer rolled back between our
+    /// insert and our look-up, or a concurrent writer holds the id: try again once it settles. A
+    /// taken version is a lost race for `.any` and `.streamExists`, a conflict otherwise.
+    private func uniqueRefusal(
+        eventIDTaken: Bool, stream: StreamName, expected: ExpectedVersion, attempts: Int
+    ) async throws(EventStoreError) -> (retryable: Bool, error: EventStoreError) {
+        if eventIDTaken {
+            return (true, EventStoreError(.duplicateEventID, "an event id of this append is being written by another append", stream: stream.rawValue))
+        }
+        guard expected == .any || expected == .streamExists else {
+            return (false, .versionConflict(stream: stream, expected: expected, actual: try await version(of: stream)))
+        }
+        return (true, EventStoreError(
+            .concurrencyConflict,
+            "gave up appending to '\(stream)' after \(attempts) lost races for its next version; retry later",
+            stream: stream.rawValue
+        ))
     }
 
     /// Appends to several streams in one transaction: all of them are written or none.

@@ -77,12 +77,25 @@ enum ProjectionCatalog {
         }
     }
 
-    /// `SET LOCAL search_path` to one schema (a fixed identifier checked here) and UTC.
+    /// Points the transaction's `search_path` at one schema (a fixed identifier checked here), in
+    /// UTC, in one round trip.
     static func setSearchPath(_ schema: String, on connection: PostgresConnection, logger: Logger) async throws {
         precondition(ReadTable.isIdentifier(schema), "schema names are fixed identifiers")
-        _ = try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema)"), logger: logger)
-        _ = try await connection.query("SET LOCAL TimeZone TO 'UTC'", logger: logger)
+        _ = try await connection.query(
+            "SELECT set_config('search_path', \(schema), true), set_config('TimeZone', 'UTC', true)", logger: logger
+        )
     }
+
+    /// Points the transaction's `search_path` back at `public`, where the bookkeeping tables are.
+    static func resetSearchPath(on connection: PostgresConnection, logger: Logger) async throws {
+        _ = try await connection.query("SELECT set_config('search_path', 'public', true)", logger: logger)
+    }
+
+    /// `SET` assignments that clear a recorded failure, for `UPDATE projection_checkpoints`.
+    static let clearedFailure = """
+        failed_transaction_id = NULL, failed_position = NULL, failed_event_id = NULL,
+        failed_event_type = NULL, failed_error = NULL, failed_at = NULL
+        """
 
     /// Stores that a batch ending at `last` was applied.
     static func advance(_ name: String, to last: RecordedEvent, count: Int, on connection: PostgresConnection, logger: Logger) async throws {

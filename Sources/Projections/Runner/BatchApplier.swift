@@ -42,7 +42,7 @@ enum BatchApplier {
         } catch {
             throw ApplyFailure(underlying: error)
         }
-        _ = try await connection.query("SET LOCAL search_path TO public", logger: logger)
+        try await ProjectionCatalog.resetSearchPath(on: connection, logger: logger)
     }
 
     /// Marks the projection failed at `event`, if its checkpoint still stands at `expected`.

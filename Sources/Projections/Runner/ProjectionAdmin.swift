@@ -90,8 +90,7 @@ public struct ProjectionAdmin: Sendable {
             }
             _ = try await connection.query(
                 """
-                UPDATE projection_checkpoints SET state = 'running', failed_transaction_id = NULL, failed_position = NULL,
-                    failed_event_id = NULL, failed_event_type = NULL, failed_error = NULL, failed_at = NULL, updated_at = now()
+                UPDATE projection_checkpoints SET state = 'running', \(unescaped: ProjectionCatalog.clearedFailure), updated_at = now()
                 WHERE name = \(name)
                 """,
                 logger: logger
@@ -114,8 +113,7 @@ public struct ProjectionAdmin: Sendable {
                 """
                 UPDATE projection_checkpoints SET state = 'running',
                     transaction_id = \(String(failure.position.transactionID))::xid8, position = \(failure.position.position),
-                    failed_transaction_id = NULL, failed_position = NULL, failed_event_id = NULL, failed_event_type = NULL,
-                    failed_error = NULL, failed_at = NULL, updated_at = now()
+                    \(unescaped: ProjectionCatalog.clearedFailure), updated_at = now()
                 WHERE name = \(name)
                 """,
                 logger: logger
@@ -143,15 +141,14 @@ public struct ProjectionAdmin: Sendable {
                         _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS read.\(table) CASCADE"), logger: logger)
                     }
                     try await ProjectionCatalog.createTables(of: projection, in: ProjectionCatalog.liveSchema, on: connection, logger: logger)
-                    _ = try await connection.query("SET LOCAL search_path TO public", logger: logger)
+                    try await ProjectionCatalog.resetSearchPath(on: connection, logger: logger)
                     try await AnalystGrants.grantAll(tables: projection.tables.map(\.name), on: connection, logger: logger)
                     _ = try await connection.query(
                         """
                         INSERT INTO projection_checkpoints (name, version, tables) VALUES (\(name), \(Int32(projection.version)), \(projection.tables.map(\.name)))
                         ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, tables = EXCLUDED.tables, transaction_id = '0',
                             position = 0, state = 'running', events_applied = 0, last_event_at = NULL, last_applied_at = NULL,
-                            failed_transaction_id = NULL, failed_position = NULL, failed_event_id = NULL, failed_event_type = NULL,
-                            failed_error = NULL, failed_at = NULL, updated_at = now()
+                            \(unescaped: ProjectionCatalog.clearedFailure), updated_at = now()
                         """,
                         logger: logger
                     )
@@ -192,7 +189,8 @@ public struct ProjectionAdmin: Sendable {
         return .start
     }
 
-    static func lag(after position: LogPosition, types: [String]?, on connection: PostgresConnection, logger: Logger) async throws -> (Int64, Date?) {
+    /// Events of `types` (all when `nil`) after `position`, and when the oldest of them was recorded.
+    static func lag(after position: LogPosition, types: [String]?, on connection: PostgresConnection, logger: Logger) async throws -> (events: Int64, oldest: Date?) {
         let rows = try await connection.query(
             """
             SELECT count(*), min(recorded_at) FROM events

@@ -77,7 +77,7 @@ public struct ProjectionRebuilder: Sendable {
             _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(shadow) CASCADE"), logger: logger)
             _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(shadow)"), logger: logger)
             try await ProjectionCatalog.createTables(of: projection, in: shadow, forRebuild: true, on: connection, logger: logger)
-            _ = try await connection.query("SET LOCAL search_path TO public", logger: logger)
+            try await ProjectionCatalog.resetSearchPath(on: connection, logger: logger)
             _ = try await connection.query(
                 """
                 INSERT INTO projection_rebuilds (name, version, schema_name) VALUES (\(projection.name), \(Int32(projection.version)), \(shadow))
@@ -89,7 +89,7 @@ public struct ProjectionRebuilder: Sendable {
             try await ProjectionCatalog.audit(projection.name, action: "rebuild-started", detail: "version \(projection.version) into \(shadow)", on: connection, logger: logger)
         }
         logger.info("rebuilding into a shadow schema", metadata: ["projection.shadow": "\(shadow)", "projection.version": "\(projection.version)"])
-        let expected = try await Self.countEvents(after: .start, types: projection.eventTypes, on: connection, logger: logger)
+        let expected = try await ProjectionAdmin.lag(after: .start, types: projection.eventTypes, on: connection, logger: logger).events
         var position = LogPosition.start
         var applied: Int64 = 0
         // Read one page ahead: PostgreSQL reads and the client decodes the next page while the
@@ -177,7 +177,7 @@ public struct ProjectionRebuilder: Sendable {
             } catch {
                 throw BatchApplier.ApplyFailure(underlying: error)
             }
-            _ = try await connection.query("SET LOCAL search_path TO public", logger: logger)
+            try await ProjectionCatalog.resetSearchPath(on: connection, logger: logger)
             for table in live?.tables ?? [] where ReadTable.isIdentifier(table) {
                 _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS read.\(table) CASCADE"), logger: logger)
             }
@@ -195,8 +195,7 @@ public struct ProjectionRebuilder: Sendable {
                     transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position, state = 'running',
                     events_applied = EXCLUDED.events_applied,
                     last_event_at = coalesce(EXCLUDED.last_event_at, (SELECT max(recorded_at) FROM events WHERE events.position = EXCLUDED.position)),
-                    last_applied_at = now(), failed_transaction_id = NULL, failed_position = NULL, failed_event_id = NULL,
-                    failed_event_type = NULL, failed_error = NULL, failed_at = NULL, updated_at = now()
+                    last_applied_at = now(), \(unescaped: ProjectionCatalog.clearedFailure), updated_at = now()
                 """,
                 logger: logger
             )
@@ -210,19 +209,6 @@ public struct ProjectionRebuilder: Sendable {
         }
     }
 
-    /// Events of `types` after `position` (all events when `types` is `nil`).
-    static func countEvents(after position: LogPosition, types: [String]?, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
-        let rows = try await connection.query(
-            """
-            SELECT count(*) FROM events
-            WHERE (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position)::int8)
-              AND (\(types)::text[] IS NULL OR type = ANY(\(types)::text[]))
-            """,
-            logger: logger
-        )
-        for try await count in rows.decode(Int64.self) { return count }
-        return 0
-    }
 }
 
 extension Duration {

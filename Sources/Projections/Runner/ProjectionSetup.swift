@@ -15,7 +15,7 @@ enum ProjectionSetup {
             _ = try await connection.query("SELECT pg_advisory_xact_lock(\(ProjectionLease.Purpose.catalog.rawValue), hashtext(\(projection.name)))", logger: logger)
             guard try await ProjectionCatalog.checkpoint(of: projection.name, on: connection, logger: logger) == nil else { return }
             try await ProjectionCatalog.createTables(of: projection, in: ProjectionCatalog.liveSchema, on: connection, logger: logger)
-            _ = try await connection.query("SET LOCAL search_path TO public", logger: logger)
+            try await ProjectionCatalog.resetSearchPath(on: connection, logger: logger)
             try await AnalystGrants.grantAll(tables: projection.tables.map(\.name), on: connection, logger: logger)
             _ = try await connection.query(
                 """
