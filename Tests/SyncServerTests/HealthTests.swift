@@ -14,7 +14,7 @@ struct HealthTests {
         let database = try await TestDatabase.create()
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
-        let app = buildApplication(
+        let app = try buildApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0, databaseURL: database.url, maximumConnections: 4),
             logger: logger
         )

@@ -31,6 +31,17 @@ public enum Todo: Aggregate {
                 dueDate: try draft.dueDate.map { value throws(DomainError) in try Validate.date(value, "dueDate") },
                 tags: try tags(draft.tags), type: draft.type, at: now))]
         }
+        if case .edit(let id, let edit) = command {
+            guard !edit.isEmpty else { throw .invalid("an edit must change at least one field") }
+            var current = state
+            var events: [TodoEvent] = []
+            for change in edit.commands(for: id) {
+                let produced = try decide(change, state: current, context: context)
+                for event in produced { current = evolve(current, event) }
+                events += produced
+            }
+            return events
+        }
         guard let todo = state, todo.id == command.todoID else {
             throw .notFound("todo \(command.todoID) does not exist")
         }
@@ -53,6 +64,8 @@ public enum Todo: Aggregate {
         switch command {
         case .create:
             throw .alreadyExists("todo \(id) already exists")
+        case .edit:
+            throw .invalid("an edit is decided field by field")
         case .changeTitle(_, let value):
             let value = try title(value)
             return value == todo.title ? [] : [.titleChanged(.init(tenantID: tenant, todoID: id, title: value, at: now))]

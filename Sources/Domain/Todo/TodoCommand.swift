@@ -4,6 +4,9 @@ import Foundation
 public enum TodoCommand: Sendable, Equatable {
     /// Creates a todo owned by `ownerID` (who must be the acting user, unless the system acts).
     case create(TodoID, tenantID: TenantID, ownerID: UserID, TodoDraft)
+    /// Changes several fields at once, atomically: each present field is decided as its own
+    /// `change…` command, in a fixed order, so each becomes its own event (and merges per field).
+    case edit(TodoID, TodoEdit)
     /// Changes the title.
     case changeTitle(TodoID, String)
     /// Changes the description.
@@ -36,7 +39,7 @@ public enum TodoCommand: Sendable, Equatable {
     /// The todo this command targets.
     public var todoID: TodoID {
         switch self {
-        case .create(let id, _, _, _), .changeTitle(let id, _), .changeDescription(let id, _),
+        case .create(let id, _, _, _), .edit(let id, _), .changeTitle(let id, _), .changeDescription(let id, _),
              .changePriority(let id, _), .changeDueDate(let id, _), .changeTags(let id, _),
              .changeType(let id, _), .complete(let id), .reopen(let id), .cancel(let id),
              .delete(let id), .restore(let id), .scheduleReminder(let id, _, _, _),

@@ -39,6 +39,10 @@ public protocol Projection: Sendable {
     /// applied to the shadow tables and before they go live. A projection that skips work per batch
     /// while ``ProjectionContext/isRebuilding`` (an aggregate, say) does it here. Defaults to nothing.
     func finishRebuild(in context: ProjectionContext) async throws
+    /// Statements run on the live tables only (never on a rebuild's shadow tables), each time they
+    /// go live and at every runner start, so they must be idempotent: the change-feed triggers.
+    /// Defaults to none.
+    var liveStatements: [String] { get }
 }
 
 extension Projection {
@@ -47,6 +51,8 @@ extension Projection {
 
     /// Nothing to finish by default.
     public func finishRebuild(in context: ProjectionContext) async throws {}
+    /// No live-only statements by default.
+    public var liveStatements: [String] { [] }
 
     /// The statements of ``schema`` a rebuild may run after filling the tables.
     var deferredIndexStatements: [String] {

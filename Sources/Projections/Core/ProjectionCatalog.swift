@@ -77,6 +77,20 @@ enum ProjectionCatalog {
         }
     }
 
+    /// Runs `projection`'s live-only statements on the `read` tables, inside the caller's
+    /// transaction; when the tables were just created or replaced, also moves the change feed to a
+    /// new epoch so that every replica's cursor answers `resync_required`.
+    static func goLive(_ projection: any Projection, newTables: Bool, on connection: PostgresConnection, logger: Logger) async throws {
+        try await setSearchPath(liveSchema, on: connection, logger: logger)
+        for statement in projection.liveStatements {
+            _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+        try await resetSearchPath(on: connection, logger: logger)
+        if newTables {
+            _ = try await connection.query("UPDATE read_change_feed SET epoch = epoch + 1, updated_at = now()", logger: logger)
+        }
+    }
+
     /// Points the transaction's `search_path` at one schema (a fixed identifier checked here), in
     /// UTC, in one round trip.
     static func setSearchPath(_ schema: String, on connection: PostgresConnection, logger: Logger) async throws {

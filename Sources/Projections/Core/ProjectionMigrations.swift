@@ -57,5 +57,6 @@ public enum ProjectionMigrations {
             )
             """,
         ]),
+        ChangeFeed.migration,
     ]
 }

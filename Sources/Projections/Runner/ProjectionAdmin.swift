@@ -141,7 +141,7 @@ public struct ProjectionAdmin: Sendable {
                         _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS read.\(table) CASCADE"), logger: logger)
                     }
                     try await ProjectionCatalog.createTables(of: projection, in: ProjectionCatalog.liveSchema, on: connection, logger: logger)
-                    try await ProjectionCatalog.resetSearchPath(on: connection, logger: logger)
+                    try await ProjectionCatalog.goLive(projection, newTables: true, on: connection, logger: logger)
                     try await AnalystGrants.grantAll(tables: projection.tables.map(\.name), on: connection, logger: logger)
                     _ = try await connection.query(
                         """

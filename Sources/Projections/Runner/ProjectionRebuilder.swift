@@ -185,6 +185,7 @@ public struct ProjectionRebuilder: Sendable {
                 _ = try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE \(shadow).\(table.name) SET SCHEMA read"), logger: logger)
             }
             _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(shadow) CASCADE"), logger: logger)
+            try await ProjectionCatalog.goLive(projection, newTables: true, on: connection, logger: logger)
             try await AnalystGrants.grantAll(tables: projection.tables.map(\.name), on: connection, logger: logger)
             _ = try await connection.query(
                 """

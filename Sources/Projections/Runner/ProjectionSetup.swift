@@ -8,6 +8,11 @@ enum ProjectionSetup {
     /// start of the log) in one transaction when it has none yet.
     static func prepare(_ projection: any Projection, on connection: PostgresConnection, logger: Logger) async throws -> ProjectionCheckpoint {
         if let checkpoint = try await ProjectionCatalog.checkpoint(of: projection.name, on: connection, logger: logger) {
+            if checkpoint.version == projection.version, !projection.liveStatements.isEmpty {
+                try await ProjectionCatalog.inTransaction(on: connection, logger: logger) {
+                    try await ProjectionCatalog.goLive(projection, newTables: false, on: connection, logger: logger)
+                }
+            }
             return checkpoint
         }
         try await ProjectionCatalog.inTransaction(on: connection, logger: logger) {
@@ -15,7 +20,7 @@ enum ProjectionSetup {
             _ = try await connection.query("SELECT pg_advisory_xact_lock(\(ProjectionLease.Purpose.catalog.rawValue), hashtext(\(projection.name)))", logger: logger)
             guard try await ProjectionCatalog.checkpoint(of: projection.name, on: connection, logger: logger) == nil else { return }
             try await ProjectionCatalog.createTables(of: projection, in: ProjectionCatalog.liveSchema, on: connection, logger: logger)
-            try await ProjectionCatalog.resetSearchPath(on: connection, logger: logger)
+            try await ProjectionCatalog.goLive(projection, newTables: true, on: connection, logger: logger)
             try await AnalystGrants.grantAll(tables: projection.tables.map(\.name), on: connection, logger: logger)
             _ = try await connection.query(
                 """

@@ -1,18 +1,20 @@
 import EventStore
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import PostgresNIO
 import Projections
 
 /// Builds the sync server: the one composition root used by `synccli serve` and by the tests.
 ///
-/// The PostgreSQL client and the event store's notification services run in the application's
-/// service group; migrations run before the server accepts requests (when configured).
+/// The PostgreSQL client, the event store's notification services, the live notifier and the
+/// projection runners run in the application's service group; migrations run before the server
+/// accepts requests (when configured).
 /// - Parameters:
 ///   - configuration: Where to listen and which database to use.
 ///   - logger: The server's logger.
 /// - Returns: The application, ready to `runService()` or to test.
-public func buildApplication(configuration: ServerConfiguration, logger: Logger) -> some ApplicationProtocol {
+public func buildApplication(configuration: ServerConfiguration, logger: Logger) throws -> some ApplicationProtocol {
     let client = PostgresClient(
         configuration: configuration.databaseURL.clientConfiguration(
             maximumConnections: configuration.maximumConnections, applicationName: "tidemark-server"
@@ -20,18 +22,48 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
         backgroundLogger: logger
     )
     let store = EventStore(client: client, logger: logger)
-    let router = Router(context: BasicRequestContext.self)
+    let commands = CommandService(store: store, passwordCost: configuration.passwordCost)
+    let signer = try configuration.tokenSecret.map { secret throws(AuthError) in try TokenSigner(secret: secret) } ?? {
+        logger.warning("TIDEMARK_JWT_SECRET is not set: access tokens are signed with a random key and die with this process")
+        return TokenSigner.random()
+    }()
+    let auth = AuthService(commands: commands, signer: signer, options: configuration.auth)
+    let dispatcher = MutationDispatcher(commands: commands)
+    let hub = LiveHub()
+
+    let router = Router(context: SyncRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: logger))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxRequestBodyBytes))
+    router.add(middleware: ProtocolVersionMiddleware())
     HealthController(store: store).addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
+    let api = router.group("v1")
+    let authController = AuthController(auth: auth)
+    authController.addPublicRoutes(to: api)
+    let secured = api.group().add(middleware: Authenticator(auth: auth))
+    authController.addRoutes(to: secured)
+    SyncController(
+        push: PushService(dispatcher: dispatcher, maxBatch: configuration.maxPushBatch),
+        pull: PullService(client: client, logger: logger),
+        maxBody: configuration.maxRequestBodyBytes
+    ).addRoutes(to: secured)
+    WriteController(dispatcher: dispatcher, maxBody: configuration.maxRequestBodyBytes).addRoutes(to: secured)
+
+    let webSocketRouter = Router(context: SyncRequestContext.self)
+    webSocketRouter.add(middleware: ProblemMiddleware(logger: logger))
+    webSocketRouter.add(middleware: ProtocolVersionMiddleware())
+    webSocketRouter.add(middleware: Authenticator(auth: auth))
+    LiveController(hub: hub).addRoutes(to: webSocketRouter)
 
     var app = Application(
         router: router,
+        server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(maxFrameSize: 1 << 16)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tidemark"),
         services: [client],
         logger: logger
     )
     app.addServices(store.services)
+    app.addServices(LiveNotifier(client: client, hub: hub, logger: logger))
     if configuration.runProjections {
         let options = ProjectionRunnerOptions(rebuildOnVersionChange: configuration.rebuildProjectionsOnVersionChange)
         for projection in ReadModels.all {

@@ -21,6 +21,16 @@ public struct ServerConfiguration: Sendable {
     /// Rebuild, blue/green, a projection whose code version differs from its live tables', at start.
     public var rebuildProjectionsOnVersionChange: Bool
 
+    /// The secret that signs access tokens (at least 32 bytes), shared by every instance; `nil`
+    /// makes a random one, so tokens die with the process (development only).
+    public var tokenSecret: [UInt8]?
+    /// Token lifetimes and sign-in throttling.
+    public var auth: AuthOptions = AuthOptions()
+    /// bcrypt cost for new passwords.
+    public var passwordCost: Int = 10
+    /// The most mutations in one push.
+    public var maxPushBatch: Int = 100
+
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1",

@@ -9,12 +9,15 @@ public struct Problem: Error, Sendable, Codable, HTTPResponseError {
     public var code: String
     /// A message a person understands.
     public var message: String
+    /// Seconds the client should wait before retrying, sent as `Retry-After`.
+    public var retryAfter: Int?
 
     /// Creates a problem.
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     enum CodingKeys: String, CodingKey { case title, status, code, detail }
@@ -41,10 +44,8 @@ public struct Problem: Error, Sendable, Codable, HTTPResponseError {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = try encoder.encode(self)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/problem+json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body))
-        )
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

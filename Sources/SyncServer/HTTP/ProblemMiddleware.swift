@@ -17,6 +17,10 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             throw problem
+        } catch let error as AuthError {
+            throw error.problem
+        } catch let error as CommandError {
+            throw Problem(Self.status(for: error.code), code: error.code, message: error.message)
         } catch let error as HTTPError {
             throw Problem(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase)
         } catch {
@@ -25,6 +29,18 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 "error": "\(String(reflecting: error))",
             ])
             throw Problem(.internalServerError, code: "internal", message: "the server failed to handle this request")
+        }
+    }
+
+    /// The HTTP status of a command refusal code.
+    static func status(for code: String) -> HTTPResponse.Status {
+        switch code {
+        case "not_found": .notFound
+        case "forbidden": .forbidden
+        case "already_exists", "conflict", "deleted", "illegal_transition", "contention": .conflict
+        case "unavailable": .serviceUnavailable
+        case "resync_required": .gone
+        default: .badRequest
         }
     }
 

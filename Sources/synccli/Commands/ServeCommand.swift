@@ -41,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "tidemark.server", defaultLevel: "info")
         let resolvedPort = port ?? environment.get("TIDEMARK_PORT").flatMap(Int.init) ?? 8080
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host ?? environment.get("TIDEMARK_HOST") ?? "127.0.0.1",
             port: resolvedPort,
             databaseURL: url,
@@ -50,6 +50,12 @@ struct ServeCommand: AsyncParsableCommand {
             runProjections: !noProjections,
             rebuildProjectionsOnVersionChange: !noRebuildOnVersionChange
         )
+        if let secret = environment.get("TIDEMARK_JWT_SECRET") {
+            guard secret.utf8.count >= 32 else {
+                throw ValidationError("TIDEMARK_JWT_SECRET must be at least 32 bytes")
+            }
+            configuration.tokenSecret = Array(secret.utf8)
+        }
         logger.info("starting Tidemark server", metadata: [
             "http.address": "\(configuration.host):\(configuration.port)",
             "db.url": "\(url)",

@@ -13,6 +13,13 @@ public struct AnnouncementsProjection: Projection {
     public var tables: [ReadTable] { [AnnouncementRow.table, AnnouncementReadRow.table] }
     /// Both tables and their indexes.
     public var schema: [String] { AnnouncementRow.schema + AnnouncementReadRow.schema }
+    /// The change-feed triggers of the synced tables.
+    public var liveStatements: [String] {
+        [
+            ChangeFeed.trigger(on: AnnouncementRow.table, entity: "announcements", user: nil, key: ["announcement_id"]),
+            ChangeFeed.trigger(on: AnnouncementReadRow.table, entity: "announcements", user: "reader_id", key: ["announcement_id"]),
+        ]
+    }
 
     /// Creates the projection.
     public init() {}

@@ -13,6 +13,12 @@ public struct DevicesProjection: Projection {
     public var tables: [ReadTable] { [DeviceRow.table] }
     /// The `devices` table and its indexes.
     public var schema: [String] { DeviceRow.schema }
+    /// The change-feed triggers of the synced tables.
+    public var liveStatements: [String] {
+        [
+            ChangeFeed.trigger(on: DeviceRow.table, entity: "devices", user: "user_id", key: ["device_id"]),
+        ]
+    }
 
     /// Creates the projection.
     public init() {}

@@ -13,6 +13,13 @@ public struct NotificationsProjection: Projection {
     public var tables: [ReadTable] { [NotificationRow.table, NotificationReceiptRow.table] }
     /// Both tables and their indexes.
     public var schema: [String] { NotificationRow.schema + NotificationReceiptRow.schema }
+    /// The change-feed triggers of the synced tables.
+    public var liveStatements: [String] {
+        [
+            ChangeFeed.trigger(on: NotificationRow.table, entity: "inbox", user: "receiver_ids", key: ["notification_id"]),
+            ChangeFeed.trigger(on: NotificationReceiptRow.table, entity: "inbox", user: "receiver_id", key: ["notification_id"]),
+        ]
+    }
 
     /// Creates the projection.
     public init() {}

@@ -18,6 +18,14 @@ public struct OrdersProjection: Projection {
         OrderRow.schema + OrderItemRow.schema + OrderStatusHistoryRow.schema + OrderRefundRow.schema
             + OrderComplaintRow.schema
     }
+    /// The change-feed triggers of the synced tables.
+    public var liveStatements: [String] {
+        [
+            ChangeFeed.trigger(on: OrderRow.table, entity: "orders", user: "customer_id", key: ["order_id"]),
+            ChangeFeed.trigger(on: OrderRefundRow.table, entity: "orders", user: "customer_id", key: ["order_id"]),
+            ChangeFeed.trigger(on: OrderComplaintRow.table, entity: "orders", user: "customer_id", key: ["order_id"]),
+        ]
+    }
 
     /// Creates the projection.
     public init() {}

@@ -13,6 +13,12 @@ public struct TenantsProjection: Projection {
     public var tables: [ReadTable] { [TenantRow.table] }
     /// The `tenants` table and its indexes.
     public var schema: [String] { TenantRow.schema }
+    /// The change-feed triggers of the synced tables.
+    public var liveStatements: [String] {
+        [
+            ChangeFeed.trigger(on: TenantRow.table, entity: "tenant", user: nil, key: ["tenant_id"]),
+        ]
+    }
 
     /// Creates the projection.
     public init() {}

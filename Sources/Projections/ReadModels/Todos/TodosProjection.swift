@@ -14,6 +14,13 @@ public struct TodosProjection: Projection {
     public var tables: [ReadTable] { [TodoRow.table, TodoReminderRow.table, TodoDailySummary.table] }
     /// The three tables and their indexes.
     public var schema: [String] { TodoRow.schema + TodoReminderRow.schema + TodoDailySummary.schema }
+    /// The change-feed triggers of the synced tables.
+    public var liveStatements: [String] {
+        [
+            ChangeFeed.trigger(on: TodoRow.table, entity: "todos", user: "owner_id", key: ["todo_id"]),
+            ChangeFeed.trigger(on: TodoReminderRow.table, entity: "reminders", user: "owner_id", key: ["todo_id", "reminder_id"]),
+        ]
+    }
 
     /// Creates the projection.
     public init() {}

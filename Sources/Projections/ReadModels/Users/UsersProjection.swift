@@ -14,6 +14,13 @@ public struct UsersProjection: Projection {
     public var tables: [ReadTable] { [UserRow.table, UserRoleRow.table] }
     /// Both tables and their indexes.
     public var schema: [String] { UserRow.schema + UserRoleRow.schema }
+    /// The change-feed triggers of the synced tables.
+    public var liveStatements: [String] {
+        [
+            ChangeFeed.trigger(on: UserRow.table, entity: "profile", user: "user_id", key: ["user_id"]),
+            ChangeFeed.trigger(on: UserRoleRow.table, entity: "profile", user: "user_id", key: ["user_id"]),
+        ]
+    }
 
     /// Creates the projection.
     public init() {}

@@ -1,0 +1,6 @@
+/// Header names of the sync protocol.
+public enum SyncHeaders {
+    /// The protocol version the client speaks (an integer). Servers answer `426 upgrade_required`
+    /// to a version they no longer support.
+    public static let protocolVersion = "Tidemark-Protocol"
+}

@@ -1,0 +1,279 @@
+import Bcrypt
+import Crypto
+import Domain
+import EventStore
+import Foundation
+import Logging
+import PostgresNIO
+import SyncProtocol
+
+/// Sign-up, sign-in, token refresh, sign-out and session revocation.
+///
+/// Users and tenants are found through the command service's uniqueness claims and their event
+/// streams (never through an eventually consistent read table). Refresh tokens are random, stored
+/// only as SHA-256 hashes, and rotate on every use; presenting a rotated-out token again revokes
+/// the session (it was stolen or replayed).
+public struct AuthService: Sendable {
+    /// The command service (registers users, loads streams).
+    public let commands: CommandService
+    /// Signs and verifies access tokens.
+    public let signer: TokenSigner
+    /// Lifetimes and limits.
+    public let options: AuthOptions
+    private let dummyHash: String
+
+    /// Creates the service.
+    public init(commands: CommandService, signer: TokenSigner, options: AuthOptions = AuthOptions()) {
+        self.commands = commands
+        self.signer = signer
+        self.options = options
+        // Compared against when the user is unknown, so that both answers take as long.
+        self.dummyHash = (try? Bcrypt.hash("tidemark-dummy-password", cost: commands.passwordCost)) ?? ""
+    }
+
+    var client: PostgresClient { commands.store.client }
+    var logger: Logger { commands.store.logger }
+
+    /// Registers a member into the tenant whose code is given.
+    public func register(_ request: RegisterRequest) async throws -> (userID: UserID, tenantID: TenantID) {
+        guard let tenantID = try await tenant(code: request.tenantCode) else {
+            throw CommandError(code: "not_found", message: "no tenant has the code '\(request.tenantCode.prefix(64))'")
+        }
+        let userID = UserID()
+        try await commands.registerUser(
+            userID, tenantID: tenantID, username: request.username, email: request.email, phone: request.phone,
+            password: request.password, envelope: CommandEnvelope(principal: .anonymous, correlationID: "register")
+        )
+        logger.info("user registered", metadata: ["tenant.id": "\(tenantID)", "user.id": "\(userID)"])
+        return (userID, tenantID)
+    }
+
+    /// Checks the credentials and opens a session for the device (replacing the device's live one).
+    public func login(_ request: LoginRequest) async throws -> TokenResponse {
+        guard let deviceID = DeviceID(request.deviceID) else {
+            throw AuthError(.invalid, "device_id must be a UUID")
+        }
+        if let name = request.deviceName, name.count > 100 {
+            throw AuthError(.invalid, "device_name may have at most 100 characters")
+        }
+        let subject = "\(request.tenantCode.lowercased().prefix(64))/\(request.username.lowercased().prefix(64))"
+        try await checkThrottle(subject)
+        var user: UserState?
+        if let tenantID = try await tenant(code: request.tenantCode),
+           let userID = try await self.user(named: request.username, in: tenantID) {
+            user = try await commands.load(User.self, id: userID).state
+        }
+        let hash = user?.passwordHash ?? dummyHash
+        let matches = (try? Bcrypt.verify(request.password, against: hash)) ?? false
+        guard let user, matches else {
+            try await recordFailure(subject)
+            logger.notice("sign-in refused", metadata: ["auth.subject": "\(subject)"])
+            throw AuthError(.invalidCredentials, "the tenant code, username or password is wrong")
+        }
+        guard user.status == .active, !user.isDeleted else {
+            throw AuthError(.accountDisabled, "this account may not sign in (\(user.isDeleted ? "deleted" : user.status.rawValue))")
+        }
+        let sessionID = UUID().uuidString.lowercased()
+        let refresh = Self.newRefreshToken()
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(
+                """
+                UPDATE auth_sessions SET revoked_at = now(), revoked_by = 'login', revoke_reason = 'replaced by a new sign-in on the device'
+                WHERE device_id = \(deviceID.rawValue) AND revoked_at IS NULL
+                """,
+                logger: logger
+            )
+            try await connection.query(
+                """
+                INSERT INTO auth_sessions (session_id, user_id, tenant_id, device_id, device_name, refresh_hash, refresh_expires_at)
+                VALUES (\(UUID(uuidString: sessionID)), \(user.id.rawValue), \(user.tenantID.rawValue), \(deviceID.rawValue),
+                        \(request.deviceName), \(Self.hash(refresh)), now() + make_interval(secs => \(Double(options.refreshTokenSeconds))))
+                """,
+                logger: logger
+            )
+            try await connection.query("DELETE FROM auth_login_failures WHERE subject = \(subject)", logger: logger)
+        }
+        logger.info("signed in", metadata: ["user.id": "\(user.id)", "session.id": "\(sessionID)", "device.id": "\(deviceID)"])
+        return tokens(user: user, sessionID: sessionID, deviceID: deviceID, refresh: refresh)
+    }
+
+    /// Exchanges a refresh token for new tokens; the old refresh token stops working.
+    public func refresh(_ token: String) async throws -> TokenResponse {
+        guard token.utf8.count <= 200 else { throw AuthError(.invalidRefreshToken, "the refresh token is not valid") }
+        let refresh = Self.newRefreshToken()
+        let rows = try await client.query(
+            """
+            UPDATE auth_sessions SET previous_hash = refresh_hash, refresh_hash = \(Self.hash(refresh)), rotations = rotations + 1,
+                last_used_at = now(), refresh_expires_at = now() + make_interval(secs => \(Double(options.refreshTokenSeconds)))
+            WHERE refresh_hash = \(Self.hash(token)) AND revoked_at IS NULL AND refresh_expires_at > now()
+            RETURNING session_id, user_id, device_id
+            """,
+            logger: logger
+        )
+        var found: (UUID, UUID, UUID)?
+        for try await row in rows.decode((UUID, UUID, UUID).self) { found = row }
+        guard let (sessionID, userUUID, deviceUUID) = found else {
+            try await refusedRefresh(token)
+        }
+        let user = try await commands.load(User.self, id: UserID(rawValue: userUUID)).state
+        guard let user, user.status == .active, !user.isDeleted else {
+            try await revoke(session: sessionID, by: "system", reason: "the account may no longer sign in")
+            throw AuthError(.sessionRevoked, "this account may no longer sign in")
+        }
+        return tokens(user: user, sessionID: sessionID.uuidString.lowercased(), deviceID: DeviceID(rawValue: deviceUUID), refresh: refresh)
+    }
+
+    /// Why a refresh token matched no live session; a rotated-out token revokes its session.
+    private func refusedRefresh(_ token: String) async throws -> Never {
+        let reused = try await client.query(
+            """
+            UPDATE auth_sessions SET revoked_at = now(), revoked_by = 'system', revoke_reason = 'a rotated refresh token was used again'
+            WHERE previous_hash = \(Self.hash(token)) AND revoked_at IS NULL RETURNING session_id
+            """,
+            logger: logger
+        )
+        for try await sessionID in reused.decode(UUID.self) {
+            logger.warning("refresh token reused; session revoked", metadata: ["session.id": "\(sessionID)"])
+            throw AuthError(.sessionRevoked, "this refresh token was already used; the session is revoked, sign in again")
+        }
+        let revoked = try await client.query(
+            "SELECT 1 FROM auth_sessions WHERE (refresh_hash = \(Self.hash(token)) OR previous_hash = \(Self.hash(token))) AND revoked_at IS NOT NULL",
+            logger: logger
+        )
+        for try await _ in revoked.decode(Int32.self) {
+            throw AuthError(.sessionRevoked, "the session was revoked; sign in again")
+        }
+        throw AuthError(.invalidRefreshToken, "the refresh token is unknown or expired; sign in again")
+    }
+
+    /// Ends the caller's session.
+    public func logout(_ identity: Identity) async throws {
+        guard let sessionID = UUID(uuidString: identity.sessionID) else { return }
+        try await revoke(session: sessionID, by: identity.userID.description, reason: "signed out")
+    }
+
+    /// Revokes a session of the caller, or (for a tenant administrator) of any user of the tenant.
+    public func revoke(sessionID: String, by identity: Identity) async throws {
+        guard let id = UUID(uuidString: sessionID) else { throw AuthError(.invalid, "session id must be a UUID") }
+        let rows = try await client.query("SELECT user_id, tenant_id FROM auth_sessions WHERE session_id = \(id)", logger: logger)
+        var owner: (UUID, UUID)?
+        for try await row in rows.decode((UUID, UUID).self) { owner = row }
+        guard let (userID, tenantID) = owner, tenantID == identity.tenantID.rawValue else {
+            throw AuthError(.notFound, "no session \(sessionID)")
+        }
+        guard userID == identity.userID.rawValue || identity.principal.isAdmin(in: identity.tenantID) else {
+            throw AuthError(.forbidden, "only the session's user or a tenant administrator may revoke it")
+        }
+        try await revoke(session: id, by: identity.userID.description, reason: "revoked")
+    }
+
+    /// The sessions of `userID` (the caller's own, or any user's for a tenant administrator).
+    public func sessions(of userID: UserID, by identity: Identity) async throws -> [SessionInfo] {
+        guard userID == identity.userID || identity.principal.isAdmin(in: identity.tenantID) else {
+            throw AuthError(.forbidden, "only the user or a tenant administrator may list these sessions")
+        }
+        let rows = try await client.query(
+            """
+            SELECT session_id, device_id, device_name, created_at, last_used_at, revoked_at, revoke_reason
+            FROM auth_sessions WHERE user_id = \(userID.rawValue) AND tenant_id = \(identity.tenantID.rawValue)
+            ORDER BY created_at DESC LIMIT 200
+            """,
+            logger: logger
+        )
+        var result: [SessionInfo] = []
+        for try await (id, device, name, created, used, revoked, reason) in rows.decode((UUID, UUID, String?, Date, Date, Date?, String?).self) {
+            result.append(SessionInfo(
+                sessionID: id.uuidString.lowercased(), deviceID: device.uuidString.lowercased(), deviceName: name,
+                createdAt: created, lastUsedAt: used, revokedAt: revoked, revokeReason: reason, current: id.uuidString.lowercased() == identity.sessionID
+            ))
+        }
+        return result
+    }
+
+    /// The identity of a bearer token: a valid signature, not expired, and a live session.
+    public func authenticate(bearer token: String) async throws -> Identity {
+        let claims = try signer.verify(token, now: commands.now())
+        guard let userID = UserID(claims.subject), let tenantID = TenantID(claims.tenant),
+              let deviceID = DeviceID(claims.device), let sessionID = UUID(uuidString: claims.session)
+        else {
+            throw AuthError(.unauthorized, "the access token's claims are malformed")
+        }
+        let rows = try await client.query("SELECT revoked_at FROM auth_sessions WHERE session_id = \(sessionID)", logger: logger)
+        var live = false
+        for try await revokedAt in rows.decode(Date?.self) { live = revokedAt == nil }
+        guard live else { throw AuthError(.sessionRevoked, "the session was revoked; sign in again") }
+        return Identity(
+            userID: userID, tenantID: tenantID, sessionID: claims.session, deviceID: deviceID,
+            roles: Set(claims.roles.compactMap(Role.init(rawValue:)))
+        )
+    }
+
+    // MARK: - Helpers
+
+    private func revoke(session: UUID, by actor: String, reason: String) async throws {
+        try await client.query(
+            "UPDATE auth_sessions SET revoked_at = now(), revoked_by = \(actor), revoke_reason = \(reason) WHERE session_id = \(session) AND revoked_at IS NULL",
+            logger: logger
+        )
+        logger.info("session revoked", metadata: ["session.id": "\(session)", "by": "\(actor)", "reason": "\(reason)"])
+    }
+
+    private func tokens(user: UserState, sessionID: String, deviceID: DeviceID, refresh: String) -> TokenResponse {
+        let now = Int64(commands.now().timeIntervalSince1970)
+        let claims = AccessClaims(
+            subject: user.id.description, tenant: user.tenantID.description, session: sessionID, device: deviceID.description,
+            roles: user.roles.map(\.rawValue).sorted(), issuedAt: now, expiresAt: now + Int64(options.accessTokenSeconds)
+        )
+        return TokenResponse(
+            accessToken: signer.sign(claims), expiresIn: options.accessTokenSeconds, refreshToken: refresh,
+            sessionID: sessionID, userID: user.id.description, tenantID: user.tenantID.description, deviceID: deviceID.description
+        )
+    }
+
+    private func checkThrottle(_ subject: String) async throws {
+        let rows = try await client.query(
+            """
+            SELECT count(*), coalesce(extract(epoch FROM min(failed_at) + make_interval(secs => \(Double(options.failureWindowSeconds))) - now()), 0)::float8
+            FROM auth_login_failures WHERE subject = \(subject) AND failed_at > now() - make_interval(secs => \(Double(options.failureWindowSeconds)))
+            """,
+            logger: logger
+        )
+        for try await (count, wait) in rows.decode((Int64, Double).self) where count >= options.maxFailures {
+            let seconds = max(1, Int(wait.rounded(.up)))
+            throw AuthError(.rateLimited, "too many failed sign-ins; try again in \(seconds) s", retryAfter: seconds)
+        }
+    }
+
+    private func recordFailure(_ subject: String) async throws {
+        try await client.query("INSERT INTO auth_login_failures (subject) VALUES (\(subject))", logger: logger)
+    }
+
+    /// The tenant whose code is `code`, through its uniqueness claim.
+    func tenant(code: String) async throws -> TenantID? {
+        try await claimedID(scope: "tenant_code", value: code.lowercased(), category: Tenant.category).flatMap(TenantID.init)
+    }
+
+    /// The user named `username` in `tenant`, through its uniqueness claim.
+    func user(named username: String, in tenant: TenantID) async throws -> UserID? {
+        try await claimedID(scope: "username:\(tenant)", value: username.lowercased(), category: User.category).flatMap(UserID.init)
+    }
+
+    private func claimedID(scope: String, value: String, category: String) async throws -> String? {
+        guard value.utf8.count <= 200 else { return nil }
+        let rows = try await client.query("SELECT stream FROM unique_claims WHERE scope = \(scope) AND value = \(value)", logger: logger)
+        for try await stream in rows.decode(String.self) where stream.hasPrefix(category + "-") {
+            return String(stream.dropFirst(category.count + 1))
+        }
+        return nil
+    }
+
+    static func newRefreshToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "rt_" + TokenSigner.base64URL(Data(bytes))
+    }
+
+    static func hash(_ token: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(token.utf8)))
+    }
+}

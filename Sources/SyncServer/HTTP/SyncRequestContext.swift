@@ -1,0 +1,26 @@
+import Hummingbird
+import HummingbirdWebSocket
+
+/// The request context of the sync server: Hummingbird's core storage, the WebSocket handler
+/// slot, and the caller once ``Authenticator`` has verified them.
+public struct SyncRequestContext: RequestContext, WebSocketRequestContext {
+    /// Hummingbird's per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// Where a WebSocket route keeps its handler.
+    public let webSocket: WebSocketHandlerReference<Self>
+    /// The signed-in caller, when the route is authenticated.
+    public var identity: Identity?
+
+    /// Creates a context for a new request.
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.webSocket = .init()
+        self.identity = nil
+    }
+
+    /// The caller, or `unauthorized`.
+    public func requireIdentity() throws(AuthError) -> Identity {
+        guard let identity else { throw AuthError(.unauthorized, "sign in first: send Authorization: Bearer <access token>") }
+        return identity
+    }
+}

@@ -1,0 +1,190 @@
+import Domain
+import Foundation
+import SyncProtocol
+
+/// Turns a named mutation with JSON arguments into a command of the domain and runs it.
+///
+/// The same table serves `POST /v1/sync/push` and the REST write API, so both validate and
+/// decide identically. Authorization is the domain's: the dispatcher only builds the command.
+public struct MutationDispatcher: Sendable {
+    /// The command service.
+    public let commands: CommandService
+
+    /// Creates a dispatcher.
+    public init(commands: CommandService) { self.commands = commands }
+
+    /// Runs mutation `name` with `args` for `envelope`'s principal.
+    ///
+    /// - Throws: ``CommandError``: `invalid` for an unknown name or bad arguments, otherwise the
+    ///   domain's refusal (`forbidden`, `deleted`, `illegal_transition`, `not_found`, …).
+    public func run(_ name: String, args: JSONValue, envelope: CommandEnvelope) async throws(CommandError) -> CommandOutcome {
+        guard let mutation = MutationName(rawValue: name) else {
+            throw CommandError(code: "invalid", message: "unknown mutation '\(name.prefix(64))'")
+        }
+        let a = try MutationArguments(args, name: name)
+        let principal = envelope.principal
+        guard let tenant = principal.tenantID else {
+            throw CommandError(code: "forbidden", message: "sign in first")
+        }
+        switch mutation {
+        case .todoCreate:
+            guard let owner = principal.userID else { throw CommandError(code: "forbidden", message: "sign in first") }
+            let draft = TodoDraft(
+                title: try a.string("title"), description: try a.optionalString("description") ?? "",
+                priority: try a.enumeration("priority") ?? .medium, dueDate: try a.date("due_at"),
+                tags: try a.strings("tags") ?? [], type: try a.enumeration("type") ?? .personal
+            )
+            let id: TodoID = try a.id("todo_id")
+            return try await commands.execute(Todo.self, id: id, command: .create(id, tenantID: tenant, ownerID: owner, draft), envelope: envelope)
+        case .todoEdit:
+            let id: TodoID = try a.id("todo_id")
+            let edit = TodoEdit(
+                title: try a.optionalString("title"), description: try a.optionalString("description"),
+                priority: try a.enumeration("priority"), dueDate: a.has("due_at") ? .some(try a.date("due_at")) : nil,
+                tags: try a.strings("tags"), type: try a.enumeration("type")
+            )
+            return try await commands.execute(Todo.self, id: id, command: .edit(id, edit), envelope: envelope)
+        case .todoComplete: return try await todo(a, envelope) { .complete($0) }
+        case .todoReopen: return try await todo(a, envelope) { .reopen($0) }
+        case .todoCancel: return try await todo(a, envelope) { .cancel($0) }
+        case .todoDelete: return try await todo(a, envelope) { .delete($0) }
+        case .todoRestore: return try await todo(a, envelope) { .restore($0) }
+        case .reminderSchedule:
+            let reminder: ReminderID = try a.id("reminder_id")
+            guard let kind: TodoReminder.Kind = try a.enumeration("kind") else {
+                throw CommandError(code: "invalid", message: "\(name) needs 'kind'")
+            }
+            let fireAt = try a.requiredDate("fire_at")
+            return try await todo(a, envelope) { .scheduleReminder($0, reminder, kind: kind, fireAt: fireAt) }
+        case .reminderCancel:
+            let reminder: ReminderID = try a.id("reminder_id")
+            return try await todo(a, envelope) { .cancelReminder($0, reminder) }
+        case .notificationRead: return try await notification(a, envelope) { .markRead($0) }
+        case .notificationArchive: return try await notification(a, envelope) { .archive($0) }
+        case .notificationSend:
+            let id: NotificationID = try a.id("notification_id")
+            var receivers: [UserID] = []
+            for text in try a.strings("receivers") ?? [] {
+                guard let user = UserID(text) else { throw CommandError(code: "invalid", message: "'receivers' must hold user ids") }
+                receivers.append(user)
+            }
+            guard principal.isAdmin(in: tenant) else {
+                throw CommandError(code: "forbidden", message: "only an administrator may send notifications")
+            }
+            return try await commands.sendNotification(
+                id, tenantID: tenant, receivers: receivers, type: try a.string("type"), title: try a.string("title"),
+                content: try a.string("content"), envelope: envelope
+            )
+        case .announcementRead: return try await announcement(a, envelope) { .markRead($0) }
+        case .announcementDraft:
+            let id: AnnouncementID = try a.id("announcement_id")
+            let command = AnnouncementCommand.draft(id, tenantID: tenant, title: try a.string("title"), body: try a.string("body"))
+            return try await commands.execute(Announcement.self, id: id, command: command, envelope: envelope)
+        case .announcementEdit:
+            let title = try a.optionalString("title")
+            let body = try a.optionalString("body")
+            return try await announcement(a, envelope) { .edit($0, title: title, body: body) }
+        case .announcementPublish: return try await announcement(a, envelope) { .publish($0) }
+        case .announcementUnpublish: return try await announcement(a, envelope) { .unpublish($0) }
+        case .announcementArchive: return try await announcement(a, envelope) { .archive($0) }
+        case .orderPlace:
+            let id: OrderID = try a.id("order_id")
+            var items: [OrderItem] = []
+            for line in try a.array("items") {
+                items.append(OrderItem(
+                    sku: try line.string("sku"), name: try line.string("name"),
+                    quantity: Int(clamping: try line.int("quantity")), unitPriceMinor: try line.int("unit_price_minor")
+                ))
+            }
+            let command = OrderCommand.place(id, tenantID: tenant, items: items, currency: try a.string("currency"))
+            return try await commands.execute(Order.self, id: id, command: command, envelope: envelope)
+        case .orderCancel: return try await order(a, .cancel, envelope)
+        case .orderRequestRefund: return try await order(a, .requestRefund, envelope)
+        case .orderFileComplaint: return try await order(a, .fileComplaint, envelope)
+        case .orderPay: return try await order(a, .pay, envelope)
+        case .orderShip: return try await order(a, .ship, envelope)
+        case .orderDeliver: return try await order(a, .deliver, envelope)
+        case .orderApproveRefund: return try await order(a, .approveRefund, envelope)
+        case .orderRejectRefund: return try await order(a, .rejectRefund, envelope)
+        case .orderResolveComplaint: return try await order(a, .resolveComplaint, envelope)
+        case .profileUpdate:
+            guard let user = principal.userID else { throw CommandError(code: "forbidden", message: "sign in first") }
+            let update = ProfileUpdate(
+                nickname: try a.optionalString("nickname"), avatarURL: try a.optionalString("avatar_url"),
+                email: try a.optionalString("email"), phone: try a.optionalString("phone"),
+                locale: try a.optionalString("locale"), timeZone: try a.optionalString("time_zone")
+            )
+            return try await commands.execute(User.self, id: user, command: .updateProfile(user, update), envelope: envelope)
+        case .deviceRegister:
+            guard let user = principal.userID else { throw CommandError(code: "forbidden", message: "sign in first") }
+            let id: DeviceID = try a.id("device_id")
+            guard let platform: DeviceRegistration.Platform = try a.enumeration("platform"),
+                  let provider: DeviceRegistration.Provider = try a.enumeration("provider")
+            else {
+                throw CommandError(code: "invalid", message: "\(name) needs 'platform' (ios, android, web, desktop) and 'provider' (apns, fcm, webpush, webhook)")
+            }
+            let registration = DeviceRegistration(
+                platform: platform, pushToken: try a.string("push_token"), provider: provider, appID: try a.optionalString("app_id"),
+                environment: try a.enumeration("environment") ?? .production, appVersion: try a.optionalString("app_version"),
+                locale: try a.optionalString("locale")
+            )
+            return try await commands.execute(
+                Device.self, id: id, command: .register(id, tenantID: tenant, userID: user, registration), envelope: envelope
+            )
+        case .deviceUpdateToken:
+            let id: DeviceID = try a.id("device_id")
+            let token = try a.string("push_token")
+            return try await commands.execute(Device.self, id: id, command: .updateToken(id, pushToken: token), envelope: envelope)
+        case .deviceUnregister:
+            let id: DeviceID = try a.id("device_id")
+            return try await commands.execute(Device.self, id: id, command: .unregister(id), envelope: envelope)
+        case .userGrantRole, .userRevokeRole:
+            let id: UserID = try a.id("user_id")
+            guard let role: Role = try a.enumeration("role") else { throw CommandError(code: "invalid", message: "\(name) needs 'role'") }
+            let command: UserCommand = mutation == .userGrantRole ? .grantRole(id, role) : .revokeRole(id, role)
+            return try await commands.execute(User.self, id: id, command: command, envelope: envelope)
+        case .userLock:
+            let id: UserID = try a.id("user_id")
+            return try await commands.execute(User.self, id: id, command: .lock(id, reason: try a.optionalString("reason")), envelope: envelope)
+        case .userUnlock:
+            let id: UserID = try a.id("user_id")
+            return try await commands.execute(User.self, id: id, command: .unlock(id), envelope: envelope)
+        case .userDeactivate:
+            let id: UserID = try a.id("user_id")
+            return try await commands.execute(User.self, id: id, command: .deactivate(id, reason: try a.optionalString("reason")), envelope: envelope)
+        case .userDelete:
+            let id: UserID = try a.id("user_id")
+            return try await commands.execute(User.self, id: id, command: .delete(id), envelope: envelope)
+        case .tenantRename:
+            return try await commands.execute(Tenant.self, id: tenant, command: .rename(tenant, name: try a.string("name")), envelope: envelope)
+        }
+    }
+
+    private func todo(
+        _ a: MutationArguments, _ envelope: CommandEnvelope, _ make: (TodoID) -> TodoCommand
+    ) async throws(CommandError) -> CommandOutcome {
+        let id: TodoID = try a.id("todo_id")
+        return try await commands.execute(Todo.self, id: id, command: make(id), envelope: envelope)
+    }
+
+    private func notification(
+        _ a: MutationArguments, _ envelope: CommandEnvelope, _ make: (NotificationID) -> NotificationCommand
+    ) async throws(CommandError) -> CommandOutcome {
+        let id: NotificationID = try a.id("notification_id")
+        return try await commands.execute(NotificationAggregate.self, id: id, command: make(id), envelope: envelope)
+    }
+
+    private func announcement(
+        _ a: MutationArguments, _ envelope: CommandEnvelope, _ make: (AnnouncementID) -> AnnouncementCommand
+    ) async throws(CommandError) -> CommandOutcome {
+        let id: AnnouncementID = try a.id("announcement_id")
+        return try await commands.execute(Announcement.self, id: id, command: make(id), envelope: envelope)
+    }
+
+    private func order(
+        _ a: MutationArguments, _ transition: OrderTransition, _ envelope: CommandEnvelope
+    ) async throws(CommandError) -> CommandOutcome {
+        let id: OrderID = try a.id("order_id")
+        return try await commands.execute(Order.self, id: id, command: .transition(id, transition, reason: try a.optionalString("reason")), envelope: envelope)
+    }
+}

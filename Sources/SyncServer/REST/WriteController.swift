@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import SyncProtocol
+
+/// The REST write API: every command of the domain as an endpoint (see ``WriteRoute/all``), run
+/// through the same ``MutationDispatcher`` as pushed mutations. An `Idempotency-Key` header makes
+/// a retried request apply once and get the first answer.
+public struct WriteController: Sendable {
+    /// Runs the commands.
+    public let dispatcher: MutationDispatcher
+    /// The largest body accepted.
+    public let maxBody: Int
+
+    /// Creates the controller.
+    public init(dispatcher: MutationDispatcher, maxBody: Int) {
+        self.dispatcher = dispatcher
+        self.maxBody = maxBody
+    }
+
+    /// Adds every write route (they need a signed-in caller).
+    public func addRoutes(to group: RouterGroup<SyncRequestContext>) {
+        for route in WriteRoute.all {
+            group.on(RouterPath(route.path), method: route.method) { request, context in
+                try await handle(route, request: request, context: context)
+            }
+        }
+    }
+
+    private func handle(_ route: WriteRoute, request: Request, context: SyncRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var args: [String: JSONValue] = [:]
+        let buffer = try await request.body.collect(upTo: maxBody)
+        if buffer.readableBytes > 0 {
+            guard let body = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)), let members = body.objectValue else {
+                throw Problem(.badRequest, code: "invalid", message: "the request body must be a JSON object")
+            }
+            args = members
+        }
+        for name in route.parameters {
+            args[name] = context.parameters.get(name).map(JSONValue.string)
+        }
+        for (name, value) in route.fixed { args[name] = value }
+        if let generated = route.generates, args[generated] == nil || args[generated] == .null {
+            args[generated] = .string(UUID().uuidString.lowercased())
+        }
+        var key: String?
+        if let header = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value {
+            guard (1...200).contains(header.utf8.count) else {
+                throw Problem(.badRequest, code: "invalid", message: "Idempotency-Key must be 1-200 bytes")
+            }
+            key = "h:\(identity.userID):\(header)"
+        }
+        let envelope = CommandEnvelope(
+            principal: identity.principal, deviceID: identity.deviceID, idempotencyKey: key,
+            correlationID: request.headers.first(where: { $0.name.canonicalName == "x-request-id" })?.value
+        )
+        let outcome = try await dispatcher.run(route.mutation.rawValue, args: .object(args), envelope: envelope)
+        let id = route.generates.flatMap { args[$0]?.stringValue } ?? route.parameters.first.flatMap { args[$0]?.stringValue }
+        return try JSONBody.response(WriteResult(id: id, outcome: outcome), status: route.generates == nil ? .ok : .created)
+    }
+}
+
+/// The answer of a REST write.
+struct WriteResult: Encodable {
+    var id: String?
+    var outcome: CommandOutcome
+
+    enum CodingKeys: String, CodingKey { case id, stream, events, positions, streamVersion = "stream_version", replayed }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(id, forKey: .id)
+        try container.encode(outcome.stream, forKey: .stream)
+        try container.encode(outcome.eventTypes, forKey: .events)
+        try container.encode(outcome.positions, forKey: .positions)
+        try container.encode(outcome.streamVersion, forKey: .streamVersion)
+        try container.encode(outcome.replayed, forKey: .replayed)
+    }
+}

@@ -1,0 +1,223 @@
+import Domain
+import EventStore
+import Foundation
+import Logging
+import PostgresNIO
+import SyncProtocol
+
+/// Answers `GET /v1/sync/pull`: a snapshot of the user's partitions in pages, then the changes
+/// of the change feed (see `ChangeFeed`) since the cursor, as upserts and tombstones.
+///
+/// Each page is read in one `REPEATABLE READ` transaction. Changes are taken only below the
+/// snapshot's xmin and in `(transaction_id, seq)` order, so a change that commits after a later
+/// one is never skipped. A changed key is answered with the row's current state (or a tombstone
+/// when the user can no longer see it), so applying a page twice is harmless.
+public struct PullService: Sendable {
+    /// The database.
+    public let client: PostgresClient
+    /// The logger.
+    public let logger: Logger
+    /// The largest page.
+    public let maxLimit: Int
+
+    /// Creates the service.
+    public init(client: PostgresClient, logger: Logger, maxLimit: Int = 5000) {
+        self.client = client
+        self.logger = logger
+        self.maxLimit = maxLimit
+    }
+
+    /// The entities, in snapshot order.
+    static let entities = EntityQuery.all
+
+    /// One page for `identity` after `cursor` (nil: start a snapshot).
+    ///
+    /// - Throws: ``CommandError`` `resync_required` for a cursor that can no longer be served,
+    ///   `invalid` for a malformed one or a bad limit.
+    public func pull(identity: Identity, cursor text: String?, limit: Int) async throws -> PullResponse {
+        guard (1...maxLimit).contains(limit) else {
+            throw CommandError(code: "invalid", message: "limit must be 1-\(maxLimit)")
+        }
+        var cursor: SyncCursor?
+        if let text {
+            guard let parsed = SyncCursor(encoded: text) else {
+                throw CommandError(code: "invalid", message: "the cursor is not one this server issued")
+            }
+            cursor = parsed
+        }
+        return try await client.withConnection { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let response = try await page(identity: identity, cursor: cursor, limit: limit, on: connection)
+                try await connection.query("COMMIT", logger: logger)
+                return response
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private func page(identity: Identity, cursor: SyncCursor?, limit: Int, on connection: PostgresConnection) async throws -> PullResponse {
+        let feed = try await feedState(on: connection)
+        let user = identity.userID.description
+        guard var cursor else {
+            // A new snapshot: changes from the snapshot's xmin on follow it.
+            let start = SyncCursor(
+                epoch: feed.epoch, user: user, transactionID: feed.xmin - 1, seq: Int64.max,
+                included: 0, snapshotEntity: 0, snapshotKey: nil
+            )
+            return try await snapshotPage(identity: identity, cursor: start, reset: true, limit: limit, feed: feed, on: connection)
+        }
+        guard cursor.epoch == feed.epoch, cursor.user == user else {
+            throw CommandError(code: "resync_required", message: "the replica must be rebuilt from a fresh snapshot (the server's read models were rebuilt or the cursor belongs to another user)")
+        }
+        guard (cursor.transactionID, cursor.seq) >= (feed.prunedTransactionID, feed.prunedSeq) else {
+            throw CommandError(code: "resync_required", message: "the changes since this cursor were pruned; pull without a cursor")
+        }
+        if cursor.snapshotEntity != nil {
+            return try await snapshotPage(identity: identity, cursor: cursor, reset: false, limit: limit, feed: feed, on: connection)
+        }
+        let rows = try await connection.query(
+            """
+            SELECT transaction_id::text, seq, entity, key FROM read_changes
+            WHERE tenant_id = \(identity.tenantID.rawValue) AND (user_id IS NULL OR user_id = \(identity.userID.rawValue))
+              AND (transaction_id, seq) > (\(String(cursor.transactionID))::xid8, \(cursor.seq))
+              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY transaction_id, seq LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var order: [(SyncEntity, String)] = []
+        var count = 0
+        for try await (transaction, seq, entity, key) in rows.decode((String, Int64, String, String).self) {
+            count += 1
+            cursor.transactionID = UInt64(transaction) ?? cursor.transactionID
+            cursor.seq = seq
+            if let entity = SyncEntity(rawValue: entity) { order.append((entity, key)) }
+        }
+        let changes = try await currentRows(of: order, identity: identity, on: connection)
+        let hasMore = count == limit
+        if !hasMore {
+            cursor.included = try await includedSeq(identity: identity, previous: cursor.included, feed: feed, on: connection)
+        }
+        return PullResponse(changes: changes, cursor: cursor.encoded, hasMore: hasMore, reset: false, includedSeq: cursor.included)
+    }
+
+    private func snapshotPage(
+        identity: Identity, cursor start: SyncCursor, reset: Bool, limit: Int, feed: FeedState, on connection: PostgresConnection
+    ) async throws -> PullResponse {
+        var cursor = start
+        var changes: [Change] = []
+        while let index = cursor.snapshotEntity, index < Self.entities.count, changes.count < limit {
+            let query = Self.entities[index]
+            let remaining = limit - changes.count
+            var binds = PostgresBindings()
+            binds.append(identity.tenantID.rawValue)
+            binds.append(identity.userID.rawValue)
+            let sql: String
+            if let key = cursor.snapshotKey {
+                let parts = key.split(separator: ":").map { UUID(uuidString: String($0)) }
+                guard parts.count == query.keyColumns.count, parts.allSatisfy({ $0 != nil }) else {
+                    throw CommandError(code: "invalid", message: "the cursor is not one this server issued")
+                }
+                for part in parts { binds.append(part) }
+                sql = query.pageSQL(after: true)
+            } else {
+                sql = query.pageSQL(after: false)
+            }
+            binds.append(remaining)
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            var got = 0
+            for try await (key, json) in rows.decode((String, String).self) {
+                got += 1
+                changes.append(Change(entity: query.entity, key: key, op: .upsert, row: try Self.decode(json)))
+                cursor.snapshotKey = key
+            }
+            if got < remaining {
+                cursor.snapshotEntity = index + 1 < Self.entities.count ? index + 1 : nil
+                cursor.snapshotKey = nil
+            }
+        }
+        if cursor.snapshotEntity == Self.entities.count { cursor.snapshotEntity = nil }
+        return PullResponse(changes: changes, cursor: cursor.encoded, hasMore: true, reset: reset, includedSeq: cursor.included)
+    }
+
+    /// The current state of each changed key (last change wins the order), or tombstones.
+    private func currentRows(of order: [(SyncEntity, String)], identity: Identity, on connection: PostgresConnection) async throws -> [Change] {
+        guard !order.isEmpty else { return [] }
+        var lastIndex: [String: Int] = [:]
+        for (index, (entity, key)) in order.enumerated() { lastIndex["\(entity.rawValue)/\(key)"] = index }
+        var rows: [String: SyncProtocol.JSONValue] = [:]
+        let byEntity = Dictionary(grouping: order, by: { $0.0 })
+        for query in Self.entities {
+            guard let keys = byEntity[query.entity].map({ Array(Set($0.map(\.1))) }) else { continue }
+            var binds = PostgresBindings()
+            binds.append(identity.tenantID.rawValue)
+            binds.append(identity.userID.rawValue)
+            binds.append(keys)
+            let result = try await connection.query(PostgresQuery(unsafeSQL: query.byKeysSQL, binds: binds), logger: logger)
+            for try await (key, json) in result.decode((String, String).self) {
+                rows["\(query.entity.rawValue)/\(key)"] = try Self.decode(json)
+            }
+        }
+        return lastIndex.sorted { $0.value < $1.value }.map { id, index in
+            let (entity, key) = order[index]
+            if let row = rows[id] { return Change(entity: entity, key: key, op: .upsert, row: row) }
+            return Change(entity: entity, key: key, op: .delete)
+        }
+    }
+
+    /// The highest sequence number of the device whose effects every projection has applied in
+    /// a transaction below the snapshot's xmin (so the changes it caused are in the pages up to
+    /// here); `previous` when that cannot be told yet.
+    private func includedSeq(identity: Identity, previous: Int64, feed: FeedState, on connection: PostgresConnection) async throws -> Int64 {
+        let checkpoints = try await connection.query(
+            """
+            SELECT transaction_id::text, position, bool_and(written_by < pg_snapshot_xmin(pg_current_snapshot())) OVER ()
+            FROM projection_checkpoints ORDER BY transaction_id, position LIMIT 1
+            """,
+            logger: logger
+        )
+        var lowest: (String, Int64)?
+        for try await (transaction, position, settled) in checkpoints.decode((String, Int64, Bool).self) {
+            guard settled else { return previous }
+            lowest = (transaction, position)
+        }
+        guard let (transaction, position) = lowest else { return previous }
+        let rows = try await connection.query(
+            """
+            SELECT coalesce(
+                (SELECT min(seq) - 1 FROM sync_mutations WHERE device_id = \(identity.deviceID.rawValue) AND status = 'applied'
+                    AND (transaction_id, last_position) > (\(transaction)::xid8, \(position))),
+                (SELECT max(seq) FROM sync_mutations WHERE device_id = \(identity.deviceID.rawValue)),
+                0)
+            """,
+            logger: logger
+        )
+        for try await seq in rows.decode(Int64.self) { return max(previous, seq) }
+        return previous
+    }
+
+    struct FeedState {
+        var epoch: Int64
+        var prunedTransactionID: UInt64
+        var prunedSeq: Int64
+        var xmin: UInt64
+    }
+
+    private func feedState(on connection: PostgresConnection) async throws -> FeedState {
+        let rows = try await connection.query(
+            "SELECT epoch, pruned_transaction_id::text, pruned_seq, pg_snapshot_xmin(pg_current_snapshot())::text FROM read_change_feed",
+            logger: logger
+        )
+        for try await (epoch, pruned, seq, xmin) in rows.decode((Int64, String, Int64, String).self) {
+            return FeedState(epoch: epoch, prunedTransactionID: UInt64(pruned) ?? 0, prunedSeq: seq, xmin: UInt64(xmin) ?? 1)
+        }
+        throw CommandError(code: "unavailable", message: "the change feed is not set up; run synccli migrate")
+    }
+
+    static func decode(_ json: String) throws -> SyncProtocol.JSONValue {
+        try JSONDecoder().decode(SyncProtocol.JSONValue.self, from: Data(json.utf8))
+    }
+}

@@ -1,0 +1,153 @@
+import Domain
+import EventStore
+import Foundation
+import Logging
+import PostgresNIO
+import SyncProtocol
+
+/// Applies a device's batch of mutations, in sequence order, exactly once each.
+///
+/// One device's batches are serialised by a PostgreSQL advisory lock (so two retries of the same
+/// batch racing on two server instances still apply each mutation once). Each mutation runs as a
+/// command whose idempotency key is derived from the device and the mutation id; its answer is
+/// then stored in `sync_mutations`. A crash between the two is harmless: the retry finds the
+/// command's stored outcome under the same key and records it.
+public struct PushService: Sendable {
+    /// Runs mutations.
+    public let dispatcher: MutationDispatcher
+    /// The most mutations in one push.
+    public let maxBatch: Int
+
+    /// Creates the service.
+    public init(dispatcher: MutationDispatcher, maxBatch: Int = 100) {
+        self.dispatcher = dispatcher
+        self.maxBatch = maxBatch
+    }
+
+    var client: PostgresClient { dispatcher.commands.store.client }
+    var logger: Logger { dispatcher.commands.store.logger }
+
+    /// Applies `request` for the signed-in device of `identity`.
+    ///
+    /// - Throws: ``CommandError`` `invalid` for a malformed batch (nothing is applied), or
+    ///   `unavailable` when the database failed part-way (the answered prefix is stored; retrying
+    ///   the whole batch is safe).
+    public func push(_ request: PushRequest, identity: Identity) async throws -> PushResponse {
+        try validate(request)
+        let device = identity.deviceID.rawValue
+        return try await client.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(hashtext('tidemark-sync-device'), hashtext(\(device.uuidString)))", logger: logger)
+            do {
+                let response = try await apply(request, identity: identity, on: connection)
+                try await connection.query("SELECT pg_advisory_unlock(hashtext('tidemark-sync-device'), hashtext(\(device.uuidString)))", logger: logger)
+                return response
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext('tidemark-sync-device'), hashtext(\(device.uuidString)))", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private func validate(_ request: PushRequest) throws(CommandError) {
+        guard (1...maxBatch).contains(request.mutations.count) else {
+            throw CommandError(code: "invalid", message: "a push carries 1-\(maxBatch) mutations; this one has \(request.mutations.count)")
+        }
+        var previous: Int64 = 0
+        var ids = Set<String>()
+        for mutation in request.mutations {
+            guard mutation.seq > previous else {
+                throw CommandError(code: "invalid", message: "mutation sequence numbers must be positive and strictly increasing (\(mutation.seq) after \(previous))")
+            }
+            guard (1...100).contains(mutation.id.utf8.count), ids.insert(mutation.id).inserted else {
+                throw CommandError(code: "invalid", message: "mutation ids must be 1-100 bytes and unique within a push")
+            }
+            guard mutation.name.utf8.count <= 64 else {
+                throw CommandError(code: "invalid", message: "mutation names have at most 64 bytes")
+            }
+            previous = mutation.seq
+        }
+    }
+
+    private func apply(_ request: PushRequest, identity: Identity, on connection: PostgresConnection) async throws -> PushResponse {
+        let device = identity.deviceID.rawValue
+        var stored: [String: MutationResult] = [:]
+        var storedSeqs = Set<Int64>()
+        let rows = try await connection.query(
+            """
+            SELECT mutation_id, seq, status, positions, code, message FROM sync_mutations
+            WHERE device_id = \(device) AND (mutation_id = ANY(\(request.mutations.map(\.id))) OR seq = ANY(\(request.mutations.map(\.seq))))
+            """,
+            logger: logger
+        )
+        for try await (id, seq, status, positions, code, message) in rows.decode((String, Int64, String, [Int64], String?, String?).self) {
+            stored[id] = MutationResult(id: id, seq: seq, status: MutationResult.Status(rawValue: status) ?? .rejected, positions: positions, code: code, message: message)
+            storedSeqs.insert(seq)
+        }
+        var lastSeq = try await lastSequence(device: device, on: connection)
+        var results: [MutationResult] = []
+        for mutation in request.mutations {
+            if let answer = stored[mutation.id] {
+                results.append(answer)
+                continue
+            }
+            if storedSeqs.contains(mutation.seq) {
+                results.append(MutationResult(
+                    id: mutation.id, seq: mutation.seq, status: .rejected, code: "seq_conflict",
+                    message: "sequence number \(mutation.seq) of this device already belongs to another mutation"
+                ))
+                continue
+            }
+            let result: MutationResult
+            if mutation.seq <= lastSeq {
+                result = MutationResult(
+                    id: mutation.id, seq: mutation.seq, status: .rejected, code: "out_of_order",
+                    message: "mutation \(mutation.seq) arrived after mutation \(lastSeq) of this device was applied"
+                )
+            } else {
+                result = try await run(mutation, identity: identity)
+            }
+            try await record(result, name: mutation.name, identity: identity, on: connection)
+            lastSeq = max(lastSeq, mutation.seq)
+            results.append(result)
+        }
+        return PushResponse(results: results, lastSeq: lastSeq)
+    }
+
+    private func run(_ mutation: Mutation, identity: Identity) async throws -> MutationResult {
+        let envelope = CommandEnvelope(
+            principal: identity.principal, deviceID: identity.deviceID,
+            idempotencyKey: "m:\(identity.deviceID):\(mutation.id)", correlationID: mutation.id, causationID: "mutation:\(mutation.id)"
+        )
+        do {
+            let outcome = try await dispatcher.run(mutation.name, args: mutation.args, envelope: envelope)
+            return MutationResult(id: mutation.id, seq: mutation.seq, status: .applied, positions: outcome.positions)
+        } catch let error where error.code == "unavailable" || error.code == "contention" {
+            logger.warning("push stopped by a transient failure", metadata: ["mutation.id": "\(mutation.id)", "error": "\(error)"])
+            throw error
+        } catch {
+            logger.info("mutation rejected", metadata: [
+                "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
+            ])
+            return MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code, message: error.message)
+        }
+    }
+
+    private func record(_ result: MutationResult, name: String, identity: Identity, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, name, status, positions, code, message, transaction_id, last_position)
+            VALUES (\(identity.deviceID.rawValue), \(result.seq), \(result.id), \(identity.userID.rawValue), \(name), \(result.status.rawValue),
+                    \(result.positions), \(result.code), \(result.message),
+                    (SELECT transaction_id FROM events WHERE position = \(result.positions.max())), \(result.positions.max()))
+            ON CONFLICT DO NOTHING
+            """,
+            logger: logger
+        )
+    }
+
+    private func lastSequence(device: UUID, on connection: PostgresConnection) async throws -> Int64 {
+        let rows = try await connection.query("SELECT coalesce(max(seq), 0) FROM sync_mutations WHERE device_id = \(device)", logger: logger)
+        for try await seq in rows.decode(Int64.self) { return seq }
+        return 0
+    }
+}
