@@ -87,7 +87,7 @@ public enum ChangeFeed {
             IF TG_OP <> 'DELETE' THEN
                 PERFORM public.read_feed_row(to_jsonb(NEW), TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], TG_ARGV[3]);
             END IF;
-            IF TG_OP = 'DELETE' OR (TG_ARGV[1] <> '' AND to_jsonb(OLD)->TG_ARGV[1] IS DISTINCT FROM to_jsonb(NEW)->TG_ARGV[1]) THEN
+            IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND TG_ARGV[1] <> '' AND to_jsonb(OLD)->TG_ARGV[1] IS DISTINCT FROM to_jsonb(NEW)->TG_ARGV[1]) THEN
                 PERFORM public.read_feed_row(to_jsonb(OLD), TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], TG_ARGV[3]);
             END IF;
             RETURN NULL;

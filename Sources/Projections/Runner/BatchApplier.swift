@@ -9,6 +9,17 @@ enum BatchApplier {
         var underlying: any Error
     }
 
+    /// A message an operator can act on: for a database error, the server's own message and
+    /// SQLSTATE (the driver's default description hides them).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
+            let state = error.serverInfo?[.sqlState] ?? "?"
+            let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
+            return "database error \(state): \(message)\(detail)"
+        }
+        return String(describing: error)
+    }
+
     /// Applies `events` to the live tables if the checkpoint still stands at `expected`.
     static func applyLive(
         _ events: [RecordedEvent], projection: any Projection, expected: LogPosition,

@@ -180,7 +180,7 @@ public struct ProjectionRunner: Service {
             case .checkpointMoved:
                 return
             case .failed(let error):
-                let message = String(describing: error)
+                let message = BatchApplier.describe(error)
                 try await guarded("recording a failure") {
                     try await BatchApplier.recordFailure(of: projection.name, at: event, message: message, expected: from, on: connection, logger: logger)
                 }

@@ -13,8 +13,11 @@ import Projections
 /// - Parameters:
 ///   - configuration: Where to listen and which database to use.
 ///   - logger: The server's logger.
+///   - onServerRunning: Called with the bound port once the server listens (tests bind port 0).
 /// - Returns: The application, ready to `runService()` or to test.
-public func buildApplication(configuration: ServerConfiguration, logger: Logger) throws -> some ApplicationProtocol {
+public func buildApplication(
+    configuration: ServerConfiguration, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
     let client = PostgresClient(
         configuration: configuration.databaseURL.clientConfiguration(
             maximumConnections: configuration.maximumConnections, applicationName: "tidemark-server"
@@ -60,10 +63,12 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
         server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(maxFrameSize: 1 << 16)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tidemark"),
         services: [client],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
     app.addServices(store.services)
     app.addServices(LiveNotifier(client: client, hub: hub, logger: logger))
+    logger.debug("routes ready", metadata: ["http.write_routes": "\(WriteRoute.all.count)"])
     if configuration.runProjections {
         let options = ProjectionRunnerOptions(rebuildOnVersionChange: configuration.rebuildProjectionsOnVersionChange)
         for projection in ReadModels.all {

@@ -273,7 +273,7 @@ public struct AuthService: Sendable {
         return "rt_" + TokenSigner.base64URL(Data(bytes))
     }
 
-    static func hash(_ token: String) -> [UInt8] {
-        Array(SHA256.hash(data: Data(token.utf8)))
+    static func hash(_ token: String) -> ByteBuffer {
+        ByteBuffer(bytes: SHA256.hash(data: Data(token.utf8)))
     }
 }

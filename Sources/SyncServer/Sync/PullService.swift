@@ -3,6 +3,7 @@ import EventStore
 import Foundation
 import Logging
 import PostgresNIO
+import Projections
 import SyncProtocol
 
 /// Answers `GET /v1/sync/pull`: a snapshot of the user's partitions in pages, then the changes
@@ -19,12 +20,15 @@ public struct PullService: Sendable {
     public let logger: Logger
     /// The largest page.
     public let maxLimit: Int
+    /// The projections whose checkpoints tell which writes the read tables hold.
+    public let projections: [any Projection]
 
     /// Creates the service.
-    public init(client: PostgresClient, logger: Logger, maxLimit: Int = 5000) {
+    public init(client: PostgresClient, logger: Logger, maxLimit: Int = 5000, projections: [any Projection] = ReadModels.all) {
         self.client = client
         self.logger = logger
         self.maxLimit = maxLimit
+        self.projections = projections
     }
 
     /// The entities, in snapshot order.
@@ -51,6 +55,9 @@ public struct PullService: Sendable {
                 let response = try await page(identity: identity, cursor: cursor, limit: limit, on: connection)
                 try await connection.query("COMMIT", logger: logger)
                 return response
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw CommandError(code: "unavailable", message: "the read models are still being created; retry in a moment")
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
@@ -168,35 +175,40 @@ public struct PullService: Sendable {
         }
     }
 
-    /// The highest sequence number of the device whose effects every projection has applied in
-    /// a transaction below the snapshot's xmin (so the changes it caused are in the pages up to
-    /// here); `previous` when that cannot be told yet.
+    /// The highest sequence number of the device up to which every mutation is either rejected
+    /// or applied by each projection that reads its events, in a transaction below the snapshot's
+    /// xmin (so the changes it caused are in the pages up to here); never less than `previous`.
     private func includedSeq(identity: Identity, previous: Int64, feed: FeedState, on connection: PostgresConnection) async throws -> Int64 {
-        let checkpoints = try await connection.query(
-            """
-            SELECT transaction_id::text, position, bool_and(written_by < pg_snapshot_xmin(pg_current_snapshot())) OVER ()
-            FROM projection_checkpoints ORDER BY transaction_id, position LIMIT 1
-            """,
-            logger: logger
-        )
-        var lowest: (String, Int64)?
-        for try await (transaction, position, settled) in checkpoints.decode((String, Int64, Bool).self) {
-            guard settled else { return previous }
-            lowest = (transaction, position)
-        }
-        guard let (transaction, position) = lowest else { return previous }
+        var checkpoints: [String: (transaction: UInt64, position: Int64, settled: Bool)] = [:]
         let rows = try await connection.query(
             """
-            SELECT coalesce(
-                (SELECT min(seq) - 1 FROM sync_mutations WHERE device_id = \(identity.deviceID.rawValue) AND status = 'applied'
-                    AND (transaction_id, last_position) > (\(transaction)::xid8, \(position))),
-                (SELECT max(seq) FROM sync_mutations WHERE device_id = \(identity.deviceID.rawValue)),
-                0)
+            SELECT name, transaction_id::text, position, written_by < pg_snapshot_xmin(pg_current_snapshot()) FROM projection_checkpoints
             """,
             logger: logger
         )
-        for try await seq in rows.decode(Int64.self) { return max(previous, seq) }
-        return previous
+        for try await (name, transaction, position, settled) in rows.decode((String, String, Int64, Bool).self) {
+            checkpoints[name] = (UInt64(transaction) ?? 0, position, settled)
+        }
+        let mutations = try await connection.query(
+            """
+            SELECT seq, status, transaction_id::text, last_position, event_types FROM sync_mutations
+            WHERE device_id = \(identity.deviceID.rawValue) AND seq > \(previous) ORDER BY seq LIMIT 10000
+            """,
+            logger: logger
+        )
+        var included = previous
+        for try await (seq, status, transaction, position, types) in mutations.decode((Int64, String, String?, Int64?, [String]).self) {
+            if status == "applied", let transaction = transaction.flatMap(UInt64.init), let position {
+                let readers = projections.filter { projection in projection.eventTypes.map { !Set($0).isDisjoint(with: types) } ?? true }
+                let applied = readers.allSatisfy { projection in
+                    guard let checkpoint = checkpoints[projection.name], checkpoint.settled else { return false }
+                    return (checkpoint.transaction, checkpoint.position) >= (transaction, position)
+                }
+                guard applied else { break }
+            }
+            included = seq
+        }
+        return included
     }
 
     struct FeedState {

@@ -97,30 +97,31 @@ public struct PushService: Sendable {
                 ))
                 continue
             }
-            let result: MutationResult
+            var result: MutationResult
+            var eventTypes: [String] = []
             if mutation.seq <= lastSeq {
                 result = MutationResult(
                     id: mutation.id, seq: mutation.seq, status: .rejected, code: "out_of_order",
                     message: "mutation \(mutation.seq) arrived after mutation \(lastSeq) of this device was applied"
                 )
             } else {
-                result = try await run(mutation, identity: identity)
+                (result, eventTypes) = try await run(mutation, identity: identity)
             }
-            try await record(result, name: mutation.name, identity: identity, on: connection)
+            try await record(result, name: mutation.name, eventTypes: eventTypes, identity: identity, on: connection)
             lastSeq = max(lastSeq, mutation.seq)
             results.append(result)
         }
         return PushResponse(results: results, lastSeq: lastSeq)
     }
 
-    private func run(_ mutation: Mutation, identity: Identity) async throws -> MutationResult {
+    private func run(_ mutation: Mutation, identity: Identity) async throws -> (MutationResult, [String]) {
         let envelope = CommandEnvelope(
             principal: identity.principal, deviceID: identity.deviceID,
             idempotencyKey: "m:\(identity.deviceID):\(mutation.id)", correlationID: mutation.id, causationID: "mutation:\(mutation.id)"
         )
         do {
             let outcome = try await dispatcher.run(mutation.name, args: mutation.args, envelope: envelope)
-            return MutationResult(id: mutation.id, seq: mutation.seq, status: .applied, positions: outcome.positions)
+            return (MutationResult(id: mutation.id, seq: mutation.seq, status: .applied, positions: outcome.positions), outcome.eventTypes)
         } catch let error where error.code == "unavailable" || error.code == "contention" {
             logger.warning("push stopped by a transient failure", metadata: ["mutation.id": "\(mutation.id)", "error": "\(error)"])
             throw error
@@ -128,16 +129,16 @@ public struct PushService: Sendable {
             logger.info("mutation rejected", metadata: [
                 "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
             ])
-            return MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code, message: error.message)
+            return (MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code, message: error.message), [])
         }
     }
 
-    private func record(_ result: MutationResult, name: String, identity: Identity, on connection: PostgresConnection) async throws {
+    private func record(_ result: MutationResult, name: String, eventTypes: [String], identity: Identity, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, name, status, positions, code, message, transaction_id, last_position)
+            INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, name, status, positions, event_types, code, message, transaction_id, last_position)
             VALUES (\(identity.deviceID.rawValue), \(result.seq), \(result.id), \(identity.userID.rawValue), \(name), \(result.status.rawValue),
-                    \(result.positions), \(result.code), \(result.message),
+                    \(result.positions), \(eventTypes), \(result.code), \(result.message),
                     (SELECT transaction_id FROM events WHERE position = \(result.positions.max())), \(result.positions.max()))
             ON CONFLICT DO NOTHING
             """,

@@ -45,6 +45,7 @@ public enum SyncMigrations {
                 name         text        NOT NULL,
                 status       text        NOT NULL CHECK (status IN ('applied', 'rejected')),
                 positions    bigint[]    NOT NULL DEFAULT '{}',
+                event_types  text[]      NOT NULL DEFAULT '{}',
                 transaction_id xid8,
                 last_position bigint,
                 code         text,

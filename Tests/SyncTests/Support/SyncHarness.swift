@@ -1,0 +1,204 @@
+import AsyncHTTPClient
+import Domain
+import EventStore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import PostgresNIO
+import Projections
+import SyncProtocol
+import SyncServer
+import TidemarkTestSupport
+
+/// One test's world: a fresh database, a real server on loopback, a command service for set-up,
+/// and raw HTTP calls.
+final class SyncHarness: Sendable {
+    let server: TestServer
+    let store: EventStore
+    let commands: CommandService
+    let logger: Logger
+    private let clientTask: Task<Void, Never>
+
+    private init(server: TestServer, store: EventStore, commands: CommandService, logger: Logger, clientTask: Task<Void, Never>) {
+        self.server = server
+        self.store = store
+        self.commands = commands
+        self.logger = logger
+        self.clientTask = clientTask
+    }
+
+    /// Creates the database, starts the server (which migrates it) and a set-up client.
+    static func start() async throws -> SyncHarness {
+        var logger = Logger(label: "sync-test")
+        logger.logLevel = ProcessInfo.processInfo.environment["TIDEMARK_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        let database = try await TestDatabase.create(prefix: "sync")
+        let client = PostgresClient(configuration: database.url.clientConfiguration(maximumConnections: 4, applicationName: "sync-test"), backgroundLogger: logger)
+        let clientTask = Task { await client.run() }
+        let store = EventStore(client: client, logger: logger)
+        // Migrated before the server starts, so its projection runners find their tables at once.
+        _ = try await store.migrate(additional: TidemarkMigrations.all)
+        let server = TestServer(database: database, logger: logger)
+        try await server.start()
+        try await eventually("every projection has created its tables") {
+            let rows = try await client.query("SELECT count(*) FROM projection_checkpoints", logger: logger)
+            for try await count in rows.decode(Int64.self) { return count == Int64(ReadModels.all.count) }
+            return false
+        }
+        return SyncHarness(server: server, store: store, commands: CommandService(store: store, passwordCost: 4), logger: logger, clientTask: clientTask)
+    }
+
+    /// Stops everything and drops the database.
+    func finish() async {
+        try? await server.stop()
+        clientTask.cancel()
+        _ = await clientTask.value
+        try? await server.database.drop()
+    }
+
+    /// Runs `body` with a started harness and always cleans up.
+    static func with(_ body: (SyncHarness) async throws -> Void) async throws {
+        let harness = try await start()
+        do {
+            try await body(harness)
+            await harness.finish()
+        } catch {
+            await harness.finish()
+            throw error
+        }
+    }
+
+    // MARK: - Set-up through the command service
+
+    /// Creates a tenant with `code`.
+    func createTenant(code: String) async throws -> TenantID {
+        let id = TenantID()
+        try await commands.createTenant(id, name: "Tenant \(code)", code: code, envelope: CommandEnvelope(principal: .system(tenantID: nil)))
+        return id
+    }
+
+    /// Makes `user` an administrator of `tenant`.
+    func makeAdmin(_ user: String, tenant: TenantID) async throws {
+        guard let id = UserID(user) else { throw TestFailure("bad user id") }
+        try await commands.execute(User.self, id: id, command: .grantRole(id, .admin), envelope: CommandEnvelope(principal: .system(tenantID: tenant)))
+    }
+
+    // MARK: - HTTP
+
+    /// Calls the server.
+    func call(_ method: Verb, _ path: String, body: (any Encodable)? = nil, token: String? = nil, headers: [(String, String)] = []) async throws -> HTTPAnswer {
+        var request = HTTPClientRequest(url: server.baseURL + path)
+        request.method = HTTPMethod(rawValue: method.rawValue)
+        request.headers.add(name: "Tidemark-Protocol", value: "1")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let data = try await response.body.collect(upTo: 64 << 20)
+        return HTTPAnswer(
+            status: Int(response.status.code), body: Data(data.readableBytesView),
+            retryAfter: response.headers.first(name: "Retry-After"), contentType: response.headers.first(name: "Content-Type")
+        )
+    }
+
+    /// Registers `username` in the tenant with `code` and signs in from a new device.
+    func signUp(_ username: String, tenantCode: String, password: String = "correct horse battery") async throws -> Session {
+        let registered = try await call(.POST, "/v1/auth/register", body: RegisterRequest(tenantCode: tenantCode, username: username, email: "\(username)@example.com", password: password))
+        guard registered.status == 201 else { throw TestFailure("register \(username): \(registered.status) \(registered.text)") }
+        return try await signIn(username, tenantCode: tenantCode, password: password)
+    }
+
+    /// Signs in from a new device (or `device`).
+    func signIn(_ username: String, tenantCode: String, password: String = "correct horse battery", device: String = UUID().uuidString) async throws -> Session {
+        let answer = try await call(.POST, "/v1/auth/login", body: LoginRequest(tenantCode: tenantCode, username: username, password: password, deviceID: device))
+        guard answer.status == 200 else { throw TestFailure("login \(username): \(answer.status) \(answer.text)") }
+        return Session(harness: self, tokens: try answer.decode(TokenResponse.self))
+    }
+}
+
+/// An HTTP method.
+enum Verb: String, Sendable {
+    case GET, POST, PUT, PATCH, DELETE
+}
+
+/// A signed-in device: pushes mutations with increasing sequence numbers and pulls.
+final class Session: Sendable {
+    let harness: SyncHarness
+    let tokens: TokenResponse
+    private let nextSeq = Locked<Int64>(1)
+
+    init(harness: SyncHarness, tokens: TokenResponse) {
+        self.harness = harness
+        self.tokens = tokens
+    }
+
+    var token: String { tokens.accessToken }
+    var userID: String { tokens.userID }
+
+    /// Pushes mutations, numbering them.
+    func push(_ mutations: [(String, JSONValue)]) async throws -> PushResponse {
+        let numbered = mutations.map { name, args in
+            Mutation(id: UUID().uuidString, seq: nextSeq.withLock { seq in defer { seq += 1 }; return seq }, name: name, args: args)
+        }
+        return try await push(raw: numbered)
+    }
+
+    /// Pushes exactly these mutations.
+    func push(raw mutations: [Mutation]) async throws -> PushResponse {
+        let answer = try await harness.call(.POST, "/v1/sync/push", body: PushRequest(mutations: mutations), token: token)
+        guard answer.status == 200 else { throw TestFailure("push: \(answer.status) \(answer.text)") }
+        return try answer.decode(PushResponse.self)
+    }
+
+    /// Pulls one page.
+    func pull(cursor: String?, limit: Int = 500) async throws -> HTTPAnswer {
+        var path = "/v1/sync/pull?limit=\(limit)"
+        if let cursor { path += "&cursor=\(cursor)" }
+        return try await harness.call(.GET, path, token: token)
+    }
+
+    /// Pulls every page from `cursor` and folds the changes into `rows` (entity/key → row).
+    func pullAll(into replica: inout Replica) async throws {
+        while true {
+            let answer = try await pull(cursor: replica.cursor)
+            guard answer.status == 200 else { throw TestFailure("pull: \(answer.status) \(answer.text)") }
+            let page = try answer.decode(PullResponse.self)
+            replica.apply(page)
+            if !page.hasMore { return }
+        }
+    }
+}
+
+/// A minimal in-memory replica for server tests (the SyncClient library has its own tests).
+struct Replica: Sendable {
+    var cursor: String?
+    var rows: [String: JSONValue] = [:]
+    var includedSeq: Int64 = 0
+
+    mutating func apply(_ page: PullResponse) {
+        if page.reset { rows = [:] }
+        for change in page.changes {
+            let id = "\(change.entity.rawValue)/\(change.key)"
+            rows[id] = change.op == .upsert ? change.row : nil
+        }
+        cursor = page.cursor
+        includedSeq = page.includedSeq
+    }
+
+    func rows(_ entity: SyncEntity) -> [String: JSONValue] {
+        rows.filter { $0.key.hasPrefix(entity.rawValue + "/") }.reduce(into: [:]) { $0[String($1.key.dropFirst(entity.rawValue.count + 1))] = $1.value }
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+func eventually(_ what: String, timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        if try await condition() { return }
+        guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting: \(what)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}

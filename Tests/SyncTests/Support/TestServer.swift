@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+import EventStore
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SyncServer
+import TidemarkTestSupport
+
+/// A real sync server on loopback for one test: its own database, projections running, started
+/// and stopped (and restarted on the same port) at will.
+final class TestServer: Sendable {
+    let database: TestDatabase
+    let logger: Logger
+    let secret: [UInt8]
+    private let running = Locked<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
+    private let boundPort = Locked<Int>(0)
+
+    init(database: TestDatabase, logger: Logger) {
+        self.database = database
+        self.logger = logger
+        self.secret = Array("tidemark-test-secret-0123456789abcdef".utf8)
+    }
+
+    var port: Int { boundPort.value }
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    func configuration(port: Int) -> ServerConfiguration {
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: port, databaseURL: database.url, maximumConnections: 12)
+        configuration.tokenSecret = secret
+        configuration.passwordCost = 4
+        return configuration
+    }
+
+    /// Starts the server (on the port it had before, after a restart).
+    func start() async throws {
+        let ready = Locked<Int>(0)
+        let app = try buildApplication(configuration: configuration(port: port), logger: logger) { port in
+            ready.withLock { $0 = port }
+        }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await group.run() }
+        running.withLock { $0 = (group, task) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ready.value == 0 {
+            guard ContinuousClock.now < deadline else { throw TestFailure("the server did not start within 30 s") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        boundPort.withLock { $0 = ready.value }
+    }
+
+    /// Stops the server gracefully and waits until it has.
+    func stop() async throws {
+        guard let (group, task) = running.withLock({ value in let current = value; value = nil; return current }) else { return }
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+}
+
+/// A test failure with a message.
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
