@@ -1,0 +1,72 @@
+import Logging
+import SyncProtocol
+
+extension SyncClient {
+    /// Keeps the replica live until cancelled: syncs, opens the `/v1/sync/live` WebSocket, and syncs
+    /// again on every poke (pokes that arrive during a sync are coalesced into one more sync). A
+    /// broken connection or a failed sync is retried with backoff and full jitter.
+    ///
+    /// Returns when the task is cancelled, or when the state becomes `signedOut`,
+    /// `reauthRequired` or `upgradeRequired` (check ``state``); it never loops on a refused session.
+    public func run() async {
+        let policy = configuration.retryPolicy
+        var failures = 0
+        logger.info("live sync started")
+        while !Task.isCancelled, !state.blocksSync {
+            var wait: Duration?
+            do {
+                try await sync()
+                let connected = try await connectLive()
+                failures = connected ? 0 : failures + 1
+            } catch is CancellationError {
+                break
+            } catch let error as SyncClientError {
+                if state.blocksSync { break }
+                failures += 1
+                wait = error.retryAfter
+                logger.info("live sync interrupted", metadata: ["sync.error": .string(error.description)])
+            } catch {
+                failures += 1
+                logger.info("live sync interrupted", metadata: ["sync.error": .string(String(describing: error))])
+            }
+            let backoff = policy.delay(forAttempt: max(failures - 1, 0))
+            do {
+                try await policy.sleep(max(wait ?? .zero, backoff))
+            } catch {
+                break
+            }
+        }
+        logger.info("live sync stopped", metadata: ["sync.state": .string(state.description)])
+    }
+
+    /// Holds one live connection: syncs on `hello` and on every `poke` until the socket closes.
+    /// - Returns: Whether the server greeted the connection (so the next reconnect need not back off).
+    private func connectLive() async throws -> Bool {
+        let api = try api()
+        let token = try await accessToken()
+        let transport = transport
+        let (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                defer { continuation.finish() }
+                try await transport.live(url: api.liveURL, headers: api.headers(token: token)) { message in
+                    if message.type == LiveMessage.poke.type || message.type == LiveMessage.hello.type {
+                        continuation.yield()
+                    }
+                }
+                return false
+            }
+            group.addTask {
+                var greeted = false
+                for await _ in signals {
+                    greeted = true
+                    try await self.sync()
+                }
+                return greeted
+            }
+            var greeted = false
+            for try await result in group { greeted = greeted || result }
+            return greeted
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Logging
+
+/// How a ``SyncClient`` is set up.
+public struct SyncClientConfiguration: Sendable {
+    /// The replica file (created and migrated when missing).
+    public var databasePath: String
+    /// The server's base URL, for example `https://sync.example.com`. `nil` uses the URL stored in
+    /// the replica by an earlier run; a given URL is stored for later runs.
+    public var serverURL: String?
+    /// The library's logger (messages are constant; details go in `sync.*` metadata).
+    public var logger: Logger
+    /// Backoff for transient failures and live reconnects.
+    public var retryPolicy: RetryPolicy
+    /// The deadline of each HTTP request.
+    public var requestTimeout: Duration
+    /// Rows asked for per pull page (1…1000).
+    public var pullLimit: Int
+    /// The transport; `nil` uses ``NetworkTransport`` over `HTTPClient.shared`.
+    public var transport: (any SyncTransport)?
+    /// Called once for each mutation the server rejects, after its effect was rolled back.
+    public var onRejection: (@Sendable (Rejection) -> Void)?
+    /// Called whenever ``SyncClient/state`` changes.
+    public var onStateChange: (@Sendable (SyncState) -> Void)?
+
+    /// Creates a configuration.
+    /// - Parameters:
+    ///   - databasePath: The replica file.
+    ///   - serverURL: The server's base URL, or `nil` to use the stored one.
+    ///   - logger: The library's logger.
+    ///   - retryPolicy: Backoff for transient failures (default ``RetryPolicy/standard``).
+    ///   - requestTimeout: The deadline of each request (default 30 s).
+    ///   - pullLimit: Rows per pull page (default 500).
+    ///   - transport: The transport (default ``NetworkTransport``).
+    ///   - onRejection: Called for each rejected mutation.
+    ///   - onStateChange: Called on each state change.
+    public init(
+        databasePath: String,
+        serverURL: String? = nil,
+        logger: Logger = Logger(label: "tidemark.sync-client"),
+        retryPolicy: RetryPolicy = .standard,
+        requestTimeout: Duration = .seconds(30),
+        pullLimit: Int = 500,
+        transport: (any SyncTransport)? = nil,
+        onRejection: (@Sendable (Rejection) -> Void)? = nil,
+        onStateChange: (@Sendable (SyncState) -> Void)? = nil
+    ) {
+        self.databasePath = databasePath
+        self.serverURL = serverURL
+        self.logger = logger
+        self.retryPolicy = retryPolicy
+        self.requestTimeout = requestTimeout
+        self.pullLimit = min(max(pullLimit, 1), 1000)
+        self.transport = transport
+        self.onRejection = onRejection
+        self.onStateChange = onStateChange
+    }
+}

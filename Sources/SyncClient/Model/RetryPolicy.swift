@@ -1,0 +1,60 @@
+/// How the client waits between attempts after a transient failure: exponential backoff with
+/// full jitter (a random delay between zero and `min(cap, base × 2^attempt)`).
+///
+/// Tests inject ``immediate`` (or their own `sleep`) so nothing waits.
+public struct RetryPolicy: Sendable {
+    /// The first attempt's upper bound.
+    public var base: Duration
+    /// The largest delay.
+    public var cap: Duration
+    /// Attempts per request inside one `sync()` before it gives up and the state goes `offline`.
+    public var maxAttempts: Int
+    /// A random number in `0...1`; the delay is this fraction of the bound.
+    public var random: @Sendable () -> Double
+    /// Waits; throws `CancellationError` when the task is cancelled.
+    public var sleep: @Sendable (Duration) async throws -> Void
+
+    /// Creates a policy.
+    /// - Parameters:
+    ///   - base: The first attempt's upper bound (default 0.5 s).
+    ///   - cap: The largest delay (default 30 s).
+    ///   - maxAttempts: Attempts per request within one sync (default 4).
+    ///   - random: A random fraction in `0...1` (default: the system generator).
+    ///   - sleep: How to wait (default: `Task.sleep(for:)`).
+    public init(
+        base: Duration = .milliseconds(500),
+        cap: Duration = .seconds(30),
+        maxAttempts: Int = 4,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
+        self.base = base
+        self.cap = cap
+        self.maxAttempts = max(1, maxAttempts)
+        self.random = random
+        self.sleep = sleep
+    }
+
+    /// The production policy: 0.5 s base, 30 s cap, 4 attempts per request.
+    public static var standard: RetryPolicy { RetryPolicy() }
+
+    /// A policy that never waits (for tests): the same attempts, zero delays.
+    public static var immediate: RetryPolicy { RetryPolicy(base: .zero, cap: .zero, sleep: { _ in try Task.checkCancellation() }) }
+
+    /// The upper bound of the delay before retry number `attempt` (0 for the first retry).
+    /// - Parameter attempt: How many attempts failed before, minus one.
+    /// - Returns: `min(cap, base × 2^attempt)`.
+    public func bound(forAttempt attempt: Int) -> Duration {
+        let exponent = min(max(attempt, 0), 30)
+        let bound = base * (1 << exponent)
+        return bound < cap ? bound : cap
+    }
+
+    /// The jittered delay before retry number `attempt`: uniformly in `0...bound(forAttempt:)`.
+    /// - Parameter attempt: How many attempts failed before, minus one.
+    /// - Returns: The delay.
+    public func delay(forAttempt attempt: Int) -> Duration {
+        let fraction = min(max(random(), 0), 1)
+        return bound(forAttempt: attempt) * fraction
+    }
+}

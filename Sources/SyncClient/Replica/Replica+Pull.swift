@@ -1,0 +1,49 @@
+import GRDB
+import SyncProtocol
+
+/// What the replica did with one pull page.
+struct PullOutcome: Sendable, Hashable {
+    /// Row changes applied.
+    var changes: Int
+    /// Applied mutations dropped because the page includes their effects.
+    var included: Int
+}
+
+extension Replica {
+    /// Applies one pull page in one transaction: drops every replicated row first when the page
+    /// says `reset` (pending mutations stay), stores the server copies and tombstones, stores the
+    /// cursor, drops the applied mutations up to `included_seq`, and rebases every affected row.
+    /// - Throws: ``SyncClientError`` `bad_response` for an upsert without a row (nothing written),
+    ///   or `database`.
+    func applyPullPage(_ page: PullResponse) async throws -> PullOutcome {
+        try await write { db in
+            var refs: Set<RowRef> = []
+            if page.reset {
+                try ServerRow.deleteAll(db)
+                try EntityTable.deleteAll(db)
+                refs.formUnion(try Rebaser.queuedRefs(db))
+            }
+            for change in page.changes {
+                let ref = RowRef(change.entity, change.key)
+                switch change.op {
+                case .upsert:
+                    guard let row = change.row, row.objectValue != nil else {
+                        throw SyncClientError(.badResponse, "the server sent an upsert of \(ref) without a row object")
+                    }
+                    try ServerRow.store(row, at: ref, db)
+                case .delete:
+                    try ServerRow.store(nil, at: ref, db)
+                }
+                refs.insert(ref)
+            }
+            try SyncStateStore.set(.cursor, page.cursor, db)
+            let context = try EffectContext.load(db)
+            let included = try QueuedMutation.deleteApplied(throughSeq: page.includedSeq, db)
+            for mutation in included {
+                refs.formUnion(LocalEffects.touchedRows(mutation.name, args: mutation.args, context: context))
+            }
+            try Rebaser.rebase(refs, db)
+            return PullOutcome(changes: page.changes.count, included: included.count)
+        }
+    }
+}

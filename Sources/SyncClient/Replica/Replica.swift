@@ -1,0 +1,102 @@
+import Dispatch
+import Foundation
+import GRDB
+import SyncProtocol
+
+/// The replica file: visible rows, server copies, the mutation queue, rejections and sync state in
+/// one SQLite database. It migrates itself when opened, and every write method keeps the
+/// invariant *visible row = server copy + queued mutations re-applied in sequence order* in one
+/// transaction.
+struct Replica: Sendable {
+    /// The database (WAL mode, so readers and observers never wait for the writer).
+    let writer: DatabasePool
+
+    /// Opens (creating if needed) and migrates the replica at `path`, and gives a new replica its
+    /// device id.
+    /// - Throws: ``SyncClientError`` `database` when the file cannot be opened or migrated.
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.label = "tidemark.replica"
+        configuration.busyMode = .timeout(10)
+        do {
+            writer = try DatabasePool(path: path, configuration: configuration)
+            try ReplicaMigrator.migrator.migrate(writer)
+            try writer.write { db in
+                if try SyncStateStore.get(.deviceID, db) == nil {
+                    try SyncStateStore.set(.deviceID, UUID().uuidString.lowercased(), db)
+                }
+                if try SyncStateStore.get(.nextSeq, db) == nil {
+                    try SyncStateStore.set(.nextSeq, "1", db)
+                }
+            }
+        } catch let error as SyncClientError {
+            throw error
+        } catch {
+            throw SyncClientError(.database, "the replica at \(path) could not be opened", underlying: error)
+        }
+    }
+
+    /// Closes the database; later calls fail.
+    func close() throws {
+        do { try writer.close() } catch {
+            throw SyncClientError(.database, "the replica could not be closed", underlying: error)
+        }
+    }
+
+    /// Runs `body` in one write transaction; database errors become ``SyncClientError`` `database`.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as SyncClientError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw SyncClientError(.database, "the replica could not be written", underlying: error)
+        }
+    }
+
+    /// Runs `body` on a read-only snapshot; database errors become ``SyncClientError`` `database`.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.read(body)
+        } catch let error as SyncClientError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw SyncClientError(.database, "the replica could not be read", underlying: error)
+        }
+    }
+
+    /// Every visible row of an entity, in key order.
+    func rows(_ entity: SyncEntity) async throws -> [JSONValue] {
+        try await read { db in try EntityTable.fetchAll(entity, db) }
+    }
+
+    /// One visible row, or `nil`.
+    func row(_ ref: RowRef) async throws -> JSONValue? {
+        try await read { db in try EntityTable.fetch(ref, db) }
+    }
+
+    /// The server's copy of a row, or `nil`.
+    func serverRow(_ ref: RowRef) async throws -> JSONValue? {
+        try await read { db in try ServerRow.fetch(ref, db) }
+    }
+
+    /// The visible rows of an entity now and after every committed change to them.
+    func observe(_ entity: SyncEntity) -> AsyncStream<[JSONValue]> {
+        let writer = writer
+        return AsyncStream(bufferingPolicy: .bufferingNewest(1)) { continuation in
+            let observation = ValueObservation
+                .tracking { db in try EntityTable.fetchAll(entity, db) }
+                .removeDuplicates()
+            let cancellable = observation.start(
+                in: writer,
+                scheduling: .async(onQueue: DispatchQueue(label: "tidemark.replica.observe.\(entity.rawValue)")),
+                onError: { _ in continuation.finish() },
+                onChange: { rows in continuation.yield(rows) })
+            continuation.onTermination = { _ in cancellable.cancel() }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import SyncProtocol
+import WSClient
+
+/// The real transport: HTTP over AsyncHTTPClient, the live socket over WSClient.
+public struct NetworkTransport: SyncTransport {
+    /// The HTTP client (by default the process-wide shared one, which needs no shutdown).
+    let client: HTTPClient
+    /// The logger for the WebSocket client.
+    let logger: Logger
+    /// The largest response body accepted.
+    let maximumBodySize: Int
+
+    /// Creates a transport.
+    /// - Parameters:
+    ///   - client: The HTTP client; its owner shuts it down (default: `HTTPClient.shared`).
+    ///   - logger: A logger for connection events.
+    ///   - maximumBodySize: The largest response body accepted (default 64 MiB).
+    public init(client: HTTPClient = .shared, logger: Logger = Logger(label: "tidemark.sync-client"), maximumBodySize: Int = 64 << 20) {
+        self.client = client
+        self.logger = logger
+        self.maximumBodySize = maximumBodySize
+    }
+
+    /// Sends one request with a deadline of `request.timeout`.
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        var http = HTTPClientRequest(url: request.url)
+        http.method = request.method == .get ? .GET : .POST
+        for (name, value) in request.headers { http.headers.add(name: name, value: value) }
+        if let body = request.body {
+            http.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(request.timeout))
+        do {
+            let response = try await client.execute(http, deadline: deadline, logger: logger)
+            let body = try await response.body.collect(upTo: maximumBodySize)
+            var headers: [String: String] = [:]
+            for header in response.headers { headers[header.name.lowercased()] = header.value }
+            return TransportResponse(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw SyncClientError(.timeout, "\(request.method.rawValue) \(Self.path(of: request.url)) timed out", underlying: error)
+        } catch {
+            throw SyncClientError(.network, "\(request.method.rawValue) \(Self.path(of: request.url)) failed: the server could not be reached", underlying: error)
+        }
+    }
+
+    /// Opens the live socket and forwards each ``LiveMessage`` until it closes.
+    public func live(url: String, headers: [String: String], onMessage: @escaping @Sendable (LiveMessage) async -> Void) async throws {
+        var configuration = WebSocketClientConfiguration(autoPing: .enabled(timePeriod: .seconds(30)))
+        for (name, value) in headers {
+            if let field = HTTPField.Name(name) { configuration.additionalHeaders[field] = value }
+        }
+        do {
+            try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, _, _ in
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    guard case .text(let text) = message,
+                        let decoded = try? JSONDecoder().decode(LiveMessage.self, from: Data(text.utf8))
+                    else { continue }
+                    await onMessage(decoded)
+                }
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw SyncClientError(.network, "the live connection to \(Self.path(of: url)) failed or closed", underlying: error)
+        }
+    }
+
+    /// A duration in whole nanoseconds (saturating).
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? Int64.max : product + attoseconds / 1_000_000_000
+    }
+
+    /// The path of a URL for messages (no query: it may hold a cursor or a token).
+    static func path(of url: String) -> String {
+        String(url.prefix { $0 != "?" })
+    }
+}
