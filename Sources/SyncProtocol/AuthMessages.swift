@@ -56,7 +56,7 @@ public struct LoginRequest: Sendable, Hashable, Codable {
     }
 }
 
-/// `POST /v1/auth/refresh` and `POST /v1/auth/logout`.
+/// `POST /v1/auth/refresh`.
 public struct RefreshRequest: Sendable, Hashable, Codable {
     /// The refresh token from the last ``TokenResponse``; it can be used once.
     public var refreshToken: String

@@ -1,7 +1,7 @@
 /// The mutations a device may push, by wire name, with their arguments (a JSON object).
 ///
-/// Ids are UUID strings chosen by the client; dates are ISO-8601 strings in UTC. `null` in an
-/// optional argument of an edit means "clear", an absent member means "leave as it is".
+/// Ids are UUID strings chosen by the client; dates are ISO-8601 strings in UTC. An absent
+/// member of an edit leaves the field as it is; `todo.edit` clears the due date with `"due_at": null`.
 public enum MutationName: String, Sendable, Hashable, Codable, CaseIterable {
     /// `{todo_id, title, description?, priority?, due_at?, tags?, type?}`
     case todoCreate = "todo.create"

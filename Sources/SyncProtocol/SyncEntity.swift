@@ -4,7 +4,7 @@
 /// (snake_case); the key of a row is a string (the entity's id, or `todo_id:reminder_id` for
 /// reminders).
 public enum SyncEntity: String, Sendable, Hashable, Codable, CaseIterable {
-    /// The user's tenant: `tenant_id`, `name`, `code`, `status`.
+    /// The user's tenant: `tenant_id`, `name`, `code`, `active`.
     case tenant
     /// The user's own profile: the `read.users` columns plus `roles` (array of active role names).
     case profile

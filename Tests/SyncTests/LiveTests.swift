@@ -19,6 +19,15 @@ struct LiveTests {
             laptopLive.connect(baseURL: h.server.baseURL, token: laptop.token, logger: h.logger)
             bobLive.connect(baseURL: h.server.baseURL, token: bob.token, logger: h.logger)
             try await eventually("both sockets are greeted") { laptopLive.hellos.value == 1 && bobLive.hellos.value == 1 }
+            // Let the projections finish the sign-ups (each user's own profile pokes them).
+            for session in [laptop, bob] {
+                try await eventually("the profile is projected") {
+                    var replica = Replica()
+                    try await session.pullAll(into: &replica)
+                    return replica.rows(.profile).count == 1
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
             let before = (laptopLive.pokes.value, bobLive.pokes.value)
             let todo = UUID().uuidString.lowercased()
             _ = try await phone.push([("todo.create", .object(["todo_id": .string(todo), "title": .string("from the phone")]))])

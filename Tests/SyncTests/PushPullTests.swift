@@ -173,7 +173,7 @@ struct PushPullTests {
             let pushed = try await ana.push(raw: batch)
             #expect(pushed.results.allSatisfy { $0.status == .applied })
             try await h.server.stop()
-            await #expect(throws: (any Error).self) { try await h.call(.GET, "/health") }
+            await #expect(throws: (any Error).self) { try await h.call(.GET, "/health", timeoutSeconds: 2) }
             try await h.server.start()
             // The client never saw the answer: it retries after the restart and gets the same one.
             #expect(try await ana.push(raw: batch).results == pushed.results)

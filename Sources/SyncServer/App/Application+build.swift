@@ -55,7 +55,7 @@ public func buildApplication(
     let webSocketRouter = Router(context: SyncRequestContext.self)
     webSocketRouter.add(middleware: ProblemMiddleware(logger: logger))
     webSocketRouter.add(middleware: ProtocolVersionMiddleware())
-    webSocketRouter.add(middleware: Authenticator(auth: auth))
+    webSocketRouter.add(middleware: Authenticator(auth: auth, acceptsQueryToken: true))
     LiveController(hub: hub).addRoutes(to: webSocketRouter)
 
     var app = Application(

@@ -6,9 +6,14 @@ import Hummingbird
 public struct Authenticator: RouterMiddleware {
     /// The service that checks tokens and sessions.
     public let auth: AuthService
+    /// Whether `?access_token=` is accepted (WebSocket upgrades only: URLs end up in logs).
+    public let acceptsQueryToken: Bool
 
     /// Creates the middleware.
-    public init(auth: AuthService) { self.auth = auth }
+    public init(auth: AuthService, acceptsQueryToken: Bool = false) {
+        self.auth = auth
+        self.acceptsQueryToken = acceptsQueryToken
+    }
 
     /// Authenticates, then passes the request on.
     public func handle(
@@ -19,8 +24,10 @@ public struct Authenticator: RouterMiddleware {
         let token: String?
         if let header, header.lowercased().hasPrefix("bearer ") {
             token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        } else {
+        } else if acceptsQueryToken {
             token = request.uri.queryParameters.get("access_token")
+        } else {
+            token = nil
         }
         guard let token, !token.isEmpty else {
             throw AuthError(.unauthorized, "sign in first: send Authorization: Bearer <access token>")

@@ -1,4 +1,6 @@
 import Hummingbird
+import NIOCore
+import PostgresNIO
 import Logging
 
 /// Turns every error into an `application/problem+json` answer with a stable code.
@@ -20,7 +22,13 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as AuthError {
             throw error.problem
         } catch let error as CommandError {
-            throw Problem(Self.status(for: error.code), code: error.code, message: error.message)
+            let retry = ["unavailable", "contention"].contains(error.code) ? 1 : nil
+            throw Problem(Self.status(for: error.code), code: error.code, message: error.message, retryAfter: retry)
+        } catch is NIOTooManyBytesError {
+            throw Problem(.contentTooLarge, code: "payload_too_large", message: "the request body is larger than this endpoint accepts")
+        } catch let error as PSQLError {
+            logger.error("database failed during a request", metadata: ["http.path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
+            throw Problem(.serviceUnavailable, code: "unavailable", message: "the database could not answer right now; retry shortly", retryAfter: 1)
         } catch let error as HTTPError {
             throw Problem(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase)
         } catch {
@@ -37,8 +45,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         switch code {
         case "not_found": .notFound
         case "forbidden": .forbidden
-        case "already_exists", "conflict", "deleted", "illegal_transition", "contention": .conflict
-        case "unavailable": .serviceUnavailable
+        case "already_exists", "conflict", "deleted", "illegal_transition": .conflict
+        case "unavailable", "contention": .serviceUnavailable
         case "resync_required": .gone
         default: .badRequest
         }

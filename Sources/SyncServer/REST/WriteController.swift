@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import SyncProtocol
@@ -40,15 +41,16 @@ public struct WriteController: Sendable {
             args[name] = context.parameters.get(name).map(JSONValue.string)
         }
         for (name, value) in route.fixed { args[name] = value }
-        if let generated = route.generates, args[generated] == nil || args[generated] == .null {
-            args[generated] = .string(UUID().uuidString.lowercased())
-        }
         var key: String?
         if let header = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value {
-            guard (1...200).contains(header.utf8.count) else {
-                throw Problem(.badRequest, code: "invalid", message: "Idempotency-Key must be 1-200 bytes")
+            guard (1...100).contains(header.utf8.count) else {
+                throw Problem(.badRequest, code: "invalid", message: "Idempotency-Key must be 1-100 bytes")
             }
             key = "h:\(identity.userID):\(header)"
+        }
+        if let generated = route.generates, args[generated] == nil || args[generated] == .null {
+            // With an Idempotency-Key the new id is derived from it, so a retry targets the same entity.
+            args[generated] = .string(key.map(Self.derivedID) ?? UUID().uuidString.lowercased())
         }
         let envelope = CommandEnvelope(
             principal: identity.principal, deviceID: identity.deviceID, idempotencyKey: key,
@@ -57,6 +59,18 @@ public struct WriteController: Sendable {
         let outcome = try await dispatcher.run(route.mutation.rawValue, args: .object(args), envelope: envelope)
         let id = route.generates.flatMap { args[$0]?.stringValue } ?? route.parameters.first.flatMap { args[$0]?.stringValue }
         return try JSONBody.response(WriteResult(id: id, outcome: outcome), status: route.generates == nil ? .ok : .created)
+    }
+}
+
+extension WriteController {
+    /// A UUID (version 8 layout) derived from an idempotency key.
+    static func derivedID(_ key: String) -> String {
+        var bytes = Array(SHA256.hash(data: Data(key.utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x80
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let uuid = UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                               bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return uuid.uuidString.lowercased()
     }
 }
 

@@ -22,9 +22,15 @@ public struct PullService: Sendable {
     public let maxLimit: Int
     /// The projections whose checkpoints tell which writes the read tables hold.
     public let projections: [any Projection]
+    /// How long a pull that finds nothing waits for changes held back by the gap-free rule.
+    public let heldBackWait: Duration
 
     /// Creates the service.
-    public init(client: PostgresClient, logger: Logger, maxLimit: Int = 5000, projections: [any Projection] = ReadModels.all) {
+    public init(
+        client: PostgresClient, logger: Logger, maxLimit: Int = 5000, projections: [any Projection] = ReadModels.all,
+        heldBackWait: Duration = .seconds(1)
+    ) {
+        self.heldBackWait = heldBackWait
         self.client = client
         self.logger = logger
         self.maxLimit = maxLimit
@@ -49,8 +55,20 @@ public struct PullService: Sendable {
             }
             cursor = parsed
         }
-        return try await client.withConnection { connection in
+        // Changes already committed but held back by an older open transaction (the gap-free
+        // rule) are waited for briefly, so a device poked about them finds them on this pull.
+        let deadline = ContinuousClock.now + heldBackWait
+        while true {
+            let (response, heldBack) = try await readPage(identity: identity, cursor: cursor, limit: limit)
+            guard heldBack, ContinuousClock.now < deadline else { return response }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    private func readPage(identity: Identity, cursor: SyncCursor?, limit: Int) async throws -> (PullResponse, Bool) {
+        try await client.withConnection { connection in
             try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            try await connection.query("SET LOCAL TimeZone = 'UTC'", logger: logger)
             do {
                 let response = try await page(identity: identity, cursor: cursor, limit: limit, on: connection)
                 try await connection.query("COMMIT", logger: logger)
@@ -65,7 +83,7 @@ public struct PullService: Sendable {
         }
     }
 
-    private func page(identity: Identity, cursor: SyncCursor?, limit: Int, on connection: PostgresConnection) async throws -> PullResponse {
+    private func page(identity: Identity, cursor: SyncCursor?, limit: Int, on connection: PostgresConnection) async throws -> (PullResponse, Bool) {
         let feed = try await feedState(on: connection)
         let user = identity.userID.description
         guard var cursor else {
@@ -74,7 +92,7 @@ public struct PullService: Sendable {
                 epoch: feed.epoch, user: user, transactionID: feed.xmin - 1, seq: Int64.max,
                 included: 0, snapshotEntity: 0, snapshotKey: nil
             )
-            return try await snapshotPage(identity: identity, cursor: start, reset: true, limit: limit, feed: feed, on: connection)
+            return (try await snapshotPage(identity: identity, cursor: start, reset: true, limit: limit, feed: feed, on: connection), false)
         }
         guard cursor.epoch == feed.epoch, cursor.user == user else {
             throw CommandError(code: "resync_required", message: "the replica must be rebuilt from a fresh snapshot (the server's read models were rebuilt or the cursor belongs to another user)")
@@ -83,7 +101,7 @@ public struct PullService: Sendable {
             throw CommandError(code: "resync_required", message: "the changes since this cursor were pruned; pull without a cursor")
         }
         if cursor.snapshotEntity != nil {
-            return try await snapshotPage(identity: identity, cursor: cursor, reset: false, limit: limit, feed: feed, on: connection)
+            return (try await snapshotPage(identity: identity, cursor: cursor, reset: false, limit: limit, feed: feed, on: connection), false)
         }
         let rows = try await connection.query(
             """
@@ -105,10 +123,27 @@ public struct PullService: Sendable {
         }
         let changes = try await currentRows(of: order, identity: identity, on: connection)
         let hasMore = count == limit
+        var heldBack = false
         if !hasMore {
             cursor.included = try await includedSeq(identity: identity, previous: cursor.included, feed: feed, on: connection)
+            heldBack = try await hasHeldBackChanges(identity: identity, after: cursor, on: connection)
         }
-        return PullResponse(changes: changes, cursor: cursor.encoded, hasMore: hasMore, reset: false, includedSeq: cursor.included)
+        return (PullResponse(changes: changes, cursor: cursor.encoded, hasMore: hasMore, reset: false, includedSeq: cursor.included), heldBack)
+    }
+
+    /// Whether committed changes of the user wait behind the snapshot's xmin.
+    private func hasHeldBackChanges(identity: Identity, after cursor: SyncCursor, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM read_changes
+                WHERE tenant_id = \(identity.tenantID.rawValue) AND (user_id IS NULL OR user_id = \(identity.userID.rawValue))
+                  AND (transaction_id, seq) > (\(String(cursor.transactionID))::xid8, \(cursor.seq))
+                  AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot()))
+            """,
+            logger: logger
+        )
+        for try await exists in rows.decode(Bool.self) { return exists }
+        return false
     }
 
     private func snapshotPage(

@@ -86,17 +86,22 @@ final class SyncHarness: Sendable {
     // MARK: - HTTP
 
     /// Calls the server.
-    func call(_ method: Verb, _ path: String, body: (any Encodable)? = nil, token: String? = nil, headers: [(String, String)] = []) async throws -> HTTPAnswer {
+    func call(
+        _ method: Verb, _ path: String, body: (any Encodable)? = nil, token: String? = nil, headers: [(String, String)] = [],
+        timeoutSeconds: Int64 = 60
+    ) async throws -> HTTPAnswer {
         var request = HTTPClientRequest(url: server.baseURL + path)
         request.method = HTTPMethod(rawValue: method.rawValue)
         request.headers.add(name: "Tidemark-Protocol", value: "1")
+        // No idle keep-alive connections: a graceful server stop waits for open connections.
+        request.headers.add(name: "Connection", value: "close")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeoutSeconds))
         let data = try await response.body.collect(upTo: 64 << 20)
         return HTTPAnswer(
             status: Int(response.status.code), body: Data(data.readableBytesView),

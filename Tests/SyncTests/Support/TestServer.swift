@@ -52,8 +52,10 @@ final class TestServer: Sendable {
     /// Stops the server gracefully and waits until it has.
     func stop() async throws {
         guard let (group, task) = running.withLock({ value in let current = value; value = nil; return current }) else { return }
+        let started = ContinuousClock.now
         await group.triggerGracefulShutdown()
         _ = try? await task.value
+        logger.notice("test server stopped", metadata: ["seconds": "\(ContinuousClock.now - started)"])
     }
 }
 
