@@ -1,0 +1,66 @@
+import AsyncHTTPClient
+import Foundation
+import Synchronization
+import NIOCore
+import NIOHTTP1
+import SyncProtocol
+
+/// A signed-in benchmark device: its tokens and its next sequence number.
+final class BenchSession: Sendable {
+    let username: String
+    let userID: String
+    let token: String
+    private let next = Mutex<Int64>(1)
+
+    init(username: String, tokens: TokenResponse) {
+        self.username = username
+        self.userID = tokens.userID
+        self.token = tokens.accessToken
+    }
+
+    /// The next `count` sequence numbers.
+    func sequenceNumbers(_ count: Int) -> [Int64] {
+        next.withLock { seq in
+            defer { seq += Int64(count) }
+            return (0..<Int64(count)).map { seq + $0 }
+        }
+    }
+}
+
+/// Raw HTTP calls of the benchmark (what a device sends, without a replica in between).
+struct BenchAPI: Sendable {
+    let http: HTTPClient
+    let baseURL: String
+
+    /// Registers `username` in tenant `bench` and signs in from a new device.
+    func signUp(_ username: String) async throws -> BenchSession {
+        _ = try await post("/v1/auth/register", RegisterRequest(tenantCode: "bench", username: username, email: "\(username)@bench.example", password: SyncBenchmark.password), expect: 201)
+        let data = try await post("/v1/auth/login", LoginRequest(tenantCode: "bench", username: username, password: SyncBenchmark.password, deviceID: UUID().uuidString), expect: 200)
+        return BenchSession(username: username, tokens: try JSONDecoder().decode(TokenResponse.self, from: data))
+    }
+
+    /// Pushes mutations as `session`'s device.
+    func push(_ session: BenchSession, _ mutations: [(String, JSONValue)]) async throws -> PushResponse {
+        let numbers = session.sequenceNumbers(mutations.count)
+        let request = PushRequest(mutations: zip(numbers, mutations).map { seq, mutation in
+            Mutation(id: UUID().uuidString, seq: seq, name: mutation.0, args: mutation.1)
+        })
+        let data = try await post("/v1/sync/push", request, token: session.token, expect: 200)
+        return try JSONDecoder().decode(PushResponse.self, from: data)
+    }
+
+    private func post(_ path: String, _ body: some Encodable, token: String? = nil, expect: Int) async throws -> Data {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Tidemark-Protocol", value: "1")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
+        let response = try await http.execute(request, timeout: .seconds(60))
+        let buffer = try await response.body.collect(upTo: 16 << 20)
+        guard Int(response.status.code) == expect else {
+            throw BenchFailure("POST \(path) answered \(response.status.code): \(String(buffer: buffer))")
+        }
+        return Data(buffer.readableBytesView)
+    }
+}

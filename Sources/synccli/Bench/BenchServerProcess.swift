@@ -1,0 +1,68 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `synccli serve` started as a child process for a benchmark, so that its memory can be read on
+/// its own (`/proc/<pid>/status`) and clients and server do not share a process.
+final class BenchServerProcess: Sendable {
+    private let process: Process
+    let port: Int
+
+    /// Starts this very binary as `serve` on `port` against `databaseURL`.
+    init(databaseURL: String, port: Int, secret: String, maximumConnections: Int) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["serve", "--port", String(port), "--max-connections", String(maximumConnections)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = databaseURL
+        environment["TIDEMARK_JWT_SECRET"] = secret
+        environment["LOG_LEVEL"] = environment["BENCH_SERVER_LOG_LEVEL"] ?? "warning"
+        process.environment = environment
+        try process.run()
+        self.process = process
+        self.port = port
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var pid: Int32 { process.processIdentifier }
+
+    /// Waits until `GET /health` answers.
+    func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else { throw BenchFailure("the benchmark server exited with status \(process.terminationStatus)") }
+            let request = HTTPClientRequest(url: baseURL + "/health")
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)), response.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw BenchFailure("the benchmark server did not answer /health within \(timeout)")
+    }
+
+    /// The resident memory of the server process, in bytes.
+    func residentBytes() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? 0
+            return kilobytes * 1024
+        }
+        throw BenchFailure("no VmRSS in /proc/\(pid)/status")
+    }
+
+    /// Stops the server (SIGTERM: graceful shutdown) and waits for it.
+    func stop() async {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if process.isRunning { kill(pid, SIGKILL) }
+    }
+}
+
+/// A benchmark that cannot go on, with the reason.
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

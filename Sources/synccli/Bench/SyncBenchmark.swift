@@ -1,0 +1,254 @@
+import AsyncHTTPClient
+import Domain
+import EventStore
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import PostgresNIO
+import SyncClient
+import SyncProtocol
+import SyncServer
+import WSClient
+
+/// `synccli bench sync`: initial sync, push throughput against raw inserts, and live-poke latency
+/// with many connected WebSockets, against a real server process on loopback.
+struct SyncBenchmark: Sendable {
+    /// The figures; the JSON line of `--json`.
+    struct Report: Codable, Sendable {
+        var initial_sync_rows: Int
+        var initial_sync_s: Double
+        var initial_sync_raw_select_s: Double
+        var push_devices: Int
+        var push_batch: Int
+        var push_mutations_per_s: Double
+        var push_batch10_mutations_per_s: Double
+        var raw_insert_per_s: Double
+        var push_ratio: Double
+        var live_clients: Int
+        var live_samples: Int
+        var live_p50_ms: Double
+        var live_p99_ms: Double
+        var live_max_ms: Double
+        var bytes_per_live_client: Int
+    }
+
+    let rows: Int
+    let devices: Int
+    let seconds: Double
+    let liveClients: Int
+    let liveSamples: Int
+    let port: Int
+    let logger: Logger
+
+    static let password = "bench-password-1"
+
+    /// The replicas' logger: quiet, so the figures are readable.
+    var clientLogger: Logger {
+        var logger = logger
+        logger.logLevel = .warning
+        return logger
+    }
+
+    func run(base: DatabaseURL, databaseName: String) async throws -> Report {
+        let admin = DatabaseAdmin(url: base, logger: logger)
+        try await admin.dropDatabase(databaseName)
+        try await admin.createDatabase(databaseName)
+        let url = base.withDatabase(databaseName)
+        let secret = (0..<48).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement().map(String.init) ?? "x" }.joined()
+        return try await EventStore.withRunning(url: url, maximumConnections: devices + 8, applicationName: "synccli-bench-sync", logger: logger) { store in
+            _ = try await store.migrate(additional: TidemarkMigrations.all)
+            try await store.client.query(PostgresQuery(unsafeSQL: AppendBenchmark.rawTable))
+            let server = try BenchServerProcess(databaseURL: url.description, port: port, secret: secret, maximumConnections: devices + 16)
+            do {
+                try await server.waitUntilReady()
+                let report = try await measure(store: store, server: server, secret: secret)
+                await server.stop()
+                return report
+            } catch {
+                await server.stop()
+                throw error
+            }
+        }
+    }
+
+    private func measure(store: EventStore, server: BenchServerProcess, secret: String) async throws -> Report {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = devices + 8
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            let report = try await measure(store: store, server: server, secret: secret, http: http)
+            try await http.shutdown()
+            return report
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    private func measure(store: EventStore, server: BenchServerProcess, secret: String, http: HTTPClient) async throws -> Report {
+        let api = BenchAPI(http: http, baseURL: server.baseURL)
+        let tenant = TenantID()
+        try await CommandService(store: store).createTenant(tenant, name: "Bench", code: "bench", envelope: CommandEnvelope(principal: .system(tenantID: nil)))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidemark-bench-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        // 1. Initial sync of `rows` todos into a fresh replica.
+        let bulk = try await api.signUp("bulk")
+        printError("bench sync: generating \(rows) todos for one user…")
+        try await generateTodos(store: store, tenant: tenant.description, owner: bulk.userID)
+        try await waitForTodos(store: store, owner: bulk.userID)
+        let rawStart = ContinuousClock.now
+        let rawRows = try await store.client.query(
+            "SELECT todo_id::text, to_jsonb(t)::text FROM read.todos t WHERE owner_id = \(UUID(uuidString: bulk.userID)) AND NOT deleted",
+            logger: logger
+        )
+        var rawCount = 0
+        for try await _ in rawRows.decode((String, String).self) { rawCount += 1 }
+        let rawSelect = seconds(since: rawStart)
+        let replica = try await SyncClient(configuration: .init(databasePath: folder.appendingPathComponent("initial.sqlite").path, serverURL: server.baseURL, logger: clientLogger, pullLimit: 1000))
+        try await replica.login(tenantCode: "bench", username: "bulk", password: Self.password)
+        let syncStart = ContinuousClock.now
+        _ = try await replica.sync()
+        let initialSync = seconds(since: syncStart)
+        let synced = try await replica.rows(.todos).count
+        try await replica.close()
+        guard synced == rows, rawCount == rows else { throw BenchFailure("the replica holds \(synced) todos and the table \(rawCount); expected \(rows)") }
+        printError("bench sync: initial sync of \(synced) rows in \(format(initialSync)) s (a plain SELECT of them: \(format(rawSelect)) s)")
+
+        // 2. Push throughput at `devices` concurrent devices vs raw single-row inserts.
+        printError("bench sync: raw single-row INSERTs at \(devices) writers for \(seconds) s…")
+        let raw = try await AppendBenchmark.measure(writers: devices, seconds: seconds) { writer, round in
+            try await AppendBenchmark.rawInsert(client: store.client, writer: writer, round: round, batch: 1)
+        }
+        var pushers: [BenchSession] = []
+        for index in 0..<devices { pushers.append(try await api.signUp("pusher\(index)")) }
+        let pushed1 = try await pushRate(api: api, sessions: pushers, batch: 1)
+        let pushed10 = try await pushRate(api: api, sessions: pushers, batch: 10)
+        printError("bench sync: raw \(Int(raw))/s; push \(Int(pushed1)) mutations/s (1 per push), \(Int(pushed10))/s (10 per push); ratio \(format(pushed1 / max(raw, 1)))")
+
+        // 3. Live latency with `liveClients` connected WebSockets.
+        let pairs = min(20, max(1, liveClients / 2))
+        var measured: [(sender: BenchSession, receiver: SyncClient, todo: String)] = []
+        for index in 0..<pairs {
+            let sender = try await api.signUp("live\(index)")
+            let receiver = try await SyncClient(configuration: .init(databasePath: folder.appendingPathComponent("live\(index).sqlite").path, serverURL: server.baseURL, logger: clientLogger))
+            try await receiver.login(tenantCode: "bench", username: "live\(index)", password: Self.password)
+            let todo = UUID().uuidString.lowercased()
+            _ = try await api.push(sender, [("todo.create", .object(["todo_id": .string(todo), "title": .string("live")]))])
+            measured.append((sender, receiver, todo))
+        }
+        var liveTasks: [Task<Void, Never>] = []
+        for pair in measured {
+            liveTasks.append(Task { await pair.receiver.run() })
+        }
+        for pair in measured {
+            try await waitUntil("the receiver of \(pair.sender.username) has its todo") { try await pair.receiver.row(.todos, key: pair.todo) != nil }
+        }
+        let background = max(0, liveClients - pairs)
+        try await Task.sleep(for: .seconds(1))
+        let rssBefore = try server.residentBytes()
+        let sockets = try await BackgroundSockets.connect(
+            count: background, tenant: tenant, secret: secret, url: server.baseURL, store: store, logger: logger
+        )
+        try await Task.sleep(for: .seconds(1))
+        let rssAfter = try server.residentBytes()
+        let perClient = background > 0 ? max(0, rssAfter - rssBefore) / background : 0
+        printError("bench sync: \(background + pairs) live sockets connected; server memory +\((rssAfter - rssBefore) / 1024) KiB (\(perClient) bytes per socket)")
+        var latencies: [Double] = []
+        for sample in 0..<liveSamples {
+            let pair = measured[sample % measured.count]
+            let title = "live-\(sample)"
+            let start = ContinuousClock.now
+            _ = try await api.push(pair.sender, [("todo.edit", .object(["todo_id": .string(pair.todo), "title": .string(title)]))])
+            try await waitUntil("sample \(sample) reaches the other device", poll: .milliseconds(1)) {
+                try await pair.receiver.row(.todos, key: pair.todo)?["title"]?.stringValue == title
+            }
+            latencies.append(seconds(since: start) * 1000)
+        }
+        for task in liveTasks { task.cancel() }
+        for task in liveTasks { await task.value }
+        for pair in measured { try? await pair.receiver.close() }
+        await sockets.close()
+        latencies.sort()
+        let p50 = percentile(latencies, 0.50)
+        let p99 = percentile(latencies, 0.99)
+        printError("bench sync: live latency over \(latencies.count) samples: p50 \(format(p50)) ms, p99 \(format(p99)) ms, max \(format(latencies.last ?? 0)) ms")
+        return Report(
+            initial_sync_rows: synced, initial_sync_s: round3(initialSync), initial_sync_raw_select_s: round3(rawSelect),
+            push_devices: devices, push_batch: 1, push_mutations_per_s: pushed1.rounded(), push_batch10_mutations_per_s: pushed10.rounded(),
+            raw_insert_per_s: raw.rounded(), push_ratio: round3(pushed1 / max(raw, 1)),
+            live_clients: background + pairs, live_samples: latencies.count, live_p50_ms: round3(p50), live_p99_ms: round3(p99),
+            live_max_ms: round3(latencies.last ?? 0), bytes_per_live_client: perClient
+        )
+    }
+
+    /// Mutations per second applied by `sessions` pushing `batch` new todos per request for `seconds`.
+    private func pushRate(api: BenchAPI, sessions: [BenchSession], batch: Int) async throws -> Double {
+        printError("bench sync: \(sessions.count) devices pushing \(batch) mutation(s) per request for \(seconds) s…")
+        let applied = try await AppendBenchmark.measure(writers: sessions.count, seconds: seconds) { writer, _ in
+            let mutations: [(String, SyncProtocol.JSONValue)] = (0..<batch).map { _ in
+                ("todo.create", .object(["todo_id": .string(UUID().uuidString.lowercased()), "title": .string("pushed")]))
+            }
+            let response = try await api.push(sessions[writer], mutations)
+            guard response.results.allSatisfy({ $0.status == .applied }) else { throw BenchFailure("a pushed mutation was rejected: \(response.results)") }
+        }
+        return applied * Double(batch)
+    }
+
+    private func generateTodos(store: EventStore, tenant: String, owner: String) async throws {
+        let chunk = 10_000
+        var done = 0
+        while done < rows {
+            let count = min(chunk, rows - done)
+            try await store.client.query(
+                """
+                INSERT INTO events (event_id, stream, stream_version, tenant_id, type, schema_version, data, metadata)
+                SELECT gen_random_uuid(), 'todo-' || t.id, 1, \(tenant), 'TodoCreated', 1,
+                       jsonb_build_object('tenantID', \(tenant)::text, 'todoID', t.id, 'ownerID', \(owner)::text, 'title', 'Bulk todo ' || s.i,
+                                          'description', 'generated by synccli bench sync', 'priority', 'medium', 'tags', '[]'::jsonb,
+                                          'type', 'personal', 'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+                       jsonb_build_object('tenant', \(tenant)::text, 'actor', \(owner)::text)
+                FROM generate_series(\(done + 1), \(done + count)) AS s(i), LATERAL (SELECT gen_random_uuid()::text || '' AS id, s.i AS j) AS t
+                """,
+                logger: logger
+            )
+            done += count
+        }
+    }
+
+    private func waitForTodos(store: EventStore, owner: String) async throws {
+        let start = ContinuousClock.now
+        try await waitUntil("the todos projection catches up", timeout: .seconds(600), poll: .milliseconds(500)) {
+            let result = try await store.client.query("SELECT count(*) FROM read.todos WHERE owner_id = \(UUID(uuidString: owner))", logger: logger)
+            for try await count in result.decode(Int64.self) {
+                if ContinuousClock.now - start > .seconds(5) { printError("bench sync:   projected \(count)/\(rows)") }
+                return count == Int64(rows)
+            }
+            return false
+        }
+    }
+
+    private func waitUntil(_ what: String, timeout: Duration = .seconds(30), poll: Duration = .milliseconds(20), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw BenchFailure("timed out: \(what)") }
+            try await Task.sleep(for: poll)
+        }
+    }
+
+    private func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    private func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let index = min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)
+        return sorted[max(0, index)]
+    }
+
+    private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+    private func format(_ value: Double) -> String { String(format: "%.3f", value) }
+}

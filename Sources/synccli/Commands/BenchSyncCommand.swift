@@ -1,0 +1,89 @@
+import ArgumentParser
+import EventStore
+import Foundation
+
+/// `synccli bench sync`: initial sync, push throughput and live latency against a server process.
+struct BenchSyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Initial sync, push throughput vs raw INSERTs, and live-poke latency with many WebSockets.",
+        discussion: """
+        In a fresh database (<database>_bench_sync by default, dropped and created anew), starts this \
+        binary as `synccli serve` on --port as a separate process, then measures over loopback HTTP:
+          1. initial sync: N todos of one user (generated as TodoCreated events with SQL and projected by \
+             the server) into a fresh SyncClient replica file, against a plain SELECT of the same rows;
+          2. push: --devices devices pushing new todos (1, then 10 mutations per request) for --seconds, \
+             against raw single-row INSERTs at the same number of writers, in the same run;
+          3. live: --live-clients WebSockets connected; 20 of them belong to real SyncClient replicas \
+             whose users' other device pushes an edit; the time from that push to the edit being in the \
+             replica file is sampled --live-samples times (p50, p99). The server's resident memory before \
+             and after connecting the others gives bytes per live client.
+
+        Build with -c release for meaningful figures (`make bench-sync`).
+
+        Examples:
+          synccli bench sync
+          synccli bench sync --rows 20000 --live-clients 200 --json | tail -1 | jq .live_p99_ms
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Todos in the initial sync (1000-1000000).")
+    var rows: Int = 100_000
+
+    @Option(help: "Concurrent pushing devices (1-256).")
+    var devices: Int = 32
+
+    @Option(help: "Seconds to measure each push case and the raw baseline (0.5-600).")
+    var seconds: Double = 8
+
+    @Option(help: "Connected live WebSockets (2-10000).")
+    var liveClients: Int = 1000
+
+    @Option(help: "Latency samples (10-100000).")
+    var liveSamples: Int = 200
+
+    @Option(help: "Port of the benchmark server (1024-65535).")
+    var port: Int = 18_090
+
+    @Option(help: "Database to (re)create for the benchmark (default: <database>_bench_sync).")
+    var benchDatabase: String?
+
+    @Flag(help: "End with one JSON line: {initial_sync_rows, initial_sync_s, push_mutations_per_s, raw_insert_per_s, push_ratio, live_p50_ms, live_p99_ms, bytes_per_live_client, …}.")
+    var json = false
+
+    func validate() throws {
+        guard (1_000...1_000_000).contains(rows) else { throw ValidationError("--rows must be 1000-1000000") }
+        guard (1...256).contains(devices) else { throw ValidationError("--devices must be 1-256") }
+        guard seconds >= 0.5, seconds <= 600 else { throw ValidationError("--seconds must be 0.5-600") }
+        guard (2...10_000).contains(liveClients) else { throw ValidationError("--live-clients must be 2-10000") }
+        guard (10...100_000).contains(liveSamples) else { throw ValidationError("--live-samples must be 10-100000") }
+        guard (1024...65_535).contains(port) else { throw ValidationError("--port must be 1024-65535") }
+    }
+
+    func run() async throws {
+        let base = try await global.resolvedDatabaseURL()
+        let logger = try global.makeLogger(label: "synccli.bench")
+        let benchmark = SyncBenchmark(
+            rows: rows, devices: devices, seconds: seconds, liveClients: liveClients, liveSamples: liveSamples, port: port, logger: logger
+        )
+        let name = benchDatabase ?? "\(base.database)_bench_sync"
+        let report = try await reportingFailures {
+            try await benchmark.run(base: base, databaseName: name)
+        }
+        print("""
+            initial sync   \(report.initial_sync_rows) rows in \(report.initial_sync_s) s   (target < 5 s; plain SELECT \(report.initial_sync_raw_select_s) s)
+            push           \(Int(report.push_mutations_per_s)) mutations/s at \(report.push_devices) devices, 1 per push \
+            (\(Int(report.push_batch10_mutations_per_s))/s with 10 per push); raw INSERT \(Int(report.raw_insert_per_s))/s; \
+            ratio \(report.push_ratio) (target ≥ 0.5)
+            live           \(report.live_clients) sockets; p50 \(report.live_p50_ms) ms, p99 \(report.live_p99_ms) ms (target p99 < 250 ms); \
+            \(report.bytes_per_live_client) bytes per live client
+            """)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+    }
+}
