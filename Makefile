@@ -3,7 +3,7 @@ SWIFT ?= swift
 CLI := .build/debug/synccli
 RELEASE_CLI := .build/release/synccli
 
-.PHONY: run test db stop build migrate seed bench bench-append bench-rebuild clean-db help
+.PHONY: run test db stop build migrate seed bench bench-append bench-rebuild bench-sync clean-db help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -11,7 +11,7 @@ help: ## List the targets
 run: build db ## Set everything up, seed a demo tenant on an empty database, and run the server
 	$(CLI) migrate
 	$(CLI) seed --if-empty
-	$(CLI) serve
+	TIDEMARK_JWT_SECRET="$$(scripts/token-secret.sh)" $(CLI) serve
 
 test: ## Set everything up and run every test against a fresh database
 	scripts/test.sh
@@ -37,6 +37,7 @@ bench: db ## Run every benchmark (release build) and print ratios against raw Po
 	$(SWIFT) build -c release --product synccli
 	$(RELEASE_CLI) bench append
 	$(RELEASE_CLI) bench rebuild
+	$(RELEASE_CLI) bench sync
 
 bench-append: db ## The event store append benchmark only
 	$(SWIFT) build -c release --product synccli
@@ -45,6 +46,10 @@ bench-append: db ## The event store append benchmark only
 bench-rebuild: db ## The projection rebuild benchmark only (make bench-rebuild ARGS="--events 200000")
 	$(SWIFT) build -c release --product synccli
 	$(RELEASE_CLI) bench rebuild $(ARGS)
+
+bench-sync: db ## The sync benchmark only: initial sync, push, live latency (make bench-sync ARGS="--rows 20000")
+	$(SWIFT) build -c release --product synccli
+	$(RELEASE_CLI) bench sync $(ARGS)
 
 clean-db: stop ## Stop PostgreSQL and delete its data folder
 	rm -rf .local/pg

@@ -84,8 +84,29 @@ extension EventStore {
         LIMIT \(limit)
         """
         do {
+            // With a filter, first find the newest readable event of the whole log (a backward
+            // index scan): when the filtered page is not full, nothing that matches lies between
+            // its last event and that horizon, so the next read may start there instead of
+            // scanning the non-matching events again.
+            let isFiltered = filter.tenantID != nil || filter.categories != nil || filter.eventTypes != nil
+            var horizon: LogPosition?
+            if isFiltered {
+                let rows = try await client.query(
+                    """
+                    SELECT transaction_id::text, position FROM events
+                    WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                    ORDER BY transaction_id DESC, position DESC LIMIT 1
+                    """,
+                    logger: logger
+                )
+                for try await (transaction, newest) in rows.decode((String, Int64).self) {
+                    horizon = UInt64(transaction).map { LogPosition(transactionID: $0, position: newest) }
+                }
+            }
             let events = try await decodeEvents(try await client.query(query, logger: logger))
-            return LogPage(events: events, next: events.last?.logPosition ?? position)
+            var next = events.last?.logPosition ?? position
+            if let horizon, events.count < limit, horizon > next { next = horizon }
+            return LogPage(events: events, next: next)
         } catch {
             throw EventStoreError.database(error, while: "reading the log")
         }

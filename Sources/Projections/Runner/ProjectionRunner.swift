@@ -128,13 +128,18 @@ public struct ProjectionRunner: Service {
     func follow(from checkpoint: ProjectionCheckpoint, on connection: PostgresConnection) async throws -> ProjectionCheckpoint {
         let filter = LogFilter(eventTypes: projection.eventTypes)
         var expected = checkpoint.position
+        // Where to read next: the checkpoint, or past events this projection does not read (kept
+        // in memory only, so an idle projection does not write a checkpoint per commit).
+        var readFrom = checkpoint.position
         var stored = checkpoint
         while !Task.isCancelled {
             let generation = await store.commitGeneration()
             let from = expected
-            let page = try await guarded("reading the log after \(from)") {
-                try await store.readAll(after: from, limit: options.batchSize, filter: filter)
+            let scanFrom = max(readFrom, expected)
+            let page = try await guarded("reading the log after \(scanFrom)") {
+                try await store.readAll(after: scanFrom, limit: options.batchSize, filter: filter)
             }
+            readFrom = page.next
             guard !page.events.isEmpty else {
                 let name = projection.name
                 let current = try await guarded("reading the checkpoint") {

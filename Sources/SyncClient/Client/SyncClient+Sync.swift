@@ -76,13 +76,15 @@ extension SyncClient {
         }
     }
 
-    /// Runs an authenticated request; on `token_expired` refreshes the token once and retries.
+    /// Runs an authenticated request; on `token_expired`, or `unauthorized` (the server's signing
+    /// key was rotated, say), refreshes the token once and retries. Only a refused refresh, or a
+    /// refusal of the fresh token, ends the session.
     private func authorized<T: Sendable>(_ call: @escaping @Sendable (APIClient, String) async throws -> T) async throws -> T {
         let api = try api()
         let token = try await accessToken()
         do {
             return try await retrying { try await call(api, token) }
-        } catch let error as SyncClientError where error.code == .tokenExpired {
+        } catch let error as SyncClientError where error.code == .tokenExpired || error.code == .unauthorized {
             let fresh = try await refreshedAccessToken(replacing: token)
             return try await retrying { try await call(api, fresh) }
         }

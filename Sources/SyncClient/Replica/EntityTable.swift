@@ -66,12 +66,18 @@ enum EntityTable {
 
     /// Writes a visible row, or removes it when `row` is `nil`.
     static func store(_ row: JSONValue?, at ref: RowRef, _ db: Database) throws {
-        if let row {
-            try db.execute(
-                sql: "INSERT INTO \(table(ref.entity)) (key, data) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-                arguments: [ref.key, try JSONText.encode(row)])
+        try store(text: try row.map { try JSONText.encode($0) }, at: ref, db)
+    }
+
+    /// Writes a visible row given as JSON text, or removes it when `text` is `nil` (cached
+    /// statements: a snapshot writes many rows).
+    static func store(text: String?, at ref: RowRef, _ db: Database) throws {
+        if let text {
+            try db.cachedStatement(
+                sql: "INSERT INTO \(table(ref.entity)) (key, data) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data"
+            ).execute(arguments: [ref.key, text])
         } else {
-            try db.execute(sql: "DELETE FROM \(table(ref.entity)) WHERE key = ?", arguments: [ref.key])
+            try db.cachedStatement(sql: "DELETE FROM \(table(ref.entity)) WHERE key = ?").execute(arguments: [ref.key])
         }
     }
 

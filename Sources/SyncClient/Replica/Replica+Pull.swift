@@ -18,23 +18,32 @@ extension Replica {
     func applyPullPage(_ page: PullResponse) async throws -> PullOutcome {
         try await write { db in
             var refs: Set<RowRef> = []
+            // Rows no queued mutation touches are visible exactly as the server sent them: they are
+            // written once as text, and only the others are rebased.
+            let queued = try Rebaser.queuedRefs(db)
             if page.reset {
                 try ServerRow.deleteAll(db)
                 try EntityTable.deleteAll(db)
-                refs.formUnion(try Rebaser.queuedRefs(db))
+                refs.formUnion(queued)
             }
             for change in page.changes {
                 let ref = RowRef(change.entity, change.key)
+                var text: String?
                 switch change.op {
                 case .upsert:
                     guard let row = change.row, row.objectValue != nil else {
                         throw SyncClientError(.badResponse, "the server sent an upsert of \(ref) without a row object")
                     }
-                    try ServerRow.store(row, at: ref, db)
+                    text = try JSONText.encode(row)
                 case .delete:
-                    try ServerRow.store(nil, at: ref, db)
+                    text = nil
                 }
-                refs.insert(ref)
+                try ServerRow.store(text: text, at: ref, db)
+                if queued.contains(ref) {
+                    refs.insert(ref)
+                } else {
+                    try EntityTable.store(text: text, at: ref, db)
+                }
             }
             try SyncStateStore.set(.cursor, page.cursor, db)
             let context = try EffectContext.load(db)

@@ -26,16 +26,20 @@ enum ServerRow {
 
     /// Stores the server's copy of a row, or removes it when `row` is `nil` (a tombstone).
     static func store(_ row: JSONValue?, at ref: RowRef, _ db: Database) throws {
-        if let row {
-            try db.execute(
+        try store(text: try row.map { try JSONText.encode($0) }, at: ref, db)
+    }
+
+    /// Stores a server copy given as JSON text, or removes it when `text` is `nil`.
+    static func store(text: String?, at ref: RowRef, _ db: Database) throws {
+        if let text {
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO server_rows (entity, key, data) VALUES (?, ?, ?)
                     ON CONFLICT (entity, key) DO UPDATE SET data = excluded.data
-                    """,
-                arguments: [ref.entity.rawValue, ref.key, try JSONText.encode(row)])
+                    """
+            ).execute(arguments: [ref.entity.rawValue, ref.key, text])
         } else {
-            try db.execute(
-                sql: "DELETE FROM server_rows WHERE entity = ? AND key = ?", arguments: [ref.entity.rawValue, ref.key])
+            try db.cachedStatement(sql: "DELETE FROM server_rows WHERE entity = ? AND key = ?").execute(arguments: [ref.entity.rawValue, ref.key])
         }
     }
 

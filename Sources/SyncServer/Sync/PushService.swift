@@ -7,16 +7,17 @@ import SyncProtocol
 
 /// Applies a device's batch of mutations, in sequence order, exactly once each.
 ///
-/// One device's batches are serialised by a PostgreSQL advisory lock (so two retries of the same
-/// batch racing on two server instances still apply each mutation once). Each mutation runs as a
-/// command whose idempotency key is derived from the device and the mutation id; its answer is
-/// then stored in `sync_mutations`. A crash between the two is harmless: the retry finds the
-/// command's stored outcome under the same key and records it.
+/// One device's batches run one at a time in this instance (``DeviceQueue``). Each mutation runs
+/// as a command whose idempotency key is derived from the device and the mutation id; its answer
+/// is then stored in `sync_mutations`. A crash between the two is harmless: the retry finds the
+/// command's stored outcome under the same key and records it. Two instances racing on a retried
+/// batch store each mutation's events once for the same reason.
 public struct PushService: Sendable {
     /// Runs mutations.
     public let dispatcher: MutationDispatcher
     /// The most mutations in one push.
     public let maxBatch: Int
+    private let queue = DeviceQueue()
 
     /// Creates the service.
     public init(dispatcher: MutationDispatcher, maxBatch: Int = 100) {
@@ -34,17 +35,10 @@ public struct PushService: Sendable {
     ///   the whole batch is safe).
     public func push(_ request: PushRequest, identity: Identity) async throws -> PushResponse {
         try validate(request)
-        let device = identity.deviceID.rawValue
-        return try await client.withConnection { connection in
-            try await connection.query("SELECT pg_advisory_lock(hashtext('tidemark-sync-device'), hashtext(\(device.uuidString)))", logger: logger)
-            do {
-                let response = try await apply(request, identity: identity, on: connection)
-                try await connection.query("SELECT pg_advisory_unlock(hashtext('tidemark-sync-device'), hashtext(\(device.uuidString)))", logger: logger)
-                return response
-            } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext('tidemark-sync-device'), hashtext(\(device.uuidString)))", logger: logger)
-                throw error
-            }
+        return try await queue.run(identity.deviceID) {
+            // No connection is held across the batch: each query leases one, so pushes never
+            // starve the commands they run of pool connections.
+            try await apply(request, identity: identity)
         }
     }
 
@@ -68,11 +62,11 @@ public struct PushService: Sendable {
         }
     }
 
-    private func apply(_ request: PushRequest, identity: Identity, on connection: PostgresConnection) async throws -> PushResponse {
+    private func apply(_ request: PushRequest, identity: Identity) async throws -> PushResponse {
         let device = identity.deviceID.rawValue
         var stored: [String: MutationResult] = [:]
         var storedSeqs = Set<Int64>()
-        let rows = try await connection.query(
+        let rows = try await client.query(
             """
             SELECT mutation_id, seq, status, positions, code, message FROM sync_mutations
             WHERE device_id = \(device) AND (mutation_id = ANY(\(request.mutations.map(\.id))) OR seq = ANY(\(request.mutations.map(\.seq))))
@@ -83,7 +77,7 @@ public struct PushService: Sendable {
             stored[id] = MutationResult(id: id, seq: seq, status: MutationResult.Status(rawValue: status) ?? .rejected, positions: positions, code: code, message: message)
             storedSeqs.insert(seq)
         }
-        var lastSeq = try await lastSequence(device: device, on: connection)
+        var lastSeq = try await lastSequence(device: device)
         var results: [MutationResult] = []
         for mutation in request.mutations {
             if let answer = stored[mutation.id] {
@@ -107,7 +101,7 @@ public struct PushService: Sendable {
             } else {
                 (result, eventTypes) = try await run(mutation, identity: identity)
             }
-            try await record(result, name: mutation.name, eventTypes: eventTypes, identity: identity, on: connection)
+            try await record(result, name: mutation.name, eventTypes: eventTypes, identity: identity)
             lastSeq = max(lastSeq, mutation.seq)
             results.append(result)
         }
@@ -133,8 +127,8 @@ public struct PushService: Sendable {
         }
     }
 
-    private func record(_ result: MutationResult, name: String, eventTypes: [String], identity: Identity, on connection: PostgresConnection) async throws {
-        try await connection.query(
+    private func record(_ result: MutationResult, name: String, eventTypes: [String], identity: Identity) async throws {
+        try await client.query(
             """
             INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, name, status, positions, event_types, code, message, transaction_id, last_position)
             VALUES (\(identity.deviceID.rawValue), \(result.seq), \(result.id), \(identity.userID.rawValue), \(name), \(result.status.rawValue),
@@ -146,8 +140,8 @@ public struct PushService: Sendable {
         )
     }
 
-    private func lastSequence(device: UUID, on connection: PostgresConnection) async throws -> Int64 {
-        let rows = try await connection.query("SELECT coalesce(max(seq), 0) FROM sync_mutations WHERE device_id = \(device)", logger: logger)
+    private func lastSequence(device: UUID) async throws -> Int64 {
+        let rows = try await client.query("SELECT coalesce(max(seq), 0) FROM sync_mutations WHERE device_id = \(device)", logger: logger)
         for try await seq in rows.decode(Int64.self) { return seq }
         return 0
     }
