@@ -95,7 +95,7 @@ extension EventStore {
                     """
                     SELECT transaction_id::text, position FROM events
                     WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-                    ORDER BY transaction_id DESC, position DESC LIMIT 1
+                    ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1
                     """,
                     logger: logger
                 )

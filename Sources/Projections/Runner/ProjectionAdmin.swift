@@ -181,7 +181,7 @@ public struct ProjectionAdmin: Sendable {
 
     static func head(on connection: PostgresConnection, logger: Logger) async throws -> LogPosition {
         let rows = try await connection.query(
-            "SELECT transaction_id::text, position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1", logger: logger
+            "SELECT transaction_id::text, position FROM events ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1", logger: logger
         )
         for try await (tx, position) in rows.decode((String, Int64).self) {
             return LogPosition(transactionID: UInt64(tx) ?? 0, position: position)

@@ -109,7 +109,7 @@ public struct PullService: Sendable {
             WHERE tenant_id = \(identity.tenantID.rawValue) AND (user_id IS NULL OR user_id = \(identity.userID.rawValue))
               AND (transaction_id, seq) > (\(String(cursor.transactionID))::xid8, \(cursor.seq))
               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY transaction_id, seq LIMIT \(limit)
+            ORDER BY read_changes.transaction_id, read_changes.seq LIMIT \(limit)
             """,
             logger: logger
         )
