@@ -34,7 +34,7 @@ extension Replica {
                     guard let row = change.row, row.objectValue != nil else {
                         throw SyncClientError(.badResponse, "the server sent an upsert of \(ref) without a row object")
                     }
-                    text = try JSONText.encode(row)
+                    text = row.jsonText
                 case .delete:
                     text = nil
                 }

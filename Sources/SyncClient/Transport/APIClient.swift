@@ -41,7 +41,15 @@ struct APIClient: Sendable {
     func pull(cursor: String?, limit: Int, token: String) async throws -> PullResponse {
         var query = [("limit", String(limit))]
         if let cursor { query.insert(("cursor", cursor), at: 0) }
-        return try await exchange(.get, "/v1/sync/pull", query: query, body: Optional<PushRequest>.none, token: token)
+        let response = try await send(.get, "/v1/sync/pull", query: query, body: Optional<PushRequest>.none, token: token)
+        do {
+            // Pages carry thousands of rows: the fast reader instead of Codable's type probing.
+            return try PullResponse(json: Array(response.body))
+        } catch {
+            throw SyncClientError(
+                .badResponse, "GET /v1/sync/pull answered \(response.status) with a body that does not decode",
+                status: response.status, underlying: error)
+        }
     }
 
     /// The `ws(s)://…/v1/sync/live` URL.

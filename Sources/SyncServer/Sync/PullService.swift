@@ -44,7 +44,7 @@ public struct PullService: Sendable {
     ///
     /// - Throws: ``CommandError`` `resync_required` for a cursor that can no longer be served,
     ///   `invalid` for a malformed one or a bad limit.
-    public func pull(identity: Identity, cursor text: String?, limit: Int) async throws -> PullResponse {
+    public func pull(identity: Identity, cursor text: String?, limit: Int) async throws -> PullPage {
         guard (1...maxLimit).contains(limit) else {
             throw CommandError(code: "invalid", message: "limit must be 1-\(maxLimit)")
         }
@@ -65,7 +65,7 @@ public struct PullService: Sendable {
         }
     }
 
-    private func readPage(identity: Identity, cursor: SyncCursor?, limit: Int) async throws -> (PullResponse, Bool) {
+    private func readPage(identity: Identity, cursor: SyncCursor?, limit: Int) async throws -> (PullPage, Bool) {
         try await client.withConnection { connection in
             try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             try await connection.query("SET LOCAL TimeZone = 'UTC'", logger: logger)
@@ -83,7 +83,7 @@ public struct PullService: Sendable {
         }
     }
 
-    private func page(identity: Identity, cursor: SyncCursor?, limit: Int, on connection: PostgresConnection) async throws -> (PullResponse, Bool) {
+    private func page(identity: Identity, cursor: SyncCursor?, limit: Int, on connection: PostgresConnection) async throws -> (PullPage, Bool) {
         let feed = try await feedState(on: connection)
         let user = identity.userID.description
         guard var cursor else {
@@ -128,7 +128,7 @@ public struct PullService: Sendable {
             cursor.included = try await includedSeq(identity: identity, previous: cursor.included, feed: feed, on: connection)
             heldBack = try await hasHeldBackChanges(identity: identity, after: cursor, on: connection)
         }
-        return (PullResponse(changes: changes, cursor: cursor.encoded, hasMore: hasMore, reset: false, includedSeq: cursor.included), heldBack)
+        return (PullPage(changes: changes, cursor: cursor.encoded, hasMore: hasMore, reset: false, includedSeq: cursor.included), heldBack)
     }
 
     /// Whether committed changes of the user wait behind the snapshot's xmin.
@@ -148,9 +148,9 @@ public struct PullService: Sendable {
 
     private func snapshotPage(
         identity: Identity, cursor start: SyncCursor, reset: Bool, limit: Int, feed: FeedState, on connection: PostgresConnection
-    ) async throws -> PullResponse {
+    ) async throws -> PullPage {
         var cursor = start
-        var changes: [Change] = []
+        var changes: [PullPage.RawChange] = []
         while let index = cursor.snapshotEntity, index < Self.entities.count, changes.count < limit {
             let query = Self.entities[index]
             let remaining = limit - changes.count
@@ -173,7 +173,7 @@ public struct PullService: Sendable {
             var got = 0
             for try await (key, json) in rows.decode((String, String).self) {
                 got += 1
-                changes.append(Change(entity: query.entity, key: key, op: .upsert, row: try Self.decode(json)))
+                changes.append(PullPage.RawChange(entity: query.entity, key: key, row: json))
                 cursor.snapshotKey = key
             }
             if got < remaining {
@@ -182,15 +182,15 @@ public struct PullService: Sendable {
             }
         }
         if cursor.snapshotEntity == Self.entities.count { cursor.snapshotEntity = nil }
-        return PullResponse(changes: changes, cursor: cursor.encoded, hasMore: true, reset: reset, includedSeq: cursor.included)
+        return PullPage(changes: changes, cursor: cursor.encoded, hasMore: true, reset: reset, includedSeq: cursor.included)
     }
 
     /// The current state of each changed key (last change wins the order), or tombstones.
-    private func currentRows(of order: [(SyncEntity, String)], identity: Identity, on connection: PostgresConnection) async throws -> [Change] {
+    private func currentRows(of order: [(SyncEntity, String)], identity: Identity, on connection: PostgresConnection) async throws -> [PullPage.RawChange] {
         guard !order.isEmpty else { return [] }
         var lastIndex: [String: Int] = [:]
         for (index, (entity, key)) in order.enumerated() { lastIndex["\(entity.rawValue)/\(key)"] = index }
-        var rows: [String: SyncProtocol.JSONValue] = [:]
+        var rows: [String: String] = [:]
         let byEntity = Dictionary(grouping: order, by: { $0.0 })
         for query in Self.entities {
             guard let keys = byEntity[query.entity].map({ Array(Set($0.map(\.1))) }) else { continue }
@@ -200,13 +200,12 @@ public struct PullService: Sendable {
             binds.append(keys)
             let result = try await connection.query(PostgresQuery(unsafeSQL: query.byKeysSQL, binds: binds), logger: logger)
             for try await (key, json) in result.decode((String, String).self) {
-                rows["\(query.entity.rawValue)/\(key)"] = try Self.decode(json)
+                rows["\(query.entity.rawValue)/\(key)"] = json
             }
         }
         return lastIndex.sorted { $0.value < $1.value }.map { id, index in
             let (entity, key) = order[index]
-            if let row = rows[id] { return Change(entity: entity, key: key, op: .upsert, row: row) }
-            return Change(entity: entity, key: key, op: .delete)
+            return PullPage.RawChange(entity: entity, key: key, row: rows[id])
         }
     }
 
@@ -264,7 +263,4 @@ public struct PullService: Sendable {
         throw CommandError(code: "unavailable", message: "the change feed is not set up; run synccli migrate")
     }
 
-    static func decode(_ json: String) throws -> SyncProtocol.JSONValue {
-        try JSONDecoder().decode(SyncProtocol.JSONValue.self, from: Data(json.utf8))
-    }
 }

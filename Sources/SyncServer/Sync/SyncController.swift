@@ -36,7 +36,8 @@ public struct SyncController: Sendable {
                 limit = value
             }
             let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
-            return try JSONBody.response(try await pull.pull(identity: identity, cursor: cursor, limit: limit))
+            let page = try await pull.pull(identity: identity, cursor: cursor, limit: limit)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: page.json)))
         }
     }
 }

@@ -1,0 +1,238 @@
+/// A fast JSON reader and writer for ``JSONValue``, used on the hot paths of sync (pull pages of
+/// thousands of rows), where `Codable`'s type probing costs more than the data.
+extension JSONValue {
+    /// A JSON text that could not be parsed.
+    public struct ParseError: Error, Sendable, CustomStringConvertible {
+        /// Where, in bytes from the start.
+        public var offset: Int
+        /// What was wrong.
+        public var reason: String
+        /// `reason at byte offset`.
+        public var description: String { "\(reason) at byte \(offset)" }
+    }
+
+    /// Parses one JSON text (RFC 8259).
+    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSONValue {
+        var reader = Reader(bytes: bytes)
+        reader.skipWhitespace()
+        let value = try reader.value(depth: 0)
+        reader.skipWhitespace()
+        guard reader.index == bytes.count else { throw ParseError(offset: reader.index, reason: "trailing characters") }
+        return value
+    }
+
+    /// Parses one JSON text given as a string.
+    public static func parse(_ text: String) throws(ParseError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    /// Compact JSON text with object members sorted by key (equal values give equal text).
+    public var jsonText: String {
+        var output = ""
+        write(to: &output)
+        return output
+    }
+
+    /// Appends the compact text of this value to `output`.
+    public func write(to output: inout String) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .number(let value):
+            if value.rounded() == value, abs(value) < 9.0e15 {
+                output += String(Int64(value))
+            } else if value.isFinite {
+                output += "\(value)"
+            } else {
+                output += "null"
+            }
+        case .string(let value): Self.writeString(value, to: &output)
+        case .array(let values):
+            output += "["
+            for (index, element) in values.enumerated() {
+                if index > 0 { output += "," }
+                element.write(to: &output)
+            }
+            output += "]"
+        case .object(let members):
+            output += "{"
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { output += "," }
+                Self.writeString(key, to: &output)
+                output += ":"
+                members[key]?.write(to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    /// Appends `value` as a JSON string literal.
+    public static func writeString(_ value: String, to output: inout String) {
+        output += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var index = 0
+
+        mutating func skipWhitespace() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+                index += 1
+            }
+        }
+
+        func fail(_ reason: String) -> ParseError { ParseError(offset: index, reason: reason) }
+
+        mutating func value(depth: Int) throws(ParseError) -> JSONValue {
+            guard depth < 512 else { throw fail("nesting too deep") }
+            guard index < bytes.count else { throw fail("unexpected end") }
+            switch bytes[index] {
+            case UInt8(ascii: "{"):
+                index += 1
+                var members: [String: JSONValue] = [:]
+                skipWhitespace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                while true {
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+                    let key = try string()
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                    index += 1
+                    skipWhitespace()
+                    members[key] = try value(depth: depth + 1)
+                    skipWhitespace()
+                    guard index < bytes.count else { throw fail("unexpected end") }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                    throw fail("expected ',' or '}'")
+                }
+            case UInt8(ascii: "["):
+                index += 1
+                var elements: [JSONValue] = []
+                skipWhitespace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+                while true {
+                    skipWhitespace()
+                    elements.append(try value(depth: depth + 1))
+                    skipWhitespace()
+                    guard index < bytes.count else { throw fail("unexpected end") }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+                    throw fail("expected ',' or ']'")
+                }
+            case UInt8(ascii: "\""):
+                return .string(try string())
+            case UInt8(ascii: "t"): return try literal("true", .bool(true))
+            case UInt8(ascii: "f"): return try literal("false", .bool(false))
+            case UInt8(ascii: "n"): return try literal("null", .null)
+            default:
+                return .number(try number())
+            }
+        }
+
+        mutating func literal(_ word: String, _ value: JSONValue) throws(ParseError) -> JSONValue {
+            let utf8 = Array(word.utf8)
+            guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else { throw fail("unexpected characters") }
+            index += utf8.count
+            return value
+        }
+
+        mutating func number() throws(ParseError) -> Double {
+            let start = index
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
+                        || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") else { break }
+                index += 1
+            }
+            guard index > start, let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else {
+                index = start
+                throw fail("expected a value")
+            }
+            return value
+        }
+
+        mutating func string() throws(ParseError) -> String {
+            index += 1
+            let start = index
+            // Fast path: no escapes.
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") { index += 1 }
+            guard index < bytes.count else { throw fail("unterminated string") }
+            if bytes[index] == UInt8(ascii: "\"") {
+                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+                index += 1
+                return text
+            }
+            var scalars = String.UnicodeScalarView()
+            scalars.append(contentsOf: String(decoding: bytes[start..<index], as: UTF8.self).unicodeScalars)
+            var pending: [UInt8] = []
+            func flush() {
+                if !pending.isEmpty {
+                    scalars.append(contentsOf: String(decoding: pending, as: UTF8.self).unicodeScalars)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    flush()
+                    index += 1
+                    return String(scalars)
+                }
+                if byte == UInt8(ascii: "\\") {
+                    flush()
+                    index += 1
+                    guard index < bytes.count else { throw fail("unterminated escape") }
+                    let escape = bytes[index]
+                    index += 1
+                    switch escape {
+                    case UInt8(ascii: "\""): scalars.append("\"")
+                    case UInt8(ascii: "\\"): scalars.append("\\")
+                    case UInt8(ascii: "/"): scalars.append("/")
+                    case UInt8(ascii: "b"): scalars.append("\u{08}")
+                    case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                    case UInt8(ascii: "n"): scalars.append("\n")
+                    case UInt8(ascii: "r"): scalars.append("\r")
+                    case UInt8(ascii: "t"): scalars.append("\t")
+                    case UInt8(ascii: "u"):
+                        var code = try hex4()
+                        if (0xD800...0xDBFF).contains(code), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                            index += 2
+                            let low = try hex4()
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                        scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                    default: throw fail("bad escape")
+                    }
+                    continue
+                }
+                pending.append(byte)
+                index += 1
+            }
+            throw fail("unterminated string")
+        }
+
+        mutating func hex4() throws(ParseError) -> UInt32 {
+            guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+                throw fail("bad \\u escape")
+            }
+            index += 4
+            return code
+        }
+    }
+}
