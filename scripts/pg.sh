@@ -122,7 +122,7 @@ cmd_start() {
         cat <<CONF | as_pg tee -a "$data/postgresql.conf" >/dev/null
 # --- Tidemark local development settings ---
 listen_addresses = '127.0.0.1'
-max_connections = 400
+max_connections = 1000
 shared_buffers = 256MB
 max_wal_size = 4GB
 log_min_duration_statement = -1
@@ -133,7 +133,7 @@ CONF
     else
         log "starting on 127.0.0.1:$PORT (data $data)"
         as_pg "$BINDIR/pg_ctl" -D "$data" -l "$(readlink -f "$PGBASE")/server.log" -w -t 60 \
-            -o "-p $PORT -k $sock" start >/dev/null \
+            -o "-p $PORT -k $sock -c max_connections=1000" start >/dev/null \
             || die "pg_ctl start failed; see $(readlink -f "$PGBASE")/server.log"
     fi
     wait_ready

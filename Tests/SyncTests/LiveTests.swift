@@ -59,7 +59,10 @@ struct LiveTests {
             try await second.start()
             let live = LiveListener()
             live.connect(baseURL: second.baseURL, token: laptop.token, logger: h.logger)
-            try await eventually("the socket on the second instance is greeted") { live.hellos.value == 1 }
+            try await eventually("the socket on the second instance is greeted") {
+                if let failure = live.failure.value { throw TestFailure("the socket failed: \(failure)") }
+                return live.hellos.value == 1
+            }
             let before = live.pokes.value
             _ = try await phone.push([("todo.create", .object(["todo_id": .string(UUID().uuidString), "title": .string("via instance one")]))])
             try await eventually("the device on instance two is poked") { live.pokes.value > before }

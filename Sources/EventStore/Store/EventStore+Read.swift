@@ -70,8 +70,12 @@ extension EventStore {
     ///   - position: Return events after this one (``LogPosition/start`` for the beginning).
     ///   - limit: The most events to return (1 to the configured page size).
     ///   - filter: Restrict by tenant, category or event type.
+    ///   - skipAhead: With a filter, also look up the readable horizon so that ``LogPage/next`` may
+    ///     skip non-matching events (one more cheap query).
     /// - Returns: The events and where to continue.
-    public func readAll(after position: LogPosition, limit: Int = 1000, filter: LogFilter = .all) async throws(EventStoreError) -> LogPage {
+    public func readAll(
+        after position: LogPosition, limit: Int = 1000, filter: LogFilter = .all, skipAhead: Bool = true
+    ) async throws(EventStoreError) -> LogPage {
         try checkLimit(limit)
         let query: PostgresQuery = """
         SELECT \(unescaped: Self.eventColumns) FROM events
@@ -88,7 +92,7 @@ extension EventStore {
             // index scan): when the filtered page is not full, nothing that matches lies between
             // its last event and that horizon, so the next read may start there instead of
             // scanning the non-matching events again.
-            let isFiltered = filter.tenantID != nil || filter.categories != nil || filter.eventTypes != nil
+            let isFiltered = skipAhead && (filter.tenantID != nil || filter.categories != nil || filter.eventTypes != nil)
             var horizon: LogPosition?
             if isFiltered {
                 let rows = try await client.query(

@@ -132,25 +132,36 @@ public struct ProjectionRunner: Service {
         // in memory only, so an idle projection does not write a checkpoint per commit).
         var readFrom = checkpoint.position
         var stored = checkpoint
+        // Idle work per commit is kept small: the skip-ahead horizon and the operator check run at
+        // most every `idleCheckInterval`, not on every wake-up.
+        let clock = ContinuousClock()
+        var lastHorizon = clock.now - options.idleCheckInterval
+        var lastCheck = clock.now
         while !Task.isCancelled {
             let generation = await store.commitGeneration()
             let from = expected
             let scanFrom = max(readFrom, expected)
+            let skipAhead = clock.now - lastHorizon >= options.idleCheckInterval
+            if skipAhead { lastHorizon = clock.now }
             let page = try await guarded("reading the log after \(scanFrom)") {
-                try await store.readAll(after: scanFrom, limit: options.batchSize, filter: filter)
+                try await store.readAll(after: scanFrom, limit: options.batchSize, filter: filter, skipAhead: skipAhead)
             }
             readFrom = page.next
             guard !page.events.isEmpty else {
-                let name = projection.name
-                let current = try await guarded("reading the checkpoint") {
-                    try await ProjectionCatalog.checkpoint(of: name, on: connection, logger: logger)
+                if clock.now - lastCheck >= options.idleCheckInterval {
+                    lastCheck = clock.now
+                    let name = projection.name
+                    let current = try await guarded("reading the checkpoint") {
+                        try await ProjectionCatalog.checkpoint(of: name, on: connection, logger: logger)
+                    }
+                    guard let current, current.position == expected, current.version == stored.version, current.state == .running else {
+                        logger.info("the checkpoint moved (rebuild, reset or skip); reloading")
+                        return checkpoint
+                    }
+                    stored = current
                 }
-                guard let current, current.position == expected, current.version == stored.version, current.state == .running else {
-                    logger.info("the checkpoint moved (rebuild, reset or skip); reloading")
-                    return checkpoint
-                }
-                stored = current
                 await store.waitForCommit(after: generation, timeout: store.configuration.pollInterval)
+                if options.wakeDelay > .zero { try? await Task.sleep(for: options.wakeDelay) }
                 continue
             }
             let events = page.events

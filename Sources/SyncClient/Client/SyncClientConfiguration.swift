@@ -13,7 +13,7 @@ public struct SyncClientConfiguration: Sendable {
     public var retryPolicy: RetryPolicy
     /// The deadline of each HTTP request.
     public var requestTimeout: Duration
-    /// Rows asked for per pull page (1…1000).
+    /// Rows asked for per pull page (1…5000).
     public var pullLimit: Int
     /// The transport; `nil` uses ``NetworkTransport`` over `HTTPClient.shared`.
     public var transport: (any SyncTransport)?
@@ -49,7 +49,7 @@ public struct SyncClientConfiguration: Sendable {
         self.logger = logger
         self.retryPolicy = retryPolicy
         self.requestTimeout = requestTimeout
-        self.pullLimit = min(max(pullLimit, 1), 1000)
+        self.pullLimit = min(max(pullLimit, 1), 5000)
         self.transport = transport
         self.onRejection = onRejection
         self.onStateChange = onStateChange

@@ -66,18 +66,23 @@ public struct PushService: Sendable {
         let device = identity.deviceID.rawValue
         var stored: [String: MutationResult] = [:]
         var storedSeqs = Set<Int64>()
+        // The stored answers of this batch and the device's last answered number, in one query.
         let rows = try await client.query(
             """
-            SELECT mutation_id, seq, status, positions, code, message FROM sync_mutations
-            WHERE device_id = \(device) AND (mutation_id = ANY(\(request.mutations.map(\.id))) OR seq = ANY(\(request.mutations.map(\.seq))))
+            SELECT mutation_id, seq, status, positions, code, message, (SELECT coalesce(max(seq), 0) FROM sync_mutations WHERE device_id = \(device))
+            FROM (SELECT 1) AS one
+            LEFT JOIN sync_mutations ON device_id = \(device)
+                AND (mutation_id = ANY(\(request.mutations.map(\.id))) OR seq = ANY(\(request.mutations.map(\.seq))))
             """,
             logger: logger
         )
-        for try await (id, seq, status, positions, code, message) in rows.decode((String, Int64, String, [Int64], String?, String?).self) {
-            stored[id] = MutationResult(id: id, seq: seq, status: MutationResult.Status(rawValue: status) ?? .rejected, positions: positions, code: code, message: message)
+        var lastSeq: Int64 = 0
+        for try await (id, seq, status, positions, code, message, last) in rows.decode((String?, Int64?, String?, [Int64]?, String?, String?, Int64).self) {
+            lastSeq = last
+            guard let id, let seq, let status else { continue }
+            stored[id] = MutationResult(id: id, seq: seq, status: MutationResult.Status(rawValue: status) ?? .rejected, positions: positions ?? [], code: code, message: message)
             storedSeqs.insert(seq)
         }
-        var lastSeq = try await lastSequence(device: device)
         var results: [MutationResult] = []
         for mutation in request.mutations {
             if let answer = stored[mutation.id] {
@@ -140,9 +145,4 @@ public struct PushService: Sendable {
         )
     }
 
-    private func lastSequence(device: UUID) async throws -> Int64 {
-        let rows = try await client.query("SELECT coalesce(max(seq), 0) FROM sync_mutations WHERE device_id = \(device)", logger: logger)
-        for try await seq in rows.decode(Int64.self) { return seq }
-        return 0
-    }
 }

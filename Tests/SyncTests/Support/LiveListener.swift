@@ -17,16 +17,25 @@ final class LiveListener: Sendable {
         var headers = HTTPFields()
         headers[.authorization] = "Bearer \(token)"
         let handle = Task {
-            do {
-                try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) { inbound, _, _ in
-                    for try await message in inbound.messages(maxSize: 1 << 16) {
-                        guard case .text(let text) = message else { continue }
-                        if text.contains("\"hello\"") { self.hellos.withLock { $0 += 1 } }
-                        if text.contains("\"poke\"") { self.pokes.withLock { $0 += 1 } }
+            // Like a real client, try again when the connection fails before the greeting (a
+            // loaded test machine can drop an upgrade); a refused upgrade fails every attempt.
+            for attempt in 1...3 {
+                do {
+                    try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) { inbound, _, _ in
+                        for try await message in inbound.messages(maxSize: 1 << 16) {
+                            guard case .text(let text) = message else { continue }
+                            if text.contains("\"hello\"") { self.hellos.withLock { $0 += 1 } }
+                            if text.contains("\"poke\"") { self.pokes.withLock { $0 += 1 } }
+                        }
                     }
+                    return
+                } catch {
+                    if Task.isCancelled || self.hellos.value > 0 || attempt == 3 {
+                        self.failure.withLock { $0 = String(describing: error) }
+                        return
+                    }
+                    try? await Task.sleep(for: .milliseconds(300))
                 }
-            } catch {
-                self.failure.withLock { $0 = String(describing: error) }
             }
         }
         task.withLock { $0 = handle }

@@ -26,7 +26,7 @@ final class TestServer: Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     func configuration(port: Int) -> ServerConfiguration {
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: port, databaseURL: database.url, maximumConnections: 12)
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: port, databaseURL: database.url, maximumConnections: 8)
         configuration.tokenSecret = secret
         configuration.passwordCost = 4
         return configuration
