@@ -126,17 +126,29 @@ extension SyncClient {
         var cursor = try await replica.setting(.cursor)
         var restarted = false
         let limit = configuration.pullLimit
+        // The next page is fetched while this one is written to the file (a snapshot is many pages).
+        var prefetched: Task<PullResponse, any Error>?
+        defer { prefetched?.cancel() }
         while true {
             let from = cursor
             let page: PullResponse
             do {
-                page = try await authorized { api, token in try await api.pull(cursor: from, limit: limit, token: token) }
+                if let next = prefetched {
+                    prefetched = nil
+                    page = try await next.value
+                } else {
+                    page = try await authorized { api, token in try await api.pull(cursor: from, limit: limit, token: token) }
+                }
             } catch let error as SyncClientError where !restarted && Self.needsSnapshot(error, cursor: from) {
                 logger.notice("cursor refused, pulling a snapshot", metadata: ["sync.error": .string(error.description)])
                 restarted = true
                 cursor = nil
                 try await replica.set([.cursor: nil])
                 continue
+            }
+            if page.hasMore, !(page.changes.isEmpty && page.cursor == from) {
+                let next = page.cursor
+                prefetched = Task { try await self.authorized { api, token in try await api.pull(cursor: next, limit: limit, token: token) } }
             }
             let outcome = try await replica.applyPullPage(page)
             report.pulled += outcome.changes
