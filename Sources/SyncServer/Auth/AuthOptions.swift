@@ -8,9 +8,16 @@ public struct AuthOptions: Sendable {
     public var maxFailures: Int
     /// The window in which failures count, in seconds (default 15 minutes).
     public var failureWindowSeconds: Int
+    /// Seconds after a rotation during which the previous refresh token, presented again, rotates
+    /// once more instead of revoking the session (a client retrying after a lost answer); 0 turns
+    /// this off. Default 30.
+    public var refreshRetryGraceSeconds: Int
 
     /// Creates options.
-    public init(accessTokenSeconds: Int = 900, refreshTokenSeconds: Int = 30 * 86_400, maxFailures: Int = 5, failureWindowSeconds: Int = 900) {
+    public init(accessTokenSeconds: Int = 900, refreshTokenSeconds: Int = 30 * 86_400, maxFailures: Int = 5, failureWindowSeconds: Int = 900,
+        refreshRetryGraceSeconds: Int = 30
+    ) {
+        self.refreshRetryGraceSeconds = refreshRetryGraceSeconds
         self.accessTokenSeconds = accessTokenSeconds
         self.refreshTokenSeconds = refreshTokenSeconds
         self.maxFailures = maxFailures

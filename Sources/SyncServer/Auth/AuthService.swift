@@ -112,6 +112,25 @@ public struct AuthService: Sendable {
         )
         var found: (UUID, UUID, UUID)?
         for try await row in rows.decode((UUID, UUID, UUID).self) { found = row }
+        if found == nil, options.refreshRetryGraceSeconds > 0 {
+            // The previous token, presented again within seconds of its rotation: the client most
+            // likely lost the answer and retried. Rotate again (the lost token dies) instead of
+            // treating it as theft.
+            let retried = try await client.query(
+                """
+                UPDATE auth_sessions SET refresh_hash = \(Self.hash(refresh)), rotations = rotations + 1, last_used_at = now(),
+                    refresh_expires_at = now() + make_interval(secs => \(Double(options.refreshTokenSeconds)))
+                WHERE previous_hash = \(Self.hash(token)) AND revoked_at IS NULL
+                  AND last_used_at > now() - make_interval(secs => \(Double(options.refreshRetryGraceSeconds)))
+                RETURNING session_id, user_id, device_id
+                """,
+                logger: logger
+            )
+            for try await row in retried.decode((UUID, UUID, UUID).self) { found = row }
+            if let (sessionID, _, _) = found {
+                logger.notice("refresh retried with the previous token within the grace period; rotated again", metadata: ["session.id": "\(sessionID)"])
+            }
+        }
         guard let (sessionID, userUUID, deviceUUID) = found else {
             try await refusedRefresh(token)
         }

@@ -29,6 +29,7 @@ final class TestServer: Sendable {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: port, databaseURL: database.url, maximumConnections: 8)
         configuration.tokenSecret = secret
         configuration.passwordCost = 4
+        configuration.auth.refreshRetryGraceSeconds = 2
         return configuration
     }
 
