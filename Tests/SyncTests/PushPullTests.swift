@@ -186,4 +186,30 @@ struct PushPullTests {
             }
         }
     }
+
+    @Test("pruning the change feed makes older cursors answer resync_required, never silently skip")
+    func prunedFeed() async throws {
+        try await SyncHarness.with { h in
+            _ = try await h.createTenant(code: "acme")
+            let ana = try await h.signUp("ana", tenantCode: "acme")
+            var replica = Replica()
+            try await ana.pullAll(into: &replica)
+            let stale = replica.cursor
+            _ = try await ana.push([("todo.create", .object(["todo_id": .string(UUID().uuidString), "title": .string("before the prune")]))])
+            try await eventually("the todo arrives") {
+                var fresh = replica
+                try await ana.pullAll(into: &fresh)
+                return fresh.rows(.todos).count == 1
+            }
+            let report = try await ChangeFeedPruner(client: h.store.client, logger: h.logger).prune(olderThan: .zero)
+            #expect(report.deleted > 0 && report.prunedThrough != nil)
+            let answer = try await ana.pull(cursor: stale)
+            #expect(answer.status == 410 && answer.code == "resync_required")
+            var fresh = Replica()
+            try await ana.pullAll(into: &fresh)
+            #expect(fresh.rows(.todos).count == 1)
+            // Nothing older than a day: nothing deleted, the mark stays.
+            #expect(try await ChangeFeedPruner(client: h.store.client, logger: h.logger).prune(olderThan: .seconds(86_400)).deleted == 0)
+        }
+    }
 }
