@@ -91,6 +91,35 @@ extension JSONValue {
         output += "\""
     }
 
+    /// Reads a pull page: its top-level members except `changes` as values, and each change's
+    /// members with the `row` kept as its raw text (validated as one JSON object, not parsed).
+    static func readPage(_ bytes: [UInt8]) throws(ParseError) -> (members: [String: JSONValue], changes: [(members: [String: JSONValue], row: String?)]) {
+        var reader = Reader(bytes: bytes)
+        var members: [String: JSONValue] = [:]
+        var changes: [(members: [String: JSONValue], row: String?)] = []
+        try reader.object { reader, key throws(ParseError) in
+            guard key == "changes" else {
+                members[key] = try reader.value(depth: 1)
+                return
+            }
+            try reader.array { reader throws(ParseError) in
+                var change: [String: JSONValue] = [:]
+                var row: String?
+                try reader.object { reader, key throws(ParseError) in
+                    if key == "row" {
+                        row = try reader.rawObject()
+                    } else {
+                        change[key] = try reader.value(depth: 3)
+                    }
+                }
+                changes.append((change, row))
+            }
+        }
+        reader.skipWhitespace()
+        guard reader.index == bytes.count else { throw ParseError(offset: reader.index, reason: "trailing characters") }
+        return (members, changes)
+    }
+
     private struct Reader {
         let bytes: [UInt8]
         var index = 0
@@ -149,6 +178,81 @@ extension JSONValue {
             default:
                 return .number(try number())
             }
+        }
+
+        /// Reads an object, calling `member` with the reader positioned at each member's value.
+        mutating func object(_ member: (inout Reader, String) throws(ParseError) -> Void) throws(ParseError) {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected an object") }
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+                let key = try string()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                index += 1
+                skipWhitespace()
+                try member(&self, key)
+                skipWhitespace()
+                guard index < bytes.count else { throw fail("unexpected end") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+                throw fail("expected ',' or '}'")
+            }
+        }
+
+        /// Reads an array, calling `element` with the reader positioned at each element.
+        mutating func array(_ element: (inout Reader) throws(ParseError) -> Void) throws(ParseError) {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { throw fail("expected an array") }
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            while true {
+                skipWhitespace()
+                try element(&self)
+                skipWhitespace()
+                guard index < bytes.count else { throw fail("unexpected end") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+                throw fail("expected ',' or ']'")
+            }
+        }
+
+        /// Skips one JSON object and returns its text; braces, brackets and strings are matched,
+        /// `null` returns `nil`.
+        mutating func rawObject() throws(ParseError) -> String? {
+            guard index < bytes.count else { throw fail("unexpected end") }
+            if bytes[index] == UInt8(ascii: "n") {
+                _ = try literal("null", .null)
+                return nil
+            }
+            guard bytes[index] == UInt8(ascii: "{") else { throw fail("expected a row object") }
+            let start = index
+            var level = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                        index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                    }
+                    guard index < bytes.count else { break }
+                } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                    level += 1
+                } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                    level -= 1
+                    if level == 0 {
+                        index += 1
+                        return String(decoding: bytes[start..<index], as: UTF8.self)
+                    }
+                }
+                index += 1
+            }
+            throw fail("unterminated row object")
         }
 
         mutating func literal(_ word: String, _ value: JSONValue) throws(ParseError) -> JSONValue {

@@ -31,10 +31,14 @@ extension Replica {
                 var text: String?
                 switch change.op {
                 case .upsert:
-                    guard let row = change.row, row.objectValue != nil else {
-                        throw SyncClientError(.badResponse, "the server sent an upsert of \(ref) without a row object")
+                    if let raw = change.rowText {
+                        text = raw
+                    } else {
+                        guard let row = change.row, row.objectValue != nil else {
+                            throw SyncClientError(.badResponse, "the server sent an upsert of \(ref) without a row object")
+                        }
+                        text = row.jsonText
                     }
-                    text = row.jsonText
                 case .delete:
                     text = nil
                 }
