@@ -21,12 +21,14 @@ public struct AuthService: Sendable {
     /// Lifetimes and limits.
     public let options: AuthOptions
     private let dummyHash: String
+    private let liveSessions: SessionCache
 
     /// Creates the service.
     public init(commands: CommandService, signer: TokenSigner, options: AuthOptions = AuthOptions()) {
         self.commands = commands
         self.signer = signer
         self.options = options
+        self.liveSessions = SessionCache(ttl: .milliseconds(Int64(options.sessionCheckCacheMilliseconds)))
         // Compared against when the user is unknown, so that both answers take as long.
         self.dummyHash = (try? Bcrypt.hash("tidemark-dummy-password", cost: commands.passwordCost)) ?? ""
     }
@@ -76,13 +78,14 @@ public struct AuthService: Sendable {
         let sessionID = UUID().uuidString.lowercased()
         let refresh = Self.newRefreshToken()
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query(
+            let replaced = try await connection.query(
                 """
                 UPDATE auth_sessions SET revoked_at = now(), revoked_by = 'login', revoke_reason = 'replaced by a new sign-in on the device'
-                WHERE device_id = \(deviceID.rawValue) AND revoked_at IS NULL
+                WHERE device_id = \(deviceID.rawValue) AND revoked_at IS NULL RETURNING session_id
                 """,
                 logger: logger
             )
+            for try await old in replaced.decode(UUID.self) { liveSessions.forget(old) }
             try await connection.query(
                 """
                 INSERT INTO auth_sessions (session_id, user_id, tenant_id, device_id, device_name, refresh_hash, refresh_expires_at)
@@ -152,6 +155,7 @@ public struct AuthService: Sendable {
             logger: logger
         )
         for try await sessionID in reused.decode(UUID.self) {
+            liveSessions.forget(sessionID)
             logger.warning("refresh token reused; session revoked", metadata: ["session.id": "\(sessionID)"])
             throw AuthError(.sessionRevoked, "this refresh token was already used; the session is revoked, sign in again")
         }
@@ -217,10 +221,13 @@ public struct AuthService: Sendable {
         else {
             throw AuthError(.unauthorized, "the access token's claims are malformed")
         }
-        let rows = try await client.query("SELECT revoked_at FROM auth_sessions WHERE session_id = \(sessionID)", logger: logger)
-        var live = false
-        for try await revokedAt in rows.decode(Date?.self) { live = revokedAt == nil }
-        guard live else { throw AuthError(.sessionRevoked, "the session was revoked; sign in again") }
+        if !liveSessions.isLive(sessionID) {
+            let rows = try await client.query("SELECT revoked_at FROM auth_sessions WHERE session_id = \(sessionID)", logger: logger)
+            var live = false
+            for try await revokedAt in rows.decode(Date?.self) { live = revokedAt == nil }
+            guard live else { throw AuthError(.sessionRevoked, "the session was revoked; sign in again") }
+            liveSessions.remember(sessionID)
+        }
         return Identity(
             userID: userID, tenantID: tenantID, sessionID: claims.session, deviceID: deviceID,
             roles: Set(claims.roles.compactMap(Role.init(rawValue:)))
@@ -230,6 +237,8 @@ public struct AuthService: Sendable {
     // MARK: - Helpers
 
     private func revoke(session: UUID, by actor: String, reason: String) async throws {
+        liveSessions.forget(session)
+        defer { liveSessions.forget(session) }
         try await client.query(
             "UPDATE auth_sessions SET revoked_at = now(), revoked_by = \(actor), revoke_reason = \(reason) WHERE session_id = \(session) AND revoked_at IS NULL",
             logger: logger

@@ -14,6 +14,8 @@ public struct CommandEnvelope: Sendable, Hashable {
     public var correlationID: String?
     /// The id of what caused this command (an event, a mutation).
     public var causationID: String?
+    /// The pushed mutation this command carries out, recorded in the same transaction.
+    public var mutation: PushedMutation?
 
     /// Creates an envelope.
     public init(

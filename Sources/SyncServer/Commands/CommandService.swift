@@ -69,7 +69,9 @@ public struct CommandService: Sendable {
         claims: @Sendable (A.State) -> [UniqueClaim] = { _ in [] }
     ) async throws(CommandError) -> CommandOutcome {
         let stream = try streamName(aggregate, id: id)
-        if let key = envelope.idempotencyKey, let stored = try await storedOutcome(key: key, stream: stream) {
+        // A pushed mutation's answer is recorded in the same transaction as its events, and the
+        // push looked there first: a key it did not find was never committed.
+        if envelope.mutation == nil, let key = envelope.idempotencyKey, let stored = try await storedOutcome(key: key, stream: stream) {
             return stored
         }
         for attempt in 1...maxAttempts {
@@ -128,15 +130,38 @@ public struct CommandService: Sendable {
                 outcome.streamVersion = result.streamVersion
             }
             if let key = envelope.idempotencyKey {
-                let rows = try await tx.connection.query(
-                    """
-                    INSERT INTO command_log (idempotency_key, actor, stream, event_types, positions, stream_version)
-                    VALUES (\(key), \(envelope.actorID), \(stream.rawValue), \(outcome.eventTypes), \(outcome.positions), \(outcome.streamVersion))
-                    ON CONFLICT (idempotency_key) DO NOTHING
-                    RETURNING 1
-                    """,
-                    logger: logger
-                )
+                let rows: PostgresRowSequence
+                if let mutation = envelope.mutation {
+                    rows = try await tx.connection.query(
+                        """
+                        WITH logged AS (
+                            INSERT INTO command_log (idempotency_key, actor, stream, event_types, positions, stream_version)
+                            VALUES (\(key), \(envelope.actorID), \(stream.rawValue), \(outcome.eventTypes), \(outcome.positions), \(outcome.streamVersion))
+                            ON CONFLICT (idempotency_key) DO NOTHING
+                            RETURNING 1
+                        ), recorded AS (
+                            INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, name, status, positions, event_types, transaction_id, last_position)
+                            SELECT \(mutation.deviceID), \(mutation.seq), \(mutation.id), \(mutation.userID), \(mutation.name), 'applied',
+                                   \(outcome.positions), \(outcome.eventTypes),
+                                   CASE WHEN \(outcome.positions.isEmpty) THEN NULL ELSE pg_current_xact_id() END, \(outcome.positions.max())
+                            WHERE EXISTS (SELECT 1 FROM logged)
+                            ON CONFLICT DO NOTHING
+                        )
+                        SELECT 1 FROM logged
+                        """,
+                        logger: logger
+                    )
+                } else {
+                    rows = try await tx.connection.query(
+                        """
+                        INSERT INTO command_log (idempotency_key, actor, stream, event_types, positions, stream_version)
+                        VALUES (\(key), \(envelope.actorID), \(stream.rawValue), \(outcome.eventTypes), \(outcome.positions), \(outcome.streamVersion))
+                        ON CONFLICT (idempotency_key) DO NOTHING
+                        RETURNING 1
+                        """,
+                        logger: logger
+                    )
+                }
                 var inserted = false
                 for try await _ in rows { inserted = true }
                 if !inserted {

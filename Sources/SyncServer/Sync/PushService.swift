@@ -98,29 +98,36 @@ public struct PushService: Sendable {
             }
             var result: MutationResult
             var eventTypes: [String] = []
+            var recorded = false
             if mutation.seq <= lastSeq {
                 result = MutationResult(
                     id: mutation.id, seq: mutation.seq, status: .rejected, code: "out_of_order",
                     message: "mutation \(mutation.seq) arrived after mutation \(lastSeq) of this device was applied"
                 )
             } else {
-                (result, eventTypes) = try await run(mutation, identity: identity)
+                (result, eventTypes, recorded) = try await run(mutation, identity: identity)
             }
-            try await record(result, name: mutation.name, eventTypes: eventTypes, identity: identity)
+            if !recorded {
+                try await record(result, name: mutation.name, eventTypes: eventTypes, identity: identity)
+            }
             lastSeq = max(lastSeq, mutation.seq)
             results.append(result)
         }
         return PushResponse(results: results, lastSeq: lastSeq)
     }
 
-    private func run(_ mutation: Mutation, identity: Identity) async throws -> (MutationResult, [String]) {
-        let envelope = CommandEnvelope(
+    /// Runs one mutation; `recorded` is true when its answer was stored with its events.
+    private func run(_ mutation: Mutation, identity: Identity) async throws -> (MutationResult, [String], recorded: Bool) {
+        var envelope = CommandEnvelope(
             principal: identity.principal, deviceID: identity.deviceID,
             idempotencyKey: "m:\(identity.deviceID):\(mutation.id)", correlationID: mutation.id, causationID: "mutation:\(mutation.id)"
         )
+        envelope.mutation = PushedMutation(
+            deviceID: identity.deviceID.rawValue, userID: identity.userID.rawValue, id: mutation.id, seq: mutation.seq, name: mutation.name
+        )
         do {
             let outcome = try await dispatcher.run(mutation.name, args: mutation.args, envelope: envelope)
-            return (MutationResult(id: mutation.id, seq: mutation.seq, status: .applied, positions: outcome.positions), outcome.eventTypes)
+            return (MutationResult(id: mutation.id, seq: mutation.seq, status: .applied, positions: outcome.positions), outcome.eventTypes, !outcome.replayed)
         } catch let error where error.code == "unavailable" || error.code == "contention" {
             logger.warning("push stopped by a transient failure", metadata: ["mutation.id": "\(mutation.id)", "error": "\(error)"])
             throw error
@@ -128,7 +135,7 @@ public struct PushService: Sendable {
             logger.info("mutation rejected", metadata: [
                 "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
             ])
-            return (MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code, message: error.message), [])
+            return (MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code, message: error.message), [], false)
         }
     }
 
