@@ -37,7 +37,7 @@ public func buildApplication(
     let router = Router(context: SyncRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: logger))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxRequestBodyBytes))
-    router.add(middleware: ProtocolVersionMiddleware())
+    router.add(middleware: ProtocolVersionMiddleware(minimum: configuration.minimumProtocolVersion))
     HealthController(store: store).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     let api = router.group("v1")
@@ -54,7 +54,7 @@ public func buildApplication(
 
     let webSocketRouter = Router(context: SyncRequestContext.self)
     webSocketRouter.add(middleware: ProblemMiddleware(logger: logger))
-    webSocketRouter.add(middleware: ProtocolVersionMiddleware())
+    webSocketRouter.add(middleware: ProtocolVersionMiddleware(minimum: configuration.minimumProtocolVersion))
     webSocketRouter.add(middleware: Authenticator(auth: auth, acceptsQueryToken: true))
     LiveController(hub: hub).addRoutes(to: webSocketRouter)
 

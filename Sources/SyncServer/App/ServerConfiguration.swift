@@ -1,4 +1,5 @@
 import EventStore
+import SyncProtocol
 
 /// How the sync server runs: where it listens, which database it uses, what it does at start.
 public struct ServerConfiguration: Sendable {
@@ -30,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     public var passwordCost: Int = 10
     /// The most mutations in one push.
     public var maxPushBatch: Int = 100
+    /// The oldest sync protocol version served; older clients get `426 upgrade_required`.
+    public var minimumProtocolVersion: ProtocolVersion = .current
 
     /// Creates a configuration.
     public init(

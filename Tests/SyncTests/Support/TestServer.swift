@@ -13,13 +13,19 @@ final class TestServer: Sendable {
     let database: TestDatabase
     let logger: Logger
     let secret: [UInt8]
+    private let configure: @Sendable (inout ServerConfiguration) -> Void
     private let running = Locked<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
     private let boundPort = Locked<Int>(0)
 
-    init(database: TestDatabase, logger: Logger) {
+    init(
+        database: TestDatabase, logger: Logger, secret: String = "tidemark-test-secret-0123456789abcdef", port: Int = 0,
+        configure: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }
+    ) {
         self.database = database
         self.logger = logger
-        self.secret = Array("tidemark-test-secret-0123456789abcdef".utf8)
+        self.secret = Array(secret.utf8)
+        self.configure = configure
+        boundPort.withLock { $0 = port }
     }
 
     var port: Int { boundPort.value }
@@ -30,6 +36,7 @@ final class TestServer: Sendable {
         configuration.tokenSecret = secret
         configuration.passwordCost = 4
         configuration.auth.refreshRetryGraceSeconds = 2
+        configure(&configuration)
         return configuration
     }
 
