@@ -212,4 +212,30 @@ struct PushPullTests {
             #expect(try await ChangeFeedPruner(client: h.store.client, logger: h.logger).prune(olderThan: .seconds(86_400)).deleted == 0)
         }
     }
+
+    @Test("the same batch retried through two server instances at once is applied once and both get the stored answers")
+    func racingInstances() async throws {
+        try await SyncHarness.with { h in
+            _ = try await h.createTenant(code: "acme")
+            let ana = try await h.signUp("ana", tenantCode: "acme")
+            let second = TestServer(database: h.server.database, logger: h.logger)
+            try await second.start()
+            for round in 0..<5 {
+                let ids = (0..<4).map { _ in UUID().uuidString.lowercased() }
+                let batch = ids.enumerated().map { index, id in
+                    Mutation(id: "race-\(round)-\(index)", seq: Int64(round * 4 + index + 1), name: "todo.create",
+                             args: .object(["todo_id": .string(id), "title": .string("raced")]))
+                }
+                async let viaFirst = ana.push(raw: batch)
+                async let viaSecond = ana.push(raw: batch, via: second)
+                let (first, other) = try await (viaFirst, viaSecond)
+                #expect(first.results == other.results, "round \(round)")
+                #expect(first.results.allSatisfy { $0.status == .applied }, "round \(round)")
+                for id in ids {
+                    #expect(try await h.store.readAll(stream: try StreamName("todo-\(id)")).count == 1)
+                }
+            }
+            try await second.stop()
+        }
+    }
 }

@@ -90,10 +90,7 @@ public struct PushService: Sendable {
                 continue
             }
             if storedSeqs.contains(mutation.seq) {
-                results.append(MutationResult(
-                    id: mutation.id, seq: mutation.seq, status: .rejected, code: "seq_conflict",
-                    message: "sequence number \(mutation.seq) of this device already belongs to another mutation"
-                ))
+                results.append(Self.seqConflict(id: mutation.id, seq: mutation.seq))
                 continue
             }
             var result: MutationResult
@@ -108,7 +105,7 @@ public struct PushService: Sendable {
                 (result, eventTypes, recorded) = try await run(mutation, identity: identity)
             }
             if !recorded {
-                try await record(result, name: mutation.name, eventTypes: eventTypes, identity: identity)
+                result = try await record(result, name: mutation.name, eventTypes: eventTypes, identity: identity)
             }
             lastSeq = max(lastSeq, mutation.seq)
             results.append(result)
@@ -139,17 +136,40 @@ public struct PushService: Sendable {
         }
     }
 
-    private func record(_ result: MutationResult, name: String, eventTypes: [String], identity: Identity) async throws {
-        try await client.query(
+    /// Stores the answer unless another server instance answered the same mutation first, and
+    /// returns the answer that stands (the stored one), so racing retries all get the same answer.
+    private func record(_ result: MutationResult, name: String, eventTypes: [String], identity: Identity) async throws -> MutationResult {
+        let device = identity.deviceID.rawValue
+        let inserted = try await client.query(
             """
             INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, name, status, positions, event_types, code, message, transaction_id, last_position)
-            VALUES (\(identity.deviceID.rawValue), \(result.seq), \(result.id), \(identity.userID.rawValue), \(name), \(result.status.rawValue),
+            VALUES (\(device), \(result.seq), \(result.id), \(identity.userID.rawValue), \(name), \(result.status.rawValue),
                     \(result.positions), \(eventTypes), \(result.code), \(result.message),
                     (SELECT transaction_id FROM events WHERE position = \(result.positions.max())), \(result.positions.max()))
             ON CONFLICT DO NOTHING
+            RETURNING 1
             """,
             logger: logger
         )
+        for try await _ in inserted { return result }
+        let stored = try await client.query(
+            "SELECT status, positions, code, message FROM sync_mutations WHERE device_id = \(device) AND mutation_id = \(result.id)",
+            logger: logger
+        )
+        for try await (status, positions, code, message) in stored.decode((String, [Int64], String?, String?).self) {
+            return MutationResult(
+                id: result.id, seq: result.seq, status: MutationResult.Status(rawValue: status) ?? .rejected,
+                positions: positions, code: code, message: message
+            )
+        }
+        return Self.seqConflict(id: result.id, seq: result.seq)
     }
 
+    /// The refusal of a new mutation whose sequence number another mutation of the device holds.
+    static func seqConflict(id: String, seq: Int64) -> MutationResult {
+        MutationResult(
+            id: id, seq: seq, status: .rejected, code: "seq_conflict",
+            message: "sequence number \(seq) of this device already belongs to another mutation"
+        )
+    }
 }

@@ -88,9 +88,9 @@ final class SyncHarness: Sendable {
     /// Calls the server.
     func call(
         _ method: Verb, _ path: String, body: (any Encodable)? = nil, token: String? = nil, headers: [(String, String)] = [],
-        timeoutSeconds: Int64 = 60
+        timeoutSeconds: Int64 = 60, via other: TestServer? = nil
     ) async throws -> HTTPAnswer {
-        var request = HTTPClientRequest(url: server.baseURL + path)
+        var request = HTTPClientRequest(url: (other ?? server).baseURL + path)
         request.method = HTTPMethod(rawValue: method.rawValue)
         request.headers.add(name: "Tidemark-Protocol", value: "1")
         // No idle keep-alive connections: a graceful server stop waits for open connections.
@@ -151,9 +151,9 @@ final class Session: Sendable {
         return try await push(raw: numbered)
     }
 
-    /// Pushes exactly these mutations.
-    func push(raw mutations: [Mutation]) async throws -> PushResponse {
-        let answer = try await harness.call(.POST, "/v1/sync/push", body: PushRequest(mutations: mutations), token: token)
+    /// Pushes exactly these mutations (through `other` instead of the harness's server if given).
+    func push(raw mutations: [Mutation], via other: TestServer? = nil) async throws -> PushResponse {
+        let answer = try await harness.call(.POST, "/v1/sync/push", body: PushRequest(mutations: mutations), token: token, via: other)
         guard answer.status == 200 else { throw TestFailure("push: \(answer.status) \(answer.text)") }
         return try answer.decode(PushResponse.self)
     }
