@@ -137,39 +137,13 @@ extension JSONValue {
             guard index < bytes.count else { throw fail("unexpected end") }
             switch bytes[index] {
             case UInt8(ascii: "{"):
-                index += 1
                 var members: [String: JSONValue] = [:]
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-                while true {
-                    skipWhitespace()
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-                    let key = try string()
-                    skipWhitespace()
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                    index += 1
-                    skipWhitespace()
-                    members[key] = try value(depth: depth + 1)
-                    skipWhitespace()
-                    guard index < bytes.count else { throw fail("unexpected end") }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-                    throw fail("expected ',' or '}'")
-                }
+                try object { reader, key throws(ParseError) in members[key] = try reader.value(depth: depth + 1) }
+                return .object(members)
             case UInt8(ascii: "["):
-                index += 1
                 var elements: [JSONValue] = []
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
-                while true {
-                    skipWhitespace()
-                    elements.append(try value(depth: depth + 1))
-                    skipWhitespace()
-                    guard index < bytes.count else { throw fail("unexpected end") }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
-                    throw fail("expected ',' or ']'")
-                }
+                try array { reader throws(ParseError) in elements.append(try reader.value(depth: depth + 1)) }
+                return .array(elements)
             case UInt8(ascii: "\""):
                 return .string(try string())
             case UInt8(ascii: "t"): return try literal("true", .bool(true))

@@ -161,7 +161,6 @@ public struct ProjectionRunner: Service {
                     stored = current
                 }
                 await store.waitForCommit(after: generation, timeout: store.configuration.pollInterval)
-                if options.wakeDelay > .zero { try? await Task.sleep(for: options.wakeDelay) }
                 continue
             }
             let events = page.events

@@ -13,9 +13,6 @@ public struct ProjectionRunnerOptions: Sendable {
     /// The longest one database step of the runner (a batch, taking the lease) may take before
     /// the runner gives up on its connection and starts over.
     public var operationTimeout: Duration
-    /// How long a caught-up runner waits after being woken by a commit before it reads, so that
-    /// the commits of a busy moment are applied as one batch instead of one transaction each.
-    public var wakeDelay: Duration
     /// How often a caught-up runner checks its checkpoint row for an operator's reset, retry or
     /// skip, and looks for the log's readable horizon to skip events it does not read.
     public var idleCheckInterval: Duration
@@ -28,11 +25,9 @@ public struct ProjectionRunnerOptions: Sendable {
         rebuildOnVersionChange: Bool = true,
         rebuildBatchSize: Int = 10_000,
         operationTimeout: Duration = .seconds(60),
-        wakeDelay: Duration = .zero,
         idleCheckInterval: Duration = .milliseconds(250)
     ) {
         self.idleCheckInterval = idleCheckInterval
-        self.wakeDelay = wakeDelay
         self.operationTimeout = operationTimeout
         self.batchSize = batchSize
         self.leaseRetryInterval = leaseRetryInterval

@@ -19,18 +19,9 @@ actor DeviceQueue {
         }
         let tail = Task<Void, Never> { _ = try? await task.value }
         tails[device] = tail
-        defer { cleanUp(device, tail) }
-        return try await task.value
-    }
-
-    private func cleanUp(_ device: DeviceID, _ tail: Task<Void, Never>) {
-        Task { [weak self] in
-            await tail.value
-            await self?.forget(device, tail)
-        }
-    }
-
-    private func forget(_ device: DeviceID, _ tail: Task<Void, Never>) {
+        let result = await task.result
+        // The last call of a burst removes the device's entry.
         if tails[device] == tail { tails[device] = nil }
+        return try result.get()
     }
 }

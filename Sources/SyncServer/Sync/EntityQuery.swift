@@ -19,9 +19,14 @@ struct EntityQuery: Sendable {
         keyColumns.map { "\($0)::text" }.joined(separator: " || ':' || ")
     }
 
-    /// The rows whose keys are in `$3` (text[]).
+    /// The rows whose keys are in `$3` (text[]), compared on the uuid key columns so the primary
+    /// key's index serves the lookup.
     var byKeysSQL: String {
-        "\(select) AND (\(keyExpression)) = ANY($3::text[])"
+        if keyColumns.count == 1 {
+            return "\(select) AND \(keyColumns[0]) = ANY($3::text[]::uuid[])"
+        }
+        let parts = keyColumns.indices.map { "split_part(k, ':', \($0 + 1))::uuid" }.joined(separator: ", ")
+        return "\(select) AND (\(keyColumns.joined(separator: ", "))) IN (SELECT \(parts) FROM unnest($3::text[]) AS k)"
     }
 
     /// The next page of a snapshot: keys after `$3`(, `$4`), at most `$N` rows.

@@ -181,7 +181,6 @@ public struct PullService: Sendable {
                 cursor.snapshotKey = nil
             }
         }
-        if cursor.snapshotEntity == Self.entities.count { cursor.snapshotEntity = nil }
         return PullPage(changes: changes, cursor: cursor.encoded, hasMore: true, reset: reset, includedSeq: cursor.included)
     }
 
