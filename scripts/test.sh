@@ -14,4 +14,7 @@ export DATABASE_URL="$(scripts/pg.sh url "$RUN_DB")"
 export TIDEMARK_REQUIRE_DATABASE=1
 echo "test: DATABASE_URL=$DATABASE_URL" >&2
 swift build --build-tests "$@"
+# Swift Testing runs every test at once by default; dozens of servers with their projection runners
+# on two cores starve each other. Bound the width (the variable is ignored by toolchains without it).
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-12}"
 swift test --skip-build "$@"

@@ -150,7 +150,7 @@ struct ClientConvergenceTests {
                     try await group.waitForAll()
                 }
             }
-            for (_, device) in devices { try await device.settle(timeout: .seconds(60)) }
+            for (_, device) in devices { try await device.settle(timeout: .seconds(120)) }
             // Every replica equals the server's read model of its user, field by field.
             for (user, device) in devices {
                 let rows = try await h.store.client.query(

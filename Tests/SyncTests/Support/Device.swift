@@ -26,7 +26,7 @@ struct Device: Sendable {
     }
 
     /// Syncs until nothing is queued and a sync brings nothing new (projections have caught up).
-    func settle(timeout: Duration = .seconds(30)) async throws {
+    func settle(timeout: Duration = .seconds(90)) async throws {
         try await eventually("the replica settles", timeout: timeout) {
             let report = try await client.sync()
             let queued = try await client.queuedMutations()

@@ -49,9 +49,9 @@ final class TestServer: Sendable {
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let task = Task { try await group.run() }
         running.withLock { $0 = (group, task) }
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(90)
         while ready.value == 0 {
-            guard ContinuousClock.now < deadline else { throw TestFailure("the server did not start within 30 s") }
+            guard ContinuousClock.now < deadline else { throw TestFailure("the server did not start within 90 s") }
             try await Task.sleep(for: .milliseconds(20))
         }
         boundPort.withLock { $0 = ready.value }
