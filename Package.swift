@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
         .library(name: "SyncServer", targets: ["SyncServer"]),
         .library(name: "SyncClient", targets: ["SyncClient"]),
+        .library(name: "PushProviders", targets: ["PushProviders"]),
         .executable(name: "synccli", targets: ["synccli"]),
     ],
     dependencies: [
@@ -34,6 +35,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
     ],
     targets: [
         // Pure domain: ids, commands, events, decide/evolve. Foundation only, no I/O.
@@ -62,14 +68,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Push provider clients (APNs, FCM, Web Push, webhook): no database, no server.
+        .target(
+            name: "PushProviders",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["APNs", "WebPush", "FCM", "Webhook"],
+            swiftSettings: swiftSettings
+        ),
         // Wire types shared by the server and the client.
         .target(name: "SyncProtocol", swiftSettings: swiftSettings),
         // The HTTP server and the command service.
         .target(
             name: "SyncServer",
             dependencies: [
-                "Domain", "EventStore", "Projections", "SyncProtocol", "Bcrypt",
+                "Domain", "EventStore", "Projections", "SyncProtocol", "Bcrypt", "PushProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -44,6 +44,9 @@ public enum MutationName: String, Sendable, Hashable, Codable, CaseIterable {
     case deviceUpdateToken = "device.update_token"
     /// `{device_id}`
     case deviceUnregister = "device.unregister"
+    /// `{muted?: [kind], quiet_start?: "HH:MM", quiet_end?: "HH:MM", time_zone?}`: replaces the
+    /// user's push preferences (both quiet times or neither).
+    case pushPreferencesSet = "push_preferences.set"
     /// Admin: `{announcement_id, title, body}`
     case announcementDraft = "announcement.draft"
     /// Admin: `{announcement_id, title?, body?}`

@@ -20,12 +20,40 @@ struct DeviceTests {
         #expect(try run(Device.self, nil, register, as: Fixture.systemP).count == 1)
     }
 
-    @Test("devices cannot be registered for others, across tenants, anonymously, or twice")
+    @Test("devices cannot be registered for others, across tenants or anonymously; the same registration again records nothing")
     func registerRefused() throws {
         for principal in [Fixture.bobP, Fixture.adminP, Fixture.foreignSystemP, .anonymous] {
             expectRefusal(Device.self, nil, register, as: principal, .forbidden)
         }
-        expectRefusal(Device.self, try registered, register, as: alice, .alreadyExists)
+        #expect(try run(Device.self, try registered, register, as: alice).isEmpty)
+    }
+
+    @Test("registering again is an upsert: a shared tablet moves to the user who signs in; a rejected device comes back")
+    func reRegister() throws {
+        let state = try registered
+        let bobs = DeviceCommand.register(id, tenantID: tenant, userID: Fixture.bob, registration)
+        let moved = Device.fold(try run(Device.self, state, bobs, as: Fixture.bobP), from: state)
+        #expect(moved?.userID == Fixture.bob && moved?.canReceivePushes == true)
+        // Another token for the same device is a new registration too.
+        var newer = registration
+        newer.pushToken = "tok-2"
+        let renamed = try run(Device.self, state, .register(id, tenantID: tenant, userID: Fixture.alice, newer), as: alice)
+        #expect(names(renamed) == ["DeviceRegistered"])
+        // A device whose token the provider rejected is re-activated by registering the same token.
+        let rejected = Device.fold(try run(Device.self, state, .invalidateToken(
+            id, pushToken: "tok-1", reason: "Unregistered", providerTimestamp: Fixture.at(10)), as: Fixture.systemP), from: state)
+        #expect(rejected?.canReceivePushes == false)
+        let back = Device.fold(try run(Device.self, rejected, register, as: alice), from: rejected)
+        #expect(back?.canReceivePushes == true)
+    }
+
+    @Test("a provider's invalid-since time older than the token's latest registration is stale and ignored")
+    func staleInvalidation() throws {
+        let state = try registered
+        let stale = DeviceCommand.invalidateToken(id, pushToken: "tok-1", reason: "Unregistered", providerTimestamp: Fixture.at(-60))
+        #expect(try run(Device.self, state, stale, as: Fixture.systemP).isEmpty)
+        let fresh = DeviceCommand.invalidateToken(id, pushToken: "tok-1", reason: "Unregistered", providerTimestamp: Fixture.at(60))
+        #expect(names(try run(Device.self, state, fresh, as: Fixture.systemP)) == ["DeviceTokenInvalidated"])
     }
 
     @Test("push tokens, app ids, versions and locales are validated", arguments: [
@@ -71,7 +99,7 @@ struct DeviceTests {
     @Test("the push dispatcher invalidates the current token with the provider's reason and timestamp")
     func invalidate() throws {
         let state = try registered
-        let providerTime = Fixture.at(-30)
+        let providerTime = Fixture.at(30)
         let command = DeviceCommand.invalidateToken(id, pushToken: "tok-1", reason: "BadDeviceToken", providerTimestamp: providerTime)
         let events = try run(Device.self, state, command, as: Fixture.systemP)
         #expect(events == [.tokenInvalidated(.init(tenantID: tenant, deviceID: id, pushToken: "tok-1", reason: "BadDeviceToken", providerTimestamp: providerTime, at: Fixture.t0))])

@@ -22,11 +22,14 @@ public enum Device: Aggregate {
         let now = context.timestamp
         if case .register(let id, let tenantID, let userID, let registration) = command {
             try Access.owner(context, tenantID, userID, to: "register devices")
-            if let state {
-                if state.isRegistered { throw .alreadyExists("device \(id) is already registered") }
-                if state.tenantID != tenantID { throw .conflict("device \(id) belongs to another tenant") }
-            }
             let registration = try validated(registration)
+            if let state {
+                if state.tenantID != tenantID { throw .conflict("device \(id) belongs to another tenant") }
+                // Registering is an idempotent upsert: the same details again change nothing; anything
+                // else (another user on a shared tablet, a new token, a device the provider rejected)
+                // registers it afresh for the caller.
+                if state.canReceivePushes && state.userID == userID && state.registration == registration { return [] }
+            }
             return [.registered(.init(tenantID: tenantID, deviceID: id, userID: userID, registration: registration, at: now))]
         }
         guard let device = state, device.id == command.deviceID else {
@@ -35,7 +38,7 @@ public enum Device: Aggregate {
         let tenant = device.tenantID
         switch command {
         case .register:
-            throw .alreadyExists("device \(device.id) is already registered")
+            return []
         case .updateToken(_, let token):
             try Access.owner(context, tenant, device.userID, to: "update device tokens")
             guard device.isRegistered else { throw .conflict("cannot update the token of an unregistered device") }
@@ -52,6 +55,9 @@ public enum Device: Aggregate {
             let providerTimestamp = try Validate.date(providerTimestamp, "providerTimestamp")
             let current = device.isRegistered && device.tokenInvalidation == nil && token == device.registration.pushToken
             if !current { return [] }
+            // A provider's "invalid since" older than the token's latest registration is stale: the
+            // app registered the token again after the provider stopped accepting it.
+            if providerTimestamp < device.tokenSince { return [] }
             return [.tokenInvalidated(.init(
                 tenantID: tenant, deviceID: device.id, pushToken: token, reason: reason,
                 providerTimestamp: providerTimestamp, at: now))]
@@ -71,6 +77,7 @@ public enum Device: Aggregate {
         case .tokenUpdated(let updated):
             device.registration.pushToken = updated.pushToken
             device.tokenInvalidation = nil
+            device.tokenSince = updated.at
         case .unregistered:
             device.isRegistered = false
         case .tokenInvalidated(let invalidated):

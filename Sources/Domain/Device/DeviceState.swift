@@ -16,6 +16,9 @@ public struct DeviceState: Sendable, Equatable {
     public var tokenInvalidation: String?
     /// When the device was (last) registered.
     public var registeredAt: Date
+    /// When the current token was last registered or updated; a provider's report that the token
+    /// became invalid before this moment is stale and ignored.
+    public var tokenSince: Date
 
     /// Creates a device state.
     public init(
@@ -29,6 +32,7 @@ public struct DeviceState: Sendable, Equatable {
         self.isRegistered = isRegistered
         self.tokenInvalidation = tokenInvalidation
         self.registeredAt = registeredAt
+        self.tokenSince = registeredAt
     }
 
     /// Whether pushes may be sent to this device.

@@ -33,7 +33,7 @@ enum LocalEffects {
         case .deviceRegister, .deviceUpdateToken, .deviceUnregister:
             return ref(.devices, "device_id")
         case .announcementDraft, .announcementEdit, .announcementPublish, .announcementUnpublish, .announcementArchive,
-            .notificationSend, .orderPay, .orderShip, .orderDeliver, .orderApproveRefund, .orderRejectRefund,
+            .notificationSend, .pushPreferencesSet, .orderPay, .orderShip, .orderDeliver, .orderApproveRefund, .orderRejectRefund,
             .orderResolveComplaint, .userGrantRole, .userRevokeRole, .userLock, .userUnlock, .userDeactivate, .userDelete,
             .tenantRename:
             return []

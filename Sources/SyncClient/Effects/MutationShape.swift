@@ -56,6 +56,7 @@ enum MutationShape {
         case .deviceRegister: ["device_id", "platform", "provider", "environment", "push_token"]
         case .deviceUpdateToken: ["device_id", "push_token"]
         case .deviceUnregister: ["device_id"]
+        case .pushPreferencesSet: []
         case .notificationSend: ["notification_id", "receivers", "type", "title", "content"]
         case .userGrantRole, .userRevokeRole: ["user_id", "role"]
         case .userLock, .userUnlock, .userDeactivate, .userDelete: ["user_id"]

@@ -3,7 +3,9 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import PostgresNIO
+import Foundation
 import Projections
+import Prometheus
 
 /// Builds the sync server: the one composition root used by `synccli serve` and by the tests.
 ///
@@ -31,7 +33,9 @@ public func buildApplication(
         return TokenSigner.random()
     }()
     let auth = AuthService(commands: commands, signer: signer, options: configuration.auth)
-    let dispatcher = MutationDispatcher(commands: commands)
+    let dispatcher = MutationDispatcher(commands: commands, maxDevicesPerUser: configuration.maxDevicesPerUser)
+    let metricsRegistry = PrometheusCollectorRegistry()
+    let pushMetrics = PushMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
     let hub = LiveHub()
 
     let router = Router(context: SyncRequestContext.self)
@@ -40,6 +44,7 @@ public func buildApplication(
     router.add(middleware: ProtocolVersionMiddleware(minimum: configuration.minimumProtocolVersion))
     HealthController(store: store).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
+    MetricsController(registry: metricsRegistry).addRoutes(to: router)
     let api = router.group("v1")
     let authController = AuthController(auth: auth)
     authController.addPublicRoutes(to: api)
@@ -71,9 +76,20 @@ public func buildApplication(
     logger.debug("routes ready", metadata: ["http.write_routes": "\(WriteRoute.all.count)"])
     if configuration.runProjections {
         let options = ProjectionRunnerOptions(rebuildOnVersionChange: configuration.rebuildProjectionsOnVersionChange)
-        for projection in ReadModels.all {
+        for projection in configuration.projections {
             app.addServices(ProjectionRunner(projection: projection, store: store, database: configuration.databaseURL, options: options, logger: logger))
         }
+    }
+    if !configuration.pushProviders.isEmpty {
+        let outbox = PushOutbox(client: client, logger: logger)
+        for index in 0..<max(configuration.pushDispatchers, 0) {
+            app.addServices(PushDispatcher(
+                outbox: outbox, commands: commands, providers: configuration.pushProviders, options: configuration.pushOptions,
+                metrics: pushMetrics, owner: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(index):\(UUID().uuidString.prefix(8))",
+                logger: logger))
+        }
+    } else {
+        logger.notice("no push provider is configured: deliveries wait in the outbox (see docs/push.md)")
     }
     if configuration.migrateOnStart {
         app.beforeServerStarts {

@@ -1,4 +1,6 @@
 import EventStore
+import Projections
+import PushProviders
 import SyncProtocol
 
 /// How the sync server runs: where it listens, which database it uses, what it does at start.
@@ -33,6 +35,17 @@ public struct ServerConfiguration: Sendable {
     public var maxPushBatch: Int = 100
     /// The oldest sync protocol version served; older clients get `426 upgrade_required`.
     public var minimumProtocolVersion: ProtocolVersion = .current
+    /// The projections the server runs: the read models and the push outbox.
+    public var projections: [any Projection] = ReadModels.all + [PushOutboxProjection()]
+    /// Push providers; a dispatcher runs only for channels listed here (none: no pushes are sent,
+    /// deliveries wait in the outbox).
+    public var pushProviders: [any PushProvider] = []
+    /// Push dispatchers per server instance.
+    public var pushDispatchers: Int = 1
+    /// How dispatchers claim, send and retry.
+    public var pushOptions: PushDispatcherOptions = PushDispatcherOptions()
+    /// Most active devices per user.
+    public var maxDevicesPerUser: Int = 20
 
     /// Creates a configuration.
     public init(

@@ -57,6 +57,9 @@ public struct CommandService: Sendable {
     ///   - envelope: Who sends it, and its idempotency key.
     ///   - claims: Unique values the command needs, given the state it was decided on; reserved in
     ///     the same transaction as the events.
+    ///   - alsoInTransaction: Work that must commit with the command's events or not at all (such as
+    ///     recording a push outcome); it runs on the transaction's connection after the append, also
+    ///     when the command decides no events.
     /// - Returns: What was appended (or the stored answer of an earlier command with the same key).
     /// - Throws: ``CommandError`` with the domain's refusal code, `already_exists` for a taken unique
     ///   value, `conflict` for a reused idempotency key, `contention` or `unavailable`.
@@ -66,7 +69,8 @@ public struct CommandService: Sendable {
         id: A.ID,
         command: A.Command,
         envelope: CommandEnvelope,
-        claims: @Sendable (A.State) -> [UniqueClaim] = { _ in [] }
+        claims: @Sendable (A.State) -> [UniqueClaim] = { _ in [] },
+        alsoInTransaction: (@Sendable (PostgresConnection) async throws -> Void)? = nil
     ) async throws(CommandError) -> CommandOutcome {
         let stream = try streamName(aggregate, id: id)
         // A pushed mutation's answer is recorded in the same transaction as its events, and the
@@ -86,7 +90,7 @@ public struct CommandService: Sendable {
             let data = try encode(events, envelope: envelope)
             let wanted = events.isEmpty ? [] : claims(state)
             do {
-                return try await commit(stream: stream, version: version, events: data, envelope: envelope, claims: wanted)
+                return try await commit(stream: stream, version: version, events: data, envelope: envelope, claims: wanted, also: alsoInTransaction)
             } catch let error as EventStoreError where error.code == .versionConflict || error.code == .concurrencyConflict {
                 store.logger.debug("command lost a race; retrying", metadata: ["stream.id": "\(stream)", "command.attempt": "\(attempt)"])
                 continue
@@ -109,7 +113,8 @@ public struct CommandService: Sendable {
 
     /// Appends at `version`, reserves claims and records the idempotency key in one transaction.
     private func commit(
-        stream: StreamName, version: Int64, events: [EventData], envelope: CommandEnvelope, claims: [UniqueClaim]
+        stream: StreamName, version: Int64, events: [EventData], envelope: CommandEnvelope, claims: [UniqueClaim],
+        also: (@Sendable (PostgresConnection) async throws -> Void)?
     ) async throws -> CommandOutcome {
         let logger = store.logger
         return try await store.transaction { tx in
@@ -169,6 +174,7 @@ public struct CommandService: Sendable {
                     throw ReplayPending()
                 }
             }
+            if let also { try await also(tx.connection) }
             return outcome
         }
     }

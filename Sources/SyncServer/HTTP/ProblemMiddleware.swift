@@ -45,7 +45,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         switch code {
         case "not_found": .notFound
         case "forbidden": .forbidden
-        case "already_exists", "conflict", "deleted", "illegal_transition": .conflict
+        case "already_exists", "conflict", "deleted", "illegal_transition", "limit_exceeded": .conflict
         case "unavailable", "contention": .serviceUnavailable
         case "resync_required": .gone
         default: .badRequest

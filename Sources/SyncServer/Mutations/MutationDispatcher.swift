@@ -9,9 +9,14 @@ import SyncProtocol
 public struct MutationDispatcher: Sendable {
     /// The command service.
     public let commands: CommandService
+    /// Most active devices one user may register (the device registry, `read.devices`, counts them).
+    public let maxDevicesPerUser: Int
 
     /// Creates a dispatcher.
-    public init(commands: CommandService) { self.commands = commands }
+    public init(commands: CommandService, maxDevicesPerUser: Int = 20) {
+        self.commands = commands
+        self.maxDevicesPerUser = maxDevicesPerUser
+    }
 
     /// Runs mutation `name` with `args` for `envelope`'s principal.
     ///
@@ -128,8 +133,23 @@ public struct MutationDispatcher: Sendable {
                 environment: try a.enumeration("environment") ?? .production, appVersion: try a.optionalString("app_version"),
                 locale: try a.optionalString("locale")
             )
+            try await checkDeviceCap(user: user, device: id)
             return try await commands.execute(
                 Device.self, id: id, command: .register(id, tenantID: tenant, userID: user, registration), envelope: envelope
+            )
+        case .pushPreferencesSet:
+            guard let user = principal.userID else { throw CommandError(code: "forbidden", message: "sign in first") }
+            let start = try a.optionalString("quiet_start")
+            let end = try a.optionalString("quiet_end")
+            var quiet: QuietHours?
+            switch (start, end) {
+            case (.none, .none): quiet = nil
+            case (.some(let start), .some(let end)): quiet = QuietHours(startMinute: try Self.minute(start, "quiet_start"), endMinute: try Self.minute(end, "quiet_end"))
+            default: throw CommandError(code: "invalid", message: "\(name) needs both 'quiet_start' and 'quiet_end' (HH:MM), or neither")
+            }
+            let settings = PushSettings(muted: Set(try a.strings("muted") ?? []), quietHours: quiet, timeZone: try a.optionalString("time_zone"))
+            return try await commands.execute(
+                PushPreferences.self, id: user, command: .set(user, tenantID: tenant, settings), envelope: envelope
             )
         case .deviceUpdateToken:
             let id: DeviceID = try a.id("device_id")
@@ -186,5 +206,14 @@ public struct MutationDispatcher: Sendable {
     ) async throws(CommandError) -> CommandOutcome {
         let id: OrderID = try a.id("order_id")
         return try await commands.execute(Order.self, id: id, command: .transition(id, transition, reason: try a.optionalString("reason")), envelope: envelope)
+    }
+
+    /// Minutes after midnight of `HH:MM`.
+    static func minute(_ text: String, _ key: String) throws(CommandError) -> Int {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
+              (0..<24).contains(hour), (0..<60).contains(minute)
+        else { throw CommandError(code: "invalid", message: "'\(key)' must be a time of day as HH:MM, such as 22:00") }
+        return hour * 60 + minute
     }
 }

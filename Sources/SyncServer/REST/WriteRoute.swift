@@ -45,6 +45,7 @@ struct WriteRoute: Sendable {
         WriteRoute(method: .post, path: "devices", mutation: .deviceRegister, generates: "device_id"),
         WriteRoute(method: .put, path: "devices/:device_id/token", mutation: .deviceUpdateToken),
         WriteRoute(method: .delete, path: "devices/:device_id", mutation: .deviceUnregister),
+        WriteRoute(method: .put, path: "me/push-preferences", mutation: .pushPreferencesSet),
         WriteRoute(method: .post, path: "users/:user_id/roles", mutation: .userGrantRole),
         WriteRoute(method: .delete, path: "users/:user_id/roles/:role", mutation: .userRevokeRole),
         WriteRoute(method: .post, path: "users/:user_id/lock", mutation: .userLock),

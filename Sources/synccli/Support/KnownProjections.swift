@@ -3,10 +3,10 @@ import Logging
 import PostgresNIO
 import Projections
 
-/// The projections this build knows (``ReadModels/all``), name checks and the set-up preflight.
+/// The projections this build knows (``ReadModels/all`` and the push outbox), name checks and the set-up preflight.
 enum KnownProjections {
     /// Every projection, in the order the runner starts them.
-    static var all: [any Projection] { ReadModels.all }
+    static var all: [any Projection] { ReadModels.all + [PushOutboxProjection()] }
 
     /// Their names.
     static var names: [String] { all.map(\.name) }

@@ -42,7 +42,7 @@ final class SyncHarness: Sendable {
         try await server.start()
         try await eventually("every projection has created its tables") {
             let rows = try await client.query("SELECT count(*) FROM projection_checkpoints", logger: logger)
-            for try await count in rows.decode(Int64.self) { return count == Int64(ReadModels.all.count) }
+            for try await count in rows.decode(Int64.self) { return count == Int64(ReadModels.all.count + 1) }
             return false
         }
         return SyncHarness(server: server, store: store, commands: CommandService(store: store, passwordCost: 4), logger: logger, clientTask: clientTask)

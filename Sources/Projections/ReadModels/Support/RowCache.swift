@@ -52,6 +52,13 @@ struct RowCache<Row: ReadRow> {
         try await context.upsert(changedRows, into: Row.table)
     }
 
+    /// Upserts the changed rows and forgets that they changed, so that SQL run next sees them.
+    mutating func flush(in context: ProjectionContext) async throws {
+        try await save(in: context)
+        changed = []
+        changedSet = []
+    }
+
     /// Inserts the changed rows in one statement (append-only tables whose rows are all new).
     func append(in context: ProjectionContext) async throws {
         try await context.insert(changedRows, into: Row.table)

@@ -1,0 +1,12 @@
+import NIOCore
+import NIOHTTP1
+
+/// What the stream handler does with a request.
+enum APNsStandInAction {
+    /// Answer with this status, these headers and this body.
+    case respond(status: Int, headers: HTTPHeaders, body: String)
+    /// Wait, then handle the request again without consulting the script.
+    case delay(TimeAmount)
+    /// Send GOAWAY and close the connection.
+    case goAway
+}

@@ -1,0 +1,15 @@
+import Foundation
+import PushProviders
+
+extension APNsStandIn {
+    /// A scripted answer for requests to one device token (see ``APNsStandIn/script(token:_:times:)``).
+    public enum Reply: Sendable, Equatable {
+        /// Answer with the status and `{"reason":…}` body APNs uses for `reason`, optionally with a
+        /// `Retry-After` header (seconds) and, for `410`, a `timestamp` (sent in milliseconds).
+        case reject(APNsReason, retryAfter: Int? = nil, timestamp: Date? = nil)
+        /// Wait this long, then handle the request normally (to test deadlines).
+        case delay(Duration)
+        /// Send an HTTP/2 GOAWAY on the request's connection and close it without answering.
+        case goAway
+    }
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import SyncServer
+
+/// `synccli push …`: the push outbox.
+struct PushCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "push",
+        abstract: "Inspect and steer push delivery (the outbox, paused channels).",
+        subcommands: [PushStatusCommand.self, PushRetryCommand.self, PushResumeCommand.self]
+    )
+}
+
+/// `synccli push status`.
+struct PushStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show deliveries per provider: queued, retrying, sent, failed, dead, skipped; the oldest pending age; paused channels.",
+        discussion: """
+        A channel is paused when its provider rejected our credentials (a revoked key, a wrong \
+        topic): its deliveries wait instead of spending attempts, and one delivery probes the \
+        provider after the pause. `synccli push resume CHANNEL` ends a pause at once after you fix \
+        the credentials. Dead deliveries gave up after the maximum attempts or their expiry; \
+        `synccli push retry --dead` queues those not yet expired again.
+
+        Examples:
+          synccli push status
+          synccli push status --json
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() async throws {
+        let url = try await global.resolvedDatabaseURL()
+        let logger = try global.makeLogger(label: "synccli.push")
+        let report = try await reportingFailures {
+            try await EventStore.withRunning(url: url, maximumConnections: 1, applicationName: "synccli-push", logger: logger) { store in
+                try await PushOutbox(client: store.client, logger: logger).status()
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        if report.channels.isEmpty {
+            print("no deliveries yet")
+            return
+        }
+        print("channel   queued  retrying      sent  failed    dead  skipped  oldest pending")
+        for channel in report.channels {
+            let line = [
+                channel.channel.padding(toLength: 8, withPad: " ", startingAt: 0),
+                String(format: "%7d %9d %9d %7d %7d %8d", channel.queued, channel.retrying, channel.sent, channel.failed, channel.dead, channel.skipped),
+                String(format: "%12.1f s", channel.oldestPendingSeconds),
+            ].joined(separator: " ")
+            print(line)
+        }
+        for channel in report.channels {
+            guard let pause = channel.paused else { continue }
+            let until = pause.resumeAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?"
+            print("PAUSED \(channel.channel): \(pause.pausedReason ?? "credentials rejected"); next probe at \(until) (pause #\(pause.pauses))")
+        }
+    }
+}
+
+/// `synccli push retry --dead`.
+struct PushRetryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Queue dead deliveries again with fresh attempts.",
+        discussion: """
+        Only deliveries whose message has not expired are queued again; expired ones stay dead and \
+        are counted. Run it after fixing what made them fail (see `synccli push status`).
+
+        Examples:
+          synccli push retry --dead
+          synccli push retry --dead --channel apns
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Retry the dead deliveries (required: the only kind this verb retries).")
+    var dead = false
+
+    @Option(help: "Only this channel: apns, fcm, webpush or webhook.")
+    var channel: String?
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard dead else { throw ValidationError("say what to retry: --dead") }
+        if let channel, !["apns", "fcm", "webpush", "webhook"].contains(channel) {
+            throw ValidationError("--channel must be one of apns, fcm, webpush, webhook")
+        }
+    }
+
+    func run() async throws {
+        let url = try await global.resolvedDatabaseURL()
+        let logger = try global.makeLogger(label: "synccli.push")
+        let (requeued, expired) = try await reportingFailures {
+            try await EventStore.withRunning(url: url, maximumConnections: 1, applicationName: "synccli-push", logger: logger) { store in
+                try await PushOutbox(client: store.client, logger: logger).retryDead(channel: channel)
+            }
+        }
+        if json {
+            print(#"{"expired":\#(expired),"requeued":\#(requeued)}"#)
+        } else {
+            print("requeued \(requeued) dead deliver\(requeued == 1 ? "y" : "ies")" + (expired > 0 ? "; \(expired) stay dead because their message expired" : ""))
+        }
+    }
+}
+
+/// `synccli push resume CHANNEL`.
+struct PushResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "End a channel's pause now (after fixing its credentials).",
+        discussion: """
+        Examples:
+          synccli push resume apns
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "apns, fcm, webpush or webhook.")
+    var channel: String
+
+    func validate() throws {
+        guard ["apns", "fcm", "webpush", "webhook"].contains(channel) else {
+            throw ValidationError("the channel must be one of apns, fcm, webpush, webhook")
+        }
+    }
+
+    func run() async throws {
+        let url = try await global.resolvedDatabaseURL()
+        let logger = try global.makeLogger(label: "synccli.push")
+        let resumed = try await reportingFailures {
+            try await EventStore.withRunning(url: url, maximumConnections: 1, applicationName: "synccli-push", logger: logger) { store in
+                try await PushOutbox(client: store.client, logger: logger).resume(channel: channel)
+            }
+        }
+        print(resumed ? "\(channel) resumed" : "\(channel) was not paused")
+    }
+}

@@ -1,0 +1,99 @@
+import Crypto
+import Foundation
+import PushProviders
+import PushStandIns
+import Testing
+
+@Suite("APNs provider token")
+struct APNsTokenTests {
+    @Test("The factory signs a valid ES256 token and reuses it until it is 50 minutes old")
+    func factoryReusesAndRefreshes() async throws {
+        let clock = APNsTestClock()
+        let key = P256.Signing.PrivateKey()
+        let factory = APNsTokenFactory(keyID: "KEY1234567", teamID: "TEAM123456", privateKey: key, now: clock.function)
+
+        let first = try await factory.token()
+        let parts = try #require(CompactJWT.split(first))
+        #expect(parts.header["alg"] as? String == "ES256")
+        #expect(parts.header["kid"] as? String == "KEY1234567")
+        #expect(parts.claims["iss"] as? String == "TEAM123456")
+        #expect((parts.claims["iat"] as? NSNumber)?.intValue == Int(clock.now.timeIntervalSince1970))
+        #expect(parts.signature.count == 64)
+        let signature = try P256.Signing.ECDSASignature(rawRepresentation: parts.signature)
+        #expect(key.publicKey.isValidSignature(signature, for: parts.signingInput))
+
+        #expect(try await factory.token() == first)
+        clock.advance(minutes: 19)
+        #expect(try await factory.token() == first)
+        clock.advance(minutes: 30)
+        #expect(try await factory.token() == first, "49 minutes old is still reused")
+        clock.advance(minutes: 2)
+        let second = try await factory.token()
+        #expect(second != first)
+
+        // A forced refresh replaces only the token that was rejected, and moves `iat` forward.
+        #expect(try await factory.refresh(replacing: first) == second)
+        let issuedAt = try #require(await factory.issuedAt)
+        let third = try await factory.refresh(replacing: second)
+        #expect(third != second)
+        #expect(try #require(await factory.issuedAt) > issuedAt)
+    }
+
+    @Test("Concurrent callers share one token")
+    func concurrentCallersShareOneToken() async throws {
+        let factory = APNsTokenFactory(
+            keyID: "KEY1234567", teamID: "TEAM123456", privateKey: P256.Signing.PrivateKey(), now: { Date() }
+        )
+        let tokens = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<50 {
+                group.addTask { try await factory.token() }
+            }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(tokens.count == 1)
+    }
+
+    @Test("Over the wire: reused for many sends, renewed after 50 minutes, never twice within 20")
+    func tokenAgeRulesOverTheWire() async throws {
+        try await APNsFixture.with { fixture in
+            for number in 0..<20 {
+                let message = fixture.message(token: APNsFixture.deviceToken(number))
+                #expect(await fixture.provider.send(message) == .accepted(providerID: message.id.uuidString.lowercased()))
+            }
+            #expect(fixture.standIn.providerTokenIssuedAts.count == 1)
+
+            fixture.clock.advance(minutes: 19)
+            #expect(await fixture.provider.send(fixture.message()).label == "accepted")
+            #expect(fixture.standIn.providerTokenIssuedAts.count == 1)
+
+            fixture.clock.advance(minutes: 32)
+            #expect(await fixture.provider.send(fixture.message()).label == "accepted")
+            let issuedAts = fixture.standIn.providerTokenIssuedAts
+            #expect(issuedAts.count == 2)
+            #expect(issuedAts[1] - issuedAts[0] >= 50 * 60)
+
+            for _ in 0..<3 {
+                fixture.clock.advance(minutes: 6)
+                #expect(await fixture.provider.send(fixture.message()).label == "accepted")
+            }
+            #expect(fixture.standIn.providerTokenIssuedAts.count == 2)
+            let iats = Set(fixture.standIn.deliveries.map(\.providerTokenIssuedAt))
+            #expect(iats.count == 2)
+        }
+    }
+
+    @Test("The stand-in refuses a new token within 20 minutes of the previous one")
+    func standInRefusesEarlyTokenUpdates() async throws {
+        try await APNsFixture.with { fixture in
+            #expect(await fixture.provider.send(fixture.message()).label == "accepted")
+            // A second provider with the same key signs its own, newer token too soon.
+            fixture.clock.advance(minutes: 5)
+            var configuration = fixture.provider.configuration
+            configuration.additionalTrustRootsPEM = [fixture.standIn.certificatePEM]
+            let eager = try APNsProvider(configuration: configuration)
+            let outcome = await eager.send(fixture.message())
+            try await eager.shutdown()
+            #expect(outcome == .retry(reason: "TooManyProviderTokenUpdates", after: nil))
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import PushProviders
+import PushStandIns
+import Testing
+
+@Suite("APNs transport")
+struct APNsTransportTests {
+    @Test("A reply slower than the request timeout ends in retry near the deadline")
+    func slowReplyTimesOut() async throws {
+        try await APNsFixture.with(requestTimeout: .milliseconds(500)) { fixture in
+            let warmUp = fixture.message()
+            #expect(await fixture.provider.send(warmUp).label == "accepted")
+            let token = APNsFixture.deviceToken(2)
+            fixture.standIn.script(token: token, .delay(.seconds(3)), times: 1)
+            let start = ContinuousClock.now
+            let outcome = await fixture.provider.send(fixture.message(token: token))
+            let elapsed = ContinuousClock.now - start
+            guard case .retry(let reason, nil) = outcome else {
+                Issue.record("expected .retry, got \(outcome)")
+                return
+            }
+            #expect(reason.hasPrefix("Timeout"))
+            #expect(elapsed < .milliseconds(2500), "took \(elapsed)")
+            let next = fixture.message()
+            #expect(await fixture.provider.send(next) == .accepted(providerID: next.id.uuidString.lowercased()))
+        }
+    }
+
+    @Test("GOAWAY: that request retries, later sends succeed on a new connection")
+    func goAwayRetriesAndReconnects() async throws {
+        try await APNsFixture.with { fixture in
+            let first = fixture.message()
+            #expect(await fixture.provider.send(first).label == "accepted")
+            #expect(fixture.standIn.connectionCount == 1)
+
+            let token = APNsFixture.deviceToken(3)
+            fixture.standIn.script(token: token, .goAway, times: 1)
+            let interrupted = fixture.message(token: token)
+            let outcome = await fixture.provider.send(interrupted)
+            #expect(outcome.label == "retry", "got \(outcome)")
+            #expect(fixture.standIn.deliveryCount(for: token) == 0)
+
+            // The resend keeps its apns-id and is delivered exactly once.
+            #expect(await fixture.provider.send(interrupted) == .accepted(providerID: interrupted.id.uuidString.lowercased()))
+            for number in 10..<15 {
+                #expect(await fixture.provider.send(fixture.message(token: APNsFixture.deviceToken(number))).label == "accepted")
+            }
+            #expect(fixture.standIn.connectionCount == 2)
+            #expect(fixture.standIn.deliveryCount(for: token) == 1)
+            #expect(fixture.standIn.deliveries.filter { $0.token == token }.map(\.apnsID) == [interrupted.id.uuidString.lowercased()])
+        }
+    }
+
+    @Test("500 concurrent sends complete over one connection")
+    func concurrentSendsShareOneConnection() async throws {
+        try await APNsFixture.with { fixture in
+            #expect(await fixture.provider.send(fixture.message()).label == "accepted")
+            let provider = fixture.provider
+            let messages = (0..<500).map { fixture.message(token: APNsFixture.deviceToken(1000 + $0)) }
+            let accepted = await withTaskGroup(of: Bool.self) { group in
+                for message in messages {
+                    group.addTask { await provider.send(message).label == "accepted" }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(accepted == 500)
+            #expect(fixture.standIn.deliveries.count == 501)
+            #expect(fixture.standIn.connectionCount == 1)
+            #expect(messages.allSatisfy { fixture.standIn.deliveryCount(for: $0.token) == 1 })
+            #expect(fixture.standIn.providerTokenIssuedAts.count == 1)
+        }
+    }
+}
