@@ -165,7 +165,10 @@ public final class FCMProvider: PushProvider {
             "apns-expiration": String(Int(message.expiresAt.timeIntervalSince1970.rounded(.down))),
             "apns-priority": message.priority == .high ? "10" : "5",
         ]
-        if let collapseKey = message.collapseKey { apnsHeaders["apns-collapse-id"] = collapseKey }
+        if let collapseKey = message.collapseKey {
+            // APNs limits apns-collapse-id to 64 bytes; longer keys become a stable 32-character digest.
+            apnsHeaders["apns-collapse-id"] = collapseKey.utf8.count <= 64 ? collapseKey : WebPushTopic.make(from: collapseKey)
+        }
         var apns: [String: Any] = ["headers": apnsHeaders]
         var aps: [String: Any] = [:]
         if let badge = message.badge { aps["badge"] = badge }

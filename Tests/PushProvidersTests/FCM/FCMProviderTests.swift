@@ -8,12 +8,12 @@ struct FCMProviderTests {
     typealias Support = WebProvidersTestSupport
 
     static func withProvider(
-        clock: Support.Clock = Support.Clock(),
+        clock: Support.Clock = Support.Clock(), requestTimeout: Duration = .seconds(5),
         _ body: (FCMStandIn, FCMProvider, Support.Clock) async throws -> Void
     ) async throws {
         let standIn = try await FCMStandIn.start(now: clock.function)
         let configuration = try FCMConfiguration(
-            serviceAccountJSON: standIn.makeServiceAccountJSON(), endpointBase: standIn.baseURL, requestTimeout: .seconds(5), now: clock.function
+            serviceAccountJSON: standIn.makeServiceAccountJSON(), endpointBase: standIn.baseURL, requestTimeout: requestTimeout, now: clock.function
         )
         let provider = FCMProvider(configuration: configuration)
         do {
@@ -146,7 +146,7 @@ struct FCMProviderTests {
 
     @Test("expired messages fail without a request; an unreachable FCM is retried")
     func localFailures() async throws {
-        try await Self.withProvider { standIn, provider, clock in
+        try await Self.withProvider(requestTimeout: .seconds(1)) { standIn, provider, clock in
             #expect(await provider.send(Support.message(token: "reg", now: clock.now, expiresIn: 0)).label == "failed")
             #expect(standIn.tokenRequestCount == 0)
             await standIn.stop()

@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import PushProviders
 import PushStandIns
 import Testing
@@ -10,11 +13,12 @@ struct WebPushProviderTests {
     /// Runs `body` with a started stand-in and a provider sharing `clock`, then shuts both down.
     static func withProvider(
         clock: Support.Clock = Support.Clock(), key: VAPIDKey = .generate(), standInClock: Support.Clock? = nil,
+        requestTimeout: Duration = .seconds(5),
         _ body: (WebPushStandIn, WebPushProvider, Support.Clock) async throws -> Void
     ) async throws {
         let standIn = try await WebPushStandIn.start(now: (standInClock ?? clock).function)
         let configuration = try WebPushConfiguration(
-            vapidKey: key, subject: "mailto:push@tidemark.example", requestTimeout: .seconds(5), now: clock.function,
+            vapidKey: key, subject: "mailto:push@tidemark.example", requestTimeout: requestTimeout, now: clock.function,
             allowsPlainHTTPEndpoints: true
         )
         let provider = WebPushProvider(configuration: configuration)
@@ -126,7 +130,7 @@ struct WebPushProviderTests {
 
     @Test("bad tokens, expired and oversized messages are settled without a request; a dead endpoint is retried")
     func localFailures() async throws {
-        try await Self.withProvider { standIn, provider, clock in
+        try await Self.withProvider(requestTimeout: .seconds(1)) { standIn, provider, clock in
             let malformed = await provider.send(Support.message(token: "{not json", now: clock.now))
             guard case .failed(let reason) = malformed else { Issue.record("got \(malformed)"); return }
             #expect(reason.hasPrefix("BadSubscription"))
@@ -145,5 +149,34 @@ struct WebPushProviderTests {
             await standIn.stop()
             #expect(await provider.send(Support.message(token: subscription, now: clock.now)).label == "retry")
         }
+    }
+
+    @Test("the stand-in refuses pushes without VAPID (401) or without TTL (400)")
+    func standInChecks() async throws {
+        let clock = Support.Clock()
+        let standIn = try await WebPushStandIn.start(now: clock.function)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let subscription = try WebPushSubscription(json: standIn.makeSubscription(), allowPlainHTTP: true)
+        let body = try WebPushEncryption.encrypt(Data("{}".utf8), for: subscription)
+        let tokens = VAPIDTokenCache(key: .generate(), subject: "mailto:a@b.example", now: clock.function)
+
+        var request = HTTPClientRequest(url: subscription.endpoint.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Encoding", value: "aes128gcm")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let unauthenticated = try await client.execute(request, timeout: .seconds(5))
+        #expect(unauthenticated.status.code == 401)
+
+        request.headers.add(name: "Authorization", value: try await tokens.authorization(for: standIn.origin))
+        let withoutTTL = try await client.execute(request, timeout: .seconds(5))
+        #expect(withoutTTL.status.code == 400)
+
+        request.headers.add(name: "TTL", value: "60")
+        let accepted = try await client.execute(request, timeout: .seconds(5))
+        #expect(accepted.status.code == 201)
+        #expect(standIn.deliveries.map(\.payloadText) == ["{}"])
+
+        try await client.shutdown()
+        await standIn.stop()
     }
 }

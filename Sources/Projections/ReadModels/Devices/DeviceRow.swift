@@ -1,6 +1,7 @@
-/// A row of `devices`: one per device. Unregistered devices stay with `status = 'unregistered'`
-/// (the tombstone for sync); a device whose token a push provider rejected is `invalid` until
-/// its token is updated.
+/// A row of `devices`: one per device (the device registry). Unregistered devices stay with
+/// `status = 'unregistered'` (the tombstone for sync); a device whose token a push provider
+/// rejected is `invalid`, and one whose token another device registered since is `disabled`,
+/// until it registers again or its token is updated.
 struct DeviceRow: ReadRow, Equatable {
     /// The device (a UUID).
     var deviceID: String
@@ -22,13 +23,13 @@ struct DeviceRow: ReadRow, Equatable {
     var appVersion: String?
     /// Device locale.
     var locale: String?
-    /// `active`, `invalid` or `unregistered`.
+    /// `active`, `invalid`, `disabled` or `unregistered`.
     var status: String
     /// When it was (last) registered.
     var registeredAt: String
-    /// When the dispatcher recorded that the provider rejected the token, while it is invalid.
+    /// When the device stopped receiving pushes (token rejected or taken over), while invalid or disabled.
     var invalidatedAt: String?
-    /// The provider's reason, while it is invalid.
+    /// Why: the provider's reason, or which device took the token over.
     var invalidReason: String?
     /// When it was unregistered, while it is unregistered.
     var unregisteredAt: String?
@@ -65,7 +66,7 @@ struct DeviceRow: ReadRow, Equatable {
             app_id text,
             app_version text,
             locale text,
-            status text NOT NULL CHECK (status IN ('active', 'invalid', 'unregistered')),
+            status text NOT NULL CHECK (status IN ('active', 'invalid', 'disabled', 'unregistered')),
             registered_at timestamptz NOT NULL,
             invalidated_at timestamptz,
             invalid_reason text,
