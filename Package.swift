@@ -80,7 +80,26 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["APNs", "WebPush", "FCM", "Webhook"],
+            exclude: ["APNs"],
+            swiftSettings: swiftSettings
+        ),
+        // Local servers that behave like APNs, FCM, Web Push services and a webhook gateway, for
+        // tests and `synccli bench push`.
+        .target(
+            name: "PushStandIns",
+            dependencies: [
+                "PushProviders",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["APNs"],
             swiftSettings: swiftSettings
         ),
         // Wire types shared by the server and the client.
@@ -144,6 +163,20 @@ let package = Package(
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .testTarget(name: "BcryptTests", dependencies: ["Bcrypt"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PushProvidersTests",
+            dependencies: [
+                "PushProviders", "PushStandIns",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["APNs"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EventStoreTests",
             dependencies: [

@@ -16,7 +16,8 @@ import Synchronization
 /// Tests can script the answer for a device token (``script(token:_:times:)``) or refuse every
 /// request with a credential error (``rejectAll(with:)``).
 public final class APNsStandIn: Sendable {
-    /// The self-signed certificate the server presents, PEM encoded; valid for `localhost` and `127.0.0.1`.
+    /// The certificate to trust, PEM encoded: a throw-away authority that issued the server's
+    /// certificate for `localhost` and `127.0.0.1`. Put it in ``APNsConfiguration/additionalTrustRootsPEM``.
     public let certificatePEM: String
     private let certificate: APNsStandInCertificate
     private let core: APNsStandInCore
@@ -40,7 +41,7 @@ public final class APNsStandIn: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.certificate = try APNsStandInCertificate()
-        self.certificatePEM = certificate.certificatePEM
+        self.certificatePEM = certificate.authorityPEM
         self.core = APNsStandInCore(
             teamID: teamID, keyID: keyID, publicKey: publicKey, topics: topics,
             issuesUniqueIDs: issuesUniqueIDs, now: now
@@ -58,8 +59,8 @@ public final class APNsStandIn: Sendable {
     /// Binds 127.0.0.1 on a free port and starts serving.
     public func start() async throws {
         var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: [.certificate(try NIOSSLCertificate(bytes: certificate.certificateDER, format: .der))],
-            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(certificate.privateKeyPEM.utf8), format: .pem))
+            certificateChain: [.certificate(try NIOSSLCertificate(bytes: certificate.serverDER, format: .der))],
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(certificate.serverKeyPEM.utf8), format: .pem))
         )
         tls.applicationProtocols = ["h2"]
         let sslContext = try NIOSSLContext(configuration: tls)

@@ -3,30 +3,54 @@ import Foundation
 import SwiftASN1
 import X509
 
-/// A self-signed TLS certificate for `localhost` and `127.0.0.1`, made when a stand-in is created.
+/// TLS credentials for a stand-in, made when it is created: a throw-away certificate authority
+/// and a server certificate it issued for `localhost` and `127.0.0.1`.
 struct APNsStandInCertificate: Sendable {
-    /// The certificate, PEM encoded (what clients add to their trust roots).
-    var certificatePEM: String
-    /// The certificate, DER encoded.
-    var certificateDER: [UInt8]
-    /// The certificate's P-256 private key, PEM (PKCS#8) encoded.
-    var privateKeyPEM: String
+    /// The authority's certificate, PEM encoded: what clients add to their trust roots.
+    var authorityPEM: String
+    /// The server certificate, DER encoded.
+    var serverDER: [UInt8]
+    /// The server certificate's P-256 private key, PEM (PKCS#8) encoded.
+    var serverKeyPEM: String
 
-    /// Makes a new key and a certificate valid from an hour ago for a year.
+    /// Makes new keys and certificates valid from an hour ago for a year.
     init() throws {
-        let key = P256.Signing.PrivateKey()
-        let name = try DistinguishedName {
-            CommonName("Tidemark APNs stand-in")
-        }
         let now = Date()
-        let certificate = try Certificate(
+        let notBefore = now.addingTimeInterval(-3600)
+        let notAfter = now.addingTimeInterval(365 * 24 * 3600)
+
+        let authorityKey = P256.Signing.PrivateKey()
+        let authorityName = try DistinguishedName {
+            CommonName("Tidemark APNs stand-in CA")
+        }
+        let authority = try Certificate(
             version: .v3,
             serialNumber: Certificate.SerialNumber(),
-            publicKey: Certificate.PublicKey(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600),
-            notValidAfter: now.addingTimeInterval(365 * 24 * 3600),
-            issuer: name,
-            subject: name,
+            publicKey: Certificate.PublicKey(authorityKey.publicKey),
+            notValidBefore: notBefore,
+            notValidAfter: notAfter,
+            issuer: authorityName,
+            subject: authorityName,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+            },
+            issuerPrivateKey: Certificate.PrivateKey(authorityKey)
+        )
+
+        let serverKey = P256.Signing.PrivateKey()
+        let serverName = try DistinguishedName {
+            CommonName("localhost")
+        }
+        let server = try Certificate(
+            version: .v3,
+            serialNumber: Certificate.SerialNumber(),
+            publicKey: Certificate.PublicKey(serverKey.publicKey),
+            notValidBefore: notBefore,
+            notValidAfter: notAfter,
+            issuer: authorityName,
+            subject: serverName,
             signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
@@ -37,12 +61,13 @@ struct APNsStandInCertificate: Sendable {
                     .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
                 ])
             },
-            issuerPrivateKey: Certificate.PrivateKey(key)
+            issuerPrivateKey: Certificate.PrivateKey(authorityKey)
         )
+
         var serializer = DER.Serializer()
-        try serializer.serialize(certificate)
-        self.certificateDER = serializer.serializedBytes
-        self.certificatePEM = try certificate.serializeAsPEM().pemString
-        self.privateKeyPEM = key.pemRepresentation
+        try serializer.serialize(server)
+        self.serverDER = serializer.serializedBytes
+        self.authorityPEM = try authority.serializeAsPEM().pemString
+        self.serverKeyPEM = serverKey.pemRepresentation
     }
 }

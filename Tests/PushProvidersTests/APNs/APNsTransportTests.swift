@@ -7,11 +7,11 @@ import Testing
 struct APNsTransportTests {
     @Test("A reply slower than the request timeout ends in retry near the deadline")
     func slowReplyTimesOut() async throws {
-        try await APNsFixture.with(requestTimeout: .milliseconds(500)) { fixture in
+        try await APNsFixture.with(requestTimeout: .seconds(1)) { fixture in
             let warmUp = fixture.message()
             #expect(await fixture.provider.send(warmUp).label == "accepted")
             let token = APNsFixture.deviceToken(2)
-            fixture.standIn.script(token: token, .delay(.seconds(3)), times: 1)
+            fixture.standIn.script(token: token, .delay(.seconds(5)), times: 1)
             let start = ContinuousClock.now
             let outcome = await fixture.provider.send(fixture.message(token: token))
             let elapsed = ContinuousClock.now - start
@@ -20,9 +20,10 @@ struct APNsTransportTests {
                 return
             }
             #expect(reason.hasPrefix("Timeout"))
-            #expect(elapsed < .milliseconds(2500), "took \(elapsed)")
+            #expect(elapsed < .seconds(4), "took \(elapsed)")
             let next = fixture.message()
-            #expect(await fixture.provider.send(next) == .accepted(providerID: next.id.uuidString.lowercased()))
+            let nextOutcome = await fixture.provider.send(next)
+            #expect(nextOutcome == .accepted(providerID: next.id.uuidString.lowercased()))
         }
     }
 

@@ -29,7 +29,7 @@ final class SyncHarness: Sendable {
     }
 
     /// Creates the database, starts the server (which migrates it) and a set-up client.
-    static func start() async throws -> SyncHarness {
+    static func start(configure: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }) async throws -> SyncHarness {
         var logger = Logger(label: "sync-test")
         logger.logLevel = ProcessInfo.processInfo.environment["TIDEMARK_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let database = try await TestDatabase.create(prefix: "sync")
@@ -38,7 +38,7 @@ final class SyncHarness: Sendable {
         let store = EventStore(client: client, logger: logger)
         // Migrated before the server starts, so its projection runners find their tables at once.
         _ = try await store.migrate(additional: TidemarkMigrations.all)
-        let server = TestServer(database: database, logger: logger)
+        let server = TestServer(database: database, logger: logger, configure: configure)
         try await server.start()
         try await eventually("every projection has created its tables") {
             let rows = try await client.query("SELECT count(*) FROM projection_checkpoints", logger: logger)
@@ -57,8 +57,10 @@ final class SyncHarness: Sendable {
     }
 
     /// Runs `body` with a started harness and always cleans up.
-    static func with(_ body: (SyncHarness) async throws -> Void) async throws {
-        let harness = try await start()
+    static func with(
+        configure: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }, _ body: (SyncHarness) async throws -> Void
+    ) async throws {
+        let harness = try await start(configure: configure)
         do {
             try await body(harness)
             await harness.finish()
