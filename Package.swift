@@ -80,7 +80,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["APNs"],
             swiftSettings: swiftSettings
         ),
         // Local servers that behave like APNs, FCM, Web Push services and a webhook gateway, for
@@ -99,7 +98,6 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["APNs"],
             swiftSettings: swiftSettings
         ),
         // Wire types shared by the server and the client.
@@ -138,8 +136,10 @@ let package = Package(
         .executableTarget(
             name: "synccli",
             dependencies: [
-                "Domain", "EventStore", "Projections", "SyncProtocol", "SyncServer", "SyncClient",
+                "Domain", "EventStore", "Projections", "SyncProtocol", "SyncServer", "SyncClient", "PushProviders", "PushStandIns",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -174,7 +174,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["APNs"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -216,6 +215,7 @@ let package = Package(
             name: "SyncTests",
             dependencies: [
                 "SyncClient", "SyncServer", "SyncProtocol", "Projections", "EventStore", "Domain", "TidemarkTestSupport",
+                "PushProviders", "PushStandIns",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

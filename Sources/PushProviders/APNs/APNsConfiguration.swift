@@ -22,9 +22,9 @@ public struct APNsConfiguration: Sendable {
     /// The deadline for one HTTP request, connection set-up included; a request that runs
     /// longer ends in ``PushOutcome/retry(reason:after:)``.
     public var requestTimeout: Duration
-    /// PEM certificates trusted in addition to the system roots (for a local stand-in's
-    /// self-signed certificate); `nil` trusts the system roots only.
-    public var additionalTrustRootsPEM: [String]?
+    /// The PEM certificates to trust instead of the system roots (for a local stand-in's own
+    /// certificate authority); `nil` trusts the system roots, as production needs.
+    public var trustRootsPEM: [String]?
     /// The `apns-push-type` header value; `alert` for visible notifications.
     public var pushType: String
     /// The clock used for the provider token's `iat` and its refresh, and to refuse expired messages.
@@ -44,7 +44,7 @@ public struct APNsConfiguration: Sendable {
         productionURL: String = APNsConfiguration.appleProductionURL,
         sandboxURL: String = APNsConfiguration.appleSandboxURL,
         requestTimeout: Duration = .seconds(10),
-        additionalTrustRootsPEM: [String]? = nil,
+        trustRootsPEM: [String]? = nil,
         pushType: String = "alert",
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -55,7 +55,7 @@ public struct APNsConfiguration: Sendable {
         self.productionURL = productionURL
         self.sandboxURL = sandboxURL
         self.requestTimeout = requestTimeout
-        self.additionalTrustRootsPEM = additionalTrustRootsPEM
+        self.trustRootsPEM = trustRootsPEM
         self.pushType = pushType
         self.now = now
     }
@@ -72,7 +72,7 @@ public struct APNsConfiguration: Sendable {
         productionURL: String = APNsConfiguration.appleProductionURL,
         sandboxURL: String = APNsConfiguration.appleSandboxURL,
         requestTimeout: Duration = .seconds(10),
-        additionalTrustRootsPEM: [String]? = nil,
+        trustRootsPEM: [String]? = nil,
         pushType: String = "alert",
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
@@ -87,7 +87,7 @@ public struct APNsConfiguration: Sendable {
         self.init(
             keyID: keyID, teamID: teamID, privateKey: key, defaultTopic: defaultTopic,
             productionURL: productionURL, sandboxURL: sandboxURL, requestTimeout: requestTimeout,
-            additionalTrustRootsPEM: additionalTrustRootsPEM, pushType: pushType, now: now
+            trustRootsPEM: trustRootsPEM, pushType: pushType, now: now
         )
     }
 }

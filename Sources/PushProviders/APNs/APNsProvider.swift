@@ -33,10 +33,10 @@ public final class APNsProvider: PushProvider {
         eventLoopGroup: any EventLoopGroup = HTTPClient.defaultEventLoopGroup
     ) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
-        if let roots = configuration.additionalTrustRootsPEM, !roots.isEmpty {
+        if let roots = configuration.trustRootsPEM, !roots.isEmpty {
             do {
                 let certificates = try roots.flatMap { try NIOSSLCertificate.fromPEMBytes(Array($0.utf8)) }
-                tls.additionalTrustRoots = [.certificates(certificates)]
+                tls.trustRoots = .certificates(certificates)
             } catch {
                 throw APNsConfigurationError.invalidTrustRoot(String(describing: error))
             }
@@ -121,7 +121,6 @@ public final class APNsProvider: PushProvider {
         if let collapseID = message.collapseKey {
             request.headers.add(name: "apns-collapse-id", value: collapseID)
         }
-        request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: payload))
         return request
     }

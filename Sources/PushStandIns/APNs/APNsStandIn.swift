@@ -17,7 +17,7 @@ import Synchronization
 /// request with a credential error (``rejectAll(with:)``).
 public final class APNsStandIn: Sendable {
     /// The certificate to trust, PEM encoded: a throw-away authority that issued the server's
-    /// certificate for `localhost` and `127.0.0.1`. Put it in ``APNsConfiguration/additionalTrustRootsPEM``.
+    /// certificate for `localhost` and `127.0.0.1`. Put it in ``APNsConfiguration/trustRootsPEM``.
     public let certificatePEM: String
     private let certificate: APNsStandInCertificate
     private let core: APNsStandInCore

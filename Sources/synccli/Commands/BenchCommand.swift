@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Tidemark against raw PostgreSQL side by side and print ratios.",
         discussion: "Benchmarks run in their own database (<database>_bench by default), dropped and created anew each run. Build with -c release for meaningful figures (`make bench`).",
-        subcommands: [BenchAppendCommand.self, BenchRebuildCommand.self, BenchSyncCommand.self]
+        subcommands: [BenchAppendCommand.self, BenchRebuildCommand.self, BenchSyncCommand.self, BenchPushCommand.self]
     )
 }
 

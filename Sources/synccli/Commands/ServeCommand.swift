@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import Foundation
 import Hummingbird
 import Logging
 import SyncServer
@@ -31,9 +32,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Do not rebuild a projection whose code version changed at start; it then waits for `synccli projections rebuild`.")
     var noRebuildOnVersionChange = false
 
+    @Option(help: "Push dispatchers in this process (0-16); they run only for the providers configured in the environment (docs/push.md).")
+    var pushDispatchers: Int = 1
+
+    @Option(help: "Most active push devices per user (1-1000).")
+    var maxDevicesPerUser: Int = 20
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0-65535") }
         guard (2...500).contains(maxConnections) else { throw ValidationError("--max-connections must be 2-500") }
+        guard (0...16).contains(pushDispatchers) else { throw ValidationError("--push-dispatchers must be 0-16") }
+        guard (1...1000).contains(maxDevicesPerUser) else { throw ValidationError("--max-devices-per-user must be 1-1000") }
     }
 
     func run() async throws {
@@ -56,7 +65,11 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.tokenSecret = Array(secret.utf8)
         }
+        configuration.pushProviders = try PushProviderEnvironment(values: ProcessInfo.processInfo.environment).providers()
+        configuration.pushDispatchers = pushDispatchers
+        configuration.maxDevicesPerUser = maxDevicesPerUser
         logger.info("starting Tidemark server", metadata: [
+            "push.providers": "\(configuration.pushProviders.map(\.name))",
             "http.address": "\(configuration.host):\(configuration.port)",
             "db.url": "\(url)",
         ])

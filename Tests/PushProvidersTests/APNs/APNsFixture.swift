@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOCore
 import PushProviders
 import PushStandIns
 
@@ -19,18 +20,28 @@ struct APNsFixture {
         issuesUniqueIDs: Bool = false,
         clock: APNsTestClock = APNsTestClock(),
         standInClock: APNsTestClock? = nil,
-        productionURL: String? = nil
+        productionURL: String? = nil,
+        standInEventLoopGroup: (any EventLoopGroup)? = nil
     ) async throws -> APNsFixture {
         let key = P256.Signing.PrivateKey()
-        let standIn = try APNsStandIn(
-            teamID: teamID, keyID: keyID, publicKey: key.publicKey, topics: [topic, topic + ".voip"],
-            issuesUniqueIDs: issuesUniqueIDs, now: (standInClock ?? clock).function
-        )
+        let topics: Set<String> = [topic, topic + ".voip"]
+        let standInNow = (standInClock ?? clock).function
+        let standIn = if let standInEventLoopGroup {
+            try APNsStandIn(
+                teamID: teamID, keyID: keyID, publicKey: key.publicKey, topics: topics,
+                issuesUniqueIDs: issuesUniqueIDs, eventLoopGroup: standInEventLoopGroup, now: standInNow
+            )
+        } else {
+            try APNsStandIn(
+                teamID: teamID, keyID: keyID, publicKey: key.publicKey, topics: topics,
+                issuesUniqueIDs: issuesUniqueIDs, now: standInNow
+            )
+        }
         try await standIn.start()
         let configuration = try APNsConfiguration(
             keyID: keyID, teamID: teamID, privateKeyPEM: key.pemRepresentation, defaultTopic: topic,
             productionURL: productionURL ?? standIn.baseURL, sandboxURL: standIn.baseURL,
-            requestTimeout: requestTimeout, additionalTrustRootsPEM: [standIn.certificatePEM],
+            requestTimeout: requestTimeout, trustRootsPEM: [standIn.certificatePEM],
             now: clock.function
         )
         let provider = try APNsProvider(configuration: configuration)
@@ -43,11 +54,12 @@ struct APNsFixture {
         issuesUniqueIDs: Bool = false,
         standInClock: APNsTestClock? = nil,
         productionURL: String? = nil,
+        standInEventLoopGroup: (any EventLoopGroup)? = nil,
         _ body: (APNsFixture) async throws -> Void
     ) async throws {
         let fixture = try await start(
             requestTimeout: requestTimeout, issuesUniqueIDs: issuesUniqueIDs,
-            standInClock: standInClock, productionURL: productionURL
+            standInClock: standInClock, productionURL: productionURL, standInEventLoopGroup: standInEventLoopGroup
         )
         do {
             try await body(fixture)

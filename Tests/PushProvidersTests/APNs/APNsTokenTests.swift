@@ -89,7 +89,7 @@ struct APNsTokenTests {
             // A second provider with the same key signs its own, newer token too soon.
             fixture.clock.advance(minutes: 5)
             var configuration = fixture.provider.configuration
-            configuration.additionalTrustRootsPEM = [fixture.standIn.certificatePEM]
+            configuration.trustRootsPEM = [fixture.standIn.certificatePEM]
             let eager = try APNsProvider(configuration: configuration)
             let outcome = await eager.send(fixture.message())
             try await eager.shutdown()

@@ -7,11 +7,11 @@ import Testing
 struct APNsTransportTests {
     @Test("A reply slower than the request timeout ends in retry near the deadline")
     func slowReplyTimesOut() async throws {
-        try await APNsFixture.with(requestTimeout: .seconds(1)) { fixture in
-            let warmUp = fixture.message()
-            #expect(await fixture.provider.send(warmUp).label == "accepted")
+        try await APNsFixture.with(requestTimeout: .seconds(2)) { fixture in
+            // Opens the connection; under a busy test run its outcome does not matter.
+            _ = await fixture.provider.send(fixture.message())
             let token = APNsFixture.deviceToken(2)
-            fixture.standIn.script(token: token, .delay(.seconds(5)), times: 1)
+            fixture.standIn.script(token: token, .delay(.seconds(10)), times: 1)
             let start = ContinuousClock.now
             let outcome = await fixture.provider.send(fixture.message(token: token))
             let elapsed = ContinuousClock.now - start
@@ -20,7 +20,7 @@ struct APNsTransportTests {
                 return
             }
             #expect(reason.hasPrefix("Timeout"))
-            #expect(elapsed < .seconds(4), "took \(elapsed)")
+            #expect(elapsed < .seconds(7), "took \(elapsed)")
             let next = fixture.message()
             let nextOutcome = await fixture.provider.send(next)
             #expect(nextOutcome == .accepted(providerID: next.id.uuidString.lowercased()))

@@ -1,0 +1,216 @@
+import Domain
+import EventStore
+import Foundation
+import PostgresNIO
+import Projections
+import PushProviders
+import PushStandIns
+import SyncServer
+import Testing
+import TidemarkTestSupport
+
+/// Push delivery end to end: the outbox projection in a real server, dispatchers over the real
+/// database, and a real APNs provider speaking HTTP/2 over TLS to the local APNs stand-in.
+@Suite("Push delivery through the APNs stand-in")
+struct PushDeliveryTests {
+    @Test("a notification reaches every enabled device of every receiver once, across a dispatcher crash mid-send")
+    func crashMidSend() async throws {
+        try await PushWorld.with { world in
+            let ana = try await world.user("ana")
+            let bob = try await world.user("bob")
+            let devices = [try await world.device(for: ana), try await world.device(for: ana), try await world.device(for: bob)]
+            let gone = try await world.device(for: bob)
+            try await world.h.commands.execute(Domain.Device.self, id: gone.id, command: .unregister(gone.id), envelope: CommandEnvelope(principal: .user(bob, tenantID: world.tenant)))
+            try await world.notify([ana, bob])
+            let queued = try await world.waitForDeliveries(3)
+            #expect(Set(queued.map(\.device)) == Set(devices.map { $0.id.description }))
+            // A dispatcher claims the batch, the provider accepts every send, and the process dies
+            // before it records anything.
+            let crashed = try await world.outbox.claim(channels: ["apns"], limit: 10, owner: "crashed", lease: .milliseconds(300))
+            #expect(crashed.count == 3)
+            for delivery in crashed {
+                #expect(await world.provider.send(delivery.message) == .accepted(providerID: delivery.deliveryID.uuidString.lowercased()) ||
+                        world.standIn.deliveries.contains { $0.apnsID.lowercased() == delivery.deliveryID.uuidString.lowercased() })
+            }
+            try await Task.sleep(for: .milliseconds(400))
+            // Two dispatchers race for the rows whose lease ran out.
+            try await world.drain([world.dispatcher("one"), world.dispatcher("two")])
+            let rows = try await world.deliveries()
+            #expect(rows.allSatisfy { $0.status == "sent" }, "\(rows)")
+            let received = world.standIn.deliveries
+            // At-least-once: the resend carries the same apns-id, so each device shows the notification once.
+            for row in rows {
+                let copies = received.filter { $0.apnsID.lowercased() == row.id.uuidString.lowercased() }
+                #expect(copies.count == 2, "\(row.id)")
+                #expect(copies.allSatisfy { $0.token == row.token })
+            }
+            #expect(Set(received.map { $0.apnsID.lowercased() }).count == 3)
+            #expect(!received.contains { $0.token == gone.token })
+        }
+    }
+
+    @Test("two dispatchers racing over 60 deliveries send each exactly once")
+    func racingDispatchers() async throws {
+        try await PushWorld.with { world in
+            var users: [UserID] = []
+            for index in 0..<4 {
+                let user = try await world.user("user\(index)")
+                users.append(user)
+                for _ in 0..<15 { try await world.device(for: user) }
+            }
+            try await world.notify(users)
+            _ = try await world.waitForDeliveries(60)
+            let small: (inout PushDispatcherOptions) -> Void = { $0.batchSize = 7; $0.concurrency = 3 }
+            try await world.drain([world.dispatcher("a", configure: small), world.dispatcher("b", configure: small)], rounds: 100)
+            let rows = try await world.deliveries()
+            #expect(rows.count == 60 && rows.allSatisfy { $0.status == "sent" && $0.attempts == 1 })
+            let ids = world.standIn.deliveries.map { $0.apnsID.lowercased() }
+            #expect(ids.count == 60 && Set(ids).count == 60)
+        }
+    }
+
+    @Test("BadDeviceToken disables the device through DeviceTokenInvalidated, in the outcome's transaction; nothing more goes to it")
+    func invalidToken() async throws {
+        try await PushWorld.with { world in
+            let ana = try await world.user("ana")
+            let bad = try await world.device(for: ana)
+            let good = try await world.device(for: ana)
+            world.standIn.script(token: bad.token, .reject(.badDeviceToken))
+            try await world.notify([ana])
+            _ = try await world.waitForDeliveries(2)
+            try await world.drain([world.dispatcher("one")])
+            let rows = try await world.deliveries()
+            #expect(rows.first { $0.device == bad.id.description }?.status == "failed")
+            #expect(rows.first { $0.device == bad.id.description }?.reason == "the provider rejected the token: BadDeviceToken")
+            #expect(rows.first { $0.device == good.id.description }?.status == "sent")
+            #expect(try await world.deviceEvents(bad.id) == ["DeviceRegistered", "DeviceTokenInvalidated"])
+            try await eventually("the registry shows the device invalid") {
+                let status = try await world.h.store.client.query(
+                    "SELECT status FROM read.devices WHERE device_id = \(bad.id.description)::uuid", logger: world.h.logger)
+                for try await value in status.decode(String.self) { return value == "invalid" }
+                return false
+            }
+            try await world.notify([ana], title: "Second")
+            let after = try await world.waitForDeliveries(3)
+            #expect(after.last?.device == good.id.description)
+            try await world.drain([world.dispatcher("one")])
+            #expect(world.standIn.deliveryCount(for: bad.token) == 0)
+            #expect(world.standIn.deliveryCount(for: good.token) == 2)
+        }
+    }
+
+    @Test("410 Unregistered with a timestamp older than the device's re-registration does not disable it")
+    func staleUnregistered() async throws {
+        try await PushWorld.with { world in
+            let ana = try await world.user("ana")
+            let device = try await world.device(for: ana)
+            world.standIn.script(token: device.token, .reject(.unregistered, timestamp: Date().addingTimeInterval(-3600)), times: 1)
+            try await world.notify([ana])
+            _ = try await world.waitForDeliveries(1)
+            try await world.drain([world.dispatcher("one")])
+            #expect(try await world.deliveries().first?.status == "failed")
+            #expect(try await world.deviceEvents(device.id) == ["DeviceRegistered"])
+            // A fresh 410 (the token died after the registration) does disable it.
+            world.standIn.script(token: device.token, .reject(.unregistered, timestamp: Date()), times: 1)
+            try await world.notify([ana], title: "Again")
+            _ = try await world.waitForDeliveries(2)
+            try await world.drain([world.dispatcher("one")])
+            #expect(try await world.deviceEvents(device.id) == ["DeviceRegistered", "DeviceTokenInvalidated"])
+        }
+    }
+
+    @Test("a rejected credential pauses the channel without spending attempts or losing deliveries; a probe resumes it")
+    func brokenCredential() async throws {
+        try await PushWorld.with { world in
+            let ana = try await world.user("ana")
+            for _ in 0..<3 { try await world.device(for: ana) }
+            world.standIn.rejectAll(with: .invalidProviderToken)
+            try await world.notify([ana])
+            _ = try await world.waitForDeliveries(3)
+            let dispatcher = world.dispatcher("one")
+            try await dispatcher.round()
+            var rows = try await world.deliveries()
+            #expect(rows.allSatisfy { $0.status == "queued" && $0.attempts == 0 }, "\(rows)")
+            let status = try await world.outbox.status()
+            #expect(status.channels.first?.paused?.pausedReason == "InvalidProviderToken")
+            // While paused nothing is claimed, however often the dispatcher looks.
+            #expect(try await dispatcher.round() == 0)
+            // The key is fixed; after the pause one delivery probes, then the rest follow.
+            world.standIn.rejectAll(with: nil)
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await dispatcher.round() == 1)
+            try await world.drain([dispatcher])
+            rows = try await world.deliveries()
+            #expect(rows.allSatisfy { $0.status == "sent" })
+            #expect(try await world.outbox.status().channels.first?.paused == nil)
+        }
+    }
+
+    @Test("429 waits at least Retry-After; out of attempts a delivery is dead, and `retry --dead` queues it again")
+    func retriesAndDead() async throws {
+        try await PushWorld.with { world in
+            let ana = try await world.user("ana")
+            let slow = try await world.device(for: ana)
+            let broken = try await world.device(for: ana)
+            world.standIn.script(token: slow.token, .reject(.tooManyRequests, retryAfter: 120), times: 1)
+            world.standIn.script(token: broken.token, .reject(.internalServerError))
+            try await world.notify([ana])
+            _ = try await world.waitForDeliveries(2)
+            let dispatcher = world.dispatcher("one") { $0.maxAttempts = 3; $0.backoffBase = .milliseconds(10) }
+            try await dispatcher.round()
+            var rows = try await world.deliveries()
+            #expect(rows.first { $0.device == slow.id.description }.map { $0.status == "retrying" && $0.waitsLong } == true)
+            try await world.drain([dispatcher])
+            try await Task.sleep(for: .milliseconds(50))
+            try await world.drain([dispatcher])
+            try await Task.sleep(for: .milliseconds(50))
+            try await world.drain([dispatcher])
+            rows = try await world.deliveries()
+            let dead = rows.first { $0.device == broken.id.description }
+            #expect(dead?.status == "dead" && dead?.attempts == 3 && dead?.reason == "gave up after 3 attempts", "\(String(describing: dead))")
+            world.standIn.script(token: broken.token, .delay(.zero), times: 1)
+            world.standIn.rejectAll(with: nil)
+            let (requeued, expired) = try await world.outbox.retryDead(channel: "apns")
+            #expect(requeued == 1 && expired == 0)
+            #expect(try await world.deliveries().first { $0.device == broken.id.description }?.status == "queued")
+        }
+    }
+
+    @Test("rebuilding the outbox from position zero enqueues and sends nothing twice")
+    func rebuildSendsNothingTwice() async throws {
+        try await PushWorld.with { world in
+            let ana = try await world.user("ana")
+            try await world.device(for: ana)
+            try await world.notify([ana])
+            _ = try await world.waitForDeliveries(1)
+            try await world.drain([world.dispatcher("one")])
+            let outbox = try #require(ServerConfiguration(databaseURL: world.h.server.database.url).projections.first { $0.name == "push_outbox" })
+            let rebuilder = ProjectionRebuilder(projection: outbox, store: world.h.store, database: world.h.server.database.url, logger: world.h.logger)
+            _ = try await rebuilder.rebuild()
+            try await world.drain([world.dispatcher("two")])
+            #expect(try await world.deliveries().count == 1)
+            #expect(world.standIn.deliveries.count == 1)
+        }
+    }
+
+    @Test("with a provider configured, the server's own dispatcher delivers a notification within seconds, and /metrics counts it")
+    func serverDispatches() async throws {
+        try await PushWorld.with(configure: { configuration, provider in
+            configuration.pushProviders = [provider]
+            configuration.pushOptions.idlePoll = .milliseconds(50)
+        }) { world in
+            let ana = try await world.user("ana")
+            let device = try await world.device(for: ana)
+            try await world.notify([ana], title: "Live")
+            try await eventually("the stand-in receives the push", timeout: .seconds(60)) { world.standIn.deliveryCount(for: device.token) == 1 }
+            let payload = try #require(world.standIn.deliveries.first?.payloadJSON)
+            let aps = try #require(payload["aps"] as? [String: Any])
+            let alert = try #require(aps["alert"] as? [String: Any])
+            #expect(alert["title"] as? String == "Live")
+            try await eventually("the delivery is recorded as sent") { try await world.deliveries().first?.status == "sent" }
+            let metrics = try await world.h.call(.GET, "/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.text.contains(#"tidemark_push_sends_total{provider="apns",outcome="accepted"} 1"#), "\(metrics.text)")
+        }
+    }
+}
