@@ -3,7 +3,7 @@ SWIFT ?= swift
 CLI := .build/debug/synccli
 RELEASE_CLI := .build/release/synccli
 
-.PHONY: run test db stop build migrate seed bench bench-append bench-rebuild bench-sync clean-db help
+.PHONY: run test db stop build migrate seed bench bench-append bench-rebuild bench-sync bench-push clean-db help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -38,6 +38,7 @@ bench: db ## Run every benchmark (release build) and print ratios against raw Po
 	$(RELEASE_CLI) bench append
 	$(RELEASE_CLI) bench rebuild
 	$(RELEASE_CLI) bench sync
+	$(RELEASE_CLI) bench push
 
 bench-append: db ## The event store append benchmark only
 	$(SWIFT) build -c release --product synccli
@@ -50,6 +51,10 @@ bench-rebuild: db ## The projection rebuild benchmark only (make bench-rebuild A
 bench-sync: db ## The sync benchmark only: initial sync, push, live latency (make bench-sync ARGS="--rows 20000")
 	$(SWIFT) build -c release --product synccli
 	$(RELEASE_CLI) bench sync $(ARGS)
+
+bench-push: db ## The push delivery benchmark only: 10,000 devices on the local APNs stand-in (make bench-push ARGS="--devices 2000")
+	$(SWIFT) build -c release --product synccli
+	$(RELEASE_CLI) bench push $(ARGS)
 
 clean-db: stop ## Stop PostgreSQL and delete its data folder
 	rm -rf .local/pg

@@ -225,8 +225,17 @@ struct PushBenchmark: Sendable {
 
     private func waitUntil(_ what: String, timeout: Duration, _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
-        while !(try await condition()) {
-            guard ContinuousClock.now < deadline else { throw BenchFailure("timed out waiting until \(what)") }
+        var lastError: (any Error)?
+        while true {
+            do {
+                if try await condition() { return }
+            } catch {
+                // The projection's tables may not exist yet.
+                lastError = error
+            }
+            guard ContinuousClock.now < deadline else {
+                throw BenchFailure("timed out waiting until \(what)" + (lastError.map { " (last error: \($0))" } ?? ""))
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
