@@ -52,7 +52,9 @@ final class PushWorld: Sendable {
     }
 
     /// A dispatcher over the harness's database with fast test options.
-    func dispatcher(_ name: String, configure: (inout PushDispatcherOptions) -> Void = { _ in }) -> PushDispatcher {
+    func dispatcher(
+        _ name: String, providers: [any PushProvider]? = nil, configure: (inout PushDispatcherOptions) -> Void = { _ in }
+    ) -> PushDispatcher {
         var options = PushDispatcherOptions()
         options.backoffBase = .milliseconds(50)
         options.backoffCap = .seconds(1)
@@ -60,7 +62,7 @@ final class PushWorld: Sendable {
         options.pauseProbe = .seconds(1)
         configure(&options)
         return PushDispatcher(
-            outbox: outbox, commands: h.commands, providers: [provider], options: options, owner: name, logger: h.logger)
+            outbox: outbox, commands: h.commands, providers: providers ?? [provider], options: options, owner: name, logger: h.logger)
     }
 
     var outbox: PushOutbox { PushOutbox(client: h.store.client, logger: h.logger) }
@@ -77,11 +79,19 @@ final class PushWorld: Sendable {
         return id
     }
 
-    /// Registers an APNs device for `user`.
+    /// Registers a device for `user` (APNs unless `provider` says otherwise).
     @discardableResult
-    func device(for user: UserID, token: String = PushWorld.token(), id: DeviceID = DeviceID()) async throws -> (id: DeviceID, token: String) {
+    func device(
+        for user: UserID, token: String = PushWorld.token(), id: DeviceID = DeviceID(), provider: DeviceRegistration.Provider = .apns
+    ) async throws -> (id: DeviceID, token: String) {
+        let platform: DeviceRegistration.Platform = switch provider {
+        case .apns: .ios
+        case .fcm: .android
+        case .webpush: .web
+        case .webhook: .desktop
+        }
         try await h.commands.execute(Domain.Device.self, id: id, command: .register(id, tenantID: tenant, userID: user, DeviceRegistration(
-            platform: .ios, pushToken: token, provider: .apns, appID: Self.topic, environment: .production)),
+            platform: platform, pushToken: token, provider: provider, appID: Self.topic, environment: .production)),
             envelope: CommandEnvelope(principal: .user(user, tenantID: tenant)))
         return (id, token)
     }
