@@ -5,6 +5,7 @@ import PostgresNIO
 import Projections
 import PushProviders
 import PushStandIns
+import SyncProtocol
 import SyncServer
 import Testing
 import TidemarkTestSupport
@@ -211,6 +212,64 @@ struct PushDeliveryTests {
             let metrics = try await world.h.call(.GET, "/metrics")
             #expect(metrics.status == 200)
             #expect(metrics.text.contains(#"tidemark_push_sends_total{provider="apns",outcome="accepted"} 1"#), "\(metrics.text)")
+        }
+    }
+
+    @Test("a reply that can never succeed (413 PayloadTooLarge) fails the delivery at once, without retries")
+    func permanentFailure() async throws {
+        try await PushWorld.with { world in
+            let ana = try await world.user("ana")
+            let device = try await world.device(for: ana)
+            world.standIn.script(token: device.token, .reject(.payloadTooLarge))
+            try await world.notify([ana])
+            _ = try await world.waitForDeliveries(1)
+            try await world.drain([world.dispatcher("one")])
+            let row = try #require(try await world.deliveries().first)
+            #expect(row.status == "failed" && row.attempts == 1, "\(row)")
+            #expect(row.reason.contains("PayloadTooLarge"))
+            #expect(try await world.deviceEvents(device.id) == ["DeviceRegistered"])
+        }
+    }
+
+    @Test("quiet hours set over REST hold the push until they end; a muted kind is skipped with its reason")
+    func quietHoursEndToEnd() async throws {
+        let now = Date()
+        let clock = Locked<Date>(now)
+        try await PushWorld.with(configure: { configuration, _ in
+            configuration.projections = ReadModels.all + [PushOutboxProjection(now: { clock.value })]
+        }) { world in
+            let session = try await world.h.signUp("ana", tenantCode: "acme")
+            let ana = try #require(UserID(session.userID))
+            let device = try await world.device(for: ana)
+            func hhmm(_ date: Date) -> String {
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? .current
+                let parts = calendar.dateComponents([.hour, .minute], from: date)
+                return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+            }
+            // Quiet from an hour ago until two hours from now, in UTC.
+            let answer = try await world.h.call(.PUT, "/v1/me/push-preferences", body: JSONValue.object([
+                "muted": .array([.string("promo")]), "quiet_start": .string(hhmm(now.addingTimeInterval(-3600))),
+                "quiet_end": .string(hhmm(now.addingTimeInterval(7200))), "time_zone": .string("UTC"),
+            ]), token: session.token)
+            #expect(answer.status == 200, "\(answer.text)")
+            let refused = try await world.h.call(.PUT, "/v1/me/push-preferences", body: JSONValue.object(["quiet_start": .string("25:00")]), token: session.token)
+            #expect(refused.status == 400 && refused.code == "invalid")
+            try await world.notify([ana], type: "comment")
+            try await world.notify([ana], type: "promo")
+            let rows = try await world.waitForDeliveries(2)
+            #expect(rows.first?.status == "queued" && rows.first?.waitsLong == true && rows.first?.reason.hasPrefix("held for quiet hours until") == true)
+            #expect(rows.last?.status == "skipped" && rows.last?.reason == "muted by the user: promo")
+            let dispatcher = world.dispatcher("one")
+            #expect(try await dispatcher.round() == 0)
+            // Once the quiet hours are over (the outbox's clock says so), a new push goes out at once;
+            // the held one still waits for its time.
+            clock.withLock { $0 = now.addingTimeInterval(3 * 3600) }
+            try await world.notify([ana], type: "comment", title: "Later")
+            _ = try await world.waitForDeliveries(3)
+            try await world.drain([dispatcher])
+            #expect(try await world.deliveries().map(\.status) == ["queued", "skipped", "sent"])
+            #expect(world.standIn.deliveryCount(for: device.token) == 1)
         }
     }
 }
