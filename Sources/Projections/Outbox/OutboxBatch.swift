@@ -16,7 +16,6 @@ struct OutboxBatch {
     private var targets = RowCache<PushTargetRow>()
     private var audience = RowCache<PushAudienceRow>()
     private var sources = RowCache<PushSourceRow>()
-    private var queued = 0
     private let encoder = JSONEncoder()
     private let decoder = JSONDecoder()
 
@@ -87,12 +86,9 @@ struct OutboxBatch {
         }
     }
 
-    /// Writes the remaining row changes and wakes the dispatchers when something was queued.
+    /// Writes the remaining row changes.
     mutating func finish() async throws {
         try await flush()
-        if queued > 0 {
-            try await context.execute("SELECT pg_notify('tidemark_push', '')")
-        }
     }
 
     // MARK: - Devices
@@ -307,7 +303,6 @@ struct OutboxBatch {
         }()), logger: context.logger)
         var collapsing: [(device: String, key: String)] = []
         for try await (queuedWithKey, device, key, _) in inserted.decode((Bool, String, String?, Int64).self) {
-            queued += 1
             if queuedWithKey, let key { collapsing.append((device, key)) }
         }
         if !collapsing.isEmpty {

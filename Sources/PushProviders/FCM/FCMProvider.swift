@@ -24,32 +24,23 @@ public final class FCMProvider: PushProvider {
     public let name = "fcm"
 
     private let configuration: FCMConfiguration
-    private let httpClient: HTTPClient
-    private let ownsClient: Bool
+    private let http: ProviderHTTPClient
     /// The OAuth2 token cache this provider uses (exposed for diagnostics and tests).
     public let tokens: FCMAccessTokenCache
 
     /// Creates a provider. When `httpClient` is `nil` the provider creates and owns one (closed by ``shutdown()``).
     public init(configuration: FCMConfiguration, httpClient: HTTPClient? = nil) {
         self.configuration = configuration
-        if let httpClient {
-            self.httpClient = httpClient
-            self.ownsClient = false
-        } else {
-            self.httpClient = PushHTTPClientFactory.makeClient(trustRoots: configuration.trustRoots)
-            self.ownsClient = true
-        }
+        self.http = ProviderHTTPClient(given: httpClient, trustRoots: configuration.trustRoots)
         self.tokens = FCMAccessTokenCache(
-            account: configuration.serviceAccount, httpClient: self.httpClient,
+            account: configuration.serviceAccount, httpClient: self.http.client,
             requestTimeout: configuration.requestTimeout, now: configuration.now
         )
     }
 
     /// Closes the HTTP client if the provider created it.
     public func shutdown() async throws {
-        if ownsClient {
-            try await httpClient.shutdown()
-        }
+        try await http.shutdown()
     }
 
     /// The send URL for this project.
@@ -102,7 +93,7 @@ public final class FCMProvider: PushProvider {
         request.headers.add(name: "Content-Type", value: "application/json; charset=UTF-8")
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await httpClient.execute(request, timeout: PushHTTPClientFactory.timeAmount(configuration.requestTimeout))
+            let response = try await http.client.execute(request, timeout: PushHTTPClientFactory.timeAmount(configuration.requestTimeout))
             let bytes = try await response.body.collect(upTo: 256 * 1024)
             let data = Data(bytes.readableBytesView)
             let status = Int(response.status.code)

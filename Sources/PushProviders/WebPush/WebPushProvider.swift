@@ -25,20 +25,13 @@ public final class WebPushProvider: PushProvider {
     public let name = "webpush"
 
     private let configuration: WebPushConfiguration
-    private let httpClient: HTTPClient
-    private let ownsClient: Bool
+    private let http: ProviderHTTPClient
     private let tokens: VAPIDTokenCache
 
     /// Creates a provider. When `httpClient` is `nil` the provider creates and owns one (closed by ``shutdown()``).
     public init(configuration: WebPushConfiguration, httpClient: HTTPClient? = nil) {
         self.configuration = configuration
-        if let httpClient {
-            self.httpClient = httpClient
-            self.ownsClient = false
-        } else {
-            self.httpClient = PushHTTPClientFactory.makeClient(trustRoots: configuration.trustRoots)
-            self.ownsClient = true
-        }
+        self.http = ProviderHTTPClient(given: httpClient, trustRoots: configuration.trustRoots)
         self.tokens = VAPIDTokenCache(
             key: configuration.vapidKey, subject: configuration.subject, lifetime: configuration.tokenLifetime, now: configuration.now
         )
@@ -51,9 +44,7 @@ public final class WebPushProvider: PushProvider {
 
     /// Closes the HTTP client if the provider created it.
     public func shutdown() async throws {
-        if ownsClient {
-            try await httpClient.shutdown()
-        }
+        try await http.shutdown()
     }
 
     /// Encrypts and posts one message to its subscription's endpoint.
@@ -101,7 +92,7 @@ public final class WebPushProvider: PushProvider {
         request.body = .bytes(ByteBuffer(bytes: body))
 
         do {
-            let response = try await httpClient.execute(request, timeout: PushHTTPClientFactory.timeAmount(configuration.requestTimeout))
+            let response = try await http.client.execute(request, timeout: PushHTTPClientFactory.timeAmount(configuration.requestTimeout))
             let responseBody = try await response.body.collect(upTo: 64 * 1024)
             let text = String(buffer: responseBody).prefix(300)
             return outcome(status: Int(response.status.code), headers: response.headers, text: String(text))

@@ -18,26 +18,17 @@ public final class WebhookProvider: PushProvider {
     public let name = "webhook"
 
     private let configuration: WebhookConfiguration
-    private let httpClient: HTTPClient
-    private let ownsClient: Bool
+    private let http: ProviderHTTPClient
 
     /// Creates a provider. When `httpClient` is `nil` the provider creates and owns one (closed by ``shutdown()``).
     public init(configuration: WebhookConfiguration, httpClient: HTTPClient? = nil) {
         self.configuration = configuration
-        if let httpClient {
-            self.httpClient = httpClient
-            self.ownsClient = false
-        } else {
-            self.httpClient = PushHTTPClientFactory.makeClient(trustRoots: configuration.trustRoots)
-            self.ownsClient = true
-        }
+        self.http = ProviderHTTPClient(given: httpClient, trustRoots: configuration.trustRoots)
     }
 
     /// Closes the HTTP client if the provider created it.
     public func shutdown() async throws {
-        if ownsClient {
-            try await httpClient.shutdown()
-        }
+        try await http.shutdown()
     }
 
     /// Posts one message to the gateway.
@@ -53,7 +44,7 @@ public final class WebhookProvider: PushProvider {
         request.headers.add(name: WebhookSignature.headerName, value: WebhookSignature.sign(body: body, secret: configuration.secret, at: now))
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await httpClient.execute(request, timeout: PushHTTPClientFactory.timeAmount(configuration.requestTimeout))
+            let response = try await http.client.execute(request, timeout: PushHTTPClientFactory.timeAmount(configuration.requestTimeout))
             let bytes = try await response.body.collect(upTo: 64 * 1024)
             return outcome(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
         } catch {

@@ -12,7 +12,8 @@ public struct PushDispatcherOptions: Sendable {
     public var backoffBase: Duration = .seconds(2)
     /// Longest back-off.
     public var backoffCap: Duration = .seconds(3600)
-    /// Wait between polls when nothing is due (a NOTIFY from the outbox wakes it sooner).
+    /// Wait between polls when nothing is due: a new delivery waits at most this long (plus the
+    /// outbox projection's own lag) before a dispatcher claims it.
     public var idlePoll: Duration = .milliseconds(250)
     /// How long a channel stays paused after a credential error before one delivery probes it;
     /// doubled per consecutive pause, up to 64 times.

@@ -18,6 +18,14 @@ public struct PushOutbox: Sendable {
         self.logger = logger
     }
 
+    /// Fails with a hint to run `synccli migrate` when the push tables do not exist yet.
+    public func requireTables() async throws {
+        let rows = try await client.query(
+            "SELECT to_regclass('public.push_deliveries') IS NOT NULL AND to_regclass('public.push_channels') IS NOT NULL", logger: logger)
+        for try await ready in rows.decode(Bool.self) where ready { return }
+        throw PushOutboxError("this database has no push tables yet; run `synccli migrate` (or start the server) first")
+    }
+
     /// The state of each channel that has been paused at least once.
     public func channelStates() async throws -> [PushChannelState] {
         let rows = try await client.query("""

@@ -39,8 +39,10 @@ struct PushStatusCommand: AsyncParsableCommand {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.push")
         let report = try await reportingFailures {
-            try await EventStore.withRunning(url: url, maximumConnections: 1, applicationName: "synccli-push", logger: logger) { store in
-                try await PushOutbox(client: store.client, logger: logger).status()
+            try await EventStore.withRunning(url: url, maximumConnections: 3, applicationName: "synccli-push", logger: logger) { store in
+                let outbox = PushOutbox(client: store.client, logger: logger)
+                try await outbox.requireTables()
+                return try await outbox.status()
             }
         }
         if json {
@@ -108,8 +110,10 @@ struct PushRetryCommand: AsyncParsableCommand {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.push")
         let (requeued, expired) = try await reportingFailures {
-            try await EventStore.withRunning(url: url, maximumConnections: 1, applicationName: "synccli-push", logger: logger) { store in
-                try await PushOutbox(client: store.client, logger: logger).retryDead(channel: channel)
+            try await EventStore.withRunning(url: url, maximumConnections: 3, applicationName: "synccli-push", logger: logger) { store in
+                let outbox = PushOutbox(client: store.client, logger: logger)
+                try await outbox.requireTables()
+                return try await outbox.retryDead(channel: channel)
             }
         }
         if json {
@@ -146,8 +150,10 @@ struct PushResumeCommand: AsyncParsableCommand {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.push")
         let resumed = try await reportingFailures {
-            try await EventStore.withRunning(url: url, maximumConnections: 1, applicationName: "synccli-push", logger: logger) { store in
-                try await PushOutbox(client: store.client, logger: logger).resume(channel: channel)
+            try await EventStore.withRunning(url: url, maximumConnections: 3, applicationName: "synccli-push", logger: logger) { store in
+                let outbox = PushOutbox(client: store.client, logger: logger)
+                try await outbox.requireTables()
+                return try await outbox.resume(channel: channel)
             }
         }
         print(resumed ? "\(channel) resumed" : "\(channel) was not paused")

@@ -16,7 +16,7 @@ struct APNsFixture {
 
     /// Starts a stand-in and a provider; `standInClock` defaults to the provider's clock.
     static func start(
-        requestTimeout: Duration = .seconds(5),
+        requestTimeout: Duration = .seconds(30),
         issuesUniqueIDs: Bool = false,
         clock: APNsTestClock = APNsTestClock(),
         standInClock: APNsTestClock? = nil,
@@ -50,7 +50,7 @@ struct APNsFixture {
 
     /// Runs `body` with a fresh fixture and always tears it down.
     static func with(
-        requestTimeout: Duration = .seconds(5),
+        requestTimeout: Duration = .seconds(30),
         issuesUniqueIDs: Bool = false,
         standInClock: APNsTestClock? = nil,
         productionURL: String? = nil,

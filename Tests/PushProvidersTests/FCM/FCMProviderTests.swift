@@ -8,7 +8,7 @@ struct FCMProviderTests {
     typealias Support = WebProvidersTestSupport
 
     static func withProvider(
-        clock: Support.Clock = Support.Clock(), requestTimeout: Duration = .seconds(5),
+        clock: Support.Clock = Support.Clock(), requestTimeout: Duration = .seconds(30),
         _ body: (FCMStandIn, FCMProvider, Support.Clock) async throws -> Void
     ) async throws {
         let standIn = try await FCMStandIn.start(now: clock.function)

@@ -13,7 +13,7 @@ struct WebPushProviderTests {
     /// Runs `body` with a started stand-in and a provider sharing `clock`, then shuts both down.
     static func withProvider(
         clock: Support.Clock = Support.Clock(), key: VAPIDKey = .generate(), standInClock: Support.Clock? = nil,
-        requestTimeout: Duration = .seconds(5),
+        requestTimeout: Duration = .seconds(30),
         _ body: (WebPushStandIn, WebPushProvider, Support.Clock) async throws -> Void
     ) async throws {
         let standIn = try await WebPushStandIn.start(now: (standInClock ?? clock).function)

@@ -13,7 +13,7 @@ struct WebhookProviderTests {
     ) async throws {
         let standIn = try await WebhookStandIn.start(secret: secret, now: clock.function)
         let configuration = try #require(
-            WebhookConfiguration(urlString: standIn.url.absoluteString, secret: providerSecret ?? secret, requestTimeout: .seconds(5), now: clock.function)
+            WebhookConfiguration(urlString: standIn.url.absoluteString, secret: providerSecret ?? secret, requestTimeout: .seconds(30), now: clock.function)
         )
         let provider = WebhookProvider(configuration: configuration)
         do {

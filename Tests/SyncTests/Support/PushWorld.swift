@@ -35,7 +35,7 @@ final class PushWorld: Sendable {
         try await standIn.start()
         let provider = try APNsProvider(configuration: APNsConfiguration(
             keyID: "KEY1234567", teamID: "TEAM123456", privateKey: key, defaultTopic: topic,
-            productionURL: standIn.baseURL, sandboxURL: standIn.baseURL, requestTimeout: .seconds(5),
+            productionURL: standIn.baseURL, sandboxURL: standIn.baseURL, requestTimeout: .seconds(30),
             trustRootsPEM: [standIn.certificatePEM]))
         do {
             try await SyncHarness.with(configure: { configure(&$0, provider) }) { h in
@@ -104,12 +104,12 @@ final class PushWorld: Sendable {
             type: type, title: title, content: "Something happened"), envelope: CommandEnvelope(principal: .system(tenantID: tenant)))
     }
 
-    /// The outbox rows, oldest first.
+    /// The outbox rows, in the log order of their events.
     func deliveries() async throws -> [DeliveryRow] {
         let rows = try await h.store.client.query("""
             SELECT delivery_id, device_id::text, status, coalesce(status_reason, ''), attempts, kind, token,
                    not_before > now() + interval '10 seconds'
-            FROM push_deliveries ORDER BY created_at, delivery_id
+            FROM push_deliveries ORDER BY source_position, delivery_id
             """, logger: h.logger)
         var result: [DeliveryRow] = []
         for try await (id, device, status, reason, attempts, kind, token, later) in rows.decode((UUID, String, String, String, Int32, String, String, Bool).self) {

@@ -1,0 +1,111 @@
+import Domain
+import EventStore
+import Foundation
+import PushProviders
+import PushStandIns
+import SyncServer
+import Testing
+import TidemarkTestSupport
+
+/// `synccli push …` run as a real process against a real database.
+@Suite("synccli push")
+struct PushCLITests {
+    /// Runs the `synccli` built next to the test bundle with `arguments` against `database`, off the
+    /// cooperative thread pool, with its output in files (no pipe can fill up and block it).
+    static func synccli(_ arguments: [String], database: String) async throws -> (status: Int32, output: String, error: String) {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let binary = bundle.appendingPathComponent("synccli")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw TestFailure("no synccli at \(binary.path); build it first") }
+        guard let base = ProcessInfo.processInfo.environment["DATABASE_URL"], let slash = base.lastIndex(of: "/") else {
+            throw TestFailure("DATABASE_URL is not set")
+        }
+        var variables = ProcessInfo.processInfo.environment
+        variables["DATABASE_URL"] = String(base[...slash]) + database
+        let environment = variables
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synccli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outURL = directory.appendingPathComponent("out")
+        let errURL = directory.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = binary
+                process.arguments = arguments
+                process.environment = environment
+                process.standardOutput = out
+                process.standardError = err
+                do {
+                    try process.run()
+                    process.waitUntilExit()
+                    continuation.resume(returning: process.terminationStatus)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        try out.close()
+        try err.close()
+        return (status, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
+    }
+
+    @Test("on a database that was never migrated, the push verbs say to migrate")
+    func unmigrated() async throws {
+        let database = try await TestDatabase.create(prefix: "cli")
+        do {
+            let status = try await Self.synccli(["push", "status"], database: database.url.database)
+            #expect(status.status == 1 && status.error.contains("run `synccli migrate`"), "\(status.error)")
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+        try await database.drop()
+    }
+
+    @Test("status reports the outbox per channel, retry --dead requeues, resume ends a pause; bad usage exits 64 with a clear message")
+    func pushVerbs() async throws {
+        try await PushWorld.with { world in
+            let ana = try await world.user("ana")
+            let device = try await world.device(for: ana)
+            world.standIn.script(token: device.token, .reject(.internalServerError))
+            try await world.notify([ana])
+            _ = try await world.waitForDeliveries(1)
+            try await world.drain([world.dispatcher("one") { $0.maxAttempts = 1 }])
+            try await world.outbox.pause(channel: "apns", reason: "InvalidProviderToken", probe: .seconds(600))
+            let database = world.h.server.database.url.database
+
+            let status = try await Self.synccli(["push", "status", "--json"], database: database)
+            #expect(status.status == 0, "\(status.error)")
+            let report = try JSONDecoder.iso8601.decode(PushStatusReport.self, from: Data(status.output.utf8))
+            #expect(report.channels.count == 1)
+            #expect(report.channels.first?.dead == 1 && report.channels.first?.paused?.pausedReason == "InvalidProviderToken")
+            let text = try await Self.synccli(["push", "status"], database: database)
+            #expect(text.output.contains("PAUSED apns: InvalidProviderToken"), "\(text.output)")
+
+            let retried = try await Self.synccli(["push", "retry", "--dead", "--channel", "apns"], database: database)
+            #expect(retried.status == 0 && retried.output.contains("requeued 1 dead delivery"), "\(retried.output)\(retried.error)")
+            #expect(try await world.deliveries().first?.status == "queued")
+            let resumed = try await Self.synccli(["push", "resume", "apns"], database: database)
+            #expect(resumed.output.contains("apns resumed"))
+            #expect(try await Self.synccli(["push", "resume", "apns"], database: database).output.contains("apns was not paused"))
+
+            let noKind = try await Self.synccli(["push", "retry"], database: database)
+            #expect(noKind.status == 64 && noKind.error.contains("say what to retry: --dead"), "\(noKind.error)")
+            let badChannel = try await Self.synccli(["push", "resume", "pigeon"], database: database)
+            #expect(badChannel.status == 64 && badChannel.error.contains("apns, fcm, webpush, webhook"))
+        }
+    }
+}
+
+extension JSONDecoder {
+    /// A decoder for the CLI's `--json` dates.
+    static var iso8601: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
