@@ -51,10 +51,15 @@ extension DatabaseURL {
         if let connectTimeout { configuration.options.connectTimeout = connectTimeout }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Result?.self) { group in
+            // The body waits until the client's run loop has begun: a query issued before it makes
+            // postgres-nio log "run() hasn't been called yet" on every command-line verb.
+            let (started, signal) = AsyncStream.makeStream(of: Void.self)
             group.addTask {
+                signal.finish()
                 await client.run()
                 return nil
             }
+            for await _ in started {}
             defer { group.cancelAll() }
             return try await body(client)
         }

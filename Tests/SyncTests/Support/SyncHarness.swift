@@ -34,7 +34,12 @@ final class SyncHarness: Sendable {
         logger.logLevel = ProcessInfo.processInfo.environment["TIDEMARK_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let database = try await TestDatabase.create(prefix: "sync")
         let client = PostgresClient(configuration: database.url.clientConfiguration(maximumConnections: 4, applicationName: "sync-test"), backgroundLogger: logger)
-        let clientTask = Task { await client.run() }
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        let clientTask = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
         let store = EventStore(client: client, logger: logger)
         // Migrated before the server starts, so its projection runners find their tables at once.
         _ = try await store.migrate(additional: TidemarkMigrations.all)
