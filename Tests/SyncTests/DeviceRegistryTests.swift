@@ -8,7 +8,7 @@ import Testing
 import TidemarkTestSupport
 
 /// The device registry over the REST API: the per-user cap and registration as an upsert.
-@Suite("Device registry over REST")
+@Suite("Device registry over REST", .timeLimit(.minutes(3)))
 struct DeviceRegistryTests {
     static func register(_ session: Session, _ h: SyncHarness, id: String = UUID().uuidString.lowercased(), token: String) async throws -> HTTPAnswer {
         try await h.call(.POST, "/v1/devices", body: JSONValue.object([

@@ -8,7 +8,7 @@ import Testing
 import TidemarkTestSupport
 
 /// `synccli push …` run as a real process against a real database.
-@Suite("synccli push")
+@Suite("synccli push", .timeLimit(.minutes(3)))
 struct PushCLITests {
     /// Runs the `synccli` built next to the test bundle with `arguments` against `database`, off the
     /// cooperative thread pool, with its output in files (no pipe can fill up and block it).

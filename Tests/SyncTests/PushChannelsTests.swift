@@ -7,7 +7,7 @@ import Testing
 
 /// One notification to a user with a device on every channel, through the real providers and
 /// their stand-ins: APNs (HTTP/2), FCM HTTP v1 (OAuth), Web Push (encrypted, VAPID) and the webhook.
-@Suite("Push delivery on every channel")
+@Suite("Push delivery on every channel", .timeLimit(.minutes(3)))
 struct PushChannelsTests {
     @Test("a notification reaches an APNs, an FCM, a Web Push and a webhook device, each once, with its title")
     func everyChannel() async throws {

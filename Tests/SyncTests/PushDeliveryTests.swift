@@ -12,7 +12,7 @@ import TidemarkTestSupport
 
 /// Push delivery end to end: the outbox projection in a real server, dispatchers over the real
 /// database, and a real APNs provider speaking HTTP/2 over TLS to the local APNs stand-in.
-@Suite("Push delivery through the APNs stand-in")
+@Suite("Push delivery through the APNs stand-in", .timeLimit(.minutes(3)))
 struct PushDeliveryTests {
     @Test("a notification reaches every enabled device of every receiver once, across a dispatcher crash mid-send")
     func crashMidSend() async throws {

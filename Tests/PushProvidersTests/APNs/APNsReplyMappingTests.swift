@@ -3,7 +3,7 @@ import PushProviders
 import PushStandIns
 import Testing
 
-@Suite("APNs error replies")
+@Suite("APNs error replies", .timeLimit(.minutes(3)))
 struct APNsReplyMappingTests {
     @Test("BadDeviceToken, scripted and real, disables the token")
     func badDeviceToken() async throws {

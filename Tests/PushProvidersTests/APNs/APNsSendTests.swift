@@ -3,7 +3,7 @@ import PushProviders
 import PushStandIns
 import Testing
 
-@Suite("APNs sends")
+@Suite("APNs sends", .timeLimit(.minutes(3)))
 struct APNsSendTests {
     @Test("An accepted send carries Apple's headers and payload")
     func acceptedSendCarriesHeadersAndPayload() async throws {

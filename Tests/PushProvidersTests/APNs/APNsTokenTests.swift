@@ -4,7 +4,7 @@ import PushProviders
 import PushStandIns
 import Testing
 
-@Suite("APNs provider token")
+@Suite("APNs provider token", .timeLimit(.minutes(3)))
 struct APNsTokenTests {
     @Test("The factory signs a valid ES256 token and reuses it until it is 50 minutes old")
     func factoryReusesAndRefreshes() async throws {

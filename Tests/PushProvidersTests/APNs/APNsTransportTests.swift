@@ -3,7 +3,7 @@ import PushProviders
 import PushStandIns
 import Testing
 
-@Suite("APNs transport")
+@Suite("APNs transport", .timeLimit(.minutes(3)))
 struct APNsTransportTests {
     @Test("A reply slower than the request timeout ends in retry near the deadline")
     func slowReplyTimesOut() async throws {

@@ -3,7 +3,7 @@ import PushProviders
 import PushStandIns
 import Testing
 
-@Suite("FCM provider against the stand-in")
+@Suite("FCM provider against the stand-in", .timeLimit(.minutes(3)))
 struct FCMProviderTests {
     typealias Support = WebProvidersTestSupport
 

@@ -6,7 +6,7 @@ import PushProviders
 import PushStandIns
 import Testing
 
-@Suite("Web Push provider against the stand-in")
+@Suite("Web Push provider against the stand-in", .timeLimit(.minutes(3)))
 struct WebPushProviderTests {
     typealias Support = WebProvidersTestSupport
 

@@ -3,7 +3,7 @@ import PushProviders
 import PushStandIns
 import Testing
 
-@Suite("Webhook provider against the stand-in")
+@Suite("Webhook provider against the stand-in", .timeLimit(.minutes(3)))
 struct WebhookProviderTests {
     typealias Support = WebProvidersTestSupport
 
