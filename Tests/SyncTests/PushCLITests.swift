@@ -12,7 +12,9 @@ import TidemarkTestSupport
 struct PushCLITests {
     /// Runs the `synccli` built next to the test bundle with `arguments` against `database`, off the
     /// cooperative thread pool, with its output in files (no pipe can fill up and block it).
-    static func synccli(_ arguments: [String], database: String) async throws -> (status: Int32, output: String, error: String) {
+    static func synccli(
+        _ arguments: [String], database: String, environment extra: [String: String] = [:]
+    ) async throws -> (status: Int32, output: String, error: String) {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let binary = bundle.appendingPathComponent("synccli")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw TestFailure("no synccli at \(binary.path); build it first") }
@@ -21,6 +23,7 @@ struct PushCLITests {
         }
         var variables = ProcessInfo.processInfo.environment
         variables["DATABASE_URL"] = String(base[...slash]) + database
+        variables.merge(extra) { _, new in new }
         let environment = variables
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synccli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -51,6 +54,26 @@ struct PushCLITests {
         try out.close()
         try err.close()
         return (status, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
+    }
+
+    @Test("serve refuses a half-configured provider with exit 64, naming what is missing")
+    func halfConfigured() async throws {
+        let database = try await TestDatabase.create(prefix: "cli")
+        do {
+            let serve = try await Self.synccli(["serve", "--port", "0"], database: database.url.database, environment: [
+                "TIDEMARK_APNS_KEY_ID": "KEY1234567", "TIDEMARK_APNS_TEAM_ID": "TEAM123456",
+            ])
+            #expect(serve.status == 64, "\(serve.error)")
+            #expect(serve.error.contains("APNs is half configured: set TIDEMARK_APNS_KEY_FILE, TIDEMARK_APNS_TOPIC too"), "\(serve.error)")
+            let webhook = try await Self.synccli(["serve", "--port", "0"], database: database.url.database, environment: [
+                "TIDEMARK_WEBHOOK_URL": "not a url", "TIDEMARK_WEBHOOK_SECRET": "0123456789abcdef0123",
+            ])
+            #expect(webhook.status == 64 && webhook.error.contains("TIDEMARK_WEBHOOK_URL must be an absolute http(s) URL"), "\(webhook.error)")
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+        try await database.drop()
     }
 
     @Test("on a database that was never migrated, the push verbs say to migrate")
