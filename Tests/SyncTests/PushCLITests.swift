@@ -1,6 +1,7 @@
 import Domain
 import EventStore
 import Foundation
+import PostgresNIO
 import PushProviders
 import PushStandIns
 import SyncServer
@@ -115,6 +116,16 @@ struct PushCLITests {
             let resumed = try await Self.synccli(["push", "resume", "apns"], database: database)
             #expect(resumed.output.contains("apns resumed"))
             #expect(try await Self.synccli(["push", "resume", "apns"], database: database).output.contains("apns was not paused"))
+
+            // Prune: only finished rows older than the age go; too young an age is refused.
+            #expect(try await world.deliveries().first?.status == "queued")
+            _ = try await world.h.store.client.query(
+                "UPDATE push_deliveries SET status = 'sent', updated_at = now() - interval '10 days'", logger: world.h.logger)
+            let tooYoung = try await Self.synccli(["push", "prune", "--older-than", "1d"], database: database)
+            #expect(tooYoung.status == 64 && tooYoung.error.contains("at least 4d"), "\(tooYoung.error)")
+            let pruned = try await Self.synccli(["push", "prune", "--older-than", "7d", "--json"], database: database)
+            #expect(pruned.status == 0 && pruned.output.contains(#"{"deleted":1}"#), "\(pruned.output)\(pruned.error)")
+            #expect(try await world.deliveries().isEmpty)
 
             let noKind = try await Self.synccli(["push", "retry"], database: database)
             #expect(noKind.status == 64 && noKind.error.contains("say what to retry: --dead"), "\(noKind.error)")

@@ -219,6 +219,35 @@ public struct PushOutbox: Sendable {
         return (0, 0)
     }
 
+    /// Deletes finished deliveries (sent, failed, dead, skipped, superseded, expired) last changed
+    /// longer than `age` ago, in batches of `batch` rows; returns how many.
+    ///
+    /// Pending and leased rows are never deleted. `age` must exceed every message's time to live:
+    /// a delivery's row is what stops a replay or rebuild from enqueueing its event again, and a
+    /// rebuild enqueues nothing older than its time to live.
+    public func prune(olderThan age: Duration, batch: Int = 10_000) async throws -> Int {
+        let seconds = Double(age.components.seconds)
+        var total = 0
+        while true {
+            let rows = try await client.query("""
+                WITH gone AS (
+                    DELETE FROM push_deliveries WHERE delivery_id IN (
+                        SELECT delivery_id FROM push_deliveries
+                        WHERE status IN ('sent', 'failed', 'dead', 'skipped', 'superseded', 'expired')
+                          AND updated_at < now() - make_interval(secs => \(seconds))
+                        LIMIT \(batch)
+                    )
+                    RETURNING 1
+                )
+                SELECT count(*)::int8 FROM gone
+                """, logger: logger)
+            var deleted = 0
+            for try await count in rows.decode(Int64.self) { deleted = Int(count) }
+            total += deleted
+            if deleted < batch { return total }
+        }
+    }
+
     /// Updates `push_device_health` from a CTE named `failed` returning `(device_id, error)`.
     private static let failureHealthSQL = """
         INSERT INTO push_device_health AS h (device_id, last_failure_at, last_error, failures)
