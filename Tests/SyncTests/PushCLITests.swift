@@ -60,7 +60,7 @@ struct PushCLITests {
     @Test("serve refuses a half-configured provider with exit 64, naming what is missing")
     func halfConfigured() async throws {
         let database = try await TestDatabase.create(prefix: "cli")
-        do {
+        try await withCleanUp {
             let serve = try await Self.synccli(["serve", "--port", "0"], database: database.url.database, environment: [
                 "TIDEMARK_APNS_KEY_ID": "KEY1234567", "TIDEMARK_APNS_TEAM_ID": "TEAM123456",
             ])
@@ -70,24 +70,20 @@ struct PushCLITests {
                 "TIDEMARK_WEBHOOK_URL": "not a url", "TIDEMARK_WEBHOOK_SECRET": "0123456789abcdef0123",
             ])
             #expect(webhook.status == 64 && webhook.error.contains("TIDEMARK_WEBHOOK_URL must be an absolute http(s) URL"), "\(webhook.error)")
-        } catch {
+        } cleanUp: {
             try? await database.drop()
-            throw error
         }
-        try await database.drop()
     }
 
     @Test("on a database that was never migrated, the push verbs say to migrate")
     func unmigrated() async throws {
         let database = try await TestDatabase.create(prefix: "cli")
-        do {
+        try await withCleanUp {
             let status = try await Self.synccli(["push", "status"], database: database.url.database)
             #expect(status.status == 1 && status.error.contains("run `synccli migrate`"), "\(status.error)")
-        } catch {
+        } cleanUp: {
             try? await database.drop()
-            throw error
         }
-        try await database.drop()
     }
 
     @Test("status reports the outbox per channel, retry --dead requeues, resume ends a pause; bad usage exits 64 with a clear message")

@@ -4,6 +4,7 @@ import PushProviders
 import PushStandIns
 import SyncServer
 import Testing
+import TidemarkTestSupport
 
 /// One notification to a user with a device on every channel, through the real providers and
 /// their stand-ins: APNs (HTTP/2), FCM HTTP v1 (OAuth), Web Push (encrypted, VAPID) and the webhook.
@@ -27,14 +28,12 @@ struct PushChannelsTests {
             await webPush.stop()
             await hook.stop()
         }
-        do {
+        try await withCleanUp {
             try await deliver(fcm: fcm, webPush: webPush, hook: hook, providers: [fcmProvider, webPushProvider, hookProvider],
                               applicationServerKey: webPushProvider.applicationServerKey)
-        } catch {
+        } cleanUp: {
             await cleanUp()
-            throw error
         }
-        await cleanUp()
     }
 
     private func deliver(

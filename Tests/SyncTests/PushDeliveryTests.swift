@@ -272,4 +272,26 @@ struct PushDeliveryTests {
             #expect(world.standIn.deliveryCount(for: device.token) == 1)
         }
     }
+
+    @Test("a dispatcher whose lease ran out and whose row another dispatcher claimed records nothing; the new owner's outcome stands")
+    func lostLease() async throws {
+        try await PushWorld.with { world in
+            let ana = try await world.user("ana")
+            try await world.device(for: ana)
+            try await world.notify([ana])
+            _ = try await world.waitForDeliveries(1)
+            let slow = try #require(try await world.outbox.claim(channels: ["apns"], limit: 1, owner: "slow", lease: .milliseconds(200)).first)
+            // While the lease holds, nobody else gets the row.
+            #expect(try await world.outbox.claim(channels: ["apns"], limit: 1, owner: "fast", lease: .seconds(30)).isEmpty)
+            try await Task.sleep(for: .milliseconds(300))
+            let fast = try #require(try await world.outbox.claim(channels: ["apns"], limit: 1, owner: "fast", lease: .seconds(30)).first)
+            #expect(fast.deliveryID == slow.deliveryID && fast.attempts == 2)
+            // The first dispatcher comes back late: neither its retry nor its success is recorded.
+            try await world.outbox.markRetry([(slow.deliveryID, .seconds(60), "late timeout")], maxAttempts: 8, owner: "slow")
+            #expect(try await world.outbox.markSent([(slow.deliveryID, nil)], owner: "slow") == 0)
+            #expect(try await world.deliveries().first.map { $0.status == "queued" && !$0.waitsLong } == true)
+            #expect(try await world.outbox.markSent([(fast.deliveryID, "provider-id")], owner: "fast") == 1)
+            #expect(try await world.deliveries().first?.status == "sent")
+        }
+    }
 }

@@ -59,7 +59,7 @@ extension EventStore {
                                   transactionID: xid, ageSeconds: age, query: nil))
             }
             open.sort { $0.ageSeconds > $1.ageSeconds }
-            let threshold = Double(stallThreshold.components.seconds) + Double(stallThreshold.components.attoseconds) / 1e18
+            let threshold = stallThreshold.seconds
             let safe = firstUnsafe.map { $0 - 1 } ?? head
             let stalled = behind > 0 && (open.first?.ageSeconds ?? 0) >= threshold
             return LogStatus(

@@ -1,4 +1,5 @@
 import Foundation
+import EventStore
 import Logging
 import PostgresNIO
 
@@ -27,7 +28,7 @@ public struct ChangeFeedPruner: Sendable {
 
     /// Deletes the changes recorded more than `age` ago (only committed ones) and advances the mark.
     public func prune(olderThan age: Duration) async throws -> Report {
-        let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
+        let seconds = age.seconds
         return try await client.withTransaction(logger: logger) { connection in
             // One pruner at a time; pulls read the mark in their own snapshot.
             try await connection.query("SELECT 1 FROM read_change_feed FOR UPDATE", logger: logger)

@@ -241,24 +241,20 @@ struct OutboxBatch {
     /// it is muted or waits for quiet hours, and supersedes older pending pushes with the same collapse key.
     private mutating func fanOut(_ message: OutboxMessage, _ recorded: RecordedEvent) async throws {
         let now = projection.now()
-        let expiresAt = recorded.recordedAt.addingTimeInterval(Self.seconds(message.ttl))
+        let expiresAt = recorded.recordedAt.addingTimeInterval(message.ttl.seconds)
         guard expiresAt > now else { return }
         try await flush()
-        let rows: PostgresRowSequence
-        switch message.audience {
-        case .users(let ids):
-            rows = try await context.connection.query("""
-                SELECT t.device_id::text, t.user_id::text, t.tenant_id::text, t.provider, t.environment, t.token, t.app_id, a.time_zone, a.settings
-                FROM push_targets t JOIN push_audience a ON a.user_id = t.user_id
-                WHERE t.active AND a.active AND t.user_id = ANY(\(ids)::uuid[])
-                """, logger: context.logger)
-        case .tenant(let tenant):
-            rows = try await context.connection.query("""
-                SELECT t.device_id::text, t.user_id::text, t.tenant_id::text, t.provider, t.environment, t.token, t.app_id, a.time_zone, a.settings
-                FROM push_targets t JOIN push_audience a ON a.user_id = t.user_id
-                WHERE t.active AND a.active AND a.tenant_id = \(tenant)::uuid AND t.tenant_id = \(tenant)::uuid
-                """, logger: context.logger)
+        let (users, tenant): ([String]?, String?) = switch message.audience {
+        case .users(let ids): (ids, nil)
+        case .tenant(let tenant): (nil, tenant)
         }
+        let rows = try await context.connection.query("""
+            SELECT t.device_id::text, t.user_id::text, t.tenant_id::text, t.provider, t.environment, t.token, t.app_id, a.time_zone, a.settings
+            FROM push_targets t JOIN push_audience a ON a.user_id = t.user_id
+            WHERE t.active AND a.active
+              AND (\(users)::uuid[] IS NULL OR t.user_id = ANY(\(users)::uuid[]))
+              AND (\(tenant)::uuid IS NULL OR (a.tenant_id = \(tenant)::uuid AND t.tenant_id = \(tenant)::uuid))
+            """, logger: context.logger)
         var deliveries: [OutboxDelivery] = []
         var preferences: [String: (PushSettings?, TimeZone)] = [:]
         let eventAt = ReadDate.text(recorded.recordedAt)
@@ -302,7 +298,7 @@ struct OutboxBatch {
             return binds
         }()), logger: context.logger)
         var collapsing: [(device: String, key: String)] = []
-        for try await (queuedWithKey, device, key, _) in inserted.decode((Bool, String, String?, Int64).self) {
+        for try await (queuedWithKey, device, key) in inserted.decode((Bool, String, String?).self) {
             if queuedWithKey, let key { collapsing.append((device, key)) }
         }
         if !collapsing.isEmpty {
@@ -357,10 +353,5 @@ struct OutboxBatch {
 
     static func excerpt(_ text: String) -> String {
         text.count <= 200 ? text : String(text.prefix(199)) + "…"
-    }
-
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        let (seconds, attoseconds) = duration.components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }

@@ -46,6 +46,6 @@ struct OutboxDelivery: Encodable, Sendable {
             title text, body text, data jsonb, collapse_key text, priority text, expires_at timestamptz, status text,
             status_reason text, not_before timestamptz)
         ON CONFLICT DO NOTHING
-        RETURNING status = 'queued' AND collapse_key IS NOT NULL, device_id::text, collapse_key, source_position
+        RETURNING status = 'queued' AND collapse_key IS NOT NULL, device_id::text, collapse_key
         """
 }

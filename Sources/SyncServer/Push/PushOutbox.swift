@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Logging
 import PostgresNIO
@@ -45,7 +46,6 @@ public struct PushOutbox: Sendable {
     /// Claims up to `limit` due deliveries of `channels` for `owner` for `lease`.
     public func claim(channels: [String], limit: Int, owner: String, lease: Duration) async throws -> [ClaimedDelivery] {
         guard !channels.isEmpty, limit > 0 else { return [] }
-        let leaseSeconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
         let rows = try await client.query("""
             WITH claimable AS (
                 SELECT delivery_id FROM push_deliveries
@@ -56,7 +56,7 @@ public struct PushOutbox: Sendable {
                 FOR UPDATE SKIP LOCKED
             )
             UPDATE push_deliveries d
-            SET lease_owner = \(owner), lease_until = now() + make_interval(secs => \(leaseSeconds)),
+            SET lease_owner = \(owner), lease_until = now() + make_interval(secs => \(lease.seconds)),
                 attempts = d.attempts + 1, last_attempt_at = now(), updated_at = now()
             FROM claimable c WHERE d.delivery_id = c.delivery_id
             RETURNING json_build_object(
@@ -100,7 +100,7 @@ public struct PushOutbox: Sendable {
     /// before the next attempt, becomes `dead` with its last error.
     public func markRetry(_ retries: [(id: UUID, delay: Duration, error: String)], maxAttempts: Int, owner: String) async throws {
         guard !retries.isEmpty else { return }
-        let delays = retries.map { Double($0.delay.components.seconds) + Double($0.delay.components.attoseconds) / 1e18 }
+        let delays = retries.map(\.delay.seconds)
         _ = try await client.query("""
             WITH failed AS (
                 UPDATE push_deliveries d
@@ -160,7 +160,7 @@ public struct PushOutbox: Sendable {
 
     /// Pauses `channel` after a credential error until a probe in `probe` × 2^(pauses so far).
     public func pause(channel: String, reason: String, probe: Duration) async throws {
-        let seconds = Double(probe.components.seconds) + Double(probe.components.attoseconds) / 1e18
+        let seconds = probe.seconds
         _ = try await client.query("""
             INSERT INTO push_channels AS c (channel, paused_at, paused_reason, resume_at, pauses, updated_at)
             VALUES (\(channel), now(), \(reason), now() + make_interval(secs => \(seconds)), 1, now())
@@ -226,7 +226,7 @@ public struct PushOutbox: Sendable {
     /// a delivery's row is what stops a replay or rebuild from enqueueing its event again, and a
     /// rebuild enqueues nothing older than its time to live.
     public func prune(olderThan age: Duration, batch: Int = 10_000) async throws -> Int {
-        let seconds = Double(age.components.seconds)
+        let seconds = age.seconds
         var total = 0
         while true {
             let rows = try await client.query("""

@@ -102,7 +102,7 @@ struct AppendBenchmark: Sendable {
             return try await group.reduce(0, +)
         }
         let elapsed = clock.now - start
-        let elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let elapsedSeconds = elapsed.seconds
         return Double(counts) / elapsedSeconds
     }
 

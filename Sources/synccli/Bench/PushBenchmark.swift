@@ -242,7 +242,7 @@ struct PushBenchmark: Sendable {
 
     private func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return elapsed.seconds
     }
 
     private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }

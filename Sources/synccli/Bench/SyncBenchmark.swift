@@ -240,7 +240,7 @@ struct SyncBenchmark: Sendable {
 
     private func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return elapsed.seconds
     }
 
     private func percentile(_ sorted: [Double], _ p: Double) -> Double {

@@ -10,6 +10,23 @@ struct PushCommand: AsyncParsableCommand {
         abstract: "Inspect and steer push delivery (the outbox, paused channels).",
         subcommands: [PushStatusCommand.self, PushRetryCommand.self, PushResumeCommand.self, PushPruneCommand.self]
     )
+
+    /// Runs `body` with the outbox of the database `global` names, after checking it was migrated;
+    /// failures are reported the way every verb reports them.
+    static func withOutbox<Result: Sendable>(
+        _ global: GlobalOptions, _ body: @escaping @Sendable (PushOutbox) async throws -> Result
+    ) async throws -> Result {
+        let url = try await global.resolvedDatabaseURL()
+        let logger = try global.makeLogger(label: "synccli.push")
+        return try await reportingFailures {
+            // Three connections: the store's LISTEN connection keeps one for itself.
+            try await EventStore.withRunning(url: url, maximumConnections: 3, applicationName: "synccli-push", logger: logger) { store in
+                let outbox = PushOutbox(client: store.client, logger: logger)
+                try await outbox.requireTables()
+                return try await body(outbox)
+            }
+        }
+    }
 }
 
 /// `synccli push status`.
@@ -36,14 +53,8 @@ struct PushStatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let url = try await global.resolvedDatabaseURL()
-        let logger = try global.makeLogger(label: "synccli.push")
-        let report = try await reportingFailures {
-            try await EventStore.withRunning(url: url, maximumConnections: 3, applicationName: "synccli-push", logger: logger) { store in
-                let outbox = PushOutbox(client: store.client, logger: logger)
-                try await outbox.requireTables()
-                return try await outbox.status()
-            }
+        let report = try await PushCommand.withOutbox(global) { outbox in
+            try await outbox.status()
         }
         if json {
             let encoder = JSONEncoder()
@@ -107,14 +118,8 @@ struct PushRetryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let url = try await global.resolvedDatabaseURL()
-        let logger = try global.makeLogger(label: "synccli.push")
-        let (requeued, expired) = try await reportingFailures {
-            try await EventStore.withRunning(url: url, maximumConnections: 3, applicationName: "synccli-push", logger: logger) { store in
-                let outbox = PushOutbox(client: store.client, logger: logger)
-                try await outbox.requireTables()
-                return try await outbox.retryDead(channel: channel)
-            }
+        let (requeued, expired) = try await PushCommand.withOutbox(global) { outbox in
+            try await outbox.retryDead(channel: channel)
         }
         if json {
             print(#"{"expired":\#(expired),"requeued":\#(requeued)}"#)
@@ -147,14 +152,8 @@ struct PushResumeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let url = try await global.resolvedDatabaseURL()
-        let logger = try global.makeLogger(label: "synccli.push")
-        let resumed = try await reportingFailures {
-            try await EventStore.withRunning(url: url, maximumConnections: 3, applicationName: "synccli-push", logger: logger) { store in
-                let outbox = PushOutbox(client: store.client, logger: logger)
-                try await outbox.requireTables()
-                return try await outbox.resume(channel: channel)
-            }
+        let resumed = try await PushCommand.withOutbox(global) { outbox in
+            try await outbox.resume(channel: channel)
         }
         print(resumed ? "\(channel) resumed" : "\(channel) was not paused")
     }
@@ -196,15 +195,9 @@ struct PushPruneCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let url = try await global.resolvedDatabaseURL()
-        let logger = try global.makeLogger(label: "synccli.push")
         let age = Duration.seconds(FeedPruneCommand.seconds(olderThan) ?? 0)
-        let deleted = try await reportingFailures {
-            try await EventStore.withRunning(url: url, maximumConnections: 3, applicationName: "synccli-push", logger: logger) { store in
-                let outbox = PushOutbox(client: store.client, logger: logger)
-                try await outbox.requireTables()
-                return try await outbox.prune(olderThan: age)
-            }
+        let deleted = try await PushCommand.withOutbox(global) { outbox in
+            try await outbox.prune(olderThan: age)
         }
         print(json ? #"{"deleted":\#(deleted)}"# : "deleted \(deleted) finished deliver\(deleted == 1 ? "y" : "ies")")
     }

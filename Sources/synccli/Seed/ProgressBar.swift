@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 
 #if canImport(Glibc)
@@ -72,6 +73,6 @@ struct ProgressBar {
 
     /// `duration` in seconds.
     static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.seconds
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import PushProviders
 import PushStandIns
+import TidemarkTestSupport
 
 /// A started stand-in and a provider pointed at it, over real HTTP/2 and TLS on loopback.
 struct APNsFixture {
@@ -61,13 +62,7 @@ struct APNsFixture {
             requestTimeout: requestTimeout, issuesUniqueIDs: issuesUniqueIDs,
             standInClock: standInClock, productionURL: productionURL, standInEventLoopGroup: standInEventLoopGroup
         )
-        do {
-            try await body(fixture)
-        } catch {
-            await fixture.stop()
-            throw error
-        }
-        await fixture.stop()
+        try await withCleanUp { try await body(fixture) } cleanUp: { await fixture.stop() }
     }
 
     func stop() async {

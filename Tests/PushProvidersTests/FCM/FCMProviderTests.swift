@@ -2,6 +2,7 @@ import Foundation
 import PushProviders
 import PushStandIns
 import Testing
+import TidemarkTestSupport
 
 @Suite("FCM provider against the stand-in", .timeLimit(.minutes(3)))
 struct FCMProviderTests {
@@ -16,15 +17,12 @@ struct FCMProviderTests {
             serviceAccountJSON: standIn.makeServiceAccountJSON(), endpointBase: standIn.baseURL, requestTimeout: requestTimeout, now: clock.function
         )
         let provider = FCMProvider(configuration: configuration)
-        do {
+        try await withCleanUp {
             try await body(standIn, provider, clock)
-        } catch {
+        } cleanUp: {
             try? await provider.shutdown()
             await standIn.stop()
-            throw error
         }
-        try await provider.shutdown()
-        await standIn.stop()
     }
 
     @Test("one OAuth token serves many sends; the body carries notification, data, android and apns fields")

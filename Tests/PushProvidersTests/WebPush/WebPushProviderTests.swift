@@ -5,6 +5,7 @@ import NIOHTTP1
 import PushProviders
 import PushStandIns
 import Testing
+import TidemarkTestSupport
 
 @Suite("Web Push provider against the stand-in", .timeLimit(.minutes(3)))
 struct WebPushProviderTests {
@@ -22,15 +23,12 @@ struct WebPushProviderTests {
             allowsPlainHTTPEndpoints: true
         )
         let provider = WebPushProvider(configuration: configuration)
-        do {
+        try await withCleanUp {
             try await body(standIn, provider, clock)
-        } catch {
+        } cleanUp: {
             try? await provider.shutdown()
             await standIn.stop()
-            throw error
         }
-        try await provider.shutdown()
-        await standIn.stop()
     }
 
     @Test("encrypts, signs and posts; the stand-in decrypts the payload and sees TTL, Urgency and Topic")

@@ -2,6 +2,7 @@ import Foundation
 import PushProviders
 import PushStandIns
 import Testing
+import TidemarkTestSupport
 
 @Suite("Webhook provider against the stand-in", .timeLimit(.minutes(3)))
 struct WebhookProviderTests {
@@ -16,15 +17,12 @@ struct WebhookProviderTests {
             WebhookConfiguration(urlString: standIn.url.absoluteString, secret: providerSecret ?? secret, requestTimeout: .seconds(30), now: clock.function)
         )
         let provider = WebhookProvider(configuration: configuration)
-        do {
+        try await withCleanUp {
             try await body(standIn, provider, clock)
-        } catch {
+        } cleanUp: {
             try? await provider.shutdown()
             await standIn.stop()
-            throw error
         }
-        try await provider.shutdown()
-        await standIn.stop()
     }
 
     @Test("posts a signed JSON body the stand-in verifies")

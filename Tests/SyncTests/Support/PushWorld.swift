@@ -7,6 +7,7 @@ import PostgresNIO
 import PushProviders
 import PushStandIns
 import SyncServer
+import TidemarkTestSupport
 
 /// A sync harness plus a local APNs stand-in over HTTP/2 and TLS, a real `APNsProvider` pointed at
 /// it, and helpers to register devices, send notifications and read the outbox.
@@ -37,18 +38,15 @@ final class PushWorld: Sendable {
             keyID: "KEY1234567", teamID: "TEAM123456", privateKey: key, defaultTopic: topic,
             productionURL: standIn.baseURL, sandboxURL: standIn.baseURL, requestTimeout: .seconds(30),
             trustRootsPEM: [standIn.certificatePEM]))
-        do {
+        try await withCleanUp {
             try await SyncHarness.with(configure: { configure(&$0, provider) }) { h in
                 let tenant = try await h.createTenant(code: "acme")
                 try await body(PushWorld(h: h, standIn: standIn, provider: provider, tenant: tenant))
             }
-        } catch {
+        } cleanUp: {
             try? await provider.shutdown()
             await standIn.stop()
-            throw error
         }
-        try? await provider.shutdown()
-        await standIn.stop()
     }
 
     /// A dispatcher over the harness's database with fast test options.

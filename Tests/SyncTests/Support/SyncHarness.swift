@@ -66,13 +66,7 @@ final class SyncHarness: Sendable {
         configure: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }, _ body: (SyncHarness) async throws -> Void
     ) async throws {
         let harness = try await start(configure: configure)
-        do {
-            try await body(harness)
-            await harness.finish()
-        } catch {
-            await harness.finish()
-            throw error
-        }
+        try await withCleanUp { try await body(harness) } cleanUp: { await harness.finish() }
     }
 
     // MARK: - Set-up through the command service
