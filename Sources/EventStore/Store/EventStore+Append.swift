@@ -87,30 +87,13 @@ extension EventStore {
         guard !appends.isEmpty else {
             throw EventStoreError(.emptyBatch, "an atomic append must name at least one stream")
         }
-        var seenStreams = Set<StreamName>()
-        var seenIDs = Set<UUID>()
-        var batches: [PreparedBatch] = []
-        for part in appends {
-            guard seenStreams.insert(part.stream).inserted else {
-                throw EventStoreError(.invalidArgument, "stream '\(part.stream)' appears twice in one atomic append", stream: part.stream.rawValue)
-            }
-            let batch = try PreparedBatch(part.events, stream: part.stream, configuration: configuration)
-            for id in batch.ids where !seenIDs.insert(id).inserted {
-                throw EventStoreError(.duplicateEventID, "event id \(id) appears twice in one atomic append", stream: part.stream.rawValue)
-            }
-            batches.append(batch)
-        }
+        let parts = try PreparedBatch.prepare(appends, configuration: configuration)
+        let batches = parts.map(\.batch)
         let idsByStream = zip(appends, batches).map { StreamAppendIDs(stream: $0.stream, ids: $1.ids) }
         var attempts = 0
         while true {
             do {
-                return try await transaction { tx in
-                    var results: [AppendResult] = []
-                    for (part, batch) in zip(appends, batches) {
-                        results.append(try await tx.append(prepared: batch, to: part.stream, expected: part.expectedVersion))
-                    }
-                    return results
-                }
+                return try await transaction { tx in try await tx.append(prepared: parts) }
             } catch let error as EventStoreError
                 where error.code == .versionConflict || error.code == .duplicateEventID || error.code == .concurrencyConflict {
                 if let originals = try await storedAppend(of: idsByStream) { return originals }
@@ -245,4 +228,12 @@ struct AppendRace: Error, Sendable {
     var eventIDTaken: Bool
     /// The stream's last event belongs to a transaction that started later than this one.
     var youngerWriter = false
+
+    /// The stream named by a unique violation's detail, `Key (stream, stream_version)=(name, 3) already exists.`
+    static func streamNamed(in detail: String?) -> String? {
+        guard let detail, let open = detail.range(of: ")=("), let comma = detail.range(of: ", ", options: .backwards),
+              open.upperBound <= comma.lowerBound
+        else { return nil }
+        return String(detail[open.upperBound..<comma.lowerBound])
+    }
 }

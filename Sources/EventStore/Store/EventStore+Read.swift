@@ -59,6 +59,28 @@ extension EventStore {
         }
     }
 
+    /// Reads every event of several streams in one query, oldest first per stream.
+    ///
+    /// Meant for loading a handful of aggregates at once (a pushed batch of mutations); a stream
+    /// that does not exist maps to an empty array.
+    public func readAll(streams: [StreamName]) async throws(EventStoreError) -> [StreamName: [RecordedEvent]] {
+        var result: [StreamName: [RecordedEvent]] = [:]
+        for stream in streams { result[stream] = [] }
+        guard !streams.isEmpty else { return result }
+        let names = streams.map(\.rawValue)
+        let events: [RecordedEvent]
+        do {
+            events = try await decodeEvents(try await client.query(
+                "SELECT \(unescaped: Self.eventColumns) FROM events WHERE stream = ANY(\(names)) ORDER BY stream, stream_version",
+                logger: logger
+            ))
+        } catch {
+            throw EventStoreError.database(error, while: "reading \(streams.count) streams")
+        }
+        for event in events { result[event.stream, default: []].append(event) }
+        return result
+    }
+
     /// Reads the whole log after a position, gap-free.
     ///
     /// Only events written by transactions older than every transaction still running are returned,

@@ -16,6 +16,68 @@ public struct EventStoreTransaction: Sendable {
         return try await append(prepared: batch, to: stream, expected: expected)
     }
 
+    /// Appends to several streams inside this transaction with one statement: all or nothing.
+    ///
+    /// - Parameter appends: One entry per stream; a stream may appear only once.
+    /// - Returns: One result per entry, in the same order.
+    /// - Throws: ``EventStoreError`` for invalid input; after a version conflict or a duplicate id
+    ///   the transaction is aborted and must end: let the error leave the transaction's closure.
+    @discardableResult
+    public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {
+        let parts = try PreparedBatch.prepare(appends, configuration: store.configuration)
+        return try await append(prepared: parts)
+    }
+
+    func append(prepared parts: [(stream: StreamName, expected: ExpectedVersion, batch: PreparedBatch)]) async throws -> [AppendResult] {
+        if parts.count == 1, let part = parts.first {
+            return [try await append(prepared: part.batch, to: part.stream, expected: part.expected)]
+        }
+        var rows: [MultiStreamAppendStatement.Row] = []
+        do {
+            for try await row in try await connection.execute(MultiStreamAppendStatement(parts), logger: store.logger) { rows.append(row) }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            let eventIDTaken = error.serverInfo?[.constraintName] == "events_event_id_key"
+            let named = AppendRace.streamNamed(in: error.serverInfo?[.detail]).flatMap { name in parts.first { $0.stream.rawValue == name } }
+            let part = named ?? parts[0]
+            throw AppendRace(stream: part.stream, expected: part.expected, eventIDTaken: eventIDTaken)
+        }
+        guard !rows.isEmpty else {
+            // Some expectation failed and nothing was written: name the first stream that refused.
+            for part in parts {
+                let rows = try await connection.query(
+                    """
+                    SELECT stream_version, transaction_id > pg_current_xact_id() FROM events
+                    WHERE stream = \(part.stream.rawValue) ORDER BY stream_version DESC LIMIT 1
+                    """,
+                    logger: store.logger
+                )
+                var head: (version: Int64, younger: Bool)?
+                for try await row in rows.decode((Int64, Bool).self) { head = row }
+                if head?.younger == true {
+                    throw AppendRace(stream: part.stream, expected: part.expected, eventIDTaken: false, youngerWriter: true)
+                }
+                if !part.expected.isSatisfied(by: head?.version ?? 0) {
+                    throw AppendRace(stream: part.stream, expected: part.expected, eventIDTaken: false)
+                }
+            }
+            throw AppendRace(stream: parts[0].stream, expected: parts[0].expected, eventIDTaken: false)
+        }
+        var byStream: [String: [(position: Int64, version: Int64, transaction: String)]] = [:]
+        for (position, stream, version, transaction) in rows {
+            byStream[stream, default: []].append((position, version, transaction))
+        }
+        return parts.map { part in
+            let written = (byStream[part.stream.rawValue] ?? []).sorted { $0.version < $1.version }
+            return AppendResult(
+                stream: part.stream,
+                positions: written.map(\.position),
+                streamVersion: written.last?.version ?? 0,
+                transactionID: written.first.flatMap { UInt64($0.transaction) } ?? 0,
+                wasAlreadyStored: false
+            )
+        }
+    }
+
     func append(prepared batch: PreparedBatch, to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
         let outcome = try await AppendStatement.run(
             client: store.client, connection: connection, stream: stream, expected: expected, batch: batch, logger: store.logger

@@ -71,6 +71,35 @@ struct PreparedBatch: Sendable {
         }
     }
 
+    /// Validates an append to several streams: each stream once, each event id once.
+    /// - Throws: `emptyBatch`, `invalidArgument`, `duplicateEventID` and every error of ``init(_:stream:configuration:)``.
+    static func prepare(
+        _ appends: [StreamAppend], configuration: EventStoreConfiguration
+    ) throws(EventStoreError) -> [(stream: StreamName, expected: ExpectedVersion, batch: PreparedBatch)] {
+        guard !appends.isEmpty else {
+            throw EventStoreError(.emptyBatch, "an atomic append must name at least one stream")
+        }
+        var seenStreams = Set<StreamName>()
+        var seenIDs = Set<UUID>()
+        var parts: [(stream: StreamName, expected: ExpectedVersion, batch: PreparedBatch)] = []
+        var total = 0
+        for part in appends {
+            guard seenStreams.insert(part.stream).inserted else {
+                throw EventStoreError(.invalidArgument, "stream '\(part.stream)' appears twice in one atomic append", stream: part.stream.rawValue)
+            }
+            let batch = try PreparedBatch(part.events, stream: part.stream, configuration: configuration)
+            for id in batch.ids where !seenIDs.insert(id).inserted {
+                throw EventStoreError(.duplicateEventID, "event id \(id) appears twice in one atomic append", stream: part.stream.rawValue)
+            }
+            total += batch.count
+            guard total <= configuration.maxBatchEvents else {
+                throw EventStoreError(.invalidArgument, "an atomic append may carry at most \(configuration.maxBatchEvents) events in all")
+            }
+            parts.append((part.stream, part.expectedVersion, batch))
+        }
+        return parts
+    }
+
     /// The data as a string when it is a JSON object PostgreSQL's `jsonb` accepts, else `nil`.
     static func validJSONObject(_ data: Data) -> String? {
         guard JSONObjectValidator.isValidObject(data), let text = String(data: data, encoding: .utf8) else { return nil }

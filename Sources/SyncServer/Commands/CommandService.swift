@@ -34,6 +34,14 @@ public struct CommandService: Sendable {
         } catch {
             throw CommandError(error)
         }
+        let state = try fold(aggregate, recorded, stream: stream)
+        return (state, recorded.last?.streamVersion ?? 0)
+    }
+
+    /// Folds a stream's recorded events into the aggregate's state.
+    ///
+    /// - Throws: ``CommandError`` `unavailable` when an event does not decode with this build.
+    func fold<A: Aggregate>(_ aggregate: A.Type, _ recorded: [RecordedEvent], stream: StreamName) throws(CommandError) -> A.State {
         var state = A.initialState
         for event in recorded {
             do {
@@ -45,7 +53,7 @@ public struct CommandService: Sendable {
                 throw CommandError(code: "unavailable", message: "stream '\(stream)' holds an event this build cannot read")
             }
         }
-        return (state, recorded.last?.streamVersion ?? 0)
+        return state
     }
 
     /// Decides `command` against the current state of aggregate `id` and appends the resulting events.

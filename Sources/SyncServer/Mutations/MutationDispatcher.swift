@@ -23,6 +23,14 @@ public struct MutationDispatcher: Sendable {
     /// - Throws: ``CommandError``: `invalid` for an unknown name or bad arguments, otherwise the
     ///   domain's refusal (`forbidden`, `deleted`, `illegal_transition`, `not_found`, …).
     public func run(_ name: String, args: JSONValue, envelope: CommandEnvelope) async throws(CommandError) -> CommandOutcome {
+        try await plan(name, args: args, envelope: envelope).run(on: commands, envelope: envelope)
+    }
+
+    /// Turns mutation `name` with `args` into a command for `envelope`'s principal, without running it.
+    ///
+    /// - Throws: ``CommandError`` `invalid` for an unknown name or bad arguments, `forbidden` when
+    ///   the principal may not send it at all, `limit_exceeded` for a device over the cap.
+    public func plan(_ name: String, args: JSONValue, envelope: CommandEnvelope) async throws(CommandError) -> PlannedCommand {
         guard let mutation = MutationName(rawValue: name) else {
             throw CommandError(code: "invalid", message: "unknown mutation '\(name.prefix(64))'")
         }
@@ -40,7 +48,7 @@ public struct MutationDispatcher: Sendable {
                 tags: try a.strings("tags") ?? [], type: try a.enumeration("type") ?? .personal
             )
             let id: TodoID = try a.id("todo_id")
-            return try await commands.execute(Todo.self, id: id, command: .create(id, tenantID: tenant, ownerID: owner, draft), envelope: envelope)
+            return .command(Todo.self, id: id, command: .create(id, tenantID: tenant, ownerID: owner, draft))
         case .todoEdit:
             let id: TodoID = try a.id("todo_id")
             let edit = TodoEdit(
@@ -48,24 +56,24 @@ public struct MutationDispatcher: Sendable {
                 priority: try a.enumeration("priority"), dueDate: a.has("due_at") ? .some(try a.date("due_at")) : nil,
                 tags: try a.strings("tags"), type: try a.enumeration("type")
             )
-            return try await commands.execute(Todo.self, id: id, command: .edit(id, edit), envelope: envelope)
-        case .todoComplete: return try await todo(a, envelope) { .complete($0) }
-        case .todoReopen: return try await todo(a, envelope) { .reopen($0) }
-        case .todoCancel: return try await todo(a, envelope) { .cancel($0) }
-        case .todoDelete: return try await todo(a, envelope) { .delete($0) }
-        case .todoRestore: return try await todo(a, envelope) { .restore($0) }
+            return .command(Todo.self, id: id, command: .edit(id, edit))
+        case .todoComplete: return try todo(a) { .complete($0) }
+        case .todoReopen: return try todo(a) { .reopen($0) }
+        case .todoCancel: return try todo(a) { .cancel($0) }
+        case .todoDelete: return try todo(a) { .delete($0) }
+        case .todoRestore: return try todo(a) { .restore($0) }
         case .reminderSchedule:
             let reminder: ReminderID = try a.id("reminder_id")
             guard let kind: TodoReminder.Kind = try a.enumeration("kind") else {
                 throw CommandError(code: "invalid", message: "\(name) needs 'kind'")
             }
             let fireAt = try a.requiredDate("fire_at")
-            return try await todo(a, envelope) { .scheduleReminder($0, reminder, kind: kind, fireAt: fireAt) }
+            return try todo(a) { .scheduleReminder($0, reminder, kind: kind, fireAt: fireAt) }
         case .reminderCancel:
             let reminder: ReminderID = try a.id("reminder_id")
-            return try await todo(a, envelope) { .cancelReminder($0, reminder) }
-        case .notificationRead: return try await notification(a, envelope) { .markRead($0) }
-        case .notificationArchive: return try await notification(a, envelope) { .archive($0) }
+            return try todo(a) { .cancelReminder($0, reminder) }
+        case .notificationRead: return try notification(a) { .markRead($0) }
+        case .notificationArchive: return try notification(a) { .archive($0) }
         case .notificationSend:
             let id: NotificationID = try a.id("notification_id")
             var receivers: [UserID] = []
@@ -76,22 +84,24 @@ public struct MutationDispatcher: Sendable {
             guard principal.isAdmin(in: tenant) else {
                 throw CommandError(code: "forbidden", message: "only an administrator may send notifications")
             }
-            return try await commands.sendNotification(
-                id, tenantID: tenant, receivers: receivers, type: try a.string("type"), title: try a.string("title"),
-                content: try a.string("content"), envelope: envelope
-            )
-        case .announcementRead: return try await announcement(a, envelope) { .markRead($0) }
+            let (type, title, content, to) = (try a.string("type"), try a.string("title"), try a.string("content"), receivers)
+            return .standalone { service, envelope throws(CommandError) in
+                try await service.sendNotification(
+                    id, tenantID: tenant, receivers: to, type: type, title: title, content: content, envelope: envelope
+                )
+            }
+        case .announcementRead: return try announcement(a) { .markRead($0) }
         case .announcementDraft:
             let id: AnnouncementID = try a.id("announcement_id")
             let command = AnnouncementCommand.draft(id, tenantID: tenant, title: try a.string("title"), body: try a.string("body"))
-            return try await commands.execute(Announcement.self, id: id, command: command, envelope: envelope)
+            return .command(Announcement.self, id: id, command: command)
         case .announcementEdit:
             let title = try a.optionalString("title")
             let body = try a.optionalString("body")
-            return try await announcement(a, envelope) { .edit($0, title: title, body: body) }
-        case .announcementPublish: return try await announcement(a, envelope) { .publish($0) }
-        case .announcementUnpublish: return try await announcement(a, envelope) { .unpublish($0) }
-        case .announcementArchive: return try await announcement(a, envelope) { .archive($0) }
+            return try announcement(a) { .edit($0, title: title, body: body) }
+        case .announcementPublish: return try announcement(a) { .publish($0) }
+        case .announcementUnpublish: return try announcement(a) { .unpublish($0) }
+        case .announcementArchive: return try announcement(a) { .archive($0) }
         case .orderPlace:
             let id: OrderID = try a.id("order_id")
             var items: [OrderItem] = []
@@ -102,16 +112,16 @@ public struct MutationDispatcher: Sendable {
                 ))
             }
             let command = OrderCommand.place(id, tenantID: tenant, items: items, currency: try a.string("currency"))
-            return try await commands.execute(Order.self, id: id, command: command, envelope: envelope)
-        case .orderCancel: return try await order(a, .cancel, envelope)
-        case .orderRequestRefund: return try await order(a, .requestRefund, envelope)
-        case .orderFileComplaint: return try await order(a, .fileComplaint, envelope)
-        case .orderPay: return try await order(a, .pay, envelope)
-        case .orderShip: return try await order(a, .ship, envelope)
-        case .orderDeliver: return try await order(a, .deliver, envelope)
-        case .orderApproveRefund: return try await order(a, .approveRefund, envelope)
-        case .orderRejectRefund: return try await order(a, .rejectRefund, envelope)
-        case .orderResolveComplaint: return try await order(a, .resolveComplaint, envelope)
+            return .command(Order.self, id: id, command: command)
+        case .orderCancel: return try order(a, .cancel)
+        case .orderRequestRefund: return try order(a, .requestRefund)
+        case .orderFileComplaint: return try order(a, .fileComplaint)
+        case .orderPay: return try order(a, .pay)
+        case .orderShip: return try order(a, .ship)
+        case .orderDeliver: return try order(a, .deliver)
+        case .orderApproveRefund: return try order(a, .approveRefund)
+        case .orderRejectRefund: return try order(a, .rejectRefund)
+        case .orderResolveComplaint: return try order(a, .resolveComplaint)
         case .profileUpdate:
             guard let user = principal.userID else { throw CommandError(code: "forbidden", message: "sign in first") }
             let update = ProfileUpdate(
@@ -119,7 +129,7 @@ public struct MutationDispatcher: Sendable {
                 email: try a.optionalString("email"), phone: try a.optionalString("phone"),
                 locale: try a.optionalString("locale"), timeZone: try a.optionalString("time_zone")
             )
-            return try await commands.execute(User.self, id: user, command: .updateProfile(user, update), envelope: envelope)
+            return .command(User.self, id: user, command: .updateProfile(user, update))
         case .deviceRegister:
             guard let user = principal.userID else { throw CommandError(code: "forbidden", message: "sign in first") }
             let id: DeviceID = try a.id("device_id")
@@ -134,9 +144,7 @@ public struct MutationDispatcher: Sendable {
                 locale: try a.optionalString("locale")
             )
             try await checkDeviceCap(user: user, device: id)
-            return try await commands.execute(
-                Device.self, id: id, command: .register(id, tenantID: tenant, userID: user, registration), envelope: envelope
-            )
+            return .command(Device.self, id: id, command: .register(id, tenantID: tenant, userID: user, registration))
         case .pushPreferencesSet:
             guard let user = principal.userID else { throw CommandError(code: "forbidden", message: "sign in first") }
             let start = try a.optionalString("quiet_start")
@@ -148,64 +156,62 @@ public struct MutationDispatcher: Sendable {
             default: throw CommandError(code: "invalid", message: "\(name) needs both 'quiet_start' and 'quiet_end' (HH:MM), or neither")
             }
             let settings = PushSettings(muted: Set(try a.strings("muted") ?? []), quietHours: quiet, timeZone: try a.optionalString("time_zone"))
-            return try await commands.execute(
-                PushPreferences.self, id: user, command: .set(user, tenantID: tenant, settings), envelope: envelope
-            )
+            return .command(PushPreferences.self, id: user, command: .set(user, tenantID: tenant, settings))
         case .deviceUpdateToken:
             let id: DeviceID = try a.id("device_id")
             let token = try a.string("push_token")
-            return try await commands.execute(Device.self, id: id, command: .updateToken(id, pushToken: token), envelope: envelope)
+            return .command(Device.self, id: id, command: .updateToken(id, pushToken: token))
         case .deviceUnregister:
             let id: DeviceID = try a.id("device_id")
-            return try await commands.execute(Device.self, id: id, command: .unregister(id), envelope: envelope)
+            return .command(Device.self, id: id, command: .unregister(id))
         case .userGrantRole, .userRevokeRole:
             let id: UserID = try a.id("user_id")
             guard let role: Role = try a.enumeration("role") else { throw CommandError(code: "invalid", message: "\(name) needs 'role'") }
             let command: UserCommand = mutation == .userGrantRole ? .grantRole(id, role) : .revokeRole(id, role)
-            return try await commands.execute(User.self, id: id, command: command, envelope: envelope)
+            return .command(User.self, id: id, command: command)
         case .userLock:
             let id: UserID = try a.id("user_id")
-            return try await commands.execute(User.self, id: id, command: .lock(id, reason: try a.optionalString("reason")), envelope: envelope)
+            return .command(User.self, id: id, command: .lock(id, reason: try a.optionalString("reason")))
         case .userUnlock:
             let id: UserID = try a.id("user_id")
-            return try await commands.execute(User.self, id: id, command: .unlock(id), envelope: envelope)
+            return .command(User.self, id: id, command: .unlock(id))
         case .userDeactivate:
             let id: UserID = try a.id("user_id")
-            return try await commands.execute(User.self, id: id, command: .deactivate(id, reason: try a.optionalString("reason")), envelope: envelope)
+            return .command(User.self, id: id, command: .deactivate(id, reason: try a.optionalString("reason")))
         case .userDelete:
             let id: UserID = try a.id("user_id")
-            return try await commands.execute(User.self, id: id, command: .delete(id), envelope: envelope)
+            return .command(User.self, id: id, command: .delete(id))
         case .tenantRename:
-            return try await commands.execute(Tenant.self, id: tenant, command: .rename(tenant, name: try a.string("name")), envelope: envelope)
+            return .command(Tenant.self, id: tenant, command: .rename(tenant, name: try a.string("name")))
         }
     }
 
     private func todo(
-        _ a: MutationArguments, _ envelope: CommandEnvelope, _ make: (TodoID) -> TodoCommand
-    ) async throws(CommandError) -> CommandOutcome {
+        _ a: MutationArguments, _ make: (TodoID) -> TodoCommand
+    ) throws(CommandError) -> PlannedCommand {
         let id: TodoID = try a.id("todo_id")
-        return try await commands.execute(Todo.self, id: id, command: make(id), envelope: envelope)
+        return .command(Todo.self, id: id, command: make(id))
     }
 
     private func notification(
-        _ a: MutationArguments, _ envelope: CommandEnvelope, _ make: (NotificationID) -> NotificationCommand
-    ) async throws(CommandError) -> CommandOutcome {
+        _ a: MutationArguments, _ make: (NotificationID) -> NotificationCommand
+    ) throws(CommandError) -> PlannedCommand {
         let id: NotificationID = try a.id("notification_id")
-        return try await commands.execute(NotificationAggregate.self, id: id, command: make(id), envelope: envelope)
+        return .command(NotificationAggregate.self, id: id, command: make(id))
     }
 
     private func announcement(
-        _ a: MutationArguments, _ envelope: CommandEnvelope, _ make: (AnnouncementID) -> AnnouncementCommand
-    ) async throws(CommandError) -> CommandOutcome {
+        _ a: MutationArguments, _ make: (AnnouncementID) -> AnnouncementCommand
+    ) throws(CommandError) -> PlannedCommand {
         let id: AnnouncementID = try a.id("announcement_id")
-        return try await commands.execute(Announcement.self, id: id, command: make(id), envelope: envelope)
+        return .command(Announcement.self, id: id, command: make(id))
     }
 
     private func order(
-        _ a: MutationArguments, _ transition: OrderTransition, _ envelope: CommandEnvelope
-    ) async throws(CommandError) -> CommandOutcome {
+        _ a: MutationArguments, _ transition: OrderTransition
+    ) throws(CommandError) -> PlannedCommand {
         let id: OrderID = try a.id("order_id")
-        return try await commands.execute(Order.self, id: id, command: .transition(id, transition, reason: try a.optionalString("reason")), envelope: envelope)
+        return .command(Order.self, id: id, command: .transition(id, transition, reason: try a.optionalString("reason")))
     }
 
     /// Minutes after midnight of `HH:MM`.

@@ -83,24 +83,38 @@ public struct PushService: Sendable {
             stored[id] = MutationResult(id: id, seq: seq, status: MutationResult.Status(rawValue: status) ?? .rejected, positions: positions ?? [], code: code, message: message)
             storedSeqs.insert(seq)
         }
+        // Answers already stored (a retry) come back as they were; the new mutations run as one
+        // batch, or one by one when the batch cannot be applied as a whole.
+        var answers: [MutationResult?] = request.mutations.map { mutation in
+            if let answer = stored[mutation.id] { return answer }
+            if storedSeqs.contains(mutation.seq) { return Self.seqConflict(id: mutation.id, seq: mutation.seq) }
+            return nil
+        }
+        let fresh = request.mutations.indices.filter { answers[$0] == nil }
+        if !fresh.isEmpty {
+            let mutations = fresh.map { request.mutations[$0] }
+            let applied: (results: [MutationResult], lastSeq: Int64)
+            if let batch = try await PushBatch(dispatcher: dispatcher).apply(mutations, identity: identity, lastSeq: lastSeq) {
+                applied = batch
+            } else {
+                applied = try await applyOneByOne(mutations, identity: identity, lastSeq: lastSeq)
+            }
+            for (index, result) in zip(fresh, applied.results) { answers[index] = result }
+            lastSeq = applied.lastSeq
+        }
+        return PushResponse(results: answers.compactMap { $0 }, lastSeq: lastSeq)
+    }
+
+    /// Runs new mutations one at a time, each in its own transaction, in sequence order.
+    private func applyOneByOne(_ mutations: [Mutation], identity: Identity, lastSeq: Int64) async throws -> (results: [MutationResult], lastSeq: Int64) {
+        var lastSeq = lastSeq
         var results: [MutationResult] = []
-        for mutation in request.mutations {
-            if let answer = stored[mutation.id] {
-                results.append(answer)
-                continue
-            }
-            if storedSeqs.contains(mutation.seq) {
-                results.append(Self.seqConflict(id: mutation.id, seq: mutation.seq))
-                continue
-            }
+        for mutation in mutations {
             var result: MutationResult
             var eventTypes: [String] = []
             var recorded = false
             if mutation.seq <= lastSeq {
-                result = MutationResult(
-                    id: mutation.id, seq: mutation.seq, status: .rejected, code: "out_of_order",
-                    message: "mutation \(mutation.seq) arrived after mutation \(lastSeq) of this device was applied"
-                )
+                result = Self.outOfOrder(mutation, after: lastSeq)
             } else {
                 (result, eventTypes, recorded) = try await run(mutation, identity: identity)
             }
@@ -110,18 +124,39 @@ public struct PushService: Sendable {
             lastSeq = max(lastSeq, mutation.seq)
             results.append(result)
         }
-        return PushResponse(results: results, lastSeq: lastSeq)
+        return (results, lastSeq)
     }
 
-    /// Runs one mutation; `recorded` is true when its answer was stored with its events.
-    private func run(_ mutation: Mutation, identity: Identity) async throws -> (MutationResult, [String], recorded: Bool) {
+    /// The envelope a pushed mutation's command runs in: its idempotency key is derived from the
+    /// device and the mutation id, and its answer is recorded with its events.
+    static func envelope(for mutation: Mutation, identity: Identity) -> CommandEnvelope {
         var envelope = CommandEnvelope(
             principal: identity.principal, deviceID: identity.deviceID,
-            idempotencyKey: "m:\(identity.deviceID):\(mutation.id)", correlationID: mutation.id, causationID: "mutation:\(mutation.id)"
+            idempotencyKey: idempotencyKey(device: identity.deviceID, mutation: mutation.id),
+            correlationID: mutation.id, causationID: "mutation:\(mutation.id)"
         )
         envelope.mutation = PushedMutation(
             deviceID: identity.deviceID.rawValue, userID: identity.userID.rawValue, id: mutation.id, seq: mutation.seq, name: mutation.name
         )
+        return envelope
+    }
+
+    /// The command idempotency key of a pushed mutation.
+    static func idempotencyKey(device: DeviceID, mutation: String) -> String {
+        "m:\(device):\(mutation)"
+    }
+
+    /// The refusal of a mutation numbered at or below one the device already had applied.
+    static func outOfOrder(_ mutation: Mutation, after lastSeq: Int64) -> MutationResult {
+        MutationResult(
+            id: mutation.id, seq: mutation.seq, status: .rejected, code: "out_of_order",
+            message: "mutation \(mutation.seq) arrived after mutation \(lastSeq) of this device was applied"
+        )
+    }
+
+    /// Runs one mutation; `recorded` is true when its answer was stored with its events.
+    private func run(_ mutation: Mutation, identity: Identity) async throws -> (MutationResult, [String], recorded: Bool) {
+        let envelope = Self.envelope(for: mutation, identity: identity)
         do {
             let outcome = try await dispatcher.run(mutation.name, args: mutation.args, envelope: envelope)
             return (MutationResult(id: mutation.id, seq: mutation.seq, status: .applied, positions: outcome.positions), outcome.eventTypes, !outcome.replayed)

@@ -1,0 +1,89 @@
+import Foundation
+import PostgresNIO
+
+/// The append statement for several streams at once: one `INSERT … SELECT` that checks every
+/// stream's expectation and writes all events or none.
+///
+/// Each stream's head is read through the `(stream, stream_version)` unique index, as in
+/// ``AppendOneStatement``; the events are inserted in the order given, so their positions follow
+/// it. When any stream's expectation (or the log-order rule) fails, the statement writes nothing
+/// and returns no rows. Two writers racing for a version collide on the unique index.
+struct MultiStreamAppendStatement: PostgresPreparedStatement {
+    typealias Row = (Int64, String, Int64, String)
+
+    static let sql = """
+        WITH e AS (
+            SELECT * FROM unnest($1::text[], $2::int4[], $3::int8[], $4::int8[], $5::uuid[], $6::text[], $7::text[], $8::int4[], $9::text[], $10::text[])
+                WITH ORDINALITY AS e(stream, mode, exact_version, ord, event_id, tenant_id, type, schema_version, data, metadata, n)
+        ), heads AS (
+            SELECT s.stream, s.mode, s.exact_version, h.v, h.t
+            FROM (SELECT DISTINCT stream, mode, exact_version FROM e) AS s
+                 LEFT JOIN LATERAL (
+                     SELECT stream_version AS v, transaction_id AS t FROM events
+                     WHERE stream = s.stream ORDER BY stream_version DESC LIMIT 1
+                 ) AS h ON true
+        ), verdict AS (
+            SELECT coalesce(bool_and(
+                       CASE mode WHEN 0 THEN true
+                                 WHEN 1 THEN v IS NULL
+                                 WHEN 2 THEN coalesce(v, 0) = exact_version
+                                 ELSE v IS NOT NULL END
+                       AND (t IS NULL OR t <= pg_current_xact_id())), false) AS ok
+            FROM heads
+        )
+        INSERT INTO events (event_id, stream, stream_version, tenant_id, type, schema_version, data, metadata)
+        SELECT e.event_id, e.stream, coalesce(heads.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type, e.schema_version, e.data::jsonb, e.metadata::jsonb
+        FROM e JOIN heads USING (stream) CROSS JOIN verdict
+        WHERE verdict.ok
+        ORDER BY e.n
+        RETURNING position, stream, stream_version, transaction_id::text
+        """
+
+    var streams: [String] = []
+    var modes: [Int32] = []
+    var exactVersions: [Int64] = []
+    var ordinals: [Int64] = []
+    var ids: [UUID] = []
+    var tenants: [String] = []
+    var types: [String] = []
+    var schemaVersions: [Int32] = []
+    var data: [String] = []
+    var metadata: [String] = []
+
+    /// Flattens the prepared batches, one row per event.
+    init(_ parts: [(stream: StreamName, expected: ExpectedVersion, batch: PreparedBatch)]) {
+        for part in parts {
+            for index in 0..<part.batch.count {
+                streams.append(part.stream.rawValue)
+                modes.append(part.expected.mode)
+                exactVersions.append(part.expected.exactVersion)
+                ordinals.append(Int64(index + 1))
+                ids.append(part.batch.ids[index])
+                tenants.append(part.batch.tenants[index])
+                types.append(part.batch.types[index])
+                schemaVersions.append(part.batch.schemaVersions[index])
+                data.append(part.batch.data[index])
+                metadata.append(part.batch.metadata[index])
+            }
+        }
+    }
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 10)
+        bindings.append(streams)
+        bindings.append(modes)
+        bindings.append(exactVersions)
+        bindings.append(ordinals)
+        bindings.append(ids)
+        bindings.append(tenants)
+        bindings.append(types)
+        bindings.append(schemaVersions)
+        bindings.append(data)
+        bindings.append(metadata)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        try row.decode(Row.self)
+    }
+}
