@@ -18,23 +18,42 @@ public struct EventStoreTransaction: Sendable {
 
     /// Appends to several streams inside this transaction with one statement: all or nothing.
     ///
-    /// - Parameter appends: One entry per stream; a stream may appear only once.
+    /// - Parameters:
+    ///   - appends: One entry per stream; a stream may appear only once.
+    ///   - logOrder: The order the events take in the log, as one stream name per event: the k-th
+    ///     time a stream is named stands for its k-th event. `nil` writes the streams one after another.
     /// - Returns: One result per entry, in the same order.
-    /// - Throws: ``EventStoreError`` for invalid input; after a version conflict or a duplicate id
-    ///   the transaction is aborted and must end: let the error leave the transaction's closure.
+    /// - Throws: ``EventStoreError`` for invalid input (including a `logOrder` that does not name
+    ///   each event exactly once); after a version conflict or a duplicate id the transaction is
+    ///   aborted and must end: let the error leave the transaction's closure.
     @discardableResult
-    public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {
+    public func append(_ appends: [StreamAppend], logOrder: [StreamName]? = nil) async throws -> [AppendResult] {
         let parts = try PreparedBatch.prepare(appends, configuration: store.configuration)
-        return try await append(prepared: parts)
+        var order: [Int]?
+        if let logOrder {
+            let indexes = Dictionary(uniqueKeysWithValues: parts.enumerated().map { ($1.stream, $0) })
+            var counts = Array(repeating: 0, count: parts.count)
+            order = try logOrder.map { stream throws(EventStoreError) in
+                guard let index = indexes[stream] else {
+                    throw EventStoreError(.invalidArgument, "the log order names stream '\(stream)', which this append does not write", stream: stream.rawValue)
+                }
+                counts[index] += 1
+                return index
+            }
+            guard counts == parts.map(\.batch.count) else {
+                throw EventStoreError(.invalidArgument, "the log order must name each stream once per event it appends")
+            }
+        }
+        return try await append(prepared: parts, order: order)
     }
 
-    func append(prepared parts: [(stream: StreamName, expected: ExpectedVersion, batch: PreparedBatch)]) async throws -> [AppendResult] {
+    func append(prepared parts: [(stream: StreamName, expected: ExpectedVersion, batch: PreparedBatch)], order: [Int]? = nil) async throws -> [AppendResult] {
         if parts.count == 1, let part = parts.first {
             return [try await append(prepared: part.batch, to: part.stream, expected: part.expected)]
         }
         var rows: [MultiStreamAppendStatement.Row] = []
         do {
-            for try await row in try await connection.execute(MultiStreamAppendStatement(parts), logger: store.logger) { rows.append(row) }
+            for try await row in try await connection.execute(MultiStreamAppendStatement(parts, order: order), logger: store.logger) { rows.append(row) }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             let eventIDTaken = error.serverInfo?[.constraintName] == "events_event_id_key"
             let named = AppendRace.streamNamed(in: error.serverInfo?[.detail]).flatMap { name in parts.first { $0.stream.rawValue == name } }

@@ -50,21 +50,24 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
     var data: [String] = []
     var metadata: [String] = []
 
-    /// Flattens the prepared batches, one row per event.
-    init(_ parts: [(stream: StreamName, expected: ExpectedVersion, batch: PreparedBatch)]) {
-        for part in parts {
-            for index in 0..<part.batch.count {
-                streams.append(part.stream.rawValue)
-                modes.append(part.expected.mode)
-                exactVersions.append(part.expected.exactVersion)
-                ordinals.append(Int64(index + 1))
-                ids.append(part.batch.ids[index])
-                tenants.append(part.batch.tenants[index])
-                types.append(part.batch.types[index])
-                schemaVersions.append(part.batch.schemaVersions[index])
-                data.append(part.batch.data[index])
-                metadata.append(part.batch.metadata[index])
-            }
+    /// Flattens the prepared batches, one row per event, in `order` (part indexes, one entry per
+    /// event: the k-th entry naming part p stands for p's k-th event), or part after part.
+    init(_ parts: [(stream: StreamName, expected: ExpectedVersion, batch: PreparedBatch)], order: [Int]? = nil) {
+        var next = Array(repeating: 0, count: parts.count)
+        for partIndex in order ?? parts.indices.flatMap({ Array(repeating: $0, count: parts[$0].batch.count) }) {
+            let part = parts[partIndex]
+            let index = next[partIndex]
+            next[partIndex] += 1
+            streams.append(part.stream.rawValue)
+            modes.append(part.expected.mode)
+            exactVersions.append(part.expected.exactVersion)
+            ordinals.append(Int64(index + 1))
+            ids.append(part.batch.ids[index])
+            tenants.append(part.batch.tenants[index])
+            types.append(part.batch.types[index])
+            schemaVersions.append(part.batch.schemaVersions[index])
+            data.append(part.batch.data[index])
+            metadata.append(part.batch.metadata[index])
         }
     }
 

@@ -101,6 +101,8 @@ public struct CommandService: Sendable {
                 return try await commit(stream: stream, version: version, events: data, envelope: envelope, claims: wanted, also: alsoInTransaction)
             } catch let error as EventStoreError where error.code == .versionConflict || error.code == .concurrencyConflict {
                 store.logger.debug("command lost a race; retrying", metadata: ["stream.id": "\(stream)", "command.attempt": "\(attempt)"])
+                // Writers racing on one stream: spread the retries so one of them wins each round.
+                if attempt > 1 { try? await Task.sleep(for: .microseconds(Int.random(in: 0...(1000 * attempt)))) }
                 continue
             } catch let error as CommandError {
                 throw error

@@ -69,6 +69,7 @@ struct PushBatch: Sendable {
         var states: [StreamName: (state: any Sendable, version: Int64, loaded: Int64)] = [:]
         var events: [StreamName: [EventData]] = [:]
         var order: [StreamName] = []
+        var logOrder: [StreamName] = []
         if !planned.isEmpty {
             let streams = Array(Set(planned.map(\.step.stream)))
             let recorded: [StreamName: [RecordedEvent]]
@@ -91,6 +92,7 @@ struct PushBatch: Sendable {
                     if events[step.stream] == nil, !new.isEmpty { order.append(step.stream) }
                     let start = events[step.stream, default: []].count
                     if !new.isEmpty { events[step.stream, default: []].append(contentsOf: new) }
+                    logOrder += Array(repeating: step.stream, count: new.count)
                     let version = current.version + Int64(new.count)
                     states[step.stream] = (state, version, current.loaded)
                     decided[index].eventRange = start..<(start + new.count)
@@ -112,7 +114,7 @@ struct PushBatch: Sendable {
             let answered = try await commands.store.transaction { tx in
                 var positions: [StreamName: [Int64]] = [:]
                 if !appends.isEmpty {
-                    for result in try await tx.append(appends) { positions[result.stream] = result.positions }
+                    for result in try await tx.append(appends, logOrder: logOrder) { positions[result.stream] = result.positions }
                 }
                 var answers = decided
                 for index in answers.indices {

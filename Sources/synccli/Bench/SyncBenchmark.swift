@@ -23,6 +23,7 @@ struct SyncBenchmark: Sendable {
         var push_batch: Int
         var push_mutations_per_s: Double
         var push_batch10_mutations_per_s: Double
+        var push_batch100_mutations_per_s: Double
         var raw_insert_per_s: Double
         var push_ratio: Double
         var live_clients: Int
@@ -126,7 +127,8 @@ struct SyncBenchmark: Sendable {
         for index in 0..<devices { pushers.append(try await api.signUp("pusher\(index)")) }
         let pushed1 = try await pushRate(api: api, sessions: pushers, batch: 1)
         let pushed10 = try await pushRate(api: api, sessions: pushers, batch: 10)
-        printError("bench sync: raw \(Int(raw))/s; push \(Int(pushed1)) mutations/s (1 per push), \(Int(pushed10))/s (10 per push); ratio \(format(pushed1 / max(raw, 1)))")
+        let pushed100 = try await pushRate(api: api, sessions: pushers, batch: 100)
+        printError("bench sync: raw \(Int(raw))/s; push \(Int(pushed1)) mutations/s (1 per push), \(Int(pushed10))/s (10 per push), \(Int(pushed100))/s (100 per push); ratio \(format(pushed1 / max(raw, 1))) / \(format(pushed10 / max(raw, 1))) / \(format(pushed100 / max(raw, 1)))")
 
         // 3. Live latency with `liveClients` connected WebSockets.
         let pairs = min(20, max(1, liveClients / 2))
@@ -178,6 +180,7 @@ struct SyncBenchmark: Sendable {
         return Report(
             initial_sync_rows: synced, initial_sync_s: round3(initialSync), initial_sync_raw_select_s: round3(rawSelect),
             push_devices: devices, push_batch: 1, push_mutations_per_s: pushed1.rounded(), push_batch10_mutations_per_s: pushed10.rounded(),
+            push_batch100_mutations_per_s: pushed100.rounded(),
             raw_insert_per_s: raw.rounded(), push_ratio: round3(pushed1 / max(raw, 1)),
             live_clients: background + pairs, live_samples: latencies.count, live_p50_ms: round3(p50), live_p99_ms: round3(p99),
             live_max_ms: round3(latencies.last ?? 0), bytes_per_live_client: perClient
