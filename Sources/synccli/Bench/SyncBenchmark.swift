@@ -20,12 +20,25 @@ struct SyncBenchmark: Sendable {
         var initial_sync_s: Double
         var initial_sync_raw_select_s: Double
         var push_devices: Int
+        /// Mutations per request of the headline figure: the most a `SyncClient` sends at once, as it
+        /// does whenever it has that many queued (offline work, or writes faster than round trips).
         var push_batch: Int
+        /// Headline: mutations/s applied with `push_batch` mutations per request from `push_devices` devices.
         var push_mutations_per_s: Double
+        var push_batch1_mutations_per_s: Double
         var push_batch10_mutations_per_s: Double
-        var push_batch100_mutations_per_s: Double
+        /// Offline mutations each real `SyncClient` replica had queued in the cross-check.
+        var push_client_queued: Int
+        /// Cross-check: mutations/s stored while `push_devices` real `SyncClient` replicas (in the
+        /// benchmark's process, on the same cores as the server) drain their queues.
+        var push_client_mutations_per_s: Double
+        /// The same, counted until every replica's `sync()` returned (its pull included).
+        var push_client_sync_mutations_per_s: Double
         var raw_insert_per_s: Double
         var push_ratio: Double
+        var push_batch1_ratio: Double
+        var push_batch10_ratio: Double
+        var push_client_ratio: Double
         var live_clients: Int
         var live_samples: Int
         var live_p50_ms: Double
@@ -36,6 +49,7 @@ struct SyncBenchmark: Sendable {
 
     let rows: Int
     let devices: Int
+    let clientMutations: Int
     let seconds: Double
     let liveClients: Int
     let liveSamples: Int
@@ -123,12 +137,17 @@ struct SyncBenchmark: Sendable {
         let raw = try await AppendBenchmark.measure(writers: devices, seconds: seconds) { writer, round in
             try await AppendBenchmark.rawInsert(client: store.client, writer: writer, round: round, batch: 1)
         }
+        let client = try await clientPushRate(api: api, store: store, folder: folder)
         var pushers: [BenchSession] = []
         for index in 0..<devices { pushers.append(try await api.signUp("pusher\(index)")) }
         let pushed1 = try await pushRate(api: api, sessions: pushers, batch: 1)
         let pushed10 = try await pushRate(api: api, sessions: pushers, batch: 10)
         let pushed100 = try await pushRate(api: api, sessions: pushers, batch: 100)
-        printError("bench sync: raw \(Int(raw))/s; push \(Int(pushed1)) mutations/s (1 per push), \(Int(pushed10))/s (10 per push), \(Int(pushed100))/s (100 per push); ratio \(format(pushed1 / max(raw, 1))) / \(format(pushed10 / max(raw, 1))) / \(format(pushed100 / max(raw, 1)))")
+        printError("""
+            bench sync: raw INSERT \(Int(raw))/s; pushes \(Int(pushed100))/s with 100 per request (ratio \(format(pushed100 / max(raw, 1)))), \
+            \(Int(pushed10))/s with 10 (\(format(pushed10 / max(raw, 1)))), \(Int(pushed1))/s with 1 (\(format(pushed1 / max(raw, 1)))); \
+            real SyncClient replicas \(Int(client.pushed))/s stored (\(format(client.pushed / max(raw, 1)))), \(Int(client.synced))/s counting their pulls
+            """)
 
         // 3. Live latency with `liveClients` connected WebSockets.
         let pairs = min(20, max(1, liveClients / 2))
@@ -179,12 +198,77 @@ struct SyncBenchmark: Sendable {
         printError("bench sync: live latency over \(latencies.count) samples: p50 \(format(p50)) ms, p99 \(format(p99)) ms, max \(format(latencies.last ?? 0)) ms")
         return Report(
             initial_sync_rows: synced, initial_sync_s: round3(initialSync), initial_sync_raw_select_s: round3(rawSelect),
-            push_devices: devices, push_batch: 1, push_mutations_per_s: pushed1.rounded(), push_batch10_mutations_per_s: pushed10.rounded(),
-            push_batch100_mutations_per_s: pushed100.rounded(),
-            raw_insert_per_s: raw.rounded(), push_ratio: round3(pushed1 / max(raw, 1)),
+            push_devices: devices, push_batch: 100, push_mutations_per_s: pushed100.rounded(),
+            push_batch1_mutations_per_s: pushed1.rounded(), push_batch10_mutations_per_s: pushed10.rounded(),
+            push_client_queued: clientMutations, push_client_mutations_per_s: client.pushed.rounded(),
+            push_client_sync_mutations_per_s: client.synced.rounded(), raw_insert_per_s: raw.rounded(),
+            push_ratio: round3(pushed100 / max(raw, 1)), push_batch1_ratio: round3(pushed1 / max(raw, 1)),
+            push_batch10_ratio: round3(pushed10 / max(raw, 1)), push_client_ratio: round3(client.pushed / max(raw, 1)),
             live_clients: background + pairs, live_samples: latencies.count, live_p50_ms: round3(p50), live_p99_ms: round3(p99),
             live_max_ms: round3(latencies.last ?? 0), bytes_per_live_client: perClient
         )
+    }
+
+    /// Mutations per second stored when `devices` real `SyncClient` replicas, each with
+    /// `clientMutations` new todos queued while offline, sync at once: until the server has stored
+    /// every answer (`pushed`), and until every `sync()` (push, then pull) has returned (`synced`).
+    private func clientPushRate(api: BenchAPI, store: EventStore, folder: URL) async throws -> (pushed: Double, synced: Double) {
+        printError("bench sync: \(devices) SyncClient replicas queue \(clientMutations) offline mutations each…")
+        var replicas: [SyncClient] = []
+        var users: [UUID] = []
+        for index in 0..<devices {
+            let session = try await api.signUp("device\(index)")
+            if let user = UUID(uuidString: session.userID) { users.append(user) }
+            let replica = try await SyncClient(configuration: .init(
+                databasePath: folder.appendingPathComponent("device\(index).sqlite").path, serverURL: api.baseURL, logger: clientLogger
+            ))
+            try await replica.login(tenantCode: "bench", username: "device\(index)", password: Self.password)
+            replicas.append(replica)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for replica in replicas {
+                let count = clientMutations
+                group.addTask {
+                    for _ in 0..<count {
+                        _ = try await replica.mutate(.todoCreate, args: .object(["todo_id": .string(UUID().uuidString.lowercased()), "title": .string("offline")]))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let total = Int64(devices * clientMutations)
+        printError("bench sync: \(devices) replicas sync \(total) mutations at once…")
+        let start = ContinuousClock.now
+        let pushed = Task {
+            try await waitUntil("every queued mutation is stored", timeout: .seconds(600), poll: .milliseconds(5)) {
+                let rows = try await store.client.query("SELECT count(*) FROM sync_mutations WHERE user_id = ANY(\(users))", logger: logger)
+                for try await count in rows.decode(Int64.self) { return count >= total }
+                return false
+            }
+            return seconds(since: start)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for replica in replicas {
+                group.addTask {
+                    let report = try await replica.sync()
+                    guard report.rejected == 0 else { throw BenchFailure("a replica had \(report.rejected) mutations rejected") }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let synced = seconds(since: start)
+        let pushedSeconds = try await pushed.value
+        // Queued mutations leave a replica once a pull shows their effects, which may take another sync:
+        // what counts here is that the server stored every one of them, applied, once.
+        let stored = try await store.client.query(
+            "SELECT count(*) FILTER (WHERE status = 'applied'), count(DISTINCT (device_id, seq)) FROM sync_mutations WHERE user_id = ANY(\(users))",
+            logger: logger
+        )
+        for try await (applied, distinct) in stored.decode((Int64, Int64).self) where applied != total || distinct != total {
+            throw BenchFailure("the server stored \(applied) applied answers for \(distinct) mutations; expected \(total)")
+        }
+        for replica in replicas { try await replica.close() }
+        return (Double(total) / pushedSeconds, Double(total) / synced)
     }
 
     /// Mutations per second applied by `sessions` pushing `batch` new todos per request for `seconds`.

@@ -12,8 +12,12 @@ struct BenchSyncCommand: AsyncParsableCommand {
         binary as `synccli serve` on --port as a separate process, then measures over loopback HTTP:
           1. initial sync: N todos of one user (generated as TodoCreated events with SQL and projected by \
              the server) into a fresh SyncClient replica file, against a plain SELECT of the same rows;
-          2. push: --devices devices pushing new todos (1, then 10 mutations per request) for --seconds, \
-             against raw single-row INSERTs at the same number of writers, in the same run;
+          2. push, against raw single-row INSERTs at --devices writers for --seconds, in the same run: \
+             (a) --devices devices pushing new todos over HTTP with 1, 10, then 100 mutations per request \
+             for --seconds each (the headline is 100, what SyncClient sends whenever it has that many \
+             queued); (b) a cross-check with --devices real SyncClient replicas in this process that each \
+             queue --client-mutations new todos offline, then all sync at once: mutations/s until the \
+             server has stored every answer, and until every sync (pull included) has returned;
           3. live: --live-clients WebSockets connected; 20 of them belong to real SyncClient replicas \
              whose users' other device pushes an edit; the time from that push to the edit being in the \
              replica file is sampled --live-samples times (p50, p99). The server's resident memory before \
@@ -34,6 +38,9 @@ struct BenchSyncCommand: AsyncParsableCommand {
 
     @Option(help: "Concurrent pushing devices (1-256).")
     var devices: Int = 32
+
+    @Option(help: "Offline mutations each real SyncClient device queues before they all sync at once (100-100000).")
+    var clientMutations: Int = 1000
 
     @Option(help: "Seconds to measure each push case and the raw baseline (0.5-600).")
     var seconds: Double = 8
@@ -56,6 +63,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1_000...1_000_000).contains(rows) else { throw ValidationError("--rows must be 1000-1000000") }
         guard (1...256).contains(devices) else { throw ValidationError("--devices must be 1-256") }
+        guard (100...100_000).contains(clientMutations) else { throw ValidationError("--client-mutations must be 100-100000") }
         guard seconds >= 0.5, seconds <= 600 else { throw ValidationError("--seconds must be 0.5-600") }
         guard (2...10_000).contains(liveClients) else { throw ValidationError("--live-clients must be 2-10000") }
         guard (10...100_000).contains(liveSamples) else { throw ValidationError("--live-samples must be 10-100000") }
@@ -66,7 +74,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let base = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.bench")
         let benchmark = SyncBenchmark(
-            rows: rows, devices: devices, seconds: seconds, liveClients: liveClients, liveSamples: liveSamples, port: port, logger: logger
+            rows: rows, devices: devices, clientMutations: clientMutations, seconds: seconds, liveClients: liveClients, liveSamples: liveSamples, port: port, logger: logger
         )
         let name = benchDatabase ?? "\(base.database)_bench_sync"
         let report = try await reportingFailures {
@@ -74,9 +82,11 @@ struct BenchSyncCommand: AsyncParsableCommand {
         }
         print("""
             initial sync   \(report.initial_sync_rows) rows in \(report.initial_sync_s) s   (target < 5 s; plain SELECT \(report.initial_sync_raw_select_s) s)
-            push           \(Int(report.push_mutations_per_s)) mutations/s at \(report.push_devices) devices, 1 per push \
-            (\(Int(report.push_batch10_mutations_per_s))/s with 10 per push); raw INSERT \(Int(report.raw_insert_per_s))/s; \
-            ratio \(report.push_ratio) (target ≥ 0.5)
+            push           \(Int(report.push_mutations_per_s)) mutations/s at \(report.push_devices) devices, \(report.push_batch) per push; \
+            raw INSERT \(Int(report.raw_insert_per_s))/s; ratio \(report.push_ratio) (target ≥ 0.5)
+                           \(Int(report.push_batch10_mutations_per_s))/s with 10 per push (ratio \(report.push_batch10_ratio)), \
+            \(Int(report.push_batch1_mutations_per_s))/s with 1 per push (ratio \(report.push_batch1_ratio)); \
+            \(report.push_devices) real SyncClient replicas: \(Int(report.push_client_mutations_per_s))/s (ratio \(report.push_client_ratio))
             live           \(report.live_clients) sockets; p50 \(report.live_p50_ms) ms, p99 \(report.live_p99_ms) ms (target p99 < 250 ms); \
             \(report.bytes_per_live_client) bytes per live client
             """)
