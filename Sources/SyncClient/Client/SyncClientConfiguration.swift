@@ -15,7 +15,7 @@ public struct SyncClientConfiguration: Sendable {
     public var requestTimeout: Duration
     /// Rows asked for per pull page (1…5000).
     public var pullLimit: Int
-    /// The transport; `nil` uses ``NetworkTransport`` over `HTTPClient.shared`.
+    /// The transport; `nil` uses ``NetworkTransport`` over ``NetworkTransport/sharedClient``.
     public var transport: (any SyncTransport)?
     /// Called once for each mutation the server rejects, after its effect was rolled back.
     public var onRejection: (@Sendable (Rejection) -> Void)?

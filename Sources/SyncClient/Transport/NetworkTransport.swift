@@ -9,19 +9,31 @@ import WSClient
 
 /// The real transport: HTTP over AsyncHTTPClient, the live socket over WSClient.
 public struct NetworkTransport: SyncTransport {
-    /// The HTTP client (by default the process-wide shared one, which needs no shutdown).
+    /// The HTTP client (by default ``sharedClient``, which needs no shutdown).
     let client: HTTPClient
     /// The logger for the WebSocket client.
     let logger: Logger
     /// The largest response body accepted.
     let maximumBodySize: Int
 
+    /// The HTTP client of every default transport in this process. Like `HTTPClient.shared`, it
+    /// needs no shutdown; unlike it, a connection that cannot be made fails the request at once
+    /// instead of being retried inside the connection pool until the request's deadline. The sync
+    /// loop has its own back-off with jitter, and a device whose server is unreachable should learn
+    /// it in milliseconds, not after 30 s per request.
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// Creates a transport.
     /// - Parameters:
-    ///   - client: The HTTP client; its owner shuts it down (default: `HTTPClient.shared`).
+    ///   - client: The HTTP client; its owner shuts it down (default: ``sharedClient``).
     ///   - logger: A logger for connection events.
     ///   - maximumBodySize: The largest response body accepted (default 64 MiB).
-    public init(client: HTTPClient = .shared, logger: Logger = Logger(label: "tidemark.sync-client"), maximumBodySize: Int = 64 << 20) {
+    public init(client: HTTPClient = NetworkTransport.sharedClient, logger: Logger = Logger(label: "tidemark.sync-client"), maximumBodySize: Int = 64 << 20) {
         self.client = client
         self.logger = logger
         self.maximumBodySize = maximumBodySize

@@ -1,0 +1,120 @@
+import EventStore
+import Foundation
+import GRDB
+import Logging
+import PostgresNIO
+import SyncClient
+import SyncProtocol
+import SyncServer
+import Testing
+import TidemarkTestSupport
+
+/// How a real replica copes with expired tokens and a server that goes away, over real HTTP.
+@Suite("Replica resilience over real HTTP", .timeLimit(.minutes(3)))
+struct ClientResilienceTests {
+    /// A client on `path` pointed at `url`, whose back-off sleeps are recorded in `sleeps`.
+    static func client(path: String, url: String, logger: Logger, sleeps: Locked<[Duration]>) async throws -> SyncClient {
+        var quiet = logger
+        quiet.logLevel = .error
+        // Jitter pinned to its upper bound, so the waits are known: 0.1, 0.2, 0.4, 0.4 … s (2.3 s in all).
+        let policy = RetryPolicy(base: .milliseconds(100), cap: .milliseconds(400), maxAttempts: 8, random: { 1 }, sleep: { delay in
+            sleeps.withLock { $0.append(delay) }
+            try await Task.sleep(for: delay)
+        })
+        return try await SyncClient(configuration: .init(databasePath: path, serverURL: url, logger: quiet, retryPolicy: policy))
+    }
+
+    @Test("a token the server calls expired while the device believes it valid (clock skew) is refreshed once, and the sync carries on")
+    func reactiveRefresh() async throws {
+        try await SyncHarness.with(configure: { $0.auth.accessTokenSeconds = 2 }) { h in
+            _ = try await h.createTenant(code: "acme")
+            let ana = try await h.signUp("ana", tenantCode: "acme")
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("resilience-\(UUID().uuidString).sqlite").path
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            let sleeps = Locked<[Duration]>([])
+            let first = try await Self.client(path: path, url: h.server.baseURL, logger: h.logger, sleeps: sleeps)
+            try await first.login(tenantCode: "acme", username: "ana", password: "correct horse battery")
+            try await first.close()
+            // The server now issues hour-long tokens, so only the expired one needs a refresh.
+            let port = h.server.port
+            try await h.server.stop()
+            let server = TestServer(database: h.server.database, logger: h.logger, port: port) { $0.auth.accessTokenSeconds = 3600 }
+            try await server.start()
+            // The device's clock is behind the server's: it believes its token lasts another hour.
+            let file = try DatabaseQueue(path: path)
+            try await file.write { db in
+                try db.execute(
+                    sql: "UPDATE sync_state SET value = ? WHERE key = 'access_expires_at'",
+                    arguments: [String(Date().timeIntervalSince1970 + 3600)]
+                )
+            }
+            try file.close()
+            try await Task.sleep(for: .seconds(3))
+            let client = try await Self.client(path: path, url: h.server.baseURL, logger: h.logger, sleeps: sleeps)
+            let todo = UUID().uuidString.lowercased()
+            _ = try await client.mutate(.todoCreate, args: .object(["todo_id": .string(todo), "title": .string("after a 401")]))
+            let report = try await client.sync()
+            #expect(report.pushed == 1 && report.applied == 1)
+            #expect(await client.state == .idle)
+            // The refresh rotated the session once; no sign-in and no retry loop.
+            let rows = try await h.store.client.query(
+                "SELECT rotations FROM auth_sessions WHERE user_id = \(UUID(uuidString: ana.userID)) AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1"
+            )
+            var rotations: Int32 = -1
+            for try await value in rows.decode(Int32.self) { rotations = value }
+            #expect(rotations == 1)
+            #expect(sleeps.value.isEmpty)
+            try await client.close()
+            try await server.stop()
+        }
+    }
+
+    @Test("the server goes away: the client backs off, goes offline keeping its queue, and delivers once the server is back")
+    func serverAway() async throws {
+        try await SyncHarness.with { h in
+            _ = try await h.createTenant(code: "acme")
+            _ = try await h.signUp("ana", tenantCode: "acme")
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("resilience-\(UUID().uuidString).sqlite").path
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            let sleeps = Locked<[Duration]>([])
+            let client = try await Self.client(path: path, url: h.server.baseURL, logger: h.logger, sleeps: sleeps)
+            try await client.login(tenantCode: "acme", username: "ana", password: "correct horse battery")
+            let port = h.server.port
+            try await h.server.stop()
+
+            let todo = UUID().uuidString.lowercased()
+            _ = try await client.mutate(.todoCreate, args: .object(["todo_id": .string(todo), "title": .string("written offline")]))
+            let failure = await #expect(throws: SyncClientError.self) { try await client.sync() }
+            #expect(failure?.code == .network)
+            if case .offline = await client.state {} else { Issue.record("the client should be offline, not \(await client.state)") }
+            // Seven back-offs between eight attempts, each within the policy's bounds.
+            #expect(sleeps.value.count == 7)
+            #expect(sleeps.value.allSatisfy { $0 <= .milliseconds(400) })
+            #expect(try await client.queuedMutations().count == 1)
+            #expect(try await client.row(.todos, key: todo)?["title"]?.stringValue == "written offline")
+
+            // The server comes back while the next sync is backing off.
+            sleeps.withLock { $0.removeAll() }
+            let back = TestServer(database: h.server.database, logger: h.logger, port: port)
+            let restart = Task {
+                try await Task.sleep(for: .milliseconds(150))
+                try await back.start()
+            }
+            let report = try await client.sync()
+            try await restart.value
+            #expect(report.pushed == 1 && report.applied == 1)
+            #expect(!sleeps.value.isEmpty, "the sync should have retried while the server was down")
+            #expect(await client.state == .idle)
+            try await eventually("the todo is in the read model") {
+                let rows = try await h.store.client.query("SELECT count(*)::int8 FROM read.todos WHERE todo_id = \(UUID(uuidString: todo))")
+                for try await count in rows.decode(Int64.self) { return count == 1 }
+                return false
+            }
+            // Applied once, although the sync tried several times.
+            let events = try await h.store.readAll(stream: try StreamName("todo-\(todo)"))
+            #expect(events.map(\.type) == ["TodoCreated"])
+            try await client.close()
+            try await back.stop()
+        }
+    }
+}
