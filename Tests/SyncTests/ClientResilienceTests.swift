@@ -117,4 +117,64 @@ struct ClientResilienceTests {
             try await back.stop()
         }
     }
+
+    /// Refuses (or again allows) new connections to `database` and ends the ones it has.
+    static func setDatabaseReachable(_ reachable: Bool, _ database: String, logger: Logger) async throws {
+        try await EventStore.withRunning(url: try DatabaseURL.fromEnvironment(), maximumConnections: 3, applicationName: "test-admin", logger: logger) { admin in
+            // An identifier cannot be a bound parameter; the name is the harness's own `sync_<hex>`.
+            guard database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw TestFailure("odd database name \(database)") }
+            try await admin.client.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(database) ALLOW_CONNECTIONS \(reachable)"))
+            if !reachable {
+                try await admin.client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(database)")
+            }
+        }
+    }
+
+    @Test("the database goes away: a push answers 503 unavailable, and the client's retries deliver it once the database is back")
+    func databaseAway() async throws {
+        try await SyncHarness.with(configure: { $0.requestDeadline = .seconds(3) }) { h in
+            _ = try await h.createTenant(code: "acme")
+            let ana = try await h.signUp("ana", tenantCode: "acme")
+            let database = h.server.database.url.database
+            try await Self.setDatabaseReachable(false, database, logger: h.logger)
+            do {
+                let started = ContinuousClock.now
+                let answer = try await h.call(.POST, "/v1/sync/push", body: PushRequest(mutations: [
+                    Mutation(id: "m1", seq: 1, name: "todo.create", args: .object(["todo_id": .string(UUID().uuidString), "title": .string("x")])),
+                ]), token: ana.token, timeoutSeconds: 60)
+                #expect(answer.status == 503, "\(answer.status) \(answer.text)")
+                #expect(ContinuousClock.now - started < .seconds(15))
+            } catch {
+                try await Self.setDatabaseReachable(true, database, logger: h.logger)
+                throw error
+            }
+            // A replica syncs while the database is still away; it comes back a few seconds later.
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("resilience-\(UUID().uuidString).sqlite").path
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            let sleeps = Locked<[Duration]>([])
+            try await Self.setDatabaseReachable(true, database, logger: h.logger)
+            let client = try await Self.client(path: path, url: h.server.baseURL, logger: h.logger, sleeps: sleeps)
+            try await client.login(tenantCode: "acme", username: "ana", password: "correct horse battery")
+            try await Self.setDatabaseReachable(false, database, logger: h.logger)
+            let todo = UUID().uuidString.lowercased()
+            _ = try await client.mutate(.todoCreate, args: .object(["todo_id": .string(todo), "title": .string("while the database was away")]))
+            let restore = Task {
+                try await Task.sleep(for: .seconds(4))
+                try await Self.setDatabaseReachable(true, database, logger: h.logger)
+            }
+            let report: SyncReport
+            do {
+                report = try await client.sync()
+            } catch {
+                try await restore.value
+                throw error
+            }
+            try await restore.value
+            #expect(report.pushed == 1 && report.applied == 1)
+            #expect(!sleeps.value.isEmpty, "the sync should have retried the 503 answers")
+            let events = try await h.store.readAll(stream: try StreamName("todo-\(todo)"))
+            #expect(events.map(\.type) == ["TodoCreated"])
+            try await client.close()
+        }
+    }
 }

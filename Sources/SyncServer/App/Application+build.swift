@@ -41,6 +41,7 @@ public func buildApplication(
     let router = Router(context: SyncRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: logger))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxRequestBodyBytes))
+    router.add(middleware: RequestDeadlineMiddleware(timeout: configuration.requestDeadline, logger: logger))
     router.add(middleware: ProtocolVersionMiddleware(minimum: configuration.minimumProtocolVersion))
     HealthController(store: store).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)

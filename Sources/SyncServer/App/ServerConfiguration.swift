@@ -33,6 +33,9 @@ public struct ServerConfiguration: Sendable {
     public var passwordCost: Int = 10
     /// The most mutations in one push.
     public var maxPushBatch: Int = 100
+    /// How long an HTTP request may take before it is cancelled and answered `503 unavailable`
+    /// (WebSockets are exempt).
+    public var requestDeadline: Duration = .seconds(20)
     /// The oldest sync protocol version served; older clients get `426 upgrade_required`.
     public var minimumProtocolVersion: ProtocolVersion = .current
     /// The projections the server runs: the read models and the push outbox.

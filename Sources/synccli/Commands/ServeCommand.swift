@@ -38,11 +38,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most active push devices per user (1-1000).")
     var maxDevicesPerUser: Int = 20
 
+    @Option(help: "Seconds an HTTP request may take before it is cancelled and answered 503 unavailable (1-600).")
+    var requestDeadline: Int = 20
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0-65535") }
         guard (2...500).contains(maxConnections) else { throw ValidationError("--max-connections must be 2-500") }
         guard (0...16).contains(pushDispatchers) else { throw ValidationError("--push-dispatchers must be 0-16") }
         guard (1...1000).contains(maxDevicesPerUser) else { throw ValidationError("--max-devices-per-user must be 1-1000") }
+        guard (1...600).contains(requestDeadline) else { throw ValidationError("--request-deadline must be 1-600 seconds") }
     }
 
     func run() async throws {
@@ -68,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.pushProviders = try PushProviderEnvironment(values: ProcessInfo.processInfo.environment).providers()
         configuration.pushDispatchers = pushDispatchers
         configuration.maxDevicesPerUser = maxDevicesPerUser
+        configuration.requestDeadline = .seconds(requestDeadline)
         logger.info("starting Tidemark server", metadata: [
             "push.providers": "\(configuration.pushProviders.map(\.name))",
             "http.address": "\(configuration.host):\(configuration.port)",
