@@ -177,4 +177,36 @@ struct ClientResilienceTests {
             try await client.close()
         }
     }
+
+    @Test("a live replica reconnects after the server restarts and sees the other device's changes again")
+    func liveReconnect() async throws {
+        try await SyncHarness.with { h in
+            _ = try await h.createTenant(code: "acme")
+            let phone = try await h.signUp("ana", tenantCode: "acme")
+            let todo = UUID().uuidString.lowercased()
+            _ = try await phone.push([("todo.create", .object(["todo_id": .string(todo), "title": .string("v1")]))])
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("resilience-\(UUID().uuidString).sqlite").path
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            let tablet = try await Self.client(path: path, url: h.server.baseURL, logger: h.logger, sleeps: Locked([]))
+            try await tablet.login(tenantCode: "acme", username: "ana", password: "correct horse battery")
+            let live = Task { await tablet.run() }
+            func title() async throws -> String? { try await tablet.row(.todos, key: todo)?["title"]?.stringValue }
+            try await eventually("the tablet has the todo") { try await title() == "v1" }
+
+            let port = h.server.port
+            try await h.server.stop()
+            let back = TestServer(database: h.server.database, logger: h.logger, port: port)
+            try await back.start()
+            _ = try await phone.push([("todo.edit", .object(["todo_id": .string(todo), "title": .string("v2")]))])
+            try await eventually("the tablet sees the edit made after the restart") { try await title() == "v2" }
+            // The live socket is up again: a later edit arrives by a poke (run() does not poll).
+            try await Task.sleep(for: .seconds(1))
+            _ = try await phone.push([("todo.edit", .object(["todo_id": .string(todo), "title": .string("v3")]))])
+            try await eventually("the tablet is poked about the next edit", timeout: .seconds(10)) { try await title() == "v3" }
+            live.cancel()
+            await live.value
+            try await tablet.close()
+            try await back.stop()
+        }
+    }
 }
