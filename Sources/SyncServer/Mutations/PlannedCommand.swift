@@ -31,7 +31,7 @@ public struct PlannedCommand: Sendable {
     }
 
     /// A command against aggregate `id` of type `A`.
-    static func command<A: Aggregate>(_ aggregate: A.Type, id: A.ID, command: A.Command) -> PlannedCommand {
+    static func command<A: Aggregate & SendableMetatype>(_ aggregate: A.Type, id: A.ID, command: A.Command) -> PlannedCommand {
         let step = (try? StreamName(A.streamName(for: id))).map { stream in
             Step(
                 stream: stream,
