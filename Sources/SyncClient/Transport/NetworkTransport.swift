@@ -22,7 +22,7 @@ public struct NetworkTransport: SyncTransport {
     /// loop has its own back-off with jitter, and a device whose server is unreachable should learn
     /// it in milliseconds, not after 30 s per request.
     public static let sharedClient: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
+        var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(10)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

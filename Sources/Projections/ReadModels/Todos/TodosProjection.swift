@@ -6,8 +6,8 @@ import Foundation
 public struct TodosProjection: Projection {
     /// `"todos"`.
     public let name = "todos"
-    /// Version 1.
-    public let version = 1
+    /// Version 2: version 1 plus the index a sync snapshot pages a user's todos by.
+    public let version = 2
     /// Every ``TodoEvent`` type.
     public var eventTypes: [String]? { TodoEvent.eventTypes.keys.sorted() }
     /// `todos`, `todo_reminders` and `todo_daily_summary`.
