@@ -15,7 +15,7 @@ struct ClientResilienceTests {
     /// A client on `path` pointed at `url`, whose back-off sleeps are recorded in `sleeps`.
     static func client(path: String, url: String, logger: Logger, sleeps: Locked<[Duration]>) async throws -> SyncClient {
         var quiet = logger
-        quiet.logLevel = .error
+        quiet.logLevel = ProcessInfo.processInfo.environment["TIDEMARK_TEST_CLIENT_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         // Jitter pinned to its upper bound, so the waits are known: 0.1, 0.2, 0.4, 0.4 … s (2.3 s in all).
         let policy = RetryPolicy(base: .milliseconds(100), cap: .milliseconds(400), maxAttempts: 8, random: { 1 }, sleep: { delay in
             sleeps.withLock { $0.append(delay) }
@@ -199,7 +199,7 @@ struct ClientResilienceTests {
             try await back.start()
             _ = try await phone.push([("todo.edit", .object(["todo_id": .string(todo), "title": .string("v2")]))])
             try await eventually("the tablet sees the edit made after the restart") { try await title() == "v2" }
-            // The live socket is up again: a later edit arrives by a poke (run() does not poll).
+            // The live socket is up again: a later edit arrives by a poke (the safety-net sync is 30 s away).
             try await Task.sleep(for: .seconds(1))
             _ = try await phone.push([("todo.edit", .object(["todo_id": .string(todo), "title": .string("v3")]))])
             try await eventually("the tablet is poked about the next edit", timeout: .seconds(10)) { try await title() == "v3" }

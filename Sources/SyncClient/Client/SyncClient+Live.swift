@@ -46,6 +46,17 @@ extension SyncClient {
         let token = try await accessToken()
         let transport = transport
         let (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // A quiet socket still syncs now and then: a poke whose pull found the change held back
+        // behind an open transaction on the server gets no second poke. Once the socket closes, the
+        // stream is finished and these signals go nowhere; the timer ends with this call.
+        let interval = configuration.livePollInterval
+        let poll = Task {
+            while true {
+                do { try await Task.sleep(for: interval) } catch { return }
+                continuation.yield()
+            }
+        }
+        defer { poll.cancel() }
         return try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 defer { continuation.finish() }

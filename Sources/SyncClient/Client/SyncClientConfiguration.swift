@@ -21,6 +21,9 @@ public struct SyncClientConfiguration: Sendable {
     public var onRejection: (@Sendable (Rejection) -> Void)?
     /// Called whenever ``SyncClient/state`` changes.
     public var onStateChange: (@Sendable (SyncState) -> Void)?
+    /// How often ``SyncClient/run()`` also syncs while its live socket is quiet: a safety net for a
+    /// poke whose pull found the change still held back by an open transaction on the server.
+    public var livePollInterval: Duration = .seconds(30)
 
     /// Creates a configuration.
     /// - Parameters:
