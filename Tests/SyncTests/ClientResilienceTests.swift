@@ -118,15 +118,23 @@ struct ClientResilienceTests {
         }
     }
 
-    /// Refuses (or again allows) new connections to `database` and ends the ones it has.
+    /// Refuses (or again allows) new connections to `database` and ends the ones it has, through a
+    /// connection to the base database (`DATABASE_URL`), with a plain client (no store services).
     static func setDatabaseReachable(_ reachable: Bool, _ database: String, logger: Logger) async throws {
-        try await EventStore.withRunning(url: try DatabaseURL.fromEnvironment(), maximumConnections: 3, applicationName: "test-admin", logger: logger) { admin in
-            // An identifier cannot be a bound parameter; the name is the harness's own `sync_<hex>`.
-            guard database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw TestFailure("odd database name \(database)") }
-            try await admin.client.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(database) ALLOW_CONNECTIONS \(reachable)"))
-            if !reachable {
-                try await admin.client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(database)")
-            }
+        // An identifier cannot be a bound parameter; the name is the harness's own `sync_<hex>`.
+        guard database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw TestFailure("odd database name \(database)") }
+        let base = try DatabaseURL.fromEnvironment()
+        let client = PostgresClient(configuration: base.clientConfiguration(maximumConnections: 1, applicationName: "test-admin"), backgroundLogger: logger)
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        let running = Task {
+            signal.finish()
+            await client.run()
+        }
+        defer { running.cancel() }
+        for await _ in started {}
+        try await client.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(database) ALLOW_CONNECTIONS \(reachable)"), logger: logger)
+        if !reachable {
+            try await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(database)", logger: logger)
         }
     }
 
