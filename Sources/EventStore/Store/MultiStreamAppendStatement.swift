@@ -39,16 +39,13 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
         RETURNING position, stream, stream_version, transaction_id::text
         """
 
+    /// Per event: its stream, the stream's expectation, and its 1-based place in the stream's part.
     var streams: [String] = []
     var modes: [Int32] = []
     var exactVersions: [Int64] = []
     var ordinals: [Int64] = []
-    var ids: [UUID] = []
-    var tenants: [String] = []
-    var types: [String] = []
-    var schemaVersions: [Int32] = []
-    var data: [String] = []
-    var metadata: [String] = []
+    /// The events themselves, in log order.
+    var events = PreparedBatch()
 
     /// Flattens the prepared batches, one row per event, in `order` (part indexes, one entry per
     /// event: the k-th entry naming part p stands for p's k-th event), or part after part.
@@ -62,12 +59,7 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
             modes.append(part.expected.mode)
             exactVersions.append(part.expected.exactVersion)
             ordinals.append(Int64(index + 1))
-            ids.append(part.batch.ids[index])
-            tenants.append(part.batch.tenants[index])
-            types.append(part.batch.types[index])
-            schemaVersions.append(part.batch.schemaVersions[index])
-            data.append(part.batch.data[index])
-            metadata.append(part.batch.metadata[index])
+            events.append(index, of: part.batch)
         }
     }
 
@@ -77,12 +69,12 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
         bindings.append(modes)
         bindings.append(exactVersions)
         bindings.append(ordinals)
-        bindings.append(ids)
-        bindings.append(tenants)
-        bindings.append(types)
-        bindings.append(schemaVersions)
-        bindings.append(data)
-        bindings.append(metadata)
+        bindings.append(events.ids)
+        bindings.append(events.tenants)
+        bindings.append(events.types)
+        bindings.append(events.schemaVersions)
+        bindings.append(events.data)
+        bindings.append(events.metadata)
         return bindings
     }
 

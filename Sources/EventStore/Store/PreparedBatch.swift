@@ -11,6 +11,9 @@ struct PreparedBatch: Sendable {
 
     var count: Int { ids.count }
 
+    /// An empty batch, filled with ``append(_:of:)`` from batches already validated.
+    init() {}
+
     /// Validates `events` against the store's rules and prepares them.
     /// - Throws: `emptyBatch`, `invalidEventType`, `invalidJSON`, `payloadTooLarge`, `invalidArgument`.
     init(_ events: [EventData], stream: StreamName, configuration: EventStoreConfiguration) throws(EventStoreError) {
@@ -69,6 +72,16 @@ struct PreparedBatch: Sendable {
             data.append(json)
             metadata.append(metadataJSON)
         }
+    }
+
+    /// Appends event `index` of `other` (already validated) to this batch.
+    mutating func append(_ index: Int, of other: PreparedBatch) {
+        ids.append(other.ids[index])
+        tenants.append(other.tenants[index])
+        types.append(other.types[index])
+        schemaVersions.append(other.schemaVersions[index])
+        data.append(other.data[index])
+        metadata.append(other.metadata[index])
     }
 
     /// Validates an append to several streams: each stream once, each event id once.

@@ -35,7 +35,8 @@ struct PushBatch: Sendable {
         var streamVersion: Int64 = 0
     }
 
-    /// The rows no one else may have written while the batch was decided.
+    /// Another instance recorded an answer or command-log entry of this batch first: roll back and
+    /// run the batch one mutation at a time, which returns the stored answers.
     private struct Fallback: Error {}
 
     /// Applies `mutations` (none of them answered before) in order, after the device's `lastSeq`.
