@@ -119,6 +119,10 @@ struct AppendTests {
                 (.invalidEventType, [EventData(type: "Ok", schemaVersion: 0, json: "{}")]),
                 // A valid event followed by an invalid one: the whole batch is refused.
                 (.invalidJSON, [Fixtures.event(), Fixtures.event("Bad", "nope")]),
+                // NUL characters in metadata, also when only a later event's metadata carries one.
+                (.invalidJSON, [EventData(type: "Nul", json: "{}", metadata: EventMetadata(actorID: "a\u{0}b"))]),
+                (.invalidJSON, [EventData(type: "Nul", json: "{}", metadata: EventMetadata(extra: ["k": "\u{0}"]))]),
+                (.invalidJSON, [Fixtures.event(), EventData(type: "Nul", json: "{}", metadata: EventMetadata(deviceID: "\u{0}"))]),
             ]
             for (code, events) in cases {
                 let error = await #expect(throws: EventStoreError.self) {
@@ -130,6 +134,11 @@ struct AppendTests {
             #expect(try await store.version(of: stream) == 0)
             let count = try await store.client.query("SELECT count(*) FROM events")
             for try await n in count.decode(Int.self) { #expect(n == 0) }
+            // The text `\u0000` (a backslash, not a NUL) is an ordinary metadata value.
+            let literal = EventMetadata(actorID: #"a\u0000b"#)
+            try await store.append(to: stream, expected: .noStream, events: [EventData(type: "Literal", json: "{}", metadata: literal)])
+            let stored = try await store.read(stream: stream)
+            #expect(stored.first?.metadata.actorID == #"a\u0000b"#)
         }
     }
 

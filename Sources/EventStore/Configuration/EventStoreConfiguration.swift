@@ -16,6 +16,13 @@ public struct EventStoreConfiguration: Sendable, Hashable {
     /// How long a subscription waits for one page before it abandons the read and retries
     /// (default 30 s). Guards against a connection that died without the driver noticing.
     public var readTimeout: Duration
+    /// How many single-stream append statements of this process run at once (default 8). Appends
+    /// that arrive while all are busy share the next free statement and its commit: one append
+    /// per stream, up to ``maxCoalescedEvents`` events. `0` turns coalescing off: every append
+    /// is its own statement. Transactions (``EventStore/transaction(_:)``) never coalesce.
+    public var appendStatements: Int
+    /// The most events one coalesced statement carries (default 1,000).
+    public var maxCoalescedEvents: Int
 
     /// Creates a configuration; every value has a production default.
     public init(
@@ -25,7 +32,9 @@ public struct EventStoreConfiguration: Sendable, Hashable {
         pollInterval: Duration = .seconds(1),
         anyVersionRetries: Int = 100,
         notifyChannel: String = "tidemark_events",
-        readTimeout: Duration = .seconds(30)
+        readTimeout: Duration = .seconds(30),
+        appendStatements: Int = 8,
+        maxCoalescedEvents: Int = 1000
     ) {
         self.maxPayloadBytes = maxPayloadBytes
         self.maxBatchEvents = maxBatchEvents
@@ -34,5 +43,7 @@ public struct EventStoreConfiguration: Sendable, Hashable {
         self.anyVersionRetries = anyVersionRetries
         self.notifyChannel = notifyChannel
         self.readTimeout = readTimeout
+        self.appendStatements = appendStatements
+        self.maxCoalescedEvents = maxCoalescedEvents
     }
 }

@@ -1,4 +1,11 @@
 extension EventMetadata {
+    /// Whether any field, extra key or extra value holds a NUL character, which `jsonb` cannot store.
+    var containsNUL: Bool {
+        let fields = [tenantID, actorID, deviceID, mutationID, correlationID, causationID]
+        if fields.contains(where: { $0?.utf8.contains(0) == true }) { return true }
+        return extra?.contains { $0.key.utf8.contains(0) || $0.value.utf8.contains(0) } ?? false
+    }
+
     /// The metadata as a compact JSON object with sorted keys, written by hand: this runs once per
     /// appended event, and a general-purpose encoder costs more than the insert it prepares.
     var jsonString: String {

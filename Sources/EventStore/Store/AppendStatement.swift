@@ -44,25 +44,29 @@ enum AppendStatement {
         logger: Logger
     ) async throws -> Outcome {
         do {
-            let rows: [(Int64, Int64, String)]
+            let written: (positions: [Int64], version: Int64, transaction: String)
             if batch.count == 1 {
-                rows = try await execute(AppendOneStatement(
+                let rows = try await execute(AppendOneStatement(
                     id: batch.ids[0], stream: stream.rawValue, tenant: batch.tenants[0], type: batch.types[0],
                     schemaVersion: batch.schemaVersions[0], data: batch.data[0], metadata: batch.metadata[0],
                     mode: expected.mode, exactVersion: expected.exactVersion
                 ), client: client, connection: connection, logger: logger)
+                guard let row = rows.first else { return .expectationFailed }
+                written = ([row.0], row.1, row.2)
             } else {
-                rows = try await execute(AppendBatchStatement(
+                let rows = try await execute(AppendBatchStatement(
                     stream: stream.rawValue, batch: batch, mode: expected.mode, exactVersion: expected.exactVersion
                 ), client: client, connection: connection, logger: logger)
+                guard let row = rows.first, let positions = row.positions, let version = row.version, let transaction = row.transaction,
+                      positions.count == batch.count
+                else { return .expectationFailed }
+                written = (positions, version, transaction)
             }
-            guard !rows.isEmpty else { return .expectationFailed }
-            let written = rows.sorted { $0.1 < $1.1 }
             return .written(AppendResult(
                 stream: stream,
-                positions: written.map(\.0),
-                streamVersion: written.last?.1 ?? 0,
-                transactionID: written.first.flatMap { UInt64($0.2) } ?? 0,
+                positions: written.positions,
+                streamVersion: written.version,
+                transactionID: UInt64(written.transaction) ?? 0,
                 wasAlreadyStored: false
             ))
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {

@@ -7,6 +7,9 @@ extension EventStore {
     /// Re-appending events whose ids are all stored already returns the original result
     /// (``AppendResult/wasAlreadyStored`` is `true`) and writes nothing.
     ///
+    /// Concurrent calls may share one statement and one commit (see
+    /// ``EventStoreConfiguration/appendStatements``); each append still succeeds or fails on its own.
+    ///
     /// - Parameters:
     ///   - stream: The stream to append to.
     ///   - expected: The version the stream must be at.
@@ -18,6 +21,17 @@ extension EventStore {
     @discardableResult
     public func append(to stream: StreamName, expected: ExpectedVersion, events: [EventData]) async throws(EventStoreError) -> AppendResult {
         let batch = try PreparedBatch(events, stream: stream, configuration: configuration)
+        if let coalescer {
+            switch await coalescer.submit(AppendCoalescer.Request(stream: stream, expected: expected, batch: batch)) {
+            case .written(let result):
+                notifier.signal()
+                return result
+            case .failed(let error):
+                throw error
+            case .individually:
+                break
+            }
+        }
         var attempts = 0
         while true {
             let outcome: AppendStatement.Outcome

@@ -24,6 +24,8 @@ public struct EventStore: Sendable {
     let notifier: CommitNotifier
     /// Receives NOTIFYs of every process and wakes subscribers.
     let listener: LogListener
+    /// Lets concurrent appends share statements; `nil` when ``EventStoreConfiguration/appendStatements`` is 0.
+    let coalescer: AppendCoalescer?
 
     /// Creates a store over a client that is (or will be) running.
     /// - Parameters:
@@ -36,6 +38,9 @@ public struct EventStore: Sendable {
         self.logger = logger
         self.notifier = CommitNotifier(client: client, channel: configuration.notifyChannel, logger: logger)
         self.listener = LogListener(client: client, channel: configuration.notifyChannel, logger: logger)
+        self.coalescer = configuration.appendStatements > 0
+            ? AppendCoalescer(limit: configuration.appendStatements, maxEvents: configuration.maxCoalescedEvents, client: client, logger: logger)
+            : nil
     }
 
     /// Background services that deliver commit notifications: run them next to the client.

@@ -48,11 +48,11 @@ struct PreparedBatch: Sendable {
             if let previous = previousMetadata, previous.0 == event.metadata {
                 metadataJSON = previous.1
             } else {
+                if event.metadata.containsNUL {
+                    throw EventStoreError(.invalidJSON, "event #\(index + 1) has metadata with a NUL character", stream: stream.rawValue)
+                }
                 metadataJSON = event.metadata.jsonString
                 previousMetadata = (event.metadata, metadataJSON)
-            }
-            if metadataJSON.utf8.contains(0) || metadataJSON.contains("\\u0000") {
-                throw EventStoreError(.invalidJSON, "event #\(index + 1) has metadata with a NUL character", stream: stream.rawValue)
             }
             let size = event.data.count + metadataJSON.utf8.count
             guard size <= configuration.maxPayloadBytes else {

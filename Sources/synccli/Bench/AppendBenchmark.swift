@@ -2,6 +2,7 @@ import EventStore
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 
 /// Measures raw PostgreSQL INSERTs and the event store's append in one run, case by case.
 struct AppendBenchmark: Sendable {
@@ -12,6 +13,9 @@ struct AppendBenchmark: Sendable {
         var raw_events_per_s: Double
         var store_events_per_s: Double
         var ratio: Double
+        /// The same append with coalescing off: every append its own statement and commit.
+        var store_uncoalesced_events_per_s: Double
+        var uncoalesced_ratio: Double
         var reader_verified_events: Int
     }
 
@@ -23,6 +27,8 @@ struct AppendBenchmark: Sendable {
     let writerCounts: [Int]
     let batchSizes: [Int]
     let seconds: Double
+    /// The store's ``EventStoreConfiguration/appendStatements`` for the main store column.
+    let appendStatements: Int
     let logger: Logger
 
     static let rawTable = """
@@ -50,34 +56,65 @@ struct AppendBenchmark: Sendable {
         let url = base.withDatabase(databaseName)
         let maxWriters = writerCounts.max() ?? 1
         let (writerCounts, batchSizes, seconds) = (writerCounts, batchSizes, seconds)
+        let configuration = EventStoreConfiguration(appendStatements: appendStatements)
         let results = try await EventStore.withRunning(
-            url: url, maximumConnections: maxWriters + 4, applicationName: "synccli-bench", logger: logger
+            url: url, configuration: configuration, maximumConnections: maxWriters + 4, applicationName: "synccli-bench", logger: logger
         ) { store in
             try await store.migrate()
             try await store.client.query(PostgresQuery(unsafeSQL: Self.rawTable))
-            var results: [Result] = []
-            for writers in writerCounts {
-                for batch in batchSizes {
-                    printError("bench: \(writers) writer(s), \(batch) event(s) per transaction: raw INSERT for \(seconds) s…")
-                    let raw = try await Self.measure(writers: writers, seconds: seconds) { writer, round in
-                        try await Self.rawInsert(client: store.client, writer: writer, round: round, batch: batch)
-                    } * Double(batch)
-                    printError("bench:   raw \(Int(raw)) events/s; event store append for \(seconds) s…")
-                    let headBefore = try await store.status().head
-                    let stored = try await Self.measure(writers: writers, seconds: seconds) { writer, round in
-                        try await Self.storeAppend(store: store, writer: writer, round: round, batch: batch, runTag: "\(writers)x\(batch)")
-                    } * Double(batch)
-                    let verified = try await Self.verifyReader(store: store, headBefore: headBefore)
-                    printError("bench:   store \(Int(stored)) events/s, ratio \(String(format: "%.2f", stored / max(raw, 1))); gap-free reader verified \(verified) events")
-                    results.append(Result(
-                        writers: writers, batch: batch, raw_events_per_s: raw.rounded(), store_events_per_s: stored.rounded(),
-                        ratio: (stored / max(raw, 1) * 1000).rounded() / 1000, reader_verified_events: verified
-                    ))
+            // The same store over the same pool, with every append its own statement and commit.
+            var plainConfiguration = configuration
+            plainConfiguration.appendStatements = 0
+            let plain = EventStore(client: store.client, configuration: plainConfiguration, logger: store.logger)
+            return try await Self.withServices(of: plain) {
+                var results: [Result] = []
+                for writers in writerCounts {
+                    for batch in batchSizes {
+                        results.append(try await Self.measureCase(store: store, plain: plain, writers: writers, batch: batch, seconds: seconds))
+                    }
                 }
+                return results
             }
-            return results
         }
         return results
+    }
+
+    /// Raw inserts, the store's append, and the store's append without coalescing, for one case.
+    static func measureCase(store: EventStore, plain: EventStore, writers: Int, batch: Int, seconds: Double) async throws -> Result {
+        printError("bench: \(writers) writer(s), \(batch) event(s) per transaction: raw INSERT for \(seconds) s…")
+        let raw = try await measure(writers: writers, seconds: seconds) { writer, round in
+            try await rawInsert(client: store.client, writer: writer, round: round, batch: batch)
+        } * Double(batch)
+        printError("bench:   raw \(Int(raw)) events/s; event store append for \(seconds) s…")
+        var verified = 0
+        var rates: [Double] = []
+        for (side, appender) in [("store", store), ("uncoalesced", plain)] {
+            let headBefore = try await store.status().head
+            let rate = try await measure(writers: writers, seconds: seconds) { writer, round in
+                try await storeAppend(store: appender, writer: writer, round: round, batch: batch, runTag: "\(side)-\(writers)x\(batch)")
+            } * Double(batch)
+            verified += try await verifyReader(store: store, headBefore: headBefore)
+            rates.append(rate)
+            printError("bench:   \(side) \(Int(rate)) events/s, ratio \(String(format: "%.2f", rate / max(raw, 1)))")
+        }
+        printError("bench:   gap-free reader verified \(verified) events")
+        func ratio(_ rate: Double) -> Double { (rate / max(raw, 1) * 1000).rounded() / 1000 }
+        return Result(
+            writers: writers, batch: batch, raw_events_per_s: raw.rounded(), store_events_per_s: rates[0].rounded(),
+            ratio: ratio(rates[0]), store_uncoalesced_events_per_s: rates[1].rounded(), uncoalesced_ratio: ratio(rates[1]),
+            reader_verified_events: verified
+        )
+    }
+
+    /// Runs `body` while `store`'s notification services run.
+    static func withServices<T: Sendable>(of store: EventStore, _ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in store.services {
+                group.addTask { try? await service.run() }
+            }
+            defer { group.cancelAll() }
+            return try await body()
+        }
     }
 
     /// Runs `operation` in `writers` concurrent loops for `seconds` and returns operations per second.
@@ -168,9 +205,12 @@ struct AppendBenchmark: Sendable {
 
     /// A text table of the results.
     static func table(_ results: [Result]) -> String {
-        var lines = ["writers  batch   raw events/s   store events/s   ratio"]
+        var lines = ["writers  batch   raw events/s   store events/s   ratio   uncoalesced events/s   ratio"]
         for r in results {
-            lines.append(String(format: "%7d  %5d  %13.0f  %16.0f  %6.2f", r.writers, r.batch, r.raw_events_per_s, r.store_events_per_s, r.ratio))
+            lines.append(String(
+                format: "%7d  %5d  %13.0f  %16.0f  %6.2f  %21.0f  %6.2f",
+                r.writers, r.batch, r.raw_events_per_s, r.store_events_per_s, r.ratio, r.store_uncoalesced_events_per_s, r.uncoalesced_ratio
+            ))
         }
         return lines.joined(separator: "\n")
     }

@@ -33,6 +33,9 @@ struct BenchAppendCommand: AsyncParsableCommand {
     @Option(help: "Database to (re)create for the benchmark (default: <database>_bench).")
     var benchDatabase: String?
 
+    @Option(help: "Append statements in flight at once; concurrent appends beyond that share statements (the store's default is 8). Every case also runs with coalescing off.")
+    var appendStatements: Int = EventStoreConfiguration().appendStatements
+
     @Flag(help: "End with one JSON line: {\"results\":[…]}.")
     var json = false
 
@@ -48,6 +51,7 @@ struct BenchAppendCommand: AsyncParsableCommand {
         _ = try parsedList(writers, name: "writers")
         _ = try parsedList(batches, name: "batches")
         guard seconds >= 0.5, seconds <= 600 else { throw ValidationError("--seconds must be 0.5-600") }
+        guard (1...1000).contains(appendStatements) else { throw ValidationError("--append-statements must be 1-1000") }
     }
 
     func run() async throws {
@@ -57,6 +61,7 @@ struct BenchAppendCommand: AsyncParsableCommand {
             writerCounts: try parsedList(writers, name: "writers"),
             batchSizes: try parsedList(batches, name: "batches"),
             seconds: seconds,
+            appendStatements: appendStatements,
             logger: logger
         )
         let name = benchDatabase ?? "\(base.database)_bench"

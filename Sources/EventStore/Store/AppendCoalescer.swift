@@ -1,0 +1,132 @@
+import Logging
+import PostgresNIO
+
+/// Lets concurrent single-stream appends share one statement and one commit.
+///
+/// At most ``limit`` append statements of this process run at once. An append that arrives while
+/// all of them are busy waits, and the next free statement takes every waiting append (one per
+/// stream, up to ``maxEvents`` events) into one ``CoalescedAppendStatement``. A lone writer never
+/// waits: its append runs at once as the plain single-stream statement. Under load, 32 writers of
+/// one event each then pay for a few round trips and commits instead of 32.
+///
+/// The coalescer only ever takes the fast path. An append that its group did not write (a failed
+/// expectation, a lost race, an event id that is already stored) is handed back as
+/// ``Verdict/individually`` and the caller runs it on its own, with every rule and error message
+/// of a plain append. Each append is atomic on its own; appends of one group also commit together.
+actor AppendCoalescer {
+    /// One append waiting for a statement.
+    struct Request: Sendable {
+        var stream: StreamName
+        var expected: ExpectedVersion
+        var batch: PreparedBatch
+    }
+
+    /// What became of one append.
+    enum Verdict: Sendable {
+        /// Written by its group.
+        case written(AppendResult)
+        /// Not written: run it on its own.
+        case individually
+        /// The plain statement of a lone append failed; nothing more is tried.
+        case failed(EventStoreError)
+    }
+
+    private struct Waiter {
+        var request: Request
+        var continuation: CheckedContinuation<Verdict, Never>
+    }
+
+    /// The most append statements in flight at once.
+    let limit: Int
+    /// The most events one statement carries (a single larger append still runs on its own).
+    let maxEvents: Int
+    private let client: PostgresClient
+    private let logger: Logger
+    private var waiting: [Waiter] = []
+    private var running = 0
+
+    init(limit: Int, maxEvents: Int, client: PostgresClient, logger: Logger) {
+        self.limit = max(1, limit)
+        self.maxEvents = max(1, maxEvents)
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Runs `request` alone or with others that wait at the same time.
+    func submit(_ request: Request) async -> Verdict {
+        await withCheckedContinuation { continuation in
+            waiting.append(Waiter(request: request, continuation: continuation))
+            if running < limit {
+                running += 1
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    /// Runs groups until nobody waits.
+    private func drain() async {
+        while let group = nextGroup() {
+            let verdicts = await Self.run(group.map(\.request), client: client, logger: logger)
+            for (waiter, verdict) in zip(group, verdicts) { waiter.continuation.resume(returning: verdict) }
+        }
+        running -= 1
+    }
+
+    /// Takes the oldest waiting appends: one per stream, within the event limit, in arrival order.
+    private func nextGroup() -> [Waiter]? {
+        guard !waiting.isEmpty else { return nil }
+        var group: [Waiter] = []
+        var rest: [Waiter] = []
+        var streams = Set<StreamName>()
+        var events = 0
+        for waiter in waiting {
+            let count = waiter.request.batch.count
+            if group.isEmpty || (!streams.contains(waiter.request.stream) && events + count <= maxEvents) {
+                group.append(waiter)
+                streams.insert(waiter.request.stream)
+                events += count
+            } else {
+                rest.append(waiter)
+            }
+        }
+        waiting = rest
+        return group
+    }
+
+    /// Runs one group: the plain statement for one append, the coalesced one for several.
+    private static func run(_ group: [Request], client: PostgresClient, logger: Logger) async -> [Verdict] {
+        if group.count == 1, let only = group.first {
+            do {
+                let outcome = try await AppendStatement.run(
+                    client: client, connection: nil, stream: only.stream, expected: only.expected, batch: only.batch, logger: logger
+                )
+                if case .written(let result) = outcome { return [.written(result)] }
+                return [.individually]
+            } catch {
+                return [.failed(EventStoreError.database(error, while: "appending to '\(only.stream)'"))]
+            }
+        }
+        let ordered = group.indices.sorted { group[$0].stream.rawValue < group[$1].stream.rawValue }
+        do {
+            var written: [String: CoalescedAppendStatement.Row] = [:]
+            let rows = try await client.execute(CoalescedAppendStatement(ordered.map { group[$0] }), logger: logger)
+            for try await row in rows { written[row.stream] = row }
+            return group.map { request in
+                guard let row = written[request.stream.rawValue], row.positions.count == request.batch.count else {
+                    return .individually
+                }
+                return .written(AppendResult(
+                    stream: request.stream, positions: row.positions, streamVersion: row.version,
+                    transactionID: UInt64(row.transaction) ?? 0, wasAlreadyStored: false
+                ))
+            }
+        } catch {
+            // Nothing was written (or, if the connection broke at commit, it may have been: the
+            // event ids make a second try return the original result). One append's problem,
+            // a lost race, a stored event id, a deadlock with another transaction or an outage,
+            // must not decide the others' answers: each runs on its own.
+            logger.debug("coalesced append of \(group.count) streams failed as a whole (\(String(reflecting: error))); running them one by one")
+            return group.map { _ in .individually }
+        }
+    }
+}
