@@ -81,9 +81,11 @@ struct GapFreeTests {
         }
     }
 
-    @Test("16 writers with random delays inside transactions race 4 tailing readers: every committed event is seen once, in order, and no rolled-back one")
+    @Test("16 writers with random delays inside transactions and 6 writers of coalesced appends race 4 tailing readers: every committed event is seen once, in order, and no rolled-back one")
     func racingWritersAndReaders() async throws {
-        try await withFreshStore(maximumConnections: 30) { store, _ in
+        // Two append statements at a time: the plain appends share statements while the
+        // transactions run beside them.
+        try await withFreshStore(configuration: EventStoreConfiguration(appendStatements: 2), maximumConnections: 30) { store, _ in
             let committed = Locked<[UUID]>([])
             let rolledBack = Locked<Set<UUID>>([])
             let writersDone = Locked<Bool>(false)
@@ -135,6 +137,17 @@ struct GapFreeTests {
                                 // shared streams: the loser rolled back.
                                 rolledBack.withLock { $0.formUnion(ids) }
                             }
+                        }
+                    }
+                }
+                for writer in 0..<6 {
+                    group.addTask {
+                        let own = Fixtures.stream("appender\(writer)")
+                        for _ in 0..<20 {
+                            let events = (0..<Int.random(in: 1...3)).map { _ in Fixtures.event("Appended") }
+                            let target = Bool.random() ? own : shared[Int.random(in: 0..<shared.count)]
+                            try await store.append(to: target, expected: .any, events: events)
+                            committed.withLock { $0 += events.map(\.id) }
                         }
                     }
                 }

@@ -52,6 +52,11 @@ actor AppendCoalescer {
         self.logger = logger
     }
 
+    /// How many appends wait for a statement (for tests).
+    var waitingCount: Int { waiting.count }
+    /// How many statements are in flight (for tests).
+    var runningCount: Int { running }
+
     /// Runs `request` alone or with others that wait at the same time.
     func submit(_ request: Request) async -> Verdict {
         await withCheckedContinuation { continuation in
