@@ -13,6 +13,8 @@ import PostgresNIO
 /// expectation, a lost race, an event id that is already stored) is handed back as
 /// ``Verdict/individually`` and the caller runs it on its own, with every rule and error message
 /// of a plain append. Each append is atomic on its own; appends of one group also commit together.
+/// Cancelling a caller does not withdraw its queued append: like a statement already sent, it
+/// runs, and the caller's retry with the same event ids returns the stored result.
 actor AppendCoalescer {
     /// One append waiting for a statement.
     struct Request: Sendable {
