@@ -151,6 +151,15 @@ struct ClientConvergenceTests {
                 }
             }
             for (_, device) in devices { try await device.settle(timeout: .seconds(120)) }
+            // A device that settled while the projections had not yet applied the other device of
+            // its user's last mutations has not pulled them: after this first pass every mutation
+            // is in the read models, and one more whole pass that pulls nothing proves every
+            // replica current.
+            try await eventually("a whole pass of syncs pulls nothing", timeout: .seconds(120)) {
+                var pulled = 0
+                for (_, device) in devices { pulled += try await device.client.sync().pulled }
+                return pulled == 0
+            }
             // Every replica equals the server's read model of its user, field by field.
             for (user, device) in devices {
                 let rows = try await h.store.client.query(

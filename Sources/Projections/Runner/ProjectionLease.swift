@@ -39,14 +39,21 @@ struct ProjectionLease {
         return false
     }
 
-    /// Closes the connection, which releases the lock.
+    /// Releases the lock, then closes the connection.
     ///
-    /// A connection the server already closed (terminated backend) is left alone: closing it
-    /// again can wait forever for a reply that will not come.
-    func close() async {
+    /// The lock is released by a statement first: a backend frees its locks only while it exits,
+    /// after `close()` has returned, so `projections status` read right after a stopped rebuild
+    /// would still show it as running. A connection the server already closed (terminated backend)
+    /// is left alone: closing it again can wait forever for a reply that will not come.
+    func close(logger: Logger) async {
         guard !connection.isClosed else { return }
         let connection = connection
-        _ = await Deadline.run(timeout: .seconds(2)) { try? await connection.close() }
+        _ = await Deadline.run(timeout: .seconds(2)) {
+            if let rows = try? await connection.query("SELECT pg_advisory_unlock_all()", logger: logger) {
+                _ = try? await rows.collect()
+            }
+            try? await connection.close()
+        }
     }
 
     /// The backend holding the lease on `name`, if any: its process id and application name.

@@ -56,10 +56,10 @@ public struct ProjectionRebuilder: Sendable {
                 throw ProjectionError(.busy, "a rebuild of '\(projection.name)' is already running in another process")
             }
             let report = try await build(on: lease.connection)
-            await lease.close()
+            await lease.close(logger: logger)
             return report
         } catch {
-            await lease.close()
+            await lease.close(logger: logger)
             if let error = error as? ProjectionError { throw error }
             if let failure = error as? BatchApplier.ApplyFailure {
                 throw ProjectionError(.invalidState, "the rebuild of '\(projection.name)' stopped at an event it cannot apply; the live tables are untouched: \(failure.underlying)")

@@ -78,10 +78,10 @@ public struct ProjectionRunner: Service {
             logger.info("took the projection lease; applying events")
             try await lead(on: lease.connection)
         } catch {
-            await lease.close()
+            await lease.close(logger: logger)
             throw error
         }
-        await lease.close()
+        await lease.close(logger: logger)
     }
 
     /// Applies events while holding the lease on `connection`.

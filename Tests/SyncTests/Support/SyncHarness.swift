@@ -57,7 +57,11 @@ final class SyncHarness: Sendable {
     func finish() async {
         try? await server.stop()
         clientTask.cancel()
-        _ = await clientTask.value
+        // Bounded for the same reason as `TestServer.stop()`.
+        let clientTask = clientTask
+        if await Deadline.run(timeout: .seconds(20), { _ = await clientTask.value }) == nil {
+            logger.error("the harness's database client did not stop within 20 s; abandoning it")
+        }
         try? await server.database.drop()
     }
 
