@@ -75,6 +75,42 @@ struct PushCLITests {
         }
     }
 
+    @Test("serve stops on SIGTERM and exits 0; a --shutdown-grace outside 1-600 is refused with exit 64")
+    func serveStopsOnSigterm() async throws {
+        let database = try await TestDatabase.create(prefix: "cli")
+        try await withCleanUp {
+            let bad = try await Self.synccli(["serve", "--port", "0", "--shutdown-grace", "0"], database: database.url.database)
+            #expect(bad.status == 64 && bad.error.contains("--shutdown-grace must be 1-600 seconds"), "\(bad.error)")
+            let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            guard let base = ProcessInfo.processInfo.environment["DATABASE_URL"], let slash = base.lastIndex(of: "/") else {
+                throw TestFailure("DATABASE_URL is not set")
+            }
+            let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
+            FileManager.default.createFile(atPath: logURL.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: logURL) }
+            let log = try FileHandle(forWritingTo: logURL)
+            let process = Process()
+            process.executableURL = bundle.appendingPathComponent("synccli")
+            process.arguments = ["serve", "--port", "0", "--shutdown-grace", "10"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["DATABASE_URL"] = String(base[...slash]) + database.url.database
+            process.environment = environment
+            process.standardOutput = log
+            process.standardError = log
+            try process.run()
+            defer { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
+            try await eventually("the server listens", timeout: .seconds(90)) {
+                (try? String(contentsOf: logURL, encoding: .utf8))?.contains("listening") == true
+            }
+            process.terminate()
+            try await eventually("the server exits after SIGTERM", timeout: .seconds(60)) { !process.isRunning }
+            #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+            try log.close()
+        } cleanUp: {
+            try? await database.drop()
+        }
+    }
+
     @Test("on a database that was never migrated, the push verbs say to migrate")
     func unmigrated() async throws {
         let database = try await TestDatabase.create(prefix: "cli")

@@ -3,7 +3,9 @@ import EventStore
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import SyncServer
+import UnixSignals
 
 /// `synccli serve`: run the sync server until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -41,12 +43,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds an HTTP request may take before it is cancelled and answered 503 unavailable (1-600).")
     var requestDeadline: Int = 20
 
+    @Option(help: "Seconds a graceful shutdown (SIGTERM, SIGINT) may take before the server cancels what is still running (1-600).")
+    var shutdownGrace: Int = 30
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0-65535") }
         guard (2...500).contains(maxConnections) else { throw ValidationError("--max-connections must be 2-500") }
         guard (0...16).contains(pushDispatchers) else { throw ValidationError("--push-dispatchers must be 0-16") }
         guard (1...1000).contains(maxDevicesPerUser) else { throw ValidationError("--max-devices-per-user must be 1-1000") }
         guard (1...600).contains(requestDeadline) else { throw ValidationError("--request-deadline must be 1-600 seconds") }
+        guard (1...600).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be 1-600 seconds") }
     }
 
     func run() async throws {
@@ -79,7 +85,16 @@ struct ServeCommand: AsyncParsableCommand {
             "db.url": "\(url)",
         ])
         try await reportingFailures {
-            try await buildApplication(configuration: configuration, logger: logger).runService()
+            // A graceful shutdown waits for open requests and database work; a query on a
+            // connection that PostgreSQL terminated can, rarely, never be answered, and would keep
+            // the process alive forever. After the grace period everything still running is cancelled.
+            var group = ServiceGroupConfiguration(
+                services: [try buildApplication(configuration: configuration, logger: logger)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+            group.maximumGracefulShutdownDuration = .seconds(shutdownGrace)
+            try await ServiceGroup(configuration: group).run()
         }
     }
 }
