@@ -122,6 +122,40 @@ struct AppendCoalescingTests {
         }
     }
 
+    @Test("a statement that outlives its deadline frees its slot: later appends proceed, and its append finishes alone")
+    func statementDeadline() async throws {
+        let configuration = EventStoreConfiguration(appendStatements: 1, appendStatementDeadline: .milliseconds(300))
+        try await withFreshStore(configuration: configuration) { store, _ in
+            let blocker = Fixtures.stream(), other = Fixtures.stream()
+            let (inserted, insertedSignal) = AsyncStream<Void>.makeStream()
+            let (gate, openGate) = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await store.transaction { tx in
+                    try await tx.append(to: blocker, expected: .noStream, events: [Fixtures.event()])
+                    insertedSignal.finish()
+                    for await _ in gate {}
+                }
+            }
+            for await _ in inserted {}
+            // This append waits on the open transaction's version 1 and holds the only slot.
+            let coalescer = try #require(store.coalescer)
+            let blocked = Task { try await store.append(to: blocker, expected: .any, events: [Fixtures.event()]) }
+            try await Self.until { await coalescer.runningCount == 1 }
+            // Past the deadline the slot is free again, though the transaction is still open.
+            // (Without the deadline this append would wait for the transaction, which waits for
+            // the gate: the test gives up after 30 s instead.)
+            let free = await Deadline.run(timeout: .seconds(30)) {
+                try? await store.append(to: other, expected: .noStream, events: Fixtures.events(1))
+            }
+            #expect(free??.streamVersion == 1, "an append waited behind a statement past its deadline")
+            #expect(try await store.version(of: blocker) == 0)
+            openGate.finish()
+            try await holder.value
+            #expect(try await blocked.value.streamVersion == 2)
+            #expect(try await store.readAll(stream: blocker).count == 2)
+        }
+    }
+
     @Test("with coalescing off every append is its own statement")
     func off() async throws {
         try await withFreshStore(configuration: EventStoreConfiguration(appendStatements: 0)) { store, _ in

@@ -23,6 +23,9 @@ public struct EventStoreConfiguration: Sendable, Hashable {
     public var appendStatements: Int
     /// The most events one coalesced statement carries (default 1,000).
     public var maxCoalescedEvents: Int
+    /// How long one append statement may hold its slot before its appends are handed back to run
+    /// on their own (default 60 s): a guard against a statement the driver never answers.
+    public var appendStatementDeadline: Duration
 
     /// Creates a configuration; every value has a production default.
     public init(
@@ -34,7 +37,8 @@ public struct EventStoreConfiguration: Sendable, Hashable {
         notifyChannel: String = "tidemark_events",
         readTimeout: Duration = .seconds(30),
         appendStatements: Int = 8,
-        maxCoalescedEvents: Int = 1000
+        maxCoalescedEvents: Int = 1000,
+        appendStatementDeadline: Duration = .seconds(60)
     ) {
         self.maxPayloadBytes = maxPayloadBytes
         self.maxBatchEvents = maxBatchEvents
@@ -45,5 +49,6 @@ public struct EventStoreConfiguration: Sendable, Hashable {
         self.readTimeout = readTimeout
         self.appendStatements = appendStatements
         self.maxCoalescedEvents = maxCoalescedEvents
+        self.appendStatementDeadline = appendStatementDeadline
     }
 }

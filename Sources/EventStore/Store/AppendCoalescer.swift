@@ -42,14 +42,17 @@ actor AppendCoalescer {
     let limit: Int
     /// The most events one statement carries (a single larger append still runs on its own).
     let maxEvents: Int
+    /// How long a statement may run before its appends are handed back to run alone.
+    let statementDeadline: Duration
     private let client: PostgresClient
     private let logger: Logger
     private var waiting: [Waiter] = []
     private var running = 0
 
-    init(limit: Int, maxEvents: Int, client: PostgresClient, logger: Logger) {
+    init(limit: Int, maxEvents: Int, statementDeadline: Duration, client: PostgresClient, logger: Logger) {
         self.limit = max(1, limit)
         self.maxEvents = max(1, maxEvents)
+        self.statementDeadline = statementDeadline
         self.client = client
         self.logger = logger
     }
@@ -71,9 +74,18 @@ actor AppendCoalescer {
     }
 
     /// Runs groups until nobody waits.
+    ///
+    /// A statement whose connection PostgreSQL terminated can, rarely, never be answered by the
+    /// driver. So that such a statement cannot hold a slot (and every later append) forever, it is
+    /// abandoned after ``statementDeadline`` and its appends run alone: their event ids make a
+    /// second try return the stored result if the abandoned one committed after all.
     private func drain() async {
         while let group = nextGroup() {
-            let verdicts = await Self.run(group.map(\.request), client: client, logger: logger)
+            let requests = group.map(\.request)
+            let (client, logger) = (client, logger)
+            let verdicts = await Deadline.run(timeout: statementDeadline) {
+                await Self.run(requests, client: client, logger: logger)
+            } ?? requests.map { _ in .individually }
             for (waiter, verdict) in zip(group, verdicts) { waiter.continuation.resume(returning: verdict) }
         }
         running -= 1

@@ -39,7 +39,10 @@ public struct EventStore: Sendable {
         self.notifier = CommitNotifier(client: client, channel: configuration.notifyChannel, logger: logger)
         self.listener = LogListener(client: client, channel: configuration.notifyChannel, logger: logger)
         self.coalescer = configuration.appendStatements > 0
-            ? AppendCoalescer(limit: configuration.appendStatements, maxEvents: configuration.maxCoalescedEvents, client: client, logger: logger)
+            ? AppendCoalescer(
+                limit: configuration.appendStatements, maxEvents: configuration.maxCoalescedEvents,
+                statementDeadline: configuration.appendStatementDeadline, client: client, logger: logger
+            )
             : nil
     }
 
