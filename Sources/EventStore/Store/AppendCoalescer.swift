@@ -9,8 +9,9 @@ import PostgresNIO
 /// waits: its append runs at once as the plain single-stream statement. Under load, 32 writers of
 /// one event each then pay for a few round trips and commits instead of 32.
 ///
-/// The coalescer only ever takes the fast path. An append that its group did not write (a failed
-/// expectation, a lost race, an event id that is already stored) is handed back as
+/// The coalescer only ever takes the fast path. A lone append's outcome, written or refused, goes
+/// back to the caller as it is. An append that its group did not write (a failed expectation, a
+/// lost race, an event id that is already stored: the group cannot tell which) is handed back as
 /// ``Verdict/individually`` and the caller runs it on its own, with every rule and error message
 /// of a plain append. Each append is atomic on its own; appends of one group also commit together.
 /// Cancelling a caller does not withdraw its queued append: like a statement already sent, it
@@ -25,9 +26,9 @@ actor AppendCoalescer {
 
     /// What became of one append.
     enum Verdict: Sendable {
-        /// Written by its group.
-        case written(AppendResult)
-        /// Not written: run it on its own.
+        /// The append's own outcome: written (alone or by its group), or refused when it ran alone.
+        case outcome(AppendStatement.Outcome)
+        /// Not written by its group: run it on its own.
         case individually
         /// The plain statement of a lone append failed; nothing more is tried.
         case failed(EventStoreError)
@@ -116,11 +117,9 @@ actor AppendCoalescer {
     private static func run(_ group: [Request], client: PostgresClient, logger: Logger) async -> [Verdict] {
         if group.count == 1, let only = group.first {
             do {
-                let outcome = try await AppendStatement.run(
+                return [.outcome(try await AppendStatement.run(
                     client: client, connection: nil, stream: only.stream, expected: only.expected, batch: only.batch, logger: logger
-                )
-                if case .written(let result) = outcome { return [.written(result)] }
-                return [.individually]
+                ))]
             } catch {
                 return [.failed(EventStoreError.database(error, while: "appending to '\(only.stream)'"))]
             }
@@ -134,10 +133,10 @@ actor AppendCoalescer {
                 guard let row = written[request.stream.rawValue], row.positions.count == request.batch.count else {
                     return .individually
                 }
-                return .written(AppendResult(
+                return .outcome(.written(AppendResult(
                     stream: request.stream, positions: row.positions, streamVersion: row.version,
                     transactionID: UInt64(row.transaction) ?? 0, wasAlreadyStored: false
-                ))
+                )))
             }
         } catch {
             // Nothing was written (or, if the connection broke at commit, it may have been: the

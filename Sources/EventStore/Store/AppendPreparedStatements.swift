@@ -84,12 +84,7 @@ struct AppendBatchStatement: PostgresPreparedStatement {
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 9)
         bindings.append(stream)
-        bindings.append(batch.ids)
-        bindings.append(batch.tenants)
-        bindings.append(batch.types)
-        bindings.append(batch.schemaVersions)
-        bindings.append(batch.data)
-        bindings.append(batch.metadata)
+        batch.bind(into: &bindings)
         bindings.append(mode)
         bindings.append(exactVersion)
         return bindings

@@ -75,12 +75,7 @@ struct CoalescedAppendStatement: PostgresPreparedStatement {
         bindings.append(exactVersions)
         bindings.append(parts)
         bindings.append(ordinals)
-        bindings.append(events.ids)
-        bindings.append(events.tenants)
-        bindings.append(events.types)
-        bindings.append(events.schemaVersions)
-        bindings.append(events.data)
-        bindings.append(events.metadata)
+        events.bind(into: &bindings)
         return bindings
     }
 

@@ -21,11 +21,13 @@ extension EventStore {
     @discardableResult
     public func append(to stream: StreamName, expected: ExpectedVersion, events: [EventData]) async throws(EventStoreError) -> AppendResult {
         let batch = try PreparedBatch(events, stream: stream, configuration: configuration)
+        // The first attempt goes through the coalescer when there is one; its outcome (written or
+        // refused) is handled below exactly like a plain attempt's.
+        var firstOutcome: AppendStatement.Outcome?
         if let coalescer {
             switch await coalescer.submit(AppendCoalescer.Request(stream: stream, expected: expected, batch: batch)) {
-            case .written(let result):
-                notifier.signal()
-                return result
+            case .outcome(let outcome):
+                firstOutcome = outcome
             case .failed(let error):
                 throw error
             case .individually:
@@ -35,12 +37,17 @@ extension EventStore {
         var attempts = 0
         while true {
             let outcome: AppendStatement.Outcome
-            do {
-                outcome = try await AppendStatement.run(
-                    client: client, connection: nil, stream: stream, expected: expected, batch: batch, logger: logger
-                )
-            } catch {
-                throw EventStoreError.database(error, while: "appending to '\(stream)'")
+            if let first = firstOutcome {
+                outcome = first
+                firstOutcome = nil
+            } else {
+                do {
+                    outcome = try await AppendStatement.run(
+                        client: client, connection: nil, stream: stream, expected: expected, batch: batch, logger: logger
+                    )
+                } catch {
+                    throw EventStoreError.database(error, while: "appending to '\(stream)'")
+                }
             }
             let refusal: (retryable: Bool, error: EventStoreError)
             switch outcome {

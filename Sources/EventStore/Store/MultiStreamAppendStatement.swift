@@ -69,12 +69,7 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
         bindings.append(modes)
         bindings.append(exactVersions)
         bindings.append(ordinals)
-        bindings.append(events.ids)
-        bindings.append(events.tenants)
-        bindings.append(events.types)
-        bindings.append(events.schemaVersions)
-        bindings.append(events.data)
-        bindings.append(events.metadata)
+        events.bind(into: &bindings)
         return bindings
     }
 

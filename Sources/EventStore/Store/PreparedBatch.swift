@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 
 /// A validated batch of events, converted to the column arrays the append statement binds.
 struct PreparedBatch: Sendable {
@@ -72,6 +73,17 @@ struct PreparedBatch: Sendable {
             data.append(json)
             metadata.append(metadataJSON)
         }
+    }
+
+    /// Binds the six event columns (ids, tenants, types, schema versions, data, metadata), in the
+    /// order every append statement takes them.
+    func bind(into bindings: inout PostgresBindings) {
+        bindings.append(ids)
+        bindings.append(tenants)
+        bindings.append(types)
+        bindings.append(schemaVersions)
+        bindings.append(data)
+        bindings.append(metadata)
     }
 
     /// Appends event `index` of `other` (already validated) to this batch.
