@@ -26,5 +26,30 @@ struct EncodingTests {
         #expect(early.uuidString.dropFirst(14).first == "7")
         #expect(early.uuidString < late.uuidString)
         #expect(Set((0..<1000).map { _ in UUID.timeOrdered() }).count == 1000)
+        // The millisecond's fraction orders ids within one millisecond.
+        let first = UUID.timeOrdered(now: Date(timeIntervalSince1970: 1_700_000_000.0001))
+        let second = UUID.timeOrdered(now: Date(timeIntervalSince1970: 1_700_000_000.0006))
+        #expect(first.orderKey < second.orderKey)
+        #expect(first.uuidString < second.uuidString)
+        #expect(["8", "9", "A", "B"].contains(first.uuidString.dropFirst(19).first.map(String.init)))
+    }
+
+    @Test("a repeated event id is found whether the ids ascend or not")
+    func repeatedIDs() {
+        let ascending = (0..<100).map { index in
+            EventData(id: .timeOrdered(now: Date(timeIntervalSince1970: 1_700_000_000 + Double(index) / 1000)), type: "T", json: "{}")
+        }
+        #expect(zip(ascending, ascending.dropFirst()).allSatisfy { $0.id.orderKey < $1.id.orderKey })
+        #expect(PreparedBatch.firstRepeatedID(in: ascending) == nil)
+        #expect(PreparedBatch.firstRepeatedID(in: ascending.reversed()) == nil)
+        var twice = ascending
+        twice.append(ascending[40])
+        #expect(PreparedBatch.firstRepeatedID(in: twice) == ascending[40].id)
+        var shuffled = ascending.shuffled()
+        shuffled.insert(shuffled[7], at: 60)
+        #expect(PreparedBatch.firstRepeatedID(in: shuffled) == shuffled[7].id)
+        let random = (0..<10).map { _ in EventData(id: UUID(), type: "T", json: "{}") }
+        #expect(PreparedBatch.firstRepeatedID(in: random) == nil)
+        #expect(PreparedBatch.firstRepeatedID(in: random + [random[3]]) == random[3].id)
     }
 }

@@ -43,5 +43,66 @@ public enum EventStoreMigrations {
                 "COMMENT ON TABLE events IS 'Tidemark event log: append-only source of truth'",
             ]
         ),
+        Migration(
+            component: "eventstore",
+            version: 2,
+            name: "index streams by segment, order the log by its primary key",
+            statements: [
+                // One row per stream per writing statement: the versions and positions it wrote.
+                // Its primary key makes two writers of the same next version collide, as the
+                // per-event (stream, stream_version) key did, at one index entry per append.
+                """
+                CREATE TABLE stream_segments (
+                    stream          text   NOT NULL,
+                    first_version   bigint NOT NULL,
+                    last_version    bigint NOT NULL,
+                    transaction_id  xid8   NOT NULL,
+                    first_position  bigint NOT NULL,
+                    last_position   bigint NOT NULL,
+                    CONSTRAINT stream_segments_pkey PRIMARY KEY (stream, first_version),
+                    CONSTRAINT stream_segments_versions_positive CHECK (first_version > 0),
+                    CONSTRAINT stream_segments_positions_ordered CHECK (first_position <= last_position),
+                    CONSTRAINT stream_segments_contiguous CHECK (last_version >= first_version)
+                )
+                """,
+                // Existing events: one stream's events of one transaction are contiguous versions
+                // (another writer could not append between them).
+                """
+                INSERT INTO stream_segments (stream, first_version, last_version, transaction_id, first_position, last_position)
+                SELECT stream, min(stream_version), max(stream_version), transaction_id, min(position), max(position)
+                FROM events GROUP BY stream, transaction_id
+                """,
+                // Every statement that inserts events records its segments, whoever runs it. A
+                // statement must give each stream consecutive versions; gaps or repeats are refused.
+                // Segments are inserted in stream order, so two statements take their index
+                // entries in the same order and cannot deadlock each other.
+                """
+                CREATE FUNCTION events_record_segments() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO stream_segments (stream, first_version, last_version, transaction_id, first_position, last_position)
+                    SELECT stream,
+                           min(stream_version),
+                           CASE WHEN count(*) = max(stream_version) - min(stream_version) + 1 THEN max(stream_version) ELSE -1 END,
+                           min(transaction_id), min(position), max(position)
+                    FROM written_events GROUP BY stream ORDER BY stream;
+                    RETURN NULL;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER events_segments AFTER INSERT ON events
+                REFERENCING NEW TABLE AS written_events
+                FOR EACH STATEMENT EXECUTE FUNCTION events_record_segments()
+                """,
+                "ALTER TABLE events DROP CONSTRAINT events_stream_version_key",
+                "DROP INDEX events_transaction_position_idx",
+                "ALTER TABLE events DROP CONSTRAINT events_pkey",
+                // Gap-free readers scan in (transaction id, position) order; see docs/architecture.md.
+                "ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (transaction_id, position)",
+                // Look-ups by position alone (rare: the CLI, a rebuild's last event).
+                "CREATE INDEX events_position_brin ON events USING brin (position)",
+                "COMMENT ON TABLE stream_segments IS 'Tidemark: where each stream''s versions lie in the event log (maintained by a trigger on events)'",
+            ]
+        ),
     ]
 }

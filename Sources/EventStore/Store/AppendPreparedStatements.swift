@@ -13,8 +13,7 @@ struct AppendOneStatement: PostgresPreparedStatement {
         SELECT $1, $2, coalesce(head.v, 0) + 1, NULLIF($3, ''), $4, $5, $6::jsonb, $7::jsonb
         FROM (SELECT 1) AS one
              LEFT JOIN LATERAL (
-                 SELECT stream_version AS v, transaction_id AS t FROM events
-                 WHERE stream = $2 ORDER BY stream_version DESC LIMIT 1
+                 \(AppendSQL.head(of: "$2"))
              ) AS head ON true
         \(AppendSQL.expectation)
         RETURNING position, stream_version, transaction_id::text
@@ -63,8 +62,7 @@ struct AppendBatchStatement: PostgresPreparedStatement {
         SELECT e.event_id, $1, coalesce(head.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type, e.schema_version, e.data::jsonb, e.metadata::jsonb
         FROM (SELECT 1) AS one
              LEFT JOIN LATERAL (
-                 SELECT stream_version AS v, transaction_id AS t FROM events
-                 WHERE stream = $1 ORDER BY stream_version DESC LIMIT 1
+                 \(AppendSQL.head(of: "$1"))
              ) AS head ON true,
              unnest($2::uuid[], $3::text[], $4::text[], $5::int4[], $6::text[], $7::text[])
                WITH ORDINALITY AS e(event_id, tenant_id, type, schema_version, data, metadata, ord)
@@ -98,6 +96,16 @@ struct AppendBatchStatement: PostgresPreparedStatement {
 
 /// SQL shared by the append statements: parameters `$8` (expectation mode) and `$9` (exact version).
 enum AppendSQL {
+    /// The stream's head: the last version and the transaction that wrote it, from its newest
+    /// segment (one index probe of `stream_segments_pkey`). `stream` is the SQL expression naming
+    /// the stream; the sub-select yields columns `v` and `t`, or no row for a new stream.
+    static func head(of stream: String) -> String {
+        """
+        SELECT last_version AS v, transaction_id AS t FROM stream_segments
+                 WHERE stream = \(stream) ORDER BY first_version DESC LIMIT 1
+        """
+    }
+
     /// Checks the expected version against the stream's head and keeps the stream in log order:
     /// never append after an event of a younger transaction. The statement adds its `RETURNING`.
     static let expectation = """

@@ -4,7 +4,7 @@ import PostgresNIO
 /// Several independent single-stream appends in one statement and one commit.
 ///
 /// Unlike ``MultiStreamAppendStatement`` (all streams or none), each append here stands alone:
-/// its stream's head is read through the `(stream, stream_version)` unique index, and only the
+/// its stream's head is read from its newest segment (`stream_segments`), and only the
 /// appends whose expectation (and the log-order rule) holds are written. The answer has one row
 /// per written stream; an append without a row was refused and is retried on its own by the caller,
 /// which then finds the precise reason. Two writers racing for a version, or an event id that is
@@ -21,8 +21,7 @@ struct CoalescedAppendStatement: PostgresPreparedStatement {
             SELECT a.i, a.stream, h.v
             FROM unnest($1::text[], $2::int4[], $3::int8[]) WITH ORDINALITY AS a(stream, mode, exact_version, i)
                  LEFT JOIN LATERAL (
-                     SELECT stream_version AS v, transaction_id AS t FROM events
-                     WHERE stream = a.stream ORDER BY stream_version DESC LIMIT 1
+                     \(AppendSQL.head(of: "a.stream"))
                  ) AS h ON true
             WHERE CASE a.mode WHEN 0 THEN true
                               WHEN 1 THEN h.v IS NULL

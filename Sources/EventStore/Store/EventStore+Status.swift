@@ -12,7 +12,12 @@ extension EventStore {
                 """
                 WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
                 SELECT
-                    coalesce((SELECT max(position) FROM events), 0),
+                    -- The newest event lies in the last block ranges of the position BRIN index:
+                    -- look there first, and scan the whole table only when nothing is found.
+                    coalesce(
+                        (SELECT max(position) FROM events
+                         WHERE position > coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'position')::regclass), 0) - 100000),
+                        (SELECT max(position) FROM events), 0),
                     (SELECT min(position) FROM events, h WHERE transaction_id >= h.xmin),
                     (SELECT count(*) FROM events, h WHERE transaction_id >= h.xmin),
                     (SELECT xmin::text FROM h)

@@ -4,10 +4,10 @@ import PostgresNIO
 /// The append statement for several streams at once: one `INSERT … SELECT` that checks every
 /// stream's expectation and writes all events or none.
 ///
-/// Each stream's head is read through the `(stream, stream_version)` unique index, as in
+/// Each stream's head is read from its newest segment (`stream_segments`), as in
 /// ``AppendOneStatement``; the events are inserted in the order given, so their positions follow
 /// it. When any stream's expectation (or the log-order rule) fails, the statement writes nothing
-/// and returns no rows. Two writers racing for a version collide on the unique index.
+/// and returns no rows. Two writers racing for a version collide on the segments' primary key.
 struct MultiStreamAppendStatement: PostgresPreparedStatement {
     typealias Row = (Int64, String, Int64, String)
 
@@ -19,8 +19,7 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
             SELECT s.stream, s.mode, s.exact_version, h.v, h.t
             FROM (SELECT DISTINCT stream, mode, exact_version FROM e) AS s
                  LEFT JOIN LATERAL (
-                     SELECT stream_version AS v, transaction_id AS t FROM events
-                     WHERE stream = s.stream ORDER BY stream_version DESC LIMIT 1
+                     \(AppendSQL.head(of: "s.stream"))
                  ) AS h ON true
         ), verdict AS (
             SELECT coalesce(bool_and(

@@ -28,12 +28,17 @@ struct PreparedBatch: Sendable {
                 stream: stream.rawValue
             )
         }
-        var seen = Set<UUID>()
+        if let repeated = Self.firstRepeatedID(in: events) {
+            throw EventStoreError(.duplicateEventID, "event id \(repeated) appears twice in one append", stream: stream.rawValue)
+        }
+        ids.reserveCapacity(events.count)
+        tenants.reserveCapacity(events.count)
+        types.reserveCapacity(events.count)
+        schemaVersions.reserveCapacity(events.count)
+        data.reserveCapacity(events.count)
+        metadata.reserveCapacity(events.count)
         var previousMetadata: (EventMetadata, String)?
         for (index, event) in events.enumerated() {
-            guard seen.insert(event.id).inserted else {
-                throw EventStoreError(.duplicateEventID, "event id \(event.id) appears twice in one append", stream: stream.rawValue)
-            }
             guard Self.isValidType(event.type) else {
                 throw EventStoreError(
                     .invalidEventType,
@@ -73,6 +78,27 @@ struct PreparedBatch: Sendable {
             data.append(json)
             metadata.append(metadataJSON)
         }
+    }
+
+    /// The first event id that appears twice, or `nil`.
+    ///
+    /// Ids made by ``Foundation/UUID/timeOrdered(now:)`` one after another usually ascend: then a
+    /// single pass of comparisons proves them distinct, without hashing a hundred UUIDs.
+    static func firstRepeatedID(in events: [EventData]) -> UUID? {
+        var ascending = true
+        var previous: (UInt64, UInt64)?
+        for event in events {
+            let key = event.id.orderKey
+            if let last = previous, !(last < key) {
+                ascending = false
+                break
+            }
+            previous = key
+        }
+        if ascending { return nil }
+        var seen = Set<UUID>(minimumCapacity: events.count)
+        for event in events where !seen.insert(event.id).inserted { return event.id }
+        return nil
     }
 
     /// Binds the six event columns (ids, tenants, types, schema versions, data, metadata), in the
