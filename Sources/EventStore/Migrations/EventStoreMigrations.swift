@@ -73,18 +73,34 @@ public enum EventStoreMigrations {
                 FROM events GROUP BY stream, transaction_id
                 """,
                 // Every statement that inserts events records its segments, whoever runs it. A
-                // statement must give each stream consecutive versions; gaps or repeats are refused.
-                // Segments are inserted in stream order, so two statements take their index
-                // entries in the same order and cannot deadlock each other.
+                // statement must give each stream consecutive versions that follow the stream's
+                // head; a gap, a repeat, or a start inside another segment is refused (the
+                // segment's last version becomes -1, which stream_segments_contiguous rejects).
+                // A start on another segment's first version is left to the primary key: that is
+                // how a writer whose head was stale (a concurrent append won) sees a unique
+                // violation, after waiting for the other writer as PostgreSQL does. Segments are
+                // inserted in stream order, so two statements take their index entries in the
+                // same order and cannot deadlock each other.
                 """
                 CREATE FUNCTION events_record_segments() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     INSERT INTO stream_segments (stream, first_version, last_version, transaction_id, first_position, last_position)
-                    SELECT stream,
-                           min(stream_version),
-                           CASE WHEN count(*) = max(stream_version) - min(stream_version) + 1 THEN max(stream_version) ELSE -1 END,
-                           min(transaction_id), min(position), max(position)
-                    FROM written_events GROUP BY stream ORDER BY stream;
+                    SELECT w.stream, w.first_version,
+                           CASE WHEN w.events = w.last_version - w.first_version + 1
+                                 AND (w.first_version = coalesce(h.last_version, 0) + 1
+                                      OR (w.first_version <= h.last_version AND EXISTS (
+                                          SELECT 1 FROM stream_segments AS taken
+                                          WHERE taken.stream = w.stream AND taken.first_version = w.first_version)))
+                                THEN w.last_version ELSE -1 END,
+                           pg_current_xact_id(), w.first_position, w.last_position
+                    FROM (SELECT stream, min(stream_version) AS first_version, max(stream_version) AS last_version,
+                                 count(*) AS events, min(position) AS first_position, max(position) AS last_position
+                          FROM written_events GROUP BY stream) AS w
+                         LEFT JOIN LATERAL (
+                             SELECT s.last_version FROM stream_segments AS s
+                             WHERE s.stream = w.stream ORDER BY s.first_version DESC LIMIT 1
+                         ) AS h ON true
+                    ORDER BY w.stream;
                     RETURN NULL;
                 END
                 $$

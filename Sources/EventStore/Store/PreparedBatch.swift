@@ -38,8 +38,10 @@ struct PreparedBatch: Sendable {
         data.reserveCapacity(events.count)
         metadata.reserveCapacity(events.count)
         var previousMetadata: (EventMetadata, String)?
+        var previousType: String?
         for (index, event) in events.enumerated() {
-            guard Self.isValidType(event.type) else {
+            // The events of one append usually share their type: check each distinct one once.
+            guard event.type == previousType || Self.isValidType(event.type) else {
                 throw EventStoreError(
                     .invalidEventType,
                     "event #\(index + 1) has type '\(event.type.prefix(80))': use 1-100 letters, digits, '_' or '.', starting with a letter",
@@ -71,6 +73,7 @@ struct PreparedBatch: Sendable {
             guard let json = Self.validJSONObject(event.data) else {
                 throw EventStoreError(.invalidJSON, "event #\(index + 1) (\(event.type)) does not carry a JSON object as its data", stream: stream.rawValue)
             }
+            previousType = event.type
             ids.append(event.id)
             tenants.append(event.metadata.tenantID ?? "")
             types.append(event.type)
@@ -159,7 +162,7 @@ struct PreparedBatch: Sendable {
 
     /// Event type names: 1-100 ASCII letters, digits, `_` or `.`, starting with a letter.
     static func isValidType(_ type: String) -> Bool {
-        let bytes = Array(type.utf8)
+        let bytes = type.utf8
         guard (1...100).contains(bytes.count), let first = bytes.first else { return false }
         func isLetter(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) }
         guard isLetter(first) else { return false }

@@ -19,7 +19,9 @@ struct APNsTransportTests {
                 Issue.record("expected .retry, got \(outcome)")
                 return
             }
-            #expect(reason.hasPrefix("Timeout"))
+            // Under a busy parallel run the first connection may be gone and the new one may not
+            // connect in time either: both are the timeout this test is about.
+            #expect(reason.hasPrefix("Timeout") || reason.contains("connectTimeout"), "\(reason)")
             // It gave up long before the stand-in would have answered (a generous bound: the suite runs in parallel).
             #expect(elapsed < .seconds(25), "took \(elapsed)")
             // The provider stays usable (a busy machine may time out a send or two; one of three must pass).
