@@ -45,6 +45,37 @@ struct AppendTests {
         }
     }
 
+    @Test("events with different metadata keep their own, in a batch, an atomic append and a coalesced group")
+    func metadataPerEvent() async throws {
+        try await withFreshStore(configuration: EventStoreConfiguration(appendStatements: 1)) { store, _ in
+            func metadata(_ n: Int) -> EventMetadata {
+                EventMetadata(tenantID: "t-\(n % 2)", actorID: "user-\(n)", correlationID: n == 3 ? nil : "c-\(n % 3)")
+            }
+            let pattern = [0, 1, 0, 2, 1, 3, 3, 0]
+            func batch() -> [EventData] { pattern.map { EventData(type: "Noted", json: #"{"n":\#($0)}"#, metadata: metadata($0)) } }
+            func check(_ stream: StreamName) async throws {
+                let stored = try await store.read(stream: stream)
+                #expect(stored.map(\.metadata) == pattern.map(metadata))
+                #expect(stored.map(\.metadata.tenantID) == pattern.map { "t-\($0 % 2)" })
+            }
+            let single = Fixtures.stream()
+            _ = try await store.append(to: single, expected: .noStream, events: batch())
+            try await check(single)
+            let (a, b) = (Fixtures.stream(), Fixtures.stream())
+            _ = try await store.append([StreamAppend(stream: a, expectedVersion: .noStream, events: batch()),
+                                        StreamAppend(stream: b, expectedVersion: .noStream, events: batch())])
+            try await check(a)
+            try await check(b)
+            // One statement slot: concurrent appends queue and share statements.
+            let streams = (0..<6).map { _ in Fixtures.stream() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for stream in streams { group.addTask { _ = try await store.append(to: stream, expected: .noStream, events: batch()) } }
+                try await group.waitForAll()
+            }
+            for stream in streams { try await check(stream) }
+        }
+    }
+
     @Test("exact, any and streamExists append when their expectation holds")
     func expectationsHold() async throws {
         try await withFreshStore { store, _ in

@@ -67,7 +67,7 @@ struct StreamSegmentTests {
         try await database.drop()
     }
 
-    @Test("a statement that gives a stream versions with a gap or a repeat, or starts inside a segment, is refused")
+    @Test("a statement that gives a stream versions with a gap or a repeat, starts inside a segment, or names another category, is refused")
     func trigger() async throws {
         try await withFreshStore { store, _ in
             let stream = Fixtures.stream()
@@ -77,8 +77,8 @@ struct StreamSegmentTests {
                 bindings.append(stream.rawValue)
                 bindings.append(versions)
                 _ = try await store.client.query(PostgresQuery(unsafeSQL: """
-                    INSERT INTO events (event_id, stream, stream_version, type, schema_version, data, metadata)
-                    SELECT gen_random_uuid(), $1, v, 'Noted', 1, '{}', '{}' FROM unnest($2::int8[]) AS v
+                    INSERT INTO events (event_id, stream, category, stream_version, type, schema_version, data, metadata)
+                    SELECT gen_random_uuid(), $1, split_part($1, '-', 1), v, 'Noted', 1, '{}', '{}' FROM unnest($2::int8[]) AS v
                     """, binds: bindings), logger: store.logger)
             }
             // A gap inside the statement, a repeat, a gap after the head, a start inside 1-3.
@@ -86,6 +86,13 @@ struct StreamSegmentTests {
                 let error = await #expect(throws: PSQLError.self) { try await insert(versions) }
                 #expect(error?.serverInfo?[.constraintName] == "stream_segments_contiguous")
             }
+            let wrongCategory = await #expect(throws: PSQLError.self) {
+                _ = try await store.client.query("""
+                    INSERT INTO events (event_id, stream, category, stream_version, type, schema_version, data, metadata)
+                    VALUES (gen_random_uuid(), \(stream.rawValue), 'other', 4, 'Noted', 1, '{}', '{}')
+                    """, logger: store.logger)
+            }
+            #expect(wrongCategory?.serverInfo?[.constraintName] == "events_category_of_stream")
             let overlap = await #expect(throws: PSQLError.self) { try await insert([1, 2]) }
             #expect(overlap?.serverInfo?[.constraintName] == "stream_segments_pkey")
             // Nothing of the refused statements was kept.

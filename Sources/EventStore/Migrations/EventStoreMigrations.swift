@@ -117,6 +117,10 @@ public enum EventStoreMigrations {
                 "ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (transaction_id, position)",
                 // Look-ups by position alone (rare: the CLI, a rebuild's last event).
                 "CREATE INDEX events_position_brin ON events USING brin (position)",
+                // The category is written by the append statements (computing a stored generated
+                // column copies every row once more); the check keeps it the stream's prefix.
+                "ALTER TABLE events ALTER COLUMN category DROP EXPRESSION",
+                "ALTER TABLE events ADD CONSTRAINT events_category_of_stream CHECK (category = split_part(stream, '-', 1))",
                 "COMMENT ON TABLE stream_segments IS 'Tidemark: where each stream''s versions lie in the event log (maintained by a trigger on events)'",
             ]
         ),

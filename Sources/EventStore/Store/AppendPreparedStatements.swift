@@ -9,8 +9,8 @@ struct AppendOneStatement: PostgresPreparedStatement {
     typealias Row = (Int64, Int64, String)
 
     static let sql = """
-        INSERT INTO events (event_id, stream, stream_version, tenant_id, type, schema_version, data, metadata)
-        SELECT $1, $2, coalesce(head.v, 0) + 1, NULLIF($3, ''), $4, $5, $6::jsonb, $7::jsonb
+        INSERT INTO events (event_id, stream, category, stream_version, tenant_id, type, schema_version, data, metadata)
+        SELECT $1, $2, split_part($2, '-', 1), coalesce(head.v, 0) + 1, NULLIF($3, ''), $4, $5, $6::jsonb, $7::jsonb
         FROM (SELECT 1) AS one
              LEFT JOIN LATERAL (
                  \(AppendSQL.head(of: "$2"))
@@ -58,19 +58,20 @@ struct AppendBatchStatement: PostgresPreparedStatement {
 
     static let sql = """
         WITH written AS (
-        INSERT INTO events (event_id, stream, stream_version, tenant_id, type, schema_version, data, metadata)
-        SELECT e.event_id, $1, coalesce(head.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type, e.schema_version, e.data::jsonb, e.metadata::jsonb
+        INSERT INTO events (event_id, stream, category, stream_version, tenant_id, type, schema_version, data, metadata)
+        SELECT e.event_id, $1, split_part($1, '-', 1), coalesce(head.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
+               e.schema_version, e.data::jsonb, m.values[e.metadata]
         FROM (SELECT 1) AS one
              LEFT JOIN LATERAL (
                  \(AppendSQL.head(of: "$1"))
              ) AS head ON true,
-             unnest($2::uuid[], $3::text[], $4::text[], $5::int4[], $6::text[], $7::text[])
+             (SELECT $10::text[]::jsonb[] AS values) AS m,
+             unnest($2::uuid[], $3::text[], $4::text[], $5::int4[], $6::text[], $7::int4[])
                WITH ORDINALITY AS e(event_id, tenant_id, type, schema_version, data, metadata, ord)
         \(AppendSQL.expectation)
         RETURNING position, stream_version
         )
-        SELECT array_agg(position ORDER BY stream_version), max(stream_version),
-               pg_current_xact_id_if_assigned()::text
+        SELECT array_agg(position), max(stream_version), pg_current_xact_id_if_assigned()::text
         FROM written
         """
 
@@ -80,17 +81,20 @@ struct AppendBatchStatement: PostgresPreparedStatement {
     var exactVersion: Int64
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 9)
+        var bindings = PostgresBindings(capacity: 10)
         bindings.append(stream)
         batch.bind(into: &bindings)
         bindings.append(mode)
         bindings.append(exactVersion)
+        batch.bindMetadataValues(into: &bindings)
         return bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         let (positions, version, transaction) = try row.decode(([Int64]?, Int64?, String?).self)
-        return (positions, version, transaction)
+        // Rows are inserted in version order and a statement's identity values ascend, so the
+        // positions in ascending order are the positions in version order (no sort in the statement).
+        return (positions?.sorted(), version, transaction)
     }
 }
 

@@ -29,16 +29,17 @@ struct CoalescedAppendStatement: PostgresPreparedStatement {
                               ELSE h.v IS NOT NULL END
               AND (h.t IS NULL OR h.t <= pg_current_xact_id())
         ), written AS (
-            INSERT INTO events (event_id, stream, stream_version, tenant_id, type, schema_version, data, metadata)
-            SELECT e.event_id, a.stream, coalesce(a.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type, e.schema_version,
-                   e.data::jsonb, e.metadata::jsonb
-            FROM unnest($4::int8[], $5::int8[], $6::uuid[], $7::text[], $8::text[], $9::int4[], $10::text[], $11::text[])
+            INSERT INTO events (event_id, stream, category, stream_version, tenant_id, type, schema_version, data, metadata)
+            SELECT e.event_id, a.stream, split_part(a.stream, '-', 1), coalesce(a.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
+                   e.schema_version, e.data::jsonb, m.values[e.metadata]
+            FROM unnest($4::int8[], $5::int8[], $6::uuid[], $7::text[], $8::text[], $9::int4[], $10::text[], $11::int4[])
                    WITH ORDINALITY AS e(part, ord, event_id, tenant_id, type, schema_version, data, metadata, n)
                  JOIN a ON a.i = e.part
+                 CROSS JOIN (SELECT $12::text[]::jsonb[] AS values) AS m
             ORDER BY e.n
             RETURNING stream, position, stream_version
         )
-        SELECT stream, array_agg(position ORDER BY stream_version), max(stream_version),
+        SELECT stream, array_agg(position), max(stream_version),
                pg_current_xact_id_if_assigned()::text
         FROM written GROUP BY stream
         """
@@ -68,18 +69,20 @@ struct CoalescedAppendStatement: PostgresPreparedStatement {
     }
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 11)
+        var bindings = PostgresBindings(capacity: 12)
         bindings.append(streams)
         bindings.append(modes)
         bindings.append(exactVersions)
         bindings.append(parts)
         bindings.append(ordinals)
         events.bind(into: &bindings)
+        events.bindMetadataValues(into: &bindings)
         return bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         let (stream, positions, version, transaction) = try row.decode((String, [Int64], Int64, String).self)
-        return (stream, positions, version, transaction)
+        // Inserted in version order (`ORDER BY e.n`), so ascending positions are in version order.
+        return (stream, positions.sorted(), version, transaction)
     }
 }

@@ -8,7 +8,12 @@ struct PreparedBatch: Sendable {
     var types: [String] = []
     var schemaVersions: [Int32] = []
     var data: [String] = []
-    var metadata: [String] = []
+    /// Each distinct metadata JSON once, in order of first use: PostgreSQL parses each once.
+    var metadataValues: [String] = []
+    /// Per event, its metadata's 1-based index into ``metadataValues``.
+    var metadataIndexes: [Int32] = []
+    /// ``metadataValues`` by JSON text.
+    private var metadataIndex: [String: Int32] = [:]
 
     var count: Int { ids.count }
 
@@ -36,7 +41,7 @@ struct PreparedBatch: Sendable {
         types.reserveCapacity(events.count)
         schemaVersions.reserveCapacity(events.count)
         data.reserveCapacity(events.count)
-        metadata.reserveCapacity(events.count)
+        metadataIndexes.reserveCapacity(events.count)
         var previousMetadata: (EventMetadata, String)?
         var previousType: String?
         for (index, event) in events.enumerated() {
@@ -79,8 +84,23 @@ struct PreparedBatch: Sendable {
             types.append(event.type)
             schemaVersions.append(Int32(event.schemaVersion))
             data.append(json)
-            metadata.append(metadataJSON)
+            metadataIndexes.append(indexOfMetadata(metadataJSON))
         }
+    }
+
+    /// The metadata JSON of event `index`.
+    func metadata(at index: Int) -> String {
+        metadataValues[Int(metadataIndexes[index]) - 1]
+    }
+
+    /// The 1-based index of `json` in ``metadataValues``, added when new.
+    private mutating func indexOfMetadata(_ json: String) -> Int32 {
+        if let last = metadataValues.last, last == json { return Int32(metadataValues.count) }
+        if let known = metadataIndex[json] { return known }
+        metadataValues.append(json)
+        let index = Int32(metadataValues.count)
+        metadataIndex[json] = index
+        return index
     }
 
     /// The first event id that appears twice, or `nil`.
@@ -104,15 +124,21 @@ struct PreparedBatch: Sendable {
         return nil
     }
 
-    /// Binds the six event columns (ids, tenants, types, schema versions, data, metadata), in the
-    /// order every append statement takes them.
+    /// Binds the six per-event columns (ids, tenants, types, schema versions, data, metadata
+    /// indexes), in the order every array append statement takes them. The statement binds
+    /// ``metadataValues`` as its last parameter (``bindMetadataValues(into:)``).
     func bind(into bindings: inout PostgresBindings) {
         bindings.append(ids)
         bindings.append(tenants)
         bindings.append(types)
         bindings.append(schemaVersions)
         bindings.append(data)
-        bindings.append(metadata)
+        bindings.append(metadataIndexes)
+    }
+
+    /// Binds the distinct metadata values: the last parameter of every array append statement.
+    func bindMetadataValues(into bindings: inout PostgresBindings) {
+        bindings.append(metadataValues)
     }
 
     /// Appends event `index` of `other` (already validated) to this batch.
@@ -122,7 +148,7 @@ struct PreparedBatch: Sendable {
         types.append(other.types[index])
         schemaVersions.append(other.schemaVersions[index])
         data.append(other.data[index])
-        metadata.append(other.metadata[index])
+        metadataIndexes.append(indexOfMetadata(other.metadata(at: index)))
     }
 
     /// Validates an append to several streams: each stream once, each event id once.
