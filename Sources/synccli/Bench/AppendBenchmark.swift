@@ -27,6 +27,8 @@ struct AppendBenchmark: Sendable {
     let writerCounts: [Int]
     let batchSizes: [Int]
     let seconds: Double
+    /// Slices per side: the sides take turns slice by slice.
+    let rounds: Int
     /// The store's ``EventStoreConfiguration/appendStatements`` for the main store column.
     let appendStatements: Int
     let logger: Logger
@@ -55,7 +57,7 @@ struct AppendBenchmark: Sendable {
         try await admin.createDatabase(databaseName)
         let url = base.withDatabase(databaseName)
         let maxWriters = writerCounts.max() ?? 1
-        let (writerCounts, batchSizes, seconds) = (writerCounts, batchSizes, seconds)
+        let (writerCounts, batchSizes, seconds, rounds) = (writerCounts, batchSizes, seconds, rounds)
         let configuration = EventStoreConfiguration(appendStatements: appendStatements)
         let results = try await EventStore.withRunning(
             url: url, configuration: configuration, maximumConnections: maxWriters + 4, applicationName: "synccli-bench", logger: logger
@@ -68,9 +70,12 @@ struct AppendBenchmark: Sendable {
             let plain = EventStore(client: store.client, configuration: plainConfiguration, logger: store.logger)
             return try await Self.withServices(of: plain) {
                 var results: [Result] = []
+                var cursor = LogPosition.start
                 for writers in writerCounts {
                     for batch in batchSizes {
-                        results.append(try await Self.measureCase(store: store, plain: plain, writers: writers, batch: batch, seconds: seconds))
+                        results.append(try await Self.measureCase(
+                            store: store, plain: plain, writers: writers, batch: batch, seconds: seconds, rounds: rounds, cursor: &cursor
+                        ))
                     }
                 }
                 return results
@@ -80,28 +85,44 @@ struct AppendBenchmark: Sendable {
     }
 
     /// Raw inserts, the store's append, and the store's append without coalescing, for one case.
-    static func measureCase(store: EventStore, plain: EventStore, writers: Int, batch: Int, seconds: Double) async throws -> Result {
-        printError("bench: \(writers) writer(s), \(batch) event(s) per transaction: raw INSERT for \(seconds) s…")
-        let raw = try await measure(writers: writers, seconds: seconds) { writer, round in
-            try await rawInsert(client: store.client, writer: writer, round: round, batch: batch)
-        } * Double(batch)
-        printError("bench:   raw \(Int(raw)) events/s; event store append for \(seconds) s…")
+    ///
+    /// Each side's time is cut into `rounds` slices and the sides take turns, slice by slice, so
+    /// that a checkpoint or a busy neighbour on the machine weighs on every side alike. A side's
+    /// rate is its events over its own measured time. After every store slice a gap-free reader
+    /// tails the log from where it stopped and must see exactly the events written in the slice.
+    static func measureCase(
+        store: EventStore, plain: EventStore, writers: Int, batch: Int, seconds: Double, rounds: Int, cursor: inout LogPosition
+    ) async throws -> Result {
+        printError("bench: \(writers) writer(s), \(batch) event(s) per transaction: \(seconds) s per side in \(rounds) turn(s)…")
+        let slice = seconds / Double(rounds)
+        var totals = [(operations: 0, seconds: 0.0), (operations: 0, seconds: 0.0), (operations: 0, seconds: 0.0)]
         var verified = 0
-        var rates: [Double] = []
-        for (side, appender) in [("store", store), ("uncoalesced", plain)] {
-            let headBefore = try await store.status().head
-            let rate = try await measure(writers: writers, seconds: seconds) { writer, round in
-                try await storeAppend(store: appender, writer: writer, round: round, batch: batch, runTag: "\(side)-\(writers)x\(batch)")
-            } * Double(batch)
-            verified += try await verifyReader(store: store, headBefore: headBefore)
-            rates.append(rate)
-            printError("bench:   \(side) \(Int(rate)) events/s, ratio \(String(format: "%.2f", rate / max(raw, 1)))")
+        for round in 0..<rounds {
+            let raw = try await measure(writers: writers, seconds: slice) { writer, number in
+                try await rawInsert(client: store.client, writer: writer, round: round, number: number, batch: batch)
+            }
+            totals[0].operations += raw.operations
+            totals[0].seconds += raw.seconds
+            for (index, (side, appender)) in [("store", store), ("uncoalesced", plain)].enumerated() {
+                let headBefore = try await store.status().head
+                let measured = try await measure(writers: writers, seconds: slice) { writer, number in
+                    try await storeAppend(store: appender, writer: writer, round: number, batch: batch, runTag: "\(side)-\(writers)x\(batch)-r\(round)")
+                }
+                verified += try await verifyReader(store: store, headBefore: headBefore, cursor: &cursor)
+                totals[index + 1].operations += measured.operations
+                totals[index + 1].seconds += measured.seconds
+            }
         }
-        printError("bench:   gap-free reader verified \(verified) events")
+        let rates = totals.map { Double($0.operations * batch) / max($0.seconds, 0.001) }
+        let (raw, coalesced, uncoalesced) = (rates[0], rates[1], rates[2])
         func ratio(_ rate: Double) -> Double { (rate / max(raw, 1) * 1000).rounded() / 1000 }
+        printError("""
+            bench:   raw \(Int(raw)) events/s; store \(Int(coalesced)) (ratio \(String(format: "%.2f", ratio(coalesced)))); \
+            uncoalesced \(Int(uncoalesced)) (ratio \(String(format: "%.2f", ratio(uncoalesced)))); gap-free reader verified \(verified) events
+            """)
         return Result(
-            writers: writers, batch: batch, raw_events_per_s: raw.rounded(), store_events_per_s: rates[0].rounded(),
-            ratio: ratio(rates[0]), store_uncoalesced_events_per_s: rates[1].rounded(), uncoalesced_ratio: ratio(rates[1]),
+            writers: writers, batch: batch, raw_events_per_s: raw.rounded(), store_events_per_s: coalesced.rounded(),
+            ratio: ratio(coalesced), store_uncoalesced_events_per_s: uncoalesced.rounded(), uncoalesced_ratio: ratio(uncoalesced),
             reader_verified_events: verified
         )
     }
@@ -117,10 +138,11 @@ struct AppendBenchmark: Sendable {
         }
     }
 
-    /// Runs `operation` in `writers` concurrent loops for `seconds` and returns operations per second.
+    /// Runs `operation` in `writers` concurrent loops for `seconds`; returns the operations done and
+    /// the time they took.
     static func measure(
         writers: Int, seconds: Double, _ operation: @escaping @Sendable (Int, Int) async throws -> Void
-    ) async throws -> Double {
+    ) async throws -> (operations: Int, seconds: Double) {
         let clock = ContinuousClock()
         let duration = Duration.milliseconds(Int64(seconds * 1000))
         let start = clock.now
@@ -138,13 +160,21 @@ struct AppendBenchmark: Sendable {
             }
             return try await group.reduce(0, +)
         }
-        let elapsed = clock.now - start
-        let elapsedSeconds = elapsed.seconds
-        return Double(counts) / elapsedSeconds
+        return (counts, (clock.now - start).seconds)
     }
 
-    static func rawInsert(client: PostgresClient, writer: Int, round: Int, batch: Int) async throws {
-        let stream = "raw-w\(writer)"
+    /// ``measure(writers:seconds:_:)`` as operations per second.
+    static func measureRate(
+        writers: Int, seconds: Double, _ operation: @escaping @Sendable (Int, Int) async throws -> Void
+    ) async throws -> Double {
+        let measured = try await measure(writers: writers, seconds: seconds, operation)
+        return Double(measured.operations) / max(measured.seconds, 0.001)
+    }
+
+    /// One raw insert (`batch` rows) by `writer`, its `number`th of slice `round`.
+    static func rawInsert(client: PostgresClient, writer: Int, round: Int, number: Int, batch: Int) async throws {
+        let stream = "raw-r\(round)-w\(writer)"
+        let round = number
         if batch == 1 {
             let rows = try await client.execute(RawInsertOne(
                 id: UUID(), stream: stream, version: Int64(round + 1), data: payload, metadata: metadata
@@ -169,32 +199,35 @@ struct AppendBenchmark: Sendable {
         try await store.append(to: stream, expected: .exact(Int64(round * batch)), events: events)
     }
 
-    /// Reads the whole log gap-free and checks it holds exactly the events appended after `headBefore`, each once.
-    static func verifyReader(store: EventStore, headBefore: Int64) async throws -> Int {
+    /// Tails the log gap-free from `cursor` (where the previous check stopped) and checks it finds
+    /// exactly the events appended after `headBefore`, each once; moves `cursor` to the end.
+    static func verifyReader(store: EventStore, headBefore: Int64, cursor: inout LogPosition) async throws -> Int {
         let expected = try await countAfter(store, headBefore)
         // Another session of this PostgreSQL cluster may hold the horizon for a moment: wait for it.
-        let newest = try await store.client.query("SELECT coalesce(max(transaction_id)::text, '0') FROM events")
+        let newest = try await store.client.query(
+            "SELECT coalesce(max(transaction_id)::text, '0') FROM events WHERE position > \(headBefore)"
+        )
         for try await transaction in newest.decode(String.self) {
             try await store.waitUntilReadable(UInt64(transaction) ?? 0, timeout: .seconds(120))
         }
-        var cursor = LogPosition.start
         var seen = Set<Int64>()
-        var count = 0
         while true {
             let page = try await store.readAll(after: cursor, limit: 10_000)
             if page.events.isEmpty { break }
-            for event in page.events where event.position > headBefore {
-                count += 1
+            for event in page.events {
+                guard event.position > headBefore else {
+                    throw EventStoreError(.database, "benchmark reader saw position \(event.position) again, or one written before the slice")
+                }
                 guard seen.insert(event.position).inserted else {
                     throw EventStoreError(.database, "benchmark reader saw position \(event.position) twice")
                 }
             }
             cursor = page.next
         }
-        guard count == expected else {
-            throw EventStoreError(.database, "benchmark reader saw \(count) events, expected \(expected)")
+        guard seen.count == expected else {
+            throw EventStoreError(.database, "benchmark reader saw \(seen.count) events, expected \(expected)")
         }
-        return count
+        return seen.count
     }
 
     static func countAfter(_ store: EventStore, _ headBefore: Int64) async throws -> Int {

@@ -134,8 +134,8 @@ struct SyncBenchmark: Sendable {
 
         // 2. Push throughput at `devices` concurrent devices vs raw single-row inserts.
         printError("bench sync: raw single-row INSERTs at \(devices) writers for \(seconds) s…")
-        let raw = try await AppendBenchmark.measure(writers: devices, seconds: seconds) { writer, round in
-            try await AppendBenchmark.rawInsert(client: store.client, writer: writer, round: round, batch: 1)
+        let raw = try await AppendBenchmark.measureRate(writers: devices, seconds: seconds) { writer, number in
+            try await AppendBenchmark.rawInsert(client: store.client, writer: writer, round: 0, number: number, batch: 1)
         }
         let client = try await clientPushRate(api: api, store: store, folder: folder)
         var pushers: [BenchSession] = []
@@ -274,7 +274,7 @@ struct SyncBenchmark: Sendable {
     /// Mutations per second applied by `sessions` pushing `batch` new todos per request for `seconds`.
     private func pushRate(api: BenchAPI, sessions: [BenchSession], batch: Int) async throws -> Double {
         printError("bench sync: \(sessions.count) devices pushing \(batch) mutation(s) per request for \(seconds) s…")
-        let applied = try await AppendBenchmark.measure(writers: sessions.count, seconds: seconds) { writer, _ in
+        let applied = try await AppendBenchmark.measureRate(writers: sessions.count, seconds: seconds) { writer, _ in
             let mutations: [(String, SyncProtocol.JSONValue)] = (0..<batch).map { _ in
                 ("todo.create", .object(["todo_id": .string(UUID().uuidString.lowercased()), "title": .string("pushed")]))
             }

@@ -30,6 +30,9 @@ struct BenchAppendCommand: AsyncParsableCommand {
     @Option(help: "Seconds to measure each side of each case.")
     var seconds: Double = 5
 
+    @Option(help: "Slices each side's time is cut into; the sides take turns slice by slice (raw, store, uncoalesced, raw, …), so drift on the machine (checkpoints, neighbours) falls on all of them alike.")
+    var rounds: Int = 4
+
     @Option(help: "Database to (re)create for the benchmark (default: <database>_bench).")
     var benchDatabase: String?
 
@@ -52,6 +55,8 @@ struct BenchAppendCommand: AsyncParsableCommand {
         _ = try parsedList(batches, name: "batches")
         guard seconds >= 0.5, seconds <= 600 else { throw ValidationError("--seconds must be 0.5-600") }
         guard (1...1000).contains(appendStatements) else { throw ValidationError("--append-statements must be 1-1000") }
+        guard (1...100).contains(rounds) else { throw ValidationError("--rounds must be 1-100") }
+        guard seconds / Double(rounds) >= 0.25 else { throw ValidationError("--seconds / --rounds must be at least 0.25 s per slice") }
     }
 
     func run() async throws {
@@ -61,6 +66,7 @@ struct BenchAppendCommand: AsyncParsableCommand {
             writerCounts: try parsedList(writers, name: "writers"),
             batchSizes: try parsedList(batches, name: "batches"),
             seconds: seconds,
+            rounds: rounds,
             appendStatements: appendStatements,
             logger: logger
         )

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# PostgreSQL alone (no Swift): the cost of the event log's layout against a plain table.
+#
+# pgbench runs 32 clients, each inserting 100-row statements (the shape of `bench append`'s
+# 32 x 100 case), into: a plain table with only a primary key (what `bench append` calls raw),
+# the events table of migration v1 (four B-trees, a generated column), and the layout of
+# migration v2 (two B-trees, a BRIN index, the stream-segments trigger, a checked category).
+# Each variant is created fresh, checkpointed, and measured for SECONDS, ROUNDS times in turn.
+#
+#   scripts/bench-index-cost.sh            # uses $DATABASE_URL's server, or the private one
+#   SECONDS_PER_RUN=10 ROUNDS=5 scripts/bench-index-cost.sh
+set -euo pipefail
+BASE="${DATABASE_URL:-postgres://tidemark@127.0.0.1:${TIDEMARK_PG_PORT:-54329}/tidemark}"
+DB="tidemark_index_cost"
+SERVER="${BASE%/*}"
+URL="$SERVER/$DB"
+T="${SECONDS_PER_RUN:-6}"
+ROUNDS="${ROUNDS:-3}"
+command -v pgbench >/dev/null || { echo "pgbench not found (Debian: postgresql-client)" >&2; exit 1; }
+psql -X -q "$BASE" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+trap 'psql -X -q "$BASE" -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true' EXIT
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"; psql -X -q "$BASE" -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true' EXIT
+psql -X -q "$URL" -c "CREATE SEQUENCE vseq"
+
+ROW="('00000000-0000-7000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, 'bench-store-w' || :client_id, n, 'tenant-1', 'TodoCreated', 1,
+ '{\"title\":\"Buy milk\",\"priority\":\"high\",\"tags\":[\"home\",\"errand\"],\"due\":\"2026-11-24T09:00:00Z\"}'::text::jsonb,
+ '{\"actor\":\"user-1\",\"device\":\"device-1\",\"tenant\":\"tenant-1\"}'::text::jsonb"
+echo "INSERT INTO ev (event_id, stream, stream_version, tenant_id, type, schema_version, data, metadata)
+SELECT $ROW FROM (SELECT nextval('vseq') AS n FROM generate_series(1, 100)) s;" > "$WORK/plain.sql"
+echo "INSERT INTO ev (event_id, stream, stream_version, tenant_id, type, schema_version, data, metadata, category)
+SELECT $ROW, 'bench' FROM (SELECT nextval('vseq') AS n FROM generate_series(1, 100)) s;" > "$WORK/category.sql"
+
+COLUMNS="position bigint GENERATED ALWAYS AS IDENTITY, transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+ event_id uuid NOT NULL, stream text NOT NULL, stream_version bigint NOT NULL CHECK (stream_version > 0), tenant_id text,
+ type text NOT NULL, schema_version integer NOT NULL CHECK (schema_version > 0), data jsonb NOT NULL, metadata jsonb NOT NULL,
+ recorded_at timestamptz NOT NULL DEFAULT now()"
+RAW="CREATE TABLE ev (position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_id uuid NOT NULL, stream text NOT NULL,
+ stream_version bigint NOT NULL, tenant_id text, type text NOT NULL, schema_version integer NOT NULL, data jsonb NOT NULL,
+ metadata jsonb NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())"
+V1="CREATE TABLE ev ($COLUMNS, category text NOT NULL GENERATED ALWAYS AS (split_part(stream, '-', 1)) STORED,
+ PRIMARY KEY (position), UNIQUE (event_id), UNIQUE (stream, stream_version));
+ CREATE INDEX ON ev (transaction_id, position)"
+V2="CREATE TABLE ev ($COLUMNS, category text NOT NULL CHECK (category = split_part(stream, '-', 1)),
+ PRIMARY KEY (transaction_id, position), UNIQUE (event_id));
+ CREATE INDEX ON ev USING brin (position);
+ CREATE TABLE seg (stream text NOT NULL, first_version bigint NOT NULL, last_version bigint NOT NULL CHECK (last_version >= first_version),
+  transaction_id xid8 NOT NULL, first_position bigint NOT NULL, last_position bigint NOT NULL, PRIMARY KEY (stream, first_version));
+ CREATE FUNCTION seg_record() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
+  INSERT INTO seg SELECT w.stream, w.f, CASE WHEN w.c = w.l - w.f + 1 AND w.f = coalesce(h.last_version, 0) + 1 THEN w.l ELSE -1 END,
+   pg_current_xact_id(), w.fp, w.lp
+  FROM (SELECT stream, min(stream_version) f, max(stream_version) l, count(*) c, min(position) fp, max(position) lp FROM written GROUP BY stream) w
+  LEFT JOIN LATERAL (SELECT last_version FROM seg s WHERE s.stream = w.stream ORDER BY first_version DESC LIMIT 1) h ON true ORDER BY w.stream;
+  RETURN NULL; END \$\$;
+ CREATE TRIGGER seg_record AFTER INSERT ON ev REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION seg_record()"
+
+run() { # name, DDL, script
+    psql -X -q "$URL" -c "DROP TABLE IF EXISTS ev, seg CASCADE" -c "DROP FUNCTION IF EXISTS seg_record()" -c "$2" -c "CHECKPOINT" >/dev/null
+    local tps
+    tps=$(pgbench -n -c 32 -j 2 -T "$T" -f "$3" "$URL" 2>&1 | awk '/^tps/ {print $3}')
+    awk -v n="$1" -v t="$tps" 'BEGIN { printf "%-4s %8.0f statements/s %9.0f rows/s\n", n, t, t * 100 }'
+}
+for round in $(seq 1 "$ROUNDS"); do
+    echo "round $round (32 clients, 100 rows per statement, ${T} s each):"
+    run raw "$RAW" "$WORK/plain.sql"
+    run v1 "$V1" "$WORK/plain.sql"
+    run v2 "$V2" "$WORK/category.sql"
+done
