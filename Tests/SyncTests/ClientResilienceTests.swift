@@ -96,10 +96,13 @@ struct ClientResilienceTests {
             // The server comes back while the next sync is backing off.
             sleeps.withLock { $0.removeAll() }
             let back = TestServer(database: h.server.database, logger: h.logger, port: port)
+            // It comes back once the sync has failed an attempt and backs off (not after a fixed
+            // delay: under a busy run the first attempt could start after the server is back).
             let restart = Task {
-                try await Task.sleep(for: .milliseconds(150))
+                while sleeps.value.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
                 try await back.start()
             }
+            defer { restart.cancel() }
             let report = try await client.sync()
             try await restart.value
             #expect(report.pushed == 1 && report.applied == 1)

@@ -100,13 +100,13 @@ struct AppendBatchStatement: PostgresPreparedStatement {
 
 /// SQL shared by the append statements: parameters `$8` (expectation mode) and `$9` (exact version).
 enum AppendSQL {
-    /// The stream's head: the last version and the transaction that wrote it, from its newest
-    /// segment (one index probe of `stream_segments_pkey`). `stream` is the SQL expression naming
-    /// the stream; the sub-select yields columns `v` and `t`, or no row for a new stream.
+    /// The stream's head: the last version and the transaction that wrote it (one backward probe
+    /// of the `(stream, stream_version)` unique index). `stream` is the SQL expression naming the
+    /// stream; the sub-select yields columns `v` and `t`, or no row for a new stream.
     static func head(of stream: String) -> String {
         """
-        SELECT last_version AS v, transaction_id AS t FROM stream_segments
-                 WHERE stream = \(stream) ORDER BY first_version DESC LIMIT 1
+        SELECT stream_version AS v, transaction_id AS t FROM events
+                 WHERE stream = \(stream) ORDER BY stream_version DESC LIMIT 1
         """
     }
 

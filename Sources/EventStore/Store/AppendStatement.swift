@@ -3,10 +3,9 @@ import PostgresNIO
 
 /// The append hot path: one `INSERT … SELECT` that checks the expected version and writes the batch.
 ///
-/// The statement reads the stream's current version from its newest segment (`stream_segments`),
-/// filters on the expectation, and inserts every event with consecutive versions; a trigger records
-/// the new segment. Two writers racing for the same version collide on the segments' primary key
-/// `(stream, first_version)`; the loser gets a unique violation.
+/// The statement reads the stream's current version through the `(stream, stream_version)` unique
+/// index, filters on the expectation, and inserts every event with consecutive versions. Two writers
+/// racing for the same version collide on that unique index; the loser gets a unique violation.
 enum AppendStatement {
     /// Whether the stream's last event was written by a transaction younger than the current one.
     ///
@@ -16,8 +15,8 @@ enum AppendStatement {
     static func headIsYounger(stream: StreamName, connection: PostgresConnection, logger: Logger) async throws -> Bool {
         let rows = try await connection.query(
             """
-            SELECT transaction_id > pg_current_xact_id() FROM stream_segments
-            WHERE stream = \(stream.rawValue) ORDER BY first_version DESC LIMIT 1
+            SELECT transaction_id > pg_current_xact_id() FROM events
+            WHERE stream = \(stream.rawValue) ORDER BY stream_version DESC LIMIT 1
             """,
             logger: logger
         )

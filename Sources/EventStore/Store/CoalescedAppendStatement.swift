@@ -4,7 +4,7 @@ import PostgresNIO
 /// Several independent single-stream appends in one statement and one commit.
 ///
 /// Unlike ``MultiStreamAppendStatement`` (all streams or none), each append here stands alone:
-/// its stream's head is read from its newest segment (`stream_segments`), and only the
+/// its stream's head is read through the `(stream, stream_version)` unique index, and only the
 /// appends whose expectation (and the log-order rule) holds are written. The answer has one row
 /// per written stream; an append without a row was refused and is retried on its own by the caller,
 /// which then finds the precise reason. Two writers racing for a version, or an event id that is

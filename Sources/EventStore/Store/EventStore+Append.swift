@@ -184,8 +184,7 @@ extension EventStore {
     public func version(of stream: StreamName) async throws(EventStoreError) -> Int64 {
         do {
             let rows = try await client.query(
-                "SELECT last_version FROM stream_segments WHERE stream = \(stream.rawValue) ORDER BY first_version DESC LIMIT 1",
-                logger: logger
+                "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream = \(stream.rawValue)", logger: logger
             )
             for try await version in rows.decode(Int64.self) { return version }
             return 0
@@ -251,7 +250,7 @@ struct AppendRace: Error, Sendable {
     /// The stream's last event belongs to a transaction that started later than this one.
     var youngerWriter = false
 
-    /// The stream named by a unique violation's detail, `Key (stream, first_version)=(name, 3) already exists.`
+    /// The stream named by a unique violation's detail, `Key (stream, stream_version)=(name, 3) already exists.`
     static func streamNamed(in detail: String?) -> String? {
         guard let detail, let open = detail.range(of: ")=("), let comma = detail.range(of: ", ", options: .backwards),
               open.upperBound <= comma.lowerBound

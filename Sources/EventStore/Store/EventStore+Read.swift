@@ -4,19 +4,9 @@ import PostgresNIO
 extension EventStore {
     /// The columns every read selects, in the order ``decodeEvents(_:)`` expects.
     static let eventColumns = """
-        events.position, events.transaction_id::text, events.event_id, events.stream, events.stream_version, events.type,
-        events.schema_version, events.data::text, events.recorded_at,
-        events.metadata->>'tenant', events.metadata->>'actor', events.metadata->>'device', events.metadata->>'mutation',
-        events.metadata->>'correlation', events.metadata->>'causation', (events.metadata->'extra')::text
-        """
-
-    /// Joins a stream's segments (alias `s`) to their events: each segment names the transaction
-    /// and the position range that hold its versions, so the events come through the primary key.
-    static let segmentEvents = """
-        stream_segments AS s
-        JOIN events ON events.transaction_id = s.transaction_id
-                   AND events.position BETWEEN s.first_position AND s.last_position
-                   AND events.stream = s.stream
+        position, transaction_id::text, event_id, stream, stream_version, type, schema_version, data::text, recorded_at,
+        metadata->>'tenant', metadata->>'actor', metadata->>'device', metadata->>'mutation', metadata->>'correlation',
+        metadata->>'causation', (metadata->'extra')::text
         """
 
     /// Reads one stream.
@@ -38,20 +28,16 @@ extension EventStore {
         let query: PostgresQuery
         switch direction {
         case .forwards:
-            // Segments from the one that holds `version` on, in order.
             query = """
-            SELECT \(unescaped: Self.eventColumns) FROM \(unescaped: Self.segmentEvents)
-            WHERE s.stream = \(stream.rawValue)
-              AND s.first_version >= coalesce((SELECT max(first_version) FROM stream_segments
-                                               WHERE stream = \(stream.rawValue) AND first_version <= \(version)), 1)
-              AND events.stream_version >= \(version)
-            ORDER BY s.first_version ASC, events.stream_version ASC LIMIT \(limit)
+            SELECT \(unescaped: Self.eventColumns) FROM events
+            WHERE stream = \(stream.rawValue) AND stream_version >= \(version)
+            ORDER BY stream_version ASC LIMIT \(limit)
             """
         case .backwards:
             query = """
-            SELECT \(unescaped: Self.eventColumns) FROM \(unescaped: Self.segmentEvents)
-            WHERE s.stream = \(stream.rawValue) AND s.first_version <= \(version) AND events.stream_version <= \(version)
-            ORDER BY s.first_version DESC, events.stream_version DESC LIMIT \(limit)
+            SELECT \(unescaped: Self.eventColumns) FROM events
+            WHERE stream = \(stream.rawValue) AND stream_version <= \(version)
+            ORDER BY stream_version DESC LIMIT \(limit)
             """
         }
         do {
@@ -85,10 +71,7 @@ extension EventStore {
         let events: [RecordedEvent]
         do {
             events = try await decodeEvents(try await client.query(
-                """
-                SELECT \(unescaped: Self.eventColumns) FROM \(unescaped: Self.segmentEvents)
-                WHERE s.stream = ANY(\(names)) ORDER BY events.stream, events.stream_version
-                """,
+                "SELECT \(unescaped: Self.eventColumns) FROM events WHERE stream = ANY(\(names)) ORDER BY stream, stream_version",
                 logger: logger
             ))
         } catch {

@@ -65,8 +65,8 @@ public struct EventStoreTransaction: Sendable {
             for part in parts {
                 let rows = try await connection.query(
                     """
-                    SELECT last_version, transaction_id > pg_current_xact_id() FROM stream_segments
-                    WHERE stream = \(part.stream.rawValue) ORDER BY first_version DESC LIMIT 1
+                    SELECT stream_version, transaction_id > pg_current_xact_id() FROM events
+                    WHERE stream = \(part.stream.rawValue) ORDER BY stream_version DESC LIMIT 1
                     """,
                     logger: store.logger
                 )

@@ -4,10 +4,10 @@ import PostgresNIO
 /// The append statement for several streams at once: one `INSERT … SELECT` that checks every
 /// stream's expectation and writes all events or none.
 ///
-/// Each stream's head is read from its newest segment (`stream_segments`), as in
+/// Each stream's head is read through the `(stream, stream_version)` unique index, as in
 /// ``AppendOneStatement``; the events are inserted in the order given, so their positions follow
 /// it. When any stream's expectation (or the log-order rule) fails, the statement writes nothing
-/// and returns no rows. Two writers racing for a version collide on the segments' primary key.
+/// and returns no rows. Two writers racing for a version collide on the unique index.
 struct MultiStreamAppendStatement: PostgresPreparedStatement {
     typealias Row = (Int64, String, Int64, String)
 

@@ -4,9 +4,10 @@ import PostgresNIO
 import Testing
 import TidemarkTestSupport
 
-/// Migration 2 (stream segments) on a database written by migration 1, and the trigger's rules.
-@Suite("Stream segments")
-struct StreamSegmentTests {
+/// Migration 2 (primary key `(transaction_id, position)`, a written category) on a database
+/// written by migration 1, and the rules the table keeps.
+@Suite("Event log layout, migration 2")
+struct LogLayoutMigrationTests {
     @Test("a log written before migration 2 reads, appends and conflicts the same after it")
     func upgradeFromVersionOne() async throws {
         let database = try await TestDatabase.create()
@@ -37,13 +38,21 @@ struct StreamSegmentTests {
 
             let report = try await store.migrate()
             #expect(report.applied.contains { $0.component == "eventstore" && $0.version == 2 })
-            let segments = try await store.client.query(
-                "SELECT stream, first_version, last_version FROM stream_segments ORDER BY stream, first_version"
-            )
+            let keys = try await store.client.query("""
+                SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+                WHERE conrelid = 'events'::regclass AND conname IN ('events_pkey', 'events_category_of_stream')
+                ORDER BY conname
+                """)
             var found: [String] = []
-            for try await (stream, first, last) in segments.decode((String, Int64, Int64).self) { found.append("\(stream):\(first)-\(last)") }
-            #expect(found == ["todo-a:1-3", "todo-a:4-4", "todo-a:5-9", "todo-b:1-2"])
-
+            for try await (name, definition) in keys.decode((String, String).self) { found.append("\(name): \(definition)") }
+            #expect(found == [
+                "events_category_of_stream: CHECK ((category = split_part(stream, '-'::text, 1)))",
+                "events_pkey: PRIMARY KEY (transaction_id, \"position\")",
+            ])
+            // Look-ups by position alone still find their event.
+            let first = try await store.read(stream: try StreamName("todo-b"))[0]
+            #expect(try await store.logPosition(ofEventAt: first.position) == first.logPosition)
+            #expect(try await store.status().head >= first.position)
             let a = try StreamName("todo-a")
             #expect(try await store.version(of: a) == 9)
             #expect(try await store.read(stream: a).map(\.streamVersion) == Array(1...9))
@@ -67,38 +76,29 @@ struct StreamSegmentTests {
         try await database.drop()
     }
 
-    @Test("a statement that gives a stream versions with a gap or a repeat, starts inside a segment, or names another category, is refused")
-    func trigger() async throws {
+    @Test("a version taken twice, or a category that is not the stream's prefix, is refused and keeps nothing")
+    func tableRules() async throws {
         try await withFreshStore { store, _ in
             let stream = Fixtures.stream()
             _ = try await store.append(to: stream, expected: .noStream, events: Fixtures.events(3))
-            func insert(_ versions: [Int64]) async throws {
+            func insert(_ versions: [Int64], category: String? = nil) async throws {
                 var bindings = PostgresBindings()
                 bindings.append(stream.rawValue)
                 bindings.append(versions)
+                bindings.append(category ?? stream.category)
                 _ = try await store.client.query(PostgresQuery(unsafeSQL: """
                     INSERT INTO events (event_id, stream, category, stream_version, type, schema_version, data, metadata)
-                    SELECT gen_random_uuid(), $1, split_part($1, '-', 1), v, 'Noted', 1, '{}', '{}' FROM unnest($2::int8[]) AS v
+                    SELECT gen_random_uuid(), $1, $3, v, 'Noted', 1, '{}', '{}' FROM unnest($2::int8[]) AS v
                     """, binds: bindings), logger: store.logger)
             }
-            // A gap inside the statement, a repeat, a gap after the head, a start inside 1-3.
-            for versions: [Int64] in [[4, 6], [4, 4], [4, 5, 5], [5], [2, 3]] {
-                let error = await #expect(throws: PSQLError.self) { try await insert(versions) }
-                #expect(error?.serverInfo?[.constraintName] == "stream_segments_contiguous")
-            }
-            let wrongCategory = await #expect(throws: PSQLError.self) {
-                _ = try await store.client.query("""
-                    INSERT INTO events (event_id, stream, category, stream_version, type, schema_version, data, metadata)
-                    VALUES (gen_random_uuid(), \(stream.rawValue), 'other', 4, 'Noted', 1, '{}', '{}')
-                    """, logger: store.logger)
-            }
+            let taken = await #expect(throws: PSQLError.self) { try await insert([4, 2]) }
+            #expect(taken?.serverInfo?[.constraintName] == "events_stream_version_key")
+            let wrongCategory = await #expect(throws: PSQLError.self) { try await insert([4], category: "other") }
             #expect(wrongCategory?.serverInfo?[.constraintName] == "events_category_of_stream")
-            let overlap = await #expect(throws: PSQLError.self) { try await insert([1, 2]) }
-            #expect(overlap?.serverInfo?[.constraintName] == "stream_segments_pkey")
-            // Nothing of the refused statements was kept.
             #expect(try await store.read(stream: stream).map(\.streamVersion) == [1, 2, 3])
             try await insert([4, 5])
             #expect(try await store.version(of: stream) == 5)
+            #expect(try await store.read(stream: stream).map(\.type).suffix(2) == ["Noted", "Noted"])
         }
     }
 }
