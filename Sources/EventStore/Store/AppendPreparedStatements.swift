@@ -60,13 +60,12 @@ struct AppendBatchStatement: PostgresPreparedStatement {
         WITH written AS (
         INSERT INTO events (event_id, stream, category, stream_version, tenant_id, type, schema_version, data, metadata)
         SELECT e.event_id, $1, split_part($1, '-', 1), coalesce(head.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
-               e.schema_version, e.data::jsonb, m.values[e.metadata]
+               e.schema_version, e.data::jsonb, e.metadata::jsonb
         FROM (SELECT 1) AS one
              LEFT JOIN LATERAL (
                  \(AppendSQL.head(of: "$1"))
              ) AS head ON true,
-             (SELECT $10::text[]::jsonb[] AS values) AS m,
-             unnest($2::uuid[], $3::text[], $4::text[], $5::int4[], $6::text[], $7::int4[])
+             unnest($2::uuid[], $3::text[], $4::text[], $5::int4[], $6::text[], $7::text[])
                WITH ORDINALITY AS e(event_id, tenant_id, type, schema_version, data, metadata, ord)
         \(AppendSQL.expectation)
         RETURNING position, stream_version
@@ -81,12 +80,11 @@ struct AppendBatchStatement: PostgresPreparedStatement {
     var exactVersion: Int64
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 10)
+        var bindings = PostgresBindings(capacity: 9)
         bindings.append(stream)
         batch.bind(into: &bindings)
         bindings.append(mode)
         bindings.append(exactVersion)
-        batch.bindMetadataValues(into: &bindings)
         return bindings
     }
 

@@ -31,11 +31,10 @@ struct CoalescedAppendStatement: PostgresPreparedStatement {
         ), written AS (
             INSERT INTO events (event_id, stream, category, stream_version, tenant_id, type, schema_version, data, metadata)
             SELECT e.event_id, a.stream, split_part(a.stream, '-', 1), coalesce(a.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
-                   e.schema_version, e.data::jsonb, m.values[e.metadata]
-            FROM unnest($4::int8[], $5::int8[], $6::uuid[], $7::text[], $8::text[], $9::int4[], $10::text[], $11::int4[])
+                   e.schema_version, e.data::jsonb, e.metadata::jsonb
+            FROM unnest($4::int8[], $5::int8[], $6::uuid[], $7::text[], $8::text[], $9::int4[], $10::text[], $11::text[])
                    WITH ORDINALITY AS e(part, ord, event_id, tenant_id, type, schema_version, data, metadata, n)
                  JOIN a ON a.i = e.part
-                 CROSS JOIN (SELECT $12::text[]::jsonb[] AS values) AS m
             ORDER BY e.n
             RETURNING stream, position, stream_version
         )
@@ -69,14 +68,13 @@ struct CoalescedAppendStatement: PostgresPreparedStatement {
     }
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 12)
+        var bindings = PostgresBindings(capacity: 11)
         bindings.append(streams)
         bindings.append(modes)
         bindings.append(exactVersions)
         bindings.append(parts)
         bindings.append(ordinals)
         events.bind(into: &bindings)
-        events.bindMetadataValues(into: &bindings)
         return bindings
     }
 

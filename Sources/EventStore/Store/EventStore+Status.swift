@@ -16,7 +16,7 @@ extension EventStore {
                     -- look there first, and scan the whole table only when nothing is found.
                     coalesce(
                         (SELECT max(position) FROM events
-                         WHERE position > coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'position')::regclass), 0) - 100000),
+                         WHERE position > coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'position')::regclass), 0) - 1000),
                         (SELECT max(position) FROM events), 0),
                     (SELECT min(position) FROM events, h WHERE transaction_id >= h.xmin),
                     (SELECT count(*) FROM events, h WHERE transaction_id >= h.xmin),

@@ -13,7 +13,7 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
 
     static let sql = """
         WITH e AS (
-            SELECT * FROM unnest($1::text[], $2::int4[], $3::int8[], $4::int8[], $5::uuid[], $6::text[], $7::text[], $8::int4[], $9::text[], $10::int4[])
+            SELECT * FROM unnest($1::text[], $2::int4[], $3::int8[], $4::int8[], $5::uuid[], $6::text[], $7::text[], $8::int4[], $9::text[], $10::text[])
                 WITH ORDINALITY AS e(stream, mode, exact_version, ord, event_id, tenant_id, type, schema_version, data, metadata, n)
         ), heads AS (
             SELECT s.stream, s.mode, s.exact_version, h.v, h.t
@@ -32,8 +32,8 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
         )
         INSERT INTO events (event_id, stream, category, stream_version, tenant_id, type, schema_version, data, metadata)
         SELECT e.event_id, e.stream, split_part(e.stream, '-', 1), coalesce(heads.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
-               e.schema_version, e.data::jsonb, m.values[e.metadata]
-        FROM e JOIN heads USING (stream) CROSS JOIN verdict CROSS JOIN (SELECT $11::text[]::jsonb[] AS values) AS m
+               e.schema_version, e.data::jsonb, e.metadata::jsonb
+        FROM e JOIN heads USING (stream) CROSS JOIN verdict
         WHERE verdict.ok
         ORDER BY e.n
         RETURNING position, stream, stream_version, transaction_id::text
@@ -64,13 +64,12 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
     }
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 11)
+        var bindings = PostgresBindings(capacity: 10)
         bindings.append(streams)
         bindings.append(modes)
         bindings.append(exactVersions)
         bindings.append(ordinals)
         events.bind(into: &bindings)
-        events.bindMetadataValues(into: &bindings)
         return bindings
     }
 
