@@ -48,7 +48,7 @@ enum AppendStatement {
             if batch.count == 1 {
                 let rows = try await execute(AppendOneStatement(
                     id: batch.ids[0], stream: stream.rawValue, tenant: batch.tenants[0], type: batch.types[0],
-                    schemaVersion: batch.schemaVersions[0], data: batch.data[0], metadata: batch.metadata(at: 0),
+                    schemaVersion: batch.schemaVersions[0], data: batch.data[0], metadata: batch.metadata[0],
                     mode: expected.mode, exactVersion: expected.exactVersion
                 ), client: client, connection: connection, logger: logger)
                 guard let row = rows.first else { return .expectationFailed }

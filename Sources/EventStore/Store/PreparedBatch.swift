@@ -8,12 +8,7 @@ struct PreparedBatch: Sendable {
     var types: [String] = []
     var schemaVersions: [Int32] = []
     var data: [String] = []
-    /// Each distinct metadata JSON once, in order of first use: PostgreSQL parses each once.
-    var metadataValues: [String] = []
-    /// Per event, its metadata's 1-based index into ``metadataValues``.
-    var metadataIndexes: [Int32] = []
-    /// ``metadataValues`` by JSON text.
-    private var metadataIndex: [String: Int32] = [:]
+    var metadata: [String] = []
 
     var count: Int { ids.count }
 
@@ -41,7 +36,7 @@ struct PreparedBatch: Sendable {
         types.reserveCapacity(events.count)
         schemaVersions.reserveCapacity(events.count)
         data.reserveCapacity(events.count)
-        metadataIndexes.reserveCapacity(events.count)
+        metadata.reserveCapacity(events.count)
         var previousMetadata: (EventMetadata, String)?
         var previousType: String?
         for (index, event) in events.enumerated() {
@@ -84,23 +79,8 @@ struct PreparedBatch: Sendable {
             types.append(event.type)
             schemaVersions.append(Int32(event.schemaVersion))
             data.append(json)
-            metadataIndexes.append(indexOfMetadata(metadataJSON))
+            metadata.append(metadataJSON)
         }
-    }
-
-    /// The metadata JSON of event `index`.
-    func metadata(at index: Int) -> String {
-        metadataValues[Int(metadataIndexes[index]) - 1]
-    }
-
-    /// The 1-based index of `json` in ``metadataValues``, added when new.
-    private mutating func indexOfMetadata(_ json: String) -> Int32 {
-        if let last = metadataValues.last, last == json { return Int32(metadataValues.count) }
-        if let known = metadataIndex[json] { return known }
-        metadataValues.append(json)
-        let index = Int32(metadataValues.count)
-        metadataIndex[json] = index
-        return index
     }
 
     /// The first event id that appears twice, or `nil`.
@@ -138,7 +118,7 @@ struct PreparedBatch: Sendable {
         bindings.append(types)
         bindings.append(schemaVersions)
         bindings.append(data)
-        bindings.append(metadataIndexes.map { metadataValues[Int($0) - 1] })
+        bindings.append(metadata)
     }
 
     /// Appends event `index` of `other` (already validated) to this batch.
@@ -148,7 +128,7 @@ struct PreparedBatch: Sendable {
         types.append(other.types[index])
         schemaVersions.append(other.schemaVersions[index])
         data.append(other.data[index])
-        metadataIndexes.append(indexOfMetadata(other.metadata(at: index)))
+        metadata.append(other.metadata[index])
     }
 
     /// Validates an append to several streams: each stream once, each event id once.
