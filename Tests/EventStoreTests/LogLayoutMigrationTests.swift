@@ -4,11 +4,11 @@ import PostgresNIO
 import Testing
 import TidemarkTestSupport
 
-/// Migration 2 (primary key `(transaction_id, position)`, a written category) on a database
-/// written by migration 1, and the rules the table keeps.
-@Suite("Event log layout, migration 2")
+/// Migrations 2 (primary key `(transaction_id, position)`, a written category) and 3 (stream
+/// numbers) on a database written by migration 1, and the rules the table keeps.
+@Suite("Event log layout, migrations 2 and 3")
 struct LogLayoutMigrationTests {
-    @Test("a log written before migration 2 reads, appends and conflicts the same after it")
+    @Test("a log written before migrations 2 and 3 reads, appends and conflicts the same after them")
     func upgradeFromVersionOne() async throws {
         let database = try await TestDatabase.create()
         defer { Task { try? await database.drop() } }
@@ -38,9 +38,11 @@ struct LogLayoutMigrationTests {
 
             let report = try await store.migrate()
             #expect(report.applied.contains { $0.component == "eventstore" && $0.version == 2 })
+            #expect(report.applied.contains { $0.component == "eventstore" && $0.version == 3 })
             let keys = try await store.client.query("""
                 SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
-                WHERE conrelid = 'events'::regclass AND conname IN ('events_pkey', 'events_category_of_stream')
+                WHERE conrelid = 'events'::regclass
+                  AND conname IN ('events_pkey', 'events_category_of_stream', 'events_stream_version_key')
                 ORDER BY conname
                 """)
             var found: [String] = []
@@ -48,7 +50,20 @@ struct LogLayoutMigrationTests {
             #expect(found == [
                 "events_category_of_stream: CHECK ((category = split_part(stream, '-'::text, 1)))",
                 "events_pkey: PRIMARY KEY (transaction_id, \"position\")",
+                "events_stream_version_key: UNIQUE (stream_id, stream_version)",
             ])
+            // Every event of a stream carries the stream's one number; two streams, two numbers.
+            let numbers = try await store.client.query(
+                "SELECT stream, count(DISTINCT stream_id), min(stream_id) FROM events GROUP BY stream ORDER BY stream"
+            )
+            var numbered: [String: Int64] = [:]
+            for try await (stream, distinct, number) in numbers.decode((String, Int64, Int64).self) {
+                #expect(distinct == 1)
+                numbered[stream] = number
+            }
+            #expect(numbered.count == 2 && Set(numbered.values).count == 2)
+            // The append-only rule is back on after the migration's own update.
+            await #expect(throws: PSQLError.self) { try await store.client.query("UPDATE events SET type = 'X'") }
             // Look-ups by position alone still find their event.
             let first = try await store.read(stream: try StreamName("todo-b"))[0]
             #expect(try await store.logPosition(ofEventAt: first.position) == first.logPosition)
@@ -81,20 +96,28 @@ struct LogLayoutMigrationTests {
         try await withFreshStore { store, _ in
             let stream = Fixtures.stream()
             _ = try await store.append(to: stream, expected: .noStream, events: Fixtures.events(3))
-            func insert(_ versions: [Int64], category: String? = nil) async throws {
+            // Rows written by hand carry the stream's number, or a new one (`renumber`).
+            func insert(_ versions: [Int64], category: String? = nil, renumber: Bool = false) async throws {
                 var bindings = PostgresBindings()
                 bindings.append(stream.rawValue)
                 bindings.append(versions)
                 bindings.append(category ?? stream.category)
+                bindings.append(renumber)
                 _ = try await store.client.query(PostgresQuery(unsafeSQL: """
-                    INSERT INTO events (event_id, stream, category, stream_version, type, schema_version, data, metadata)
-                    SELECT gen_random_uuid(), $1, $3, v, 'Noted', 1, '{}', '{}' FROM unnest($2::int8[]) AS v
+                    INSERT INTO events (event_id, stream, stream_id, category, stream_version, type, schema_version, data, metadata)
+                    SELECT gen_random_uuid(), $1,
+                           CASE WHEN $4 THEN nextval('events_stream_id_seq')
+                                ELSE (SELECT stream_id FROM events WHERE stream = $1 AND stream_version = 1) END,
+                           $3, v, 'Noted', 1, '{}', '{}' FROM unnest($2::int8[]) AS v
                     """, binds: bindings), logger: store.logger)
             }
             let taken = await #expect(throws: PSQLError.self) { try await insert([4, 2]) }
             #expect(taken?.serverInfo?[.constraintName] == "events_stream_version_key")
             let wrongCategory = await #expect(throws: PSQLError.self) { try await insert([4], category: "other") }
             #expect(wrongCategory?.serverInfo?[.constraintName] == "events_category_of_stream")
+            // A second stream of the same name (a new number, version 1 again) is refused too.
+            let twice = await #expect(throws: PSQLError.self) { try await insert([1], renumber: true) }
+            #expect(twice?.serverInfo?[.constraintName] == "events_stream_first_key")
             #expect(try await store.read(stream: stream).map(\.streamVersion) == [1, 2, 3])
             try await insert([4, 5])
             #expect(try await store.version(of: stream) == 5)

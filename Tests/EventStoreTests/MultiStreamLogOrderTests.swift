@@ -1,5 +1,6 @@
 @testable import EventStore
 import Foundation
+import PostgresNIO
 import Testing
 import TidemarkTestSupport
 
@@ -44,11 +45,61 @@ struct MultiStreamLogOrderTests {
         }
     }
 
+    @Test(
+        "an atomic append that loses a race on its second stream names that stream and writes nothing",
+        arguments: [true, false]
+    )
+    func lostRaceNamesStream(streamExists: Bool) async throws {
+        try await withFreshStore { store, _ in
+            let a = Fixtures.stream(), b = Fixtures.stream()
+            if streamExists { try await store.append(to: b, expected: .noStream, events: Fixtures.events(1)) }
+            let version: Int64 = streamExists ? 1 : 0
+            // A transaction writes b's next version and stays open.
+            let (holding, held) = AsyncStream<Void>.makeStream()
+            let (releasing, release) = AsyncStream<Void>.makeStream()
+            let blocker = Task {
+                try await store.transaction { tx in
+                    _ = try await tx.append(to: b, expected: .exact(version), events: Fixtures.events(1))
+                    held.yield()
+                    for await _ in releasing { break }
+                }
+            }
+            for await _ in holding { break }
+            // The atomic append reads the same head, so its insert waits on the open transaction's
+            // index entry: (stream_id, version) for an existing stream, the name for a new one.
+            let racer = Task {
+                try await store.append([
+                    StreamAppend(stream: a, expectedVersion: .noStream, events: Fixtures.events(2)),
+                    StreamAppend(stream: b, expectedVersion: streamExists ? .exact(1) : .noStream, events: Fixtures.events(1)),
+                ])
+            }
+            var waiting = false
+            for _ in 0..<500 where !waiting {
+                let rows = try await store.client.query(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+                for try await count in rows.decode(Int64.self) { waiting = count > 0 }
+                if !waiting { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(waiting)
+            release.yield()
+            try await blocker.value
+            let error = await #expect(throws: EventStoreError.self) { try await racer.value }
+            #expect(error?.code == .versionConflict)
+            #expect(error?.stream == b.rawValue)
+            #expect(error?.actualVersion == version + 1)
+            #expect(try await store.version(of: a) == 0)
+            #expect(try await store.version(of: b) == version + 1)
+        }
+    }
+
     @Test("a unique violation's detail names the stream that lost the race")
     func streamFromDetail() {
-        #expect(AppendRace.streamNamed(in: "Key (stream, stream_version)=(todo-1, 3) already exists.") == "todo-1")
-        #expect(AppendRace.streamNamed(in: "Key (stream, stream_version)=(order-a, b, 12) already exists.") == "order-a, b")
-        #expect(AppendRace.streamNamed(in: "Key (event_id)=(x) already exists.") == nil)
-        #expect(AppendRace.streamNamed(in: nil) == nil)
+        #expect(AppendRace.culprit(in: "Key (stream_id, stream_version)=(17, 3) already exists.") == .number(17))
+        #expect(AppendRace.culprit(in: "Key (stream)=(todo-1) already exists.") == .name("todo-1"))
+        #expect(AppendRace.culprit(in: "Key (stream)=(order-a, b) already exists.") == .name("order-a, b"))
+        #expect(AppendRace.culprit(in: "Key (stream_id, stream_version)=(x, 3) already exists.") == nil)
+        #expect(AppendRace.culprit(in: "Key (event_id)=(x) already exists.") == nil)
+        #expect(AppendRace.culprit(in: nil) == nil)
     }
 }

@@ -9,8 +9,9 @@ struct AppendOneStatement: PostgresPreparedStatement {
     typealias Row = (Int64, Int64, String)
 
     static let sql = """
-        INSERT INTO events (event_id, stream, category, stream_version, tenant_id, type, schema_version, data, metadata)
-        SELECT $1, $2, split_part($2, '-', 1), coalesce(head.v, 0) + 1, NULLIF($3, ''), $4, $5, $6::jsonb, $7::jsonb
+        INSERT INTO events (event_id, stream, stream_id, category, stream_version, tenant_id, type, schema_version, data, metadata)
+        SELECT $1, $2, coalesce(head.sid, \(AppendSQL.newStreamID)), split_part($2, '-', 1), coalesce(head.v, 0) + 1,
+               NULLIF($3, ''), $4, $5, $6::jsonb, $7::jsonb
         FROM (SELECT 1) AS one
              LEFT JOIN LATERAL (
                  \(AppendSQL.head(of: "$2"))
@@ -57,14 +58,17 @@ struct AppendBatchStatement: PostgresPreparedStatement {
     typealias Row = (positions: [Int64]?, version: Int64?, transaction: String?)
 
     static let sql = """
-        WITH written AS (
-        INSERT INTO events (event_id, stream, category, stream_version, tenant_id, type, schema_version, data, metadata)
-        SELECT e.event_id, $1, split_part($1, '-', 1), coalesce(head.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
+        WITH head AS MATERIALIZED (
+            SELECT coalesce(h.sid, \(AppendSQL.newStreamID)) AS sid, h.v, h.t
+            FROM (SELECT 1) AS one
+                 LEFT JOIN LATERAL (
+                     \(AppendSQL.head(of: "$1"))
+                 ) AS h ON true
+        ), written AS (
+        INSERT INTO events (event_id, stream, stream_id, category, stream_version, tenant_id, type, schema_version, data, metadata)
+        SELECT e.event_id, $1, head.sid, split_part($1, '-', 1), coalesce(head.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
                e.schema_version, e.data::jsonb, e.metadata::jsonb
-        FROM (SELECT 1) AS one
-             LEFT JOIN LATERAL (
-                 \(AppendSQL.head(of: "$1"))
-             ) AS head ON true,
+        FROM head,
              unnest($2::uuid[], $3::text[], $4::text[], $5::int4[], $6::text[], $7::text[])
                WITH ORDINALITY AS e(event_id, tenant_id, type, schema_version, data, metadata, ord)
         \(AppendSQL.expectation)
@@ -98,15 +102,23 @@ struct AppendBatchStatement: PostgresPreparedStatement {
 
 /// SQL shared by the append statements: parameters `$8` (expectation mode) and `$9` (exact version).
 enum AppendSQL {
-    /// The stream's head: the last version and the transaction that wrote it (one backward probe
-    /// of the `(stream, stream_version)` unique index). `stream` is the SQL expression naming the
-    /// stream; the sub-select yields columns `v` and `t`, or no row for a new stream.
+    /// The stream's head: its number, its last version and the transaction that wrote it. The
+    /// number comes from the stream's first event (the partial index `events_stream_first_key`),
+    /// the head from one backward probe of the `(stream_id, stream_version)` unique index.
+    /// `stream` is the SQL expression naming the stream; the sub-select yields columns `sid`, `v`
+    /// and `t`, or no row for a new stream.
     static func head(of stream: String) -> String {
         """
-        SELECT stream_version AS v, transaction_id AS t FROM events
-                 WHERE stream = \(stream) ORDER BY stream_version DESC LIMIT 1
+        SELECT origin.stream_id AS sid, tip.stream_version AS v, tip.transaction_id AS t
+                 FROM events AS origin,
+                      LATERAL (SELECT stream_version, transaction_id FROM events
+                               WHERE stream_id = origin.stream_id ORDER BY stream_version DESC LIMIT 1) AS tip
+                 WHERE origin.stream = \(stream) AND origin.stream_version = 1
         """
     }
+
+    /// A new stream's number, taken once per new stream (in a materialized CTE or a one-row `SELECT`).
+    static let newStreamID = "nextval('events_stream_id_seq')"
 
     /// Checks the expected version against the stream's head and keeps the stream in log order:
     /// never append after an event of a younger transaction. The statement adds its `RETURNING`.

@@ -3,9 +3,10 @@ import PostgresNIO
 
 /// The append hot path: one `INSERT … SELECT` that checks the expected version and writes the batch.
 ///
-/// The statement reads the stream's current version through the `(stream, stream_version)` unique
-/// index, filters on the expectation, and inserts every event with consecutive versions. Two writers
-/// racing for the same version collide on that unique index; the loser gets a unique violation.
+/// The statement reads the stream's number and current version (``AppendSQL/head(of:)``), filters
+/// on the expectation, and inserts every event with consecutive versions. Two writers racing for the
+/// same version collide on the `(stream_id, stream_version)` unique index, two writers creating the
+/// same stream on `events_stream_first_key`; the loser gets a unique violation.
 enum AppendStatement {
     /// Whether the stream's last event was written by a transaction younger than the current one.
     ///
@@ -16,7 +17,8 @@ enum AppendStatement {
         let rows = try await connection.query(
             """
             SELECT transaction_id > pg_current_xact_id() FROM events
-            WHERE stream = \(stream.rawValue) ORDER BY stream_version DESC LIMIT 1
+            WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
+            ORDER BY stream_version DESC LIMIT 1
             """,
             logger: logger
         )

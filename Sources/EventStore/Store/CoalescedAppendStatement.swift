@@ -4,7 +4,7 @@ import PostgresNIO
 /// Several independent single-stream appends in one statement and one commit.
 ///
 /// Unlike ``MultiStreamAppendStatement`` (all streams or none), each append here stands alone:
-/// its stream's head is read through the `(stream, stream_version)` unique index, and only the
+/// its stream's head is read as ``AppendSQL/head(of:)`` reads it, and only the
 /// appends whose expectation (and the log-order rule) holds are written. The answer has one row
 /// per written stream; an append without a row was refused and is retried on its own by the caller,
 /// which then finds the precise reason. Two writers racing for a version, or an event id that is
@@ -17,8 +17,8 @@ struct CoalescedAppendStatement: PostgresPreparedStatement {
     typealias Row = (stream: String, positions: [Int64], version: Int64, transaction: String)
 
     static let sql = """
-        WITH a AS (
-            SELECT a.i, a.stream, h.v
+        WITH a AS MATERIALIZED (
+            SELECT a.i, a.stream, h.v, coalesce(h.sid, \(AppendSQL.newStreamID)) AS sid
             FROM unnest($1::text[], $2::int4[], $3::int8[]) WITH ORDINALITY AS a(stream, mode, exact_version, i)
                  LEFT JOIN LATERAL (
                      \(AppendSQL.head(of: "a.stream"))
@@ -29,8 +29,8 @@ struct CoalescedAppendStatement: PostgresPreparedStatement {
                               ELSE h.v IS NOT NULL END
               AND (h.t IS NULL OR h.t <= pg_current_xact_id())
         ), written AS (
-            INSERT INTO events (event_id, stream, category, stream_version, tenant_id, type, schema_version, data, metadata)
-            SELECT e.event_id, a.stream, split_part(a.stream, '-', 1), coalesce(a.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
+            INSERT INTO events (event_id, stream, stream_id, category, stream_version, tenant_id, type, schema_version, data, metadata)
+            SELECT e.event_id, a.stream, a.sid, split_part(a.stream, '-', 1), coalesce(a.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
                    e.schema_version, e.data::jsonb, e.metadata::jsonb
             FROM unnest($4::int8[], $5::int8[], $6::uuid[], $7::text[], $8::text[], $9::int4[], $10::text[], $11::text[])
                    WITH ORDINALITY AS e(part, ord, event_id, tenant_id, type, schema_version, data, metadata, n)

@@ -163,7 +163,11 @@ extension EventStore {
 
     /// Turns an in-transaction failure into a complete ``EventStoreError``, now that the transaction has ended.
     private func enrich(_ error: any Error) async throws(EventStoreError) -> EventStoreError {
-        if let race = error as? AppendRace {
+        if var race = error as? AppendRace {
+            if let number = race.streamNumber, let name = try await streamName(numbered: number),
+               let candidate = race.candidates.first(where: { $0.stream.rawValue == name }) {
+                (race.stream, race.expected) = candidate
+            }
             if race.youngerWriter {
                 return EventStoreError(
                     .concurrencyConflict,
@@ -180,11 +184,28 @@ extension EventStore {
         return EventStoreError.database(error, while: "running a transaction")
     }
 
+    /// The name of the stream with this number (``AppendSQL/head(of:)``), `nil` when there is none.
+    func streamName(numbered number: Int64) async throws(EventStoreError) -> String? {
+        do {
+            let rows = try await client.query(
+                "SELECT stream FROM events WHERE stream_id = \(number) AND stream_version = 1", logger: logger
+            )
+            for try await name in rows.decode(String.self) { return name }
+            return nil
+        } catch {
+            throw EventStoreError.database(error, while: "looking up stream number \(number)")
+        }
+    }
+
     /// The current version of a stream (0 when it does not exist).
     public func version(of stream: StreamName) async throws(EventStoreError) -> Int64 {
         do {
             let rows = try await client.query(
-                "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream = \(stream.rawValue)", logger: logger
+                """
+                SELECT coalesce(max(stream_version), 0) FROM events
+                WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
+                """,
+                logger: logger
             )
             for try await version in rows.decode(Int64.self) { return version }
             return 0
@@ -249,12 +270,29 @@ struct AppendRace: Error, Sendable {
     var eventIDTaken: Bool
     /// The stream's last event belongs to a transaction that started later than this one.
     var youngerWriter = false
+    /// When the violation named a stream by number only: that number, and the appended streams
+    /// it may be; ``stream`` is then resolved once the transaction has rolled back.
+    var streamNumber: Int64?
+    var candidates: [(stream: StreamName, expected: ExpectedVersion)] = []
 
-    /// The stream named by a unique violation's detail, `Key (stream, stream_version)=(name, 3) already exists.`
-    static func streamNamed(in detail: String?) -> String? {
-        guard let detail, let open = detail.range(of: ")=("), let comma = detail.range(of: ", ", options: .backwards),
-              open.upperBound <= comma.lowerBound
-        else { return nil }
-        return String(detail[open.upperBound..<comma.lowerBound])
+    /// What a unique violation's detail names.
+    enum Culprit: Equatable {
+        /// `Key (stream)=(todo-1) already exists.`: two writers created one stream.
+        case name(String)
+        /// `Key (stream_id, stream_version)=(17, 3) already exists.`: two writers took one version.
+        case number(Int64)
+    }
+
+    /// The stream a unique violation's detail names, by name or by number.
+    static func culprit(in detail: String?) -> Culprit? {
+        guard let detail, let open = detail.range(of: ")=("), let close = detail.range(of: ") already exists") else { return nil }
+        guard open.upperBound <= close.lowerBound else { return nil }
+        let values = detail[open.upperBound..<close.lowerBound]
+        if detail.hasPrefix("Key (stream)=") { return .name(String(values)) }
+        if detail.hasPrefix("Key (stream_id, stream_version)="),
+           let comma = values.range(of: ", "), let number = Int64(values[..<comma.lowerBound]) {
+            return .number(number)
+        }
+        return nil
     }
 }

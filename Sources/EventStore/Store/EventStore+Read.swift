@@ -30,13 +30,15 @@ extension EventStore {
         case .forwards:
             query = """
             SELECT \(unescaped: Self.eventColumns) FROM events
-            WHERE stream = \(stream.rawValue) AND stream_version >= \(version)
+            WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
+              AND stream_version >= \(version)
             ORDER BY stream_version ASC LIMIT \(limit)
             """
         case .backwards:
             query = """
             SELECT \(unescaped: Self.eventColumns) FROM events
-            WHERE stream = \(stream.rawValue) AND stream_version <= \(version)
+            WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
+              AND stream_version <= \(version)
             ORDER BY stream_version DESC LIMIT \(limit)
             """
         }
@@ -71,7 +73,11 @@ extension EventStore {
         let events: [RecordedEvent]
         do {
             events = try await decodeEvents(try await client.query(
-                "SELECT \(unescaped: Self.eventColumns) FROM events WHERE stream = ANY(\(names)) ORDER BY stream, stream_version",
+                """
+                SELECT \(unescaped: Self.eventColumns) FROM events
+                WHERE stream_id IN (SELECT stream_id FROM events WHERE stream = ANY(\(names)) AND stream_version = 1)
+                ORDER BY stream_id, stream_version
+                """,
                 logger: logger
             ))
         } catch {

@@ -56,9 +56,17 @@ public struct EventStoreTransaction: Sendable {
             for try await row in try await connection.execute(MultiStreamAppendStatement(parts, order: order), logger: store.logger) { rows.append(row) }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             let eventIDTaken = error.serverInfo?[.constraintName] == "events_event_id_key"
-            let named = AppendRace.streamNamed(in: error.serverInfo?[.detail]).flatMap { name in parts.first { $0.stream.rawValue == name } }
-            let part = named ?? parts[0]
-            throw AppendRace(stream: part.stream, expected: part.expected, eventIDTaken: eventIDTaken)
+            var race = AppendRace(stream: parts[0].stream, expected: parts[0].expected, eventIDTaken: eventIDTaken)
+            switch AppendRace.culprit(in: error.serverInfo?[.detail]) {
+            case .name(let name):
+                if let part = parts.first(where: { $0.stream.rawValue == name }) { (race.stream, race.expected) = (part.stream, part.expected) }
+            case .number(let number):
+                race.streamNumber = number
+                race.candidates = parts.map { ($0.stream, $0.expected) }
+            case nil:
+                break
+            }
+            throw race
         }
         guard !rows.isEmpty else {
             // Some expectation failed and nothing was written: name the first stream that refused.
@@ -66,7 +74,8 @@ public struct EventStoreTransaction: Sendable {
                 let rows = try await connection.query(
                     """
                     SELECT stream_version, transaction_id > pg_current_xact_id() FROM events
-                    WHERE stream = \(part.stream.rawValue) ORDER BY stream_version DESC LIMIT 1
+                    WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(part.stream.rawValue) AND stream_version = 1)
+                    ORDER BY stream_version DESC LIMIT 1
                     """,
                     logger: store.logger
                 )

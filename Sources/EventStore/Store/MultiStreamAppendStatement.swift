@@ -4,8 +4,7 @@ import PostgresNIO
 /// The append statement for several streams at once: one `INSERT … SELECT` that checks every
 /// stream's expectation and writes all events or none.
 ///
-/// Each stream's head is read through the `(stream, stream_version)` unique index, as in
-/// ``AppendOneStatement``; the events are inserted in the order given, so their positions follow
+/// Each stream's head is read as in ``AppendOneStatement`` (``AppendSQL/head(of:)``); the events are inserted in the order given, so their positions follow
 /// it. When any stream's expectation (or the log-order rule) fails, the statement writes nothing
 /// and returns no rows. Two writers racing for a version collide on the unique index.
 struct MultiStreamAppendStatement: PostgresPreparedStatement {
@@ -15,8 +14,8 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
         WITH e AS (
             SELECT * FROM unnest($1::text[], $2::int4[], $3::int8[], $4::int8[], $5::uuid[], $6::text[], $7::text[], $8::int4[], $9::text[], $10::text[])
                 WITH ORDINALITY AS e(stream, mode, exact_version, ord, event_id, tenant_id, type, schema_version, data, metadata, n)
-        ), heads AS (
-            SELECT s.stream, s.mode, s.exact_version, h.v, h.t
+        ), heads AS MATERIALIZED (
+            SELECT s.stream, s.mode, s.exact_version, h.v, h.t, coalesce(h.sid, \(AppendSQL.newStreamID)) AS sid
             FROM (SELECT DISTINCT stream, mode, exact_version FROM e) AS s
                  LEFT JOIN LATERAL (
                      \(AppendSQL.head(of: "s.stream"))
@@ -30,8 +29,8 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
                        AND (t IS NULL OR t <= pg_current_xact_id())), false) AS ok
             FROM heads
         )
-        INSERT INTO events (event_id, stream, category, stream_version, tenant_id, type, schema_version, data, metadata)
-        SELECT e.event_id, e.stream, split_part(e.stream, '-', 1), coalesce(heads.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
+        INSERT INTO events (event_id, stream, stream_id, category, stream_version, tenant_id, type, schema_version, data, metadata)
+        SELECT e.event_id, e.stream, heads.sid, split_part(e.stream, '-', 1), coalesce(heads.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
                e.schema_version, e.data::jsonb, e.metadata::jsonb
         FROM e JOIN heads USING (stream) CROSS JOIN verdict
         WHERE verdict.ok

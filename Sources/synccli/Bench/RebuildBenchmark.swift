@@ -113,14 +113,23 @@ struct RebuildBenchmark: Sendable {
     /// Inserts the events chunk by chunk, one transaction per chunk.
     static func generate(todos: Int, client: PostgresClient, logger: Logger) async throws {
         var bar = ProgressBar(total: todos * 5, label: "bench generate", unit: "events")
+        // One stream number per todo, reserved from the store's sequence: todo i is number base + i.
+        var base: Int64 = 1
+        guard todos > 0 else { return }
+        let reserved = try await client.query(
+            "SELECT setval('events_stream_id_seq', nextval('events_stream_id_seq') + \(Int64(todos)) - 1) - \(Int64(todos)) + 1",
+            logger: logger
+        )
+        for try await first in reserved.decode(Int64.self) { base = first }
         var start = 0
         while start < todos {
             let end = min(start + todosPerChunk, todos)
-            var binds = PostgresBindings(capacity: 4)
+            var binds = PostgresBindings(capacity: 5)
             binds.append(Int64(start))
             binds.append(Int64(end))
             binds.append(Int64(users))
             binds.append(Int64(tenants))
+            binds.append(base)
             _ = try await client.query(PostgresQuery(unsafeSQL: RebuildBenchmarkSQL.generate, binds: binds), logger: logger)
             start = end
             bar.update(start * 5, force: start == todos)

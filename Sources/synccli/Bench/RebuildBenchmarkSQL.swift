@@ -26,9 +26,10 @@ enum RebuildBenchmarkSQL {
                    \(wire("timestamptz '2026-03-01 17:30:00+00' + make_interval(days => (t.i % 90)::int)")) AS second_due
             FROM todo AS t CROSS JOIN generate_series(1, 5) AS k(k)
         )
-        INSERT INTO events (event_id, stream, category, stream_version, tenant_id, type, schema_version, data, metadata)
+        INSERT INTO events (event_id, stream, stream_id, category, stream_version, tenant_id, type, schema_version, data, metadata)
         SELECT md5('bench-event-' || e.i || '-' || e.k)::uuid,
                'todo-' || e.todo_id,
+               $5::bigint + e.i,
                'todo',
                e.k,
                e.tenant_id,
