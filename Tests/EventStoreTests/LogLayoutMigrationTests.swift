@@ -41,8 +41,7 @@ struct LogLayoutMigrationTests {
             #expect(report.applied.contains { $0.component == "eventstore" && $0.version == 3 })
             let keys = try await store.client.query("""
                 SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
-                WHERE conrelid = 'events'::regclass
-                  AND conname IN ('events_pkey', 'events_category_of_stream', 'events_stream_version_key')
+                WHERE conrelid = 'events'::regclass AND conname IN ('events_pkey', 'events_category_of_stream')
                 ORDER BY conname
                 """)
             var found: [String] = []
@@ -50,7 +49,19 @@ struct LogLayoutMigrationTests {
             #expect(found == [
                 "events_category_of_stream: CHECK ((category = split_part(stream, '-'::text, 1)))",
                 "events_pkey: PRIMARY KEY (transaction_id, \"position\")",
-                "events_stream_version_key: UNIQUE (stream_id, stream_version)",
+            ])
+            let indexes = try await store.client.query("""
+                SELECT indexname::text, indexdef FROM pg_indexes
+                WHERE tablename = 'events' AND indexname IN ('events_stream_first_key', 'events_stream_version_key')
+                ORDER BY indexname
+                """)
+            var indexed: [String] = []
+            for try await (name, definition) in indexes.decode((String, String).self) {
+                indexed.append("\(name): \(definition.components(separatedBy: " USING ").last ?? definition)")
+            }
+            #expect(indexed == [
+                "events_stream_first_key: btree (stream) WHERE (stream_version = 1)",
+                "events_stream_version_key: btree (stream_id, stream_version) WHERE (stream_version > 1)",
             ])
             // Every event of a stream carries the stream's one number; two streams, two numbers.
             let numbers = try await store.client.query(

@@ -23,6 +23,44 @@ struct ReadTests {
         }
     }
 
+    @Test("reads across a stream's first event (kept under its name) and the later ones (under its number)")
+    func readAcrossFirstEvent() async throws {
+        try await withFreshStore { store, _ in
+            let one = Fixtures.stream(), two = Fixtures.stream()
+            try await store.append(to: one, expected: .noStream, events: Fixtures.events(1))
+            try await store.append(to: two, expected: .noStream, events: Fixtures.events(1))
+            try await store.append(to: two, expected: .exact(1), events: Fixtures.events(2))
+            // A stream of one event.
+            #expect(try await store.read(stream: one).map(\.streamVersion) == [1])
+            #expect(try await store.read(stream: one, from: 0).map(\.streamVersion) == [1])
+            #expect(try await store.read(stream: one, from: 2).isEmpty)
+            #expect(try await store.read(stream: one, from: .max, direction: .backwards).map(\.streamVersion) == [1])
+            #expect(try await store.read(stream: one, from: 0, direction: .backwards).isEmpty)
+            #expect(try await store.version(of: one) == 1)
+            // Pages that start, end or straddle at version 1.
+            #expect(try await store.read(stream: two, limit: 1).map(\.streamVersion) == [1])
+            #expect(try await store.read(stream: two, limit: 2).map(\.streamVersion) == [1, 2])
+            #expect(try await store.read(stream: two, from: 2, limit: 5).map(\.streamVersion) == [2, 3])
+            #expect(try await store.read(stream: two, from: 2, direction: .backwards, limit: 5).map(\.streamVersion) == [2, 1])
+            #expect(try await store.read(stream: two, from: .max, direction: .backwards, limit: 2).map(\.streamVersion) == [3, 2])
+            #expect(try await store.read(stream: two, from: 1, direction: .backwards).map(\.streamVersion) == [1])
+            #expect(try await store.version(of: two) == 3)
+            let both = try await store.readAll(streams: [one, two])
+            #expect(both[one]?.map(\.streamVersion) == [1])
+            #expect(both[two]?.map(\.streamVersion) == [1, 2, 3])
+            // Appending after a one-event stream, and a stale expectation against it.
+            try await store.append(to: one, expected: .exact(1), events: Fixtures.events(1))
+            let stale = await #expect(throws: EventStoreError.self) {
+                try await store.append(to: one, expected: .exact(1), events: Fixtures.events(1))
+            }
+            #expect(stale?.actualVersion == 2)
+            let taken = await #expect(throws: EventStoreError.self) {
+                try await store.append(to: one, expected: .noStream, events: Fixtures.events(1))
+            }
+            #expect(taken?.code == .versionConflict)
+        }
+    }
+
     @Test("the whole log reads in pages from a position, with filters by tenant, category and type")
     func readAllFiltered() async throws {
         try await withFreshStore { store, _ in

@@ -68,11 +68,12 @@ public enum EventStoreMigrations {
             name: "number the streams, key versions by stream number",
             statements: [
                 // A stream's number is given when its first event is written and carried by all of
-                // its events. Keyed by (stream_id, stream_version), two 8-byte columns, the version
-                // index stays packed when many events go to one stream: PostgreSQL splits a page
-                // after the new entry for such narrow keys, but 50/50 for (text, bigint) keys, which
-                // left that index less than half full. The name is indexed once per stream, on the
-                // first event, and that unique index is what refuses a second stream of one name.
+                // its events. Each event has one entry in one of two unique indexes: a first event
+                // under its stream's name (which refuses a second stream of that name), every later
+                // one under (stream_id, stream_version). Two 8-byte keys keep that index packed when
+                // many events go to one stream: PostgreSQL splits a page after the new entry for such
+                // narrow keys, but 50/50 for (text, bigint) keys, which left the old index under half
+                // full. A stream of one event (most todos) still costs one entry, as before.
                 "CREATE SEQUENCE events_stream_id_seq AS bigint",
                 "ALTER TABLE events ADD COLUMN stream_id bigint",
                 "ALTER TABLE events DISABLE TRIGGER events_append_only",
@@ -85,7 +86,7 @@ public enum EventStoreMigrations {
                 "ALTER TABLE events ALTER COLUMN stream_id SET NOT NULL",
                 "CREATE UNIQUE INDEX events_stream_first_key ON events (stream) WHERE stream_version = 1",
                 "ALTER TABLE events DROP CONSTRAINT events_stream_version_key",
-                "ALTER TABLE events ADD CONSTRAINT events_stream_version_key UNIQUE (stream_id, stream_version)",
+                "CREATE UNIQUE INDEX events_stream_version_key ON events (stream_id, stream_version) WHERE stream_version > 1",
             ]
         ),
     ]

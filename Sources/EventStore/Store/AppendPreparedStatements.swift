@@ -16,7 +16,7 @@ struct AppendOneStatement: PostgresPreparedStatement {
              LEFT JOIN LATERAL (
                  \(AppendSQL.head(of: "$2"))
              ) AS head ON true
-        \(AppendSQL.expectation)
+        \(AppendSQL.expectation(on: "head"))
         RETURNING position, stream_version, transaction_id::text
         """
 
@@ -59,19 +59,19 @@ struct AppendBatchStatement: PostgresPreparedStatement {
 
     static let sql = """
         WITH head AS MATERIALIZED (
-            SELECT coalesce(h.sid, \(AppendSQL.newStreamID)) AS sid, h.v, h.t
+            SELECT coalesce(h.sid, \(AppendSQL.newStreamID)) AS sid, h.v, split_part($1, '-', 1) AS category
             FROM (SELECT 1) AS one
                  LEFT JOIN LATERAL (
                      \(AppendSQL.head(of: "$1"))
                  ) AS h ON true
+            \(AppendSQL.expectation(on: "h"))
         ), written AS (
         INSERT INTO events (event_id, stream, stream_id, category, stream_version, tenant_id, type, schema_version, data, metadata)
-        SELECT e.event_id, $1, head.sid, split_part($1, '-', 1), coalesce(head.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
+        SELECT e.event_id, $1, head.sid, head.category, coalesce(head.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
                e.schema_version, e.data::jsonb, e.metadata::jsonb
         FROM head,
              unnest($2::uuid[], $3::text[], $4::text[], $5::int4[], $6::text[], $7::text[])
                WITH ORDINALITY AS e(event_id, tenant_id, type, schema_version, data, metadata, ord)
-        \(AppendSQL.expectation)
         RETURNING position, stream_version
         )
         SELECT array_agg(position), max(stream_version), pg_current_xact_id_if_assigned()::text
@@ -102,17 +102,21 @@ struct AppendBatchStatement: PostgresPreparedStatement {
 
 /// SQL shared by the append statements: parameters `$8` (expectation mode) and `$9` (exact version).
 enum AppendSQL {
-    /// The stream's head: its number, its last version and the transaction that wrote it. The
-    /// number comes from the stream's first event (the partial index `events_stream_first_key`),
-    /// the head from one backward probe of the `(stream_id, stream_version)` unique index.
-    /// `stream` is the SQL expression naming the stream; the sub-select yields columns `sid`, `v`
-    /// and `t`, or no row for a new stream.
+    /// The stream's head: its number, its last version and the transaction that wrote it.
+    ///
+    /// The number comes from the stream's first event (partial unique index
+    /// `events_stream_first_key`), the last later event from one backward probe of
+    /// `events_stream_version_key` (`stream_version > 1` only); a stream of one event is its own
+    /// head. `stream` is the SQL expression naming the stream; the sub-select yields columns `sid`,
+    /// `v` and `t`, or no row for a new stream.
     static func head(of stream: String) -> String {
         """
-        SELECT origin.stream_id AS sid, tip.stream_version AS v, tip.transaction_id AS t
-                 FROM events AS origin,
-                      LATERAL (SELECT stream_version, transaction_id FROM events
-                               WHERE stream_id = origin.stream_id ORDER BY stream_version DESC LIMIT 1) AS tip
+        SELECT origin.stream_id AS sid, coalesce(tip.stream_version, 1) AS v,
+                        coalesce(tip.transaction_id, origin.transaction_id) AS t
+                 FROM events AS origin
+                      LEFT JOIN LATERAL (SELECT stream_version, transaction_id FROM events
+                                         WHERE stream_id = origin.stream_id AND stream_version > 1
+                                         ORDER BY stream_version DESC LIMIT 1) AS tip ON true
                  WHERE origin.stream = \(stream) AND origin.stream_version = 1
         """
     }
@@ -120,14 +124,18 @@ enum AppendSQL {
     /// A new stream's number, taken once per new stream (in a materialized CTE or a one-row `SELECT`).
     static let newStreamID = "nextval('events_stream_id_seq')"
 
-    /// Checks the expected version against the stream's head and keeps the stream in log order:
-    /// never append after an event of a younger transaction. The statement adds its `RETURNING`.
-    static let expectation = """
+    /// Checks the expected version against the stream's head (`head`, the alias of a
+    /// ``head(of:)`` sub-select) and keeps the stream in log order: never append after an event of
+    /// a younger transaction. A `WHERE` clause, for the one-row part of a statement: evaluated once,
+    /// not once per event.
+    static func expectation(on head: String) -> String {
+        """
         WHERE CASE $8::int4
                 WHEN 0 THEN true
-                WHEN 1 THEN head.v IS NULL
-                WHEN 2 THEN coalesce(head.v, 0) = $9::int8
-                ELSE head.v IS NOT NULL END
-          AND (head.t IS NULL OR head.t <= pg_current_xact_id())
+                WHEN 1 THEN \(head).v IS NULL
+                WHEN 2 THEN coalesce(\(head).v, 0) = $9::int8
+                ELSE \(head).v IS NOT NULL END
+          AND (\(head).t IS NULL OR \(head).t <= pg_current_xact_id())
         """
+    }
 }

@@ -5,8 +5,8 @@ import PostgresNIO
 ///
 /// The statement reads the stream's number and current version (``AppendSQL/head(of:)``), filters
 /// on the expectation, and inserts every event with consecutive versions. Two writers racing for the
-/// same version collide on the `(stream_id, stream_version)` unique index, two writers creating the
-/// same stream on `events_stream_first_key`; the loser gets a unique violation.
+/// same version collide on `events_stream_version_key` (`(stream_id, stream_version)`), two writers
+/// creating the same stream on `events_stream_first_key` (its name); the loser gets a unique violation.
 enum AppendStatement {
     /// Whether the stream's last event was written by a transaction younger than the current one.
     ///
@@ -14,12 +14,10 @@ enum AppendStatement {
     /// and a younger transaction may have committed to the stream since. Appending would put the
     /// new event before its predecessor in log order, so such an append is refused instead.
     static func headIsYounger(stream: StreamName, connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(stream.rawValue)
         let rows = try await connection.query(
-            """
-            SELECT transaction_id > pg_current_xact_id() FROM events
-            WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
-            ORDER BY stream_version DESC LIMIT 1
-            """,
+            PostgresQuery(unsafeSQL: "SELECT t > pg_current_xact_id() FROM (\(AppendSQL.head(of: "$1"))) AS head", binds: bindings),
             logger: logger
         )
         for try await younger in rows.decode(Bool.self) { return younger }

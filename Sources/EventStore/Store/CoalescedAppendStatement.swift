@@ -18,7 +18,7 @@ struct CoalescedAppendStatement: PostgresPreparedStatement {
 
     static let sql = """
         WITH a AS MATERIALIZED (
-            SELECT a.i, a.stream, h.v, coalesce(h.sid, \(AppendSQL.newStreamID)) AS sid
+            SELECT a.i, a.stream, h.v, coalesce(h.sid, \(AppendSQL.newStreamID)) AS sid, split_part(a.stream, '-', 1) AS category
             FROM unnest($1::text[], $2::int4[], $3::int8[]) WITH ORDINALITY AS a(stream, mode, exact_version, i)
                  LEFT JOIN LATERAL (
                      \(AppendSQL.head(of: "a.stream"))
@@ -30,7 +30,7 @@ struct CoalescedAppendStatement: PostgresPreparedStatement {
               AND (h.t IS NULL OR h.t <= pg_current_xact_id())
         ), written AS (
             INSERT INTO events (event_id, stream, stream_id, category, stream_version, tenant_id, type, schema_version, data, metadata)
-            SELECT e.event_id, a.stream, a.sid, split_part(a.stream, '-', 1), coalesce(a.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
+            SELECT e.event_id, a.stream, a.sid, a.category, coalesce(a.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
                    e.schema_version, e.data::jsonb, e.metadata::jsonb
             FROM unnest($4::int8[], $5::int8[], $6::uuid[], $7::text[], $8::text[], $9::int4[], $10::text[], $11::text[])
                    WITH ORDINALITY AS e(part, ord, event_id, tenant_id, type, schema_version, data, metadata, n)

@@ -200,12 +200,10 @@ extension EventStore {
     /// The current version of a stream (0 when it does not exist).
     public func version(of stream: StreamName) async throws(EventStoreError) -> Int64 {
         do {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(stream.rawValue)
             let rows = try await client.query(
-                """
-                SELECT coalesce(max(stream_version), 0) FROM events
-                WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
-                """,
-                logger: logger
+                PostgresQuery(unsafeSQL: "SELECT v FROM (\(AppendSQL.head(of: "$1"))) AS head", binds: bindings), logger: logger
             )
             for try await version in rows.decode(Int64.self) { return version }
             return 0

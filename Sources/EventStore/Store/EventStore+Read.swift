@@ -25,20 +25,30 @@ extension EventStore {
         limit: Int = 1000
     ) async throws(EventStoreError) -> [RecordedEvent] {
         try checkLimit(limit)
+        // A stream's first event is found by its name, the later ones by the stream's number
+        // (the two partial unique indexes of docs/architecture.md).
         let query: PostgresQuery
         switch direction {
         case .forwards:
             query = """
             SELECT \(unescaped: Self.eventColumns) FROM events
-            WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
-              AND stream_version >= \(version)
+            WHERE stream = \(stream.rawValue) AND stream_version = 1 AND \(version)::int8 <= 1
+            UNION ALL
+            (SELECT \(unescaped: Self.eventColumns) FROM events
+             WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
+               AND stream_version > 1 AND stream_version >= \(version)
+             ORDER BY stream_version ASC LIMIT \(limit))
             ORDER BY stream_version ASC LIMIT \(limit)
             """
         case .backwards:
             query = """
+            (SELECT \(unescaped: Self.eventColumns) FROM events
+             WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
+               AND stream_version > 1 AND stream_version <= \(version)
+             ORDER BY stream_version DESC LIMIT \(limit))
+            UNION ALL
             SELECT \(unescaped: Self.eventColumns) FROM events
-            WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
-              AND stream_version <= \(version)
+            WHERE stream = \(stream.rawValue) AND stream_version = 1 AND \(version)::int8 >= 1
             ORDER BY stream_version DESC LIMIT \(limit)
             """
         }
@@ -74,9 +84,12 @@ extension EventStore {
         do {
             events = try await decodeEvents(try await client.query(
                 """
+                SELECT \(unescaped: Self.eventColumns) FROM events WHERE stream = ANY(\(names)) AND stream_version = 1
+                UNION ALL
                 SELECT \(unescaped: Self.eventColumns) FROM events
                 WHERE stream_id IN (SELECT stream_id FROM events WHERE stream = ANY(\(names)) AND stream_version = 1)
-                ORDER BY stream_id, stream_version
+                  AND stream_version > 1
+                ORDER BY stream, stream_version
                 """,
                 logger: logger
             ))

@@ -71,12 +71,10 @@ public struct EventStoreTransaction: Sendable {
         guard !rows.isEmpty else {
             // Some expectation failed and nothing was written: name the first stream that refused.
             for part in parts {
+                var bindings = PostgresBindings(capacity: 1)
+                bindings.append(part.stream.rawValue)
                 let rows = try await connection.query(
-                    """
-                    SELECT stream_version, transaction_id > pg_current_xact_id() FROM events
-                    WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(part.stream.rawValue) AND stream_version = 1)
-                    ORDER BY stream_version DESC LIMIT 1
-                    """,
+                    PostgresQuery(unsafeSQL: "SELECT v, t > pg_current_xact_id() FROM (\(AppendSQL.head(of: "$1"))) AS head", binds: bindings),
                     logger: store.logger
                 )
                 var head: (version: Int64, younger: Bool)?

@@ -15,7 +15,8 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
             SELECT * FROM unnest($1::text[], $2::int4[], $3::int8[], $4::int8[], $5::uuid[], $6::text[], $7::text[], $8::int4[], $9::text[], $10::text[])
                 WITH ORDINALITY AS e(stream, mode, exact_version, ord, event_id, tenant_id, type, schema_version, data, metadata, n)
         ), heads AS MATERIALIZED (
-            SELECT s.stream, s.mode, s.exact_version, h.v, h.t, coalesce(h.sid, \(AppendSQL.newStreamID)) AS sid
+            SELECT s.stream, s.mode, s.exact_version, h.v, h.t, coalesce(h.sid, \(AppendSQL.newStreamID)) AS sid,
+                   split_part(s.stream, '-', 1) AS category
             FROM (SELECT DISTINCT stream, mode, exact_version FROM e) AS s
                  LEFT JOIN LATERAL (
                      \(AppendSQL.head(of: "s.stream"))
@@ -30,7 +31,7 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
             FROM heads
         )
         INSERT INTO events (event_id, stream, stream_id, category, stream_version, tenant_id, type, schema_version, data, metadata)
-        SELECT e.event_id, e.stream, heads.sid, split_part(e.stream, '-', 1), coalesce(heads.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
+        SELECT e.event_id, e.stream, heads.sid, heads.category, coalesce(heads.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,
                e.schema_version, e.data::jsonb, e.metadata::jsonb
         FROM e JOIN heads USING (stream) CROSS JOIN verdict
         WHERE verdict.ok
