@@ -16,10 +16,15 @@ public struct EventStoreConfiguration: Sendable, Hashable {
     /// How long a subscription waits for one page before it abandons the read and retries
     /// (default 30 s). Guards against a connection that died without the driver noticing.
     public var readTimeout: Duration
-    /// How many single-stream append statements of this process run at once (default 8). Appends
+    /// How many single-stream append statements of this process run at once (default 4). Appends
     /// that arrive while all are busy share the next free statement and its commit: one append
     /// per stream, up to ``maxCoalescedEvents`` events. `0` turns coalescing off: every append
     /// is its own statement. Transactions (``EventStore/transaction(_:)``) never coalesce.
+    ///
+    /// The default suits a PostgreSQL server with a few cores: on the 2-core benchmark machine,
+    /// 32 writers of 100-event batches reached 0.71-0.81 of raw inserts with 4 statements in
+    /// flight and 0.68-0.70 with 8 (more statements only contend for the same index pages and
+    /// CPU). Raise it for a server with many cores (`docs/benchmarks.md`).
     public var appendStatements: Int
     /// The most events one coalesced statement carries (default 1,000).
     public var maxCoalescedEvents: Int
@@ -36,7 +41,7 @@ public struct EventStoreConfiguration: Sendable, Hashable {
         anyVersionRetries: Int = 100,
         notifyChannel: String = "tidemark_events",
         readTimeout: Duration = .seconds(30),
-        appendStatements: Int = 8,
+        appendStatements: Int = 4,
         maxCoalescedEvents: Int = 1000,
         appendStatementDeadline: Duration = .seconds(60)
     ) {

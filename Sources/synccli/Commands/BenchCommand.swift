@@ -36,7 +36,7 @@ struct BenchAppendCommand: AsyncParsableCommand {
     @Option(help: "Database to (re)create for the benchmark (default: <database>_bench).")
     var benchDatabase: String?
 
-    @Option(help: "Append statements in flight at once; concurrent appends beyond that share statements (the store's default is 8). Every case also runs with coalescing off.")
+    @Option(help: "Append statements in flight at once; concurrent appends beyond that share statements (the store's default is 4). Every case also runs with coalescing off.")
     var appendStatements: Int = EventStoreConfiguration().appendStatements
 
     @Flag(help: "End with one JSON line: {\"results\":[…]}.")
