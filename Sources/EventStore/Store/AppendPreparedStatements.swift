@@ -121,6 +121,13 @@ enum AppendSQL {
         """
     }
 
+    /// A query selecting `columns` (of `sid`, `v`, `t`) from `stream`'s head; no row for a new stream.
+    static func headQuery(_ columns: String, of stream: StreamName) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(stream.rawValue)
+        return PostgresQuery(unsafeSQL: "SELECT \(columns) FROM (\(head(of: "$1"))) AS head", binds: bindings)
+    }
+
     /// A new stream's number, taken once per new stream (in a materialized CTE or a one-row `SELECT`).
     static let newStreamID = "nextval('events_stream_id_seq')"
 

@@ -14,12 +14,7 @@ enum AppendStatement {
     /// and a younger transaction may have committed to the stream since. Appending would put the
     /// new event before its predecessor in log order, so such an append is refused instead.
     static func headIsYounger(stream: StreamName, connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(stream.rawValue)
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT t > pg_current_xact_id() FROM (\(AppendSQL.head(of: "$1"))) AS head", binds: bindings),
-            logger: logger
-        )
+        let rows = try await connection.query(AppendSQL.headQuery("t > pg_current_xact_id()", of: stream), logger: logger)
         for try await younger in rows.decode(Bool.self) { return younger }
         return false
     }

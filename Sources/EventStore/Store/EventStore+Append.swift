@@ -200,11 +200,7 @@ extension EventStore {
     /// The current version of a stream (0 when it does not exist).
     public func version(of stream: StreamName) async throws(EventStoreError) -> Int64 {
         do {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(stream.rawValue)
-            let rows = try await client.query(
-                PostgresQuery(unsafeSQL: "SELECT v FROM (\(AppendSQL.head(of: "$1"))) AS head", binds: bindings), logger: logger
-            )
+            let rows = try await client.query(AppendSQL.headQuery("v", of: stream), logger: logger)
             for try await version in rows.decode(Int64.self) { return version }
             return 0
         } catch {
@@ -271,6 +267,7 @@ struct AppendRace: Error, Sendable {
     /// When the violation named a stream by number only: that number, and the appended streams
     /// it may be; ``stream`` is then resolved once the transaction has rolled back.
     var streamNumber: Int64?
+    /// The streams (and their expectations) of the append that lost, to resolve ``streamNumber`` among.
     var candidates: [(stream: StreamName, expected: ExpectedVersion)] = []
 
     /// What a unique violation's detail names.

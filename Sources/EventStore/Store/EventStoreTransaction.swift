@@ -71,11 +71,8 @@ public struct EventStoreTransaction: Sendable {
         guard !rows.isEmpty else {
             // Some expectation failed and nothing was written: name the first stream that refused.
             for part in parts {
-                var bindings = PostgresBindings(capacity: 1)
-                bindings.append(part.stream.rawValue)
                 let rows = try await connection.query(
-                    PostgresQuery(unsafeSQL: "SELECT v, t > pg_current_xact_id() FROM (\(AppendSQL.head(of: "$1"))) AS head", binds: bindings),
-                    logger: store.logger
+                    AppendSQL.headQuery("v, t > pg_current_xact_id()", of: part.stream), logger: store.logger
                 )
                 var head: (version: Int64, younger: Bool)?
                 for try await row in rows.decode((Int64, Bool).self) { head = row }
