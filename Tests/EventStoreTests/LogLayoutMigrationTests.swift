@@ -102,6 +102,39 @@ struct LogLayoutMigrationTests {
         try await database.drop()
     }
 
+    @Test("migration 3 on a log with a stream that has no first event fails and keeps nothing of itself")
+    func numberingNeedsFirstEvents() async throws {
+        let database = try await TestDatabase.create()
+        defer { Task { try? await database.drop() } }
+        try await withStore(url: database.url) { store in
+            _ = try await Migrator(migrations: Array(EventStoreMigrations.all[0...1])).migrate(client: store.client, logger: store.logger)
+            // A stream whose events start at version 2: the store never writes one, a hand-made import could.
+            _ = try await store.client.query("""
+                INSERT INTO events (event_id, stream, category, stream_version, type, schema_version, data, metadata)
+                VALUES (gen_random_uuid(), 'todo-a', 'todo', 1, 'Noted', 1, '{}', '{}'),
+                       (gen_random_uuid(), 'todo-orphan', 'todo', 2, 'Noted', 1, '{}', '{}')
+                """)
+            let failure = await #expect(throws: EventStoreError.self) { try await store.migrate() }
+            #expect(failure?.code == .migrationFailed)
+            // Still the v2 table: no stream number, no partial indexes, the old key, both rows.
+            let state = try await store.client.query("""
+                SELECT (SELECT count(*) FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'stream_id'),
+                       (SELECT count(*) FROM pg_indexes WHERE indexname = 'events_stream_first_key'),
+                       (SELECT count(*) FROM pg_constraint WHERE conname = 'events_stream_version_key'),
+                       (SELECT max(version) FROM tidemark_migrations WHERE component = 'eventstore'),
+                       (SELECT count(*) FROM events)
+                """)
+            for try await (column, firstKey, oldKey, version, rows) in state.decode((Int64, Int64, Int64, Int32, Int64).self) {
+                #expect(column == 0 && firstKey == 0 && oldKey == 1)
+                #expect(version == 2)
+                #expect(rows == 2)
+            }
+            // The append-only rule holds: the migration's trigger switch went with its rollback.
+            await #expect(throws: PSQLError.self) { try await store.client.query("DELETE FROM events") }
+        }
+        try await database.drop()
+    }
+
     @Test("a version taken twice, or a category that is not the stream's prefix, is refused and keeps nothing")
     func tableRules() async throws {
         try await withFreshStore { store, _ in

@@ -131,18 +131,25 @@ enum AppendSQL {
     /// A new stream's number, taken once per new stream (in a materialized CTE or a one-row `SELECT`).
     static let newStreamID = "nextval('events_stream_id_seq')"
 
-    /// Checks the expected version against the stream's head (`head`, the alias of a
-    /// ``head(of:)`` sub-select) and keeps the stream in log order: never append after an event of
-    /// a younger transaction. A `WHERE` clause, for the one-row part of a statement: evaluated once,
-    /// not once per event.
+    /// The `WHERE` clause of a single-stream statement's one-row head (`head`, the alias of a
+    /// ``head(of:)`` sub-select), with the expectation in `$8` and `$9`: evaluated once, not once
+    /// per event.
     static func expectation(on head: String) -> String {
+        "WHERE " + expectationHolds(version: "\(head).v", transaction: "\(head).t", mode: "$8::int4", exactVersion: "$9::int8")
+    }
+
+    /// Whether an append may go after a stream's head: the expected version (`mode`: 0 any,
+    /// 1 no stream, 2 exact, 3 stream exists) holds for the head's `version` (`NULL` for a new
+    /// stream), and the stream stays in log order, never after an event of a younger transaction.
+    /// The arguments are SQL expressions; every append statement uses this one condition.
+    static func expectationHolds(version: String, transaction: String, mode: String, exactVersion: String) -> String {
         """
-        WHERE CASE $8::int4
+        CASE \(mode)
                 WHEN 0 THEN true
-                WHEN 1 THEN \(head).v IS NULL
-                WHEN 2 THEN coalesce(\(head).v, 0) = $9::int8
-                ELSE \(head).v IS NOT NULL END
-          AND (\(head).t IS NULL OR \(head).t <= pg_current_xact_id())
+                WHEN 1 THEN \(version) IS NULL
+                WHEN 2 THEN coalesce(\(version), 0) = \(exactVersion)
+                ELSE \(version) IS NOT NULL END
+          AND (\(transaction) IS NULL OR \(transaction) <= pg_current_xact_id())
         """
     }
 }

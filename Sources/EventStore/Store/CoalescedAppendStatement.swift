@@ -23,11 +23,7 @@ struct CoalescedAppendStatement: PostgresPreparedStatement {
                  LEFT JOIN LATERAL (
                      \(AppendSQL.head(of: "a.stream"))
                  ) AS h ON true
-            WHERE CASE a.mode WHEN 0 THEN true
-                              WHEN 1 THEN h.v IS NULL
-                              WHEN 2 THEN coalesce(h.v, 0) = a.exact_version
-                              ELSE h.v IS NOT NULL END
-              AND (h.t IS NULL OR h.t <= pg_current_xact_id())
+            WHERE \(AppendSQL.expectationHolds(version: "h.v", transaction: "h.t", mode: "a.mode", exactVersion: "a.exact_version"))
         ), written AS (
             INSERT INTO events (event_id, stream, stream_id, category, stream_version, tenant_id, type, schema_version, data, metadata)
             SELECT e.event_id, a.stream, a.sid, a.category, coalesce(a.v, 0) + e.ord, NULLIF(e.tenant_id, ''), e.type,

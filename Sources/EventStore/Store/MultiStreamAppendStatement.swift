@@ -4,9 +4,10 @@ import PostgresNIO
 /// The append statement for several streams at once: one `INSERT … SELECT` that checks every
 /// stream's expectation and writes all events or none.
 ///
-/// Each stream's head is read as in ``AppendOneStatement`` (``AppendSQL/head(of:)``); the events are inserted in the order given, so their positions follow
-/// it. When any stream's expectation (or the log-order rule) fails, the statement writes nothing
-/// and returns no rows. Two writers racing for a version collide on the unique index.
+/// Each stream's head is read as in ``AppendOneStatement`` (``AppendSQL/head(of:)``); the events
+/// are inserted in the order given, so their positions follow it. When any stream's expectation
+/// (or the log-order rule) fails, the statement writes nothing and returns no rows. Two writers
+/// racing for a version collide on a unique index.
 struct MultiStreamAppendStatement: PostgresPreparedStatement {
     typealias Row = (Int64, String, Int64, String)
 
@@ -23,11 +24,8 @@ struct MultiStreamAppendStatement: PostgresPreparedStatement {
                  ) AS h ON true
         ), verdict AS (
             SELECT coalesce(bool_and(
-                       CASE mode WHEN 0 THEN true
-                                 WHEN 1 THEN v IS NULL
-                                 WHEN 2 THEN coalesce(v, 0) = exact_version
-                                 ELSE v IS NOT NULL END
-                       AND (t IS NULL OR t <= pg_current_xact_id())), false) AS ok
+                       \(AppendSQL.expectationHolds(version: "v", transaction: "t", mode: "mode", exactVersion: "exact_version"))
+                   ), false) AS ok
             FROM heads
         )
         INSERT INTO events (event_id, stream, stream_id, category, stream_version, tenant_id, type, schema_version, data, metadata)

@@ -174,17 +174,16 @@ struct AppendBenchmark: Sendable {
     /// One raw insert (`batch` rows) by `writer`, its `number`th of slice `round`.
     static func rawInsert(client: PostgresClient, writer: Int, round: Int, number: Int, batch: Int) async throws {
         let stream = "raw-r\(round)-w\(writer)"
-        let round = number
         if batch == 1 {
             let rows = try await client.execute(RawInsertOne(
-                id: UUID(), stream: stream, version: Int64(round + 1), data: payload, metadata: metadata
+                id: UUID(), stream: stream, version: Int64(number + 1), data: payload, metadata: metadata
             ))
             for try await _ in rows {}
         } else {
             let rows = try await client.execute(RawInsertBatch(
                 stream: stream,
                 ids: (0..<batch).map { _ in UUID() },
-                versions: (0..<batch).map { Int64(round * batch + $0 + 1) },
+                versions: (0..<batch).map { Int64(number * batch + $0 + 1) },
                 data: Array(repeating: payload, count: batch),
                 metadata: Array(repeating: metadata, count: batch)
             ))

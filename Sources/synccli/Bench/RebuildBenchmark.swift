@@ -112,10 +112,10 @@ struct RebuildBenchmark: Sendable {
 
     /// Inserts the events chunk by chunk, one transaction per chunk.
     static func generate(todos: Int, client: PostgresClient, logger: Logger) async throws {
+        guard todos > 0 else { return }
         var bar = ProgressBar(total: todos * 5, label: "bench generate", unit: "events")
         // One stream number per todo, reserved from the store's sequence: todo i is number base + i.
         var base: Int64 = 1
-        guard todos > 0 else { return }
         let reserved = try await client.query(
             "SELECT setval('events_stream_id_seq', nextval('events_stream_id_seq') + \(Int64(todos)) - 1) - \(Int64(todos)) + 1",
             logger: logger
