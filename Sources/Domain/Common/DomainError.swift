@@ -27,6 +27,8 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let illegalTransition = Code(rawValue: "illegal_transition")
         /// The target was already created.
         public static let alreadyExists = Code(rawValue: "already_exists")
+        /// The change would leave a tenant without an active administrator.
+        public static let lastAdmin = Code(rawValue: "last_admin")
     }
 
     /// The refusal code.

@@ -12,6 +12,7 @@ enum Validate {
 
     /// Checks the length of `value` (untrimmed) is within `range`.
     static func length(_ value: String, _ field: String, _ range: ClosedRange<Int>) throws(DomainError) {
+        if value.utf8.contains(0) { throw .invalid("\(field) must not contain the character U+0000") }
         let count = value.count
         if count < range.lowerBound {
             throw range.lowerBound == 1

@@ -11,7 +11,8 @@ public struct EventStoreConfiguration: Sendable, Hashable {
     /// How many times an append with `.any` or `.streamExists` retries after losing a race for the
     /// next stream version (default 100), with a short random pause from the third try on.
     public var anyVersionRetries: Int
-    /// The NOTIFY channel that wakes subscribers after commits.
+    /// The name of the NOTIFY channel that wakes subscribers after commits (a ``NotifyChannel``:
+    /// its real name carries a random part only the server's role can read).
     public var notifyChannel: String
     /// How long a subscription waits for one page before it abandons the read and retries
     /// (default 30 s). Guards against a connection that died without the driver noticing.

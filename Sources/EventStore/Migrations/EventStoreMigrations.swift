@@ -89,5 +89,26 @@ public enum EventStoreMigrations {
                 "CREATE UNIQUE INDEX events_stream_version_key ON events (stream_id, stream_version) WHERE stream_version > 1",
             ]
         ),
+        Migration(
+            component: "eventstore",
+            version: 4,
+            name: "private NOTIFY channel names",
+            statements: [
+                // LISTEN and NOTIFY need no privilege: any role that may connect can hear or signal a
+                // channel whose name it knows. Each channel's real name carries 128 random bits drawn
+                // here, in a table no other role is granted (see NotifyChannel).
+                """
+                CREATE TABLE notify_channels (
+                    name    text PRIMARY KEY,
+                    channel text NOT NULL UNIQUE CHECK (length(channel) < 64)
+                )
+                """,
+                "REVOKE ALL ON notify_channels FROM PUBLIC",
+                """
+                INSERT INTO notify_channels (name, channel)
+                VALUES ('tidemark_events', 'tidemark_events_' || replace(gen_random_uuid()::text, '-', ''))
+                """,
+            ]
+        ),
     ]
 }

@@ -79,25 +79,46 @@ extension EventStore {
         var result: [StreamName: [RecordedEvent]] = [:]
         for stream in streams { result[stream] = [] }
         guard !streams.isEmpty else { return result }
-        let names = streams.map(\.rawValue)
         let events: [RecordedEvent]
         do {
-            events = try await decodeEvents(try await client.query(
-                """
-                SELECT \(unescaped: Self.eventColumns) FROM events WHERE stream = ANY(\(names)) AND stream_version = 1
-                UNION ALL
-                SELECT \(unescaped: Self.eventColumns) FROM events
-                WHERE stream_id IN (SELECT stream_id FROM events WHERE stream = ANY(\(names)) AND stream_version = 1)
-                  AND stream_version > 1
-                ORDER BY stream, stream_version
-                """,
-                logger: logger
-            ))
+            events = try await decodeEvents(try await client.query(Self.streamsQuery(streams), logger: logger))
         } catch {
             throw EventStoreError.database(error, while: "reading \(streams.count) streams")
         }
         for event in events { result[event.stream, default: []].append(event) }
         return result
+    }
+
+    /// Reads every event of several streams on `connection` (inside the caller's transaction, so
+    /// its own uncommitted appends are included), oldest first per stream.
+    ///
+    /// - Throws: ``EventStoreError`` `database` when the query fails.
+    public func readAll(streams: [StreamName], on connection: PostgresConnection) async throws(EventStoreError) -> [StreamName: [RecordedEvent]] {
+        var result: [StreamName: [RecordedEvent]] = [:]
+        for stream in streams { result[stream] = [] }
+        guard !streams.isEmpty else { return result }
+        do {
+            for event in try await decodeEvents(try await connection.query(Self.streamsQuery(streams), logger: logger)) {
+                result[event.stream, default: []].append(event)
+            }
+        } catch {
+            throw EventStoreError.database(error, while: "reading \(streams.count) streams")
+        }
+        return result
+    }
+
+    /// Every event of `streams`, ordered by stream and version: a stream's first event by name, the
+    /// rest by the stream's number.
+    static func streamsQuery(_ streams: [StreamName]) -> PostgresQuery {
+        let names = streams.map(\.rawValue)
+        return """
+        SELECT \(unescaped: Self.eventColumns) FROM events WHERE stream = ANY(\(names)) AND stream_version = 1
+        UNION ALL
+        SELECT \(unescaped: Self.eventColumns) FROM events
+        WHERE stream_id IN (SELECT stream_id FROM events WHERE stream = ANY(\(names)) AND stream_version = 1)
+          AND stream_version > 1
+        ORDER BY stream, stream_version
+        """
     }
 
     /// Reads the whole log after a position, gap-free.

@@ -36,8 +36,8 @@ public struct EventStore: Sendable {
         self.client = client
         self.configuration = configuration
         self.logger = logger
-        self.notifier = CommitNotifier(client: client, channel: configuration.notifyChannel, logger: logger)
-        self.listener = LogListener(client: client, channel: configuration.notifyChannel, logger: logger)
+        self.notifier = CommitNotifier(client: client, channel: NotifyChannel(name: configuration.notifyChannel), logger: logger)
+        self.listener = LogListener(client: client, channel: NotifyChannel(name: configuration.notifyChannel), logger: logger)
         self.coalescer = configuration.appendStatements > 0
             ? AppendCoalescer(
                 limit: configuration.appendStatements, maxEvents: configuration.maxCoalescedEvents,

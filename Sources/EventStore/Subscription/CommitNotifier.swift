@@ -10,13 +10,13 @@ import ServiceLifecycle
 /// own connection; signals that arrive while one is being sent are merged into the next.
 final class CommitNotifier: Service, Sendable {
     private let client: PostgresClient
-    private let channel: String
+    private let channel: NotifyChannel
     private let logger: Logger
     private let stream: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
     private let minimumInterval: Duration
 
-    init(client: PostgresClient, channel: String, logger: Logger, minimumInterval: Duration = .milliseconds(5)) {
+    init(client: PostgresClient, channel: NotifyChannel, logger: Logger, minimumInterval: Duration = .milliseconds(5)) {
         self.client = client
         self.minimumInterval = minimumInterval
         self.channel = channel
@@ -32,9 +32,18 @@ final class CommitNotifier: Service, Sendable {
     /// Sends notifications until graceful shutdown.
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            // The real channel name, looked up once it can be (after the migrations ran).
+            var channel: String?
             for await _ in self.stream {
                 do {
-                    try await self.client.query("SELECT pg_notify(\(self.channel), '')", logger: self.logger)
+                    let name: String
+                    if let channel {
+                        name = channel
+                    } else {
+                        name = try await self.channel.resolve(with: self.client, logger: self.logger)
+                        channel = name
+                    }
+                    try await self.client.query("SELECT pg_notify(\(name), '')", logger: self.logger)
                 } catch {
                     // Subscribers fall back to polling; the next commit notifies again.
                     self.logger.debug("commit notification failed", metadata: ["error": "\(String(reflecting: error))"])

@@ -9,14 +9,14 @@ import ServiceLifecycle
 /// down, subscribers poll.
 actor LogListener: Service {
     private let client: PostgresClient
-    private let channel: String
+    private let channel: NotifyChannel
     private let logger: Logger
     private var generation: UInt64 = 0
     private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     private var released: Set<Int> = []
     private var nextWaiterID = 0
 
-    init(client: PostgresClient, channel: String, logger: Logger) {
+    init(client: PostgresClient, channel: NotifyChannel, logger: Logger) {
         self.client = client
         self.channel = channel
         self.logger = logger
@@ -76,7 +76,8 @@ actor LogListener: Service {
                         // A LISTEN in flight on a connection the server killed may never be answered:
                         // closing the connection on cancellation fails it, so shutdown never hangs.
                         try await withTaskCancellationHandler {
-                            try await connection.listen(on: self.channel) { notifications in
+                            let channel = try await self.channel.resolve(on: connection, logger: self.logger)
+                            try await connection.listen(on: channel) { notifications in
                                 // Anything may have been committed while we were not listening.
                                 await self.signal()
                                 for try await _ in notifications {

@@ -58,5 +58,6 @@ public enum ProjectionMigrations {
             """,
         ]),
         ChangeFeed.migration,
+        ChangeFeed.privateChannel,
     ]
 }

@@ -4,8 +4,8 @@ import EventStore
 ///
 /// A row trigger on each synced live table appends `(tenant, user, entity, key)` to
 /// `read_changes` in the same transaction as the projection batch that changed the row, and
-/// sends `pg_notify('tidemark_read', 'tenant' or 'tenant:user')` (PostgreSQL folds duplicates
-/// within a transaction, so a batch sends one notification per partition).
+/// sends `'tenant'` or `'tenant:user'` on the private channel of ``channel`` (PostgreSQL folds
+/// duplicates within a transaction, so a batch sends one notification per partition).
 ///
 /// `read_changes` is read with the same gap-free rule as the log: rows are taken only below
 /// `pg_snapshot_xmin(pg_current_snapshot())`, ordered by `(transaction_id, seq)`, and that pair
@@ -13,8 +13,10 @@ import EventStore
 /// and each swap or reset increments `read_change_feed.epoch`, which makes every older cursor
 /// answer `resync_required`.
 public enum ChangeFeed {
-    /// The notification channel the triggers signal.
-    public static let channel = "tidemark_read"
+    /// The notification channel the triggers signal: its real name, drawn by migration
+    /// `projections` 3, is private to the server's role (see `NotifyChannel`), so a role that may
+    /// only read the `read` schema can neither hear which partitions change nor poke live sockets.
+    public static let channel = NotifyChannel(name: "tidemark_read")
 
     /// The feed's tables and the trigger function (migration `projections` 2).
     static let migration = Migration(component: "projections", version: 2, name: "read change feed", statements: [
@@ -91,6 +93,42 @@ public enum ChangeFeed {
                 PERFORM public.read_feed_row(to_jsonb(OLD), TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], TG_ARGV[3]);
             END IF;
             RETURN NULL;
+        END
+        $$
+        """,
+    ])
+
+    /// Migration `projections` 3: the triggers signal the private channel of ``channel`` instead
+    /// of the fixed name `tidemark_read`, which any role that may connect could hear or signal.
+    static let privateChannel = Migration(component: "projections", version: 3, name: "private read feed channel", statements: [
+        """
+        INSERT INTO notify_channels (name, channel)
+        VALUES ('tidemark_read', 'tidemark_read_' || replace(gen_random_uuid()::text, '-', ''))
+        ON CONFLICT (name) DO NOTHING
+        """,
+        """
+        CREATE OR REPLACE FUNCTION read_feed_row(r jsonb, entity text, user_column text, key1 text, key2 text) RETURNS void
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            tenant uuid := (r->>'tenant_id')::uuid;
+            row_key text := CASE WHEN key2 = '' THEN r->>key1 ELSE (r->>key1) || ':' || (r->>key2) END;
+            receiver text;
+            channel text;
+        BEGIN
+            -- The name is read from the table, never written here: function bodies are public.
+            SELECT c.channel INTO channel FROM public.notify_channels AS c WHERE c.name = 'tidemark_read';
+            IF user_column = '' THEN
+                INSERT INTO public.read_changes (tenant_id, user_id, entity, key) VALUES (tenant, NULL, entity, row_key);
+                IF channel IS NOT NULL THEN PERFORM pg_notify(channel, tenant::text); END IF;
+            ELSIF jsonb_typeof(r->user_column) = 'array' THEN
+                FOR receiver IN SELECT jsonb_array_elements_text(r->user_column) LOOP
+                    INSERT INTO public.read_changes (tenant_id, user_id, entity, key) VALUES (tenant, receiver::uuid, entity, row_key);
+                    IF channel IS NOT NULL THEN PERFORM pg_notify(channel, tenant::text || ':' || receiver); END IF;
+                END LOOP;
+            ELSE
+                INSERT INTO public.read_changes (tenant_id, user_id, entity, key) VALUES (tenant, (r->>user_column)::uuid, entity, row_key);
+                IF channel IS NOT NULL THEN PERFORM pg_notify(channel, tenant::text || ':' || (r->>user_column)); END IF;
+            END IF;
         END
         $$
         """,

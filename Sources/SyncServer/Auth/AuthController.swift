@@ -19,11 +19,13 @@ public struct AuthController: Sendable {
     public func addPublicRoutes(to group: RouterGroup<SyncRequestContext>) {
         group.post("auth/register") { request, context in
             let body = try await JSONBody.decode(RegisterRequest.self, from: request, context: context, limit: maxBody)
+            try CredentialFields.check(body)
             let (user, tenant) = try await auth.register(body)
             return try JSONBody.response(["user_id": user.description, "tenant_id": tenant.description], status: .created)
         }
         group.post("auth/login") { request, context in
             let body = try await JSONBody.decode(LoginRequest.self, from: request, context: context, limit: maxBody)
+            try CredentialFields.check(body)
             return try JSONBody.response(try await auth.login(body))
         }
         group.post("auth/refresh") { request, context in

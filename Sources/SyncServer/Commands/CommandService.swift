@@ -68,6 +68,9 @@ public struct CommandService: Sendable {
     ///   - alsoInTransaction: Work that must commit with the command's events or not at all (such as
     ///     recording a push outcome); it runs on the transaction's connection after the append, also
     ///     when the command decides no events.
+    ///   - invariant: A check of a rule across streams, given the aggregate's state before and after
+    ///     the command; it runs on the transaction's connection after the append and refuses the
+    ///     command (rolling everything back) by throwing a ``CommandError``.
     /// - Returns: What was appended (or the stored answer of an earlier command with the same key).
     /// - Throws: ``CommandError`` with the domain's refusal code, `already_exists` for a taken unique
     ///   value, `conflict` for a reused idempotency key, `contention` or `unavailable`.
@@ -78,7 +81,8 @@ public struct CommandService: Sendable {
         command: A.Command,
         envelope: CommandEnvelope,
         claims: @Sendable (A.State) -> [UniqueClaim] = { _ in [] },
-        alsoInTransaction: (@Sendable (PostgresConnection) async throws -> Void)? = nil
+        alsoInTransaction: (@Sendable (PostgresConnection) async throws -> Void)? = nil,
+        invariant: (@Sendable (_ before: A.State, _ after: A.State, PostgresConnection) async throws -> Void)? = nil
     ) async throws(CommandError) -> CommandOutcome {
         let stream = try streamName(aggregate, id: id)
         // A pushed mutation's answer is recorded in the same transaction as its events, and the
@@ -97,8 +101,16 @@ public struct CommandService: Sendable {
             }
             let data = try encode(events, envelope: envelope)
             let wanted = events.isEmpty ? [] : claims(state)
+            var also = alsoInTransaction
+            if let invariant, !events.isEmpty {
+                let after = events.reduce(state, A.evolve)
+                also = { connection in
+                    try await invariant(state, after, connection)
+                    try await alsoInTransaction?(connection)
+                }
+            }
             do {
-                return try await commit(stream: stream, version: version, events: data, envelope: envelope, claims: wanted, also: alsoInTransaction)
+                return try await commit(stream: stream, version: version, events: data, envelope: envelope, claims: wanted, also: also)
             } catch let error as EventStoreError where error.code == .versionConflict || error.code == .concurrencyConflict {
                 store.logger.debug("command lost a race; retrying", metadata: ["stream.id": "\(stream)", "command.attempt": "\(attempt)"])
                 // Writers racing on one stream: spread the retries so one of them wins each round.
@@ -108,6 +120,8 @@ public struct CommandService: Sendable {
                 throw error
             } catch let error as EventStoreError {
                 throw CommandError(error)
+            } catch let error as PSQLError where error.isDataException {
+                throw CommandError.dataException(error)
             } catch is ReplayPending {
                 if let key = envelope.idempotencyKey, let stored = try await storedOutcome(key: key, stream: stream) {
                     return stored

@@ -26,6 +26,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem(Self.status(for: error.code), code: error.code, message: error.message, retryAfter: retry)
         } catch is NIOTooManyBytesError {
             throw Problem(.contentTooLarge, code: "payload_too_large", message: "the request body is larger than this endpoint accepts")
+        } catch let error as PSQLError where error.isDataException {
+            throw Problem(.badRequest, code: "invalid", message: error.dataExceptionMessage)
         } catch let error as PSQLError {
             logger.error("database failed during a request", metadata: ["http.path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
             throw Problem(.serviceUnavailable, code: "unavailable", message: "the database could not answer right now; retry shortly", retryAfter: 1)
@@ -45,7 +47,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         switch code {
         case "not_found": .notFound
         case "forbidden": .forbidden
-        case "already_exists", "conflict", "deleted", "illegal_transition", "limit_exceeded": .conflict
+        case "already_exists", "conflict", "deleted", "illegal_transition", "limit_exceeded", "last_admin": .conflict
         case "unavailable", "contention": .serviceUnavailable
         case "resync_required": .gone
         default: .badRequest

@@ -1,3 +1,4 @@
+import EventStore
 import Logging
 import PostgresNIO
 import Projections
@@ -28,7 +29,8 @@ public struct LiveNotifier: Service {
                 do {
                     try await client.withConnection { connection in
                         try await withTaskCancellationHandler {
-                            try await connection.listen(on: ChangeFeed.channel) { notifications in
+                            let channel = try await ChangeFeed.channel.resolve(on: connection, logger: logger)
+                            try await connection.listen(on: channel) { notifications in
                                 // Changes may have been written while nobody listened.
                                 await hub.pokeAll()
                                 delay = .milliseconds(100)

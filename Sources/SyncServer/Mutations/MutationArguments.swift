@@ -27,6 +27,7 @@ struct MutationArguments: Sendable {
     func optionalString(_ key: String) throws(CommandError) -> String? {
         guard let value = members[key], !value.isNull else { return nil }
         guard let string = value.stringValue else { throw wrong(key, "a string") }
+        try storable(string, key)
         return string
     }
 
@@ -47,6 +48,7 @@ struct MutationArguments: Sendable {
         var result: [String] = []
         for element in array {
             guard let string = element.stringValue else { throw wrong(key, "an array of strings") }
+            try storable(string, key)
             result.append(string)
         }
         return result
@@ -74,6 +76,13 @@ struct MutationArguments: Sendable {
         var result: [MutationArguments] = []
         for element in array { result.append(try MutationArguments(element, name: "\(name).\(key)[]")) }
         return result
+    }
+
+    /// Refuses a text PostgreSQL cannot store: U+0000 is valid JSON but not valid in `text` or `jsonb`.
+    private func storable(_ string: String, _ key: String) throws(CommandError) {
+        if string.utf8.contains(0) {
+            throw CommandError(code: "invalid", message: "'\(key)' of \(name) must not contain the character U+0000")
+        }
     }
 
     private func missing(_ key: String, _ kind: String) -> CommandError {

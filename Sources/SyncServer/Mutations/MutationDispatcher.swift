@@ -168,21 +168,30 @@ public struct MutationDispatcher: Sendable {
             let id: UserID = try a.id("user_id")
             guard let role: Role = try a.enumeration("role") else { throw CommandError(code: "invalid", message: "\(name) needs 'role'") }
             let command: UserCommand = mutation == .userGrantRole ? .grantRole(id, role) : .revokeRole(id, role)
-            return .command(User.self, id: id, command: command)
+            return Self.user(id, command)
         case .userLock:
             let id: UserID = try a.id("user_id")
-            return .command(User.self, id: id, command: .lock(id, reason: try a.optionalString("reason")))
+            return Self.user(id, .lock(id, reason: try a.optionalString("reason")))
         case .userUnlock:
             let id: UserID = try a.id("user_id")
-            return .command(User.self, id: id, command: .unlock(id))
+            return Self.user(id, .unlock(id))
         case .userDeactivate:
             let id: UserID = try a.id("user_id")
-            return .command(User.self, id: id, command: .deactivate(id, reason: try a.optionalString("reason")))
+            return Self.user(id, .deactivate(id, reason: try a.optionalString("reason")))
         case .userDelete:
             let id: UserID = try a.id("user_id")
-            return .command(User.self, id: id, command: .delete(id))
+            return Self.user(id, .delete(id))
         case .tenantRename:
             return .command(Tenant.self, id: tenant, command: .rename(tenant, name: try a.string("name")))
+        }
+    }
+
+    /// A user command; one that may take an administrator away runs on its own, so the command
+    /// service can check that the tenant keeps an active administrator (never as a batch step).
+    private static func user(_ id: UserID, _ command: UserCommand) -> PlannedCommand {
+        guard User.mayRemoveAdmin(command) else { return .command(User.self, id: id, command: command) }
+        return .standalone { service, envelope throws(CommandError) in
+            try await service.executeUserCommand(id, command: command, envelope: envelope)
         }
     }
 

@@ -131,6 +131,14 @@ struct PushBatch: Sendable {
         } catch let error as EventStoreError where [.versionConflict, .concurrencyConflict, .duplicateEventID].contains(error.code) {
             logger.debug("pushed batch raced another writer; applying it one mutation at a time", metadata: ["error": "\(error)"])
             return nil
+        } catch let error as EventStoreError where error.code != .database {
+            // A value of one mutation the store refuses (an event it cannot hold): one by one, that
+            // mutation alone is rejected and the others apply.
+            logger.debug("pushed batch holds a value the store refuses; applying it one mutation at a time", metadata: ["error": "\(error)"])
+            return nil
+        } catch let error as PSQLError where error.isDataException {
+            logger.debug("pushed batch holds a value PostgreSQL refuses; applying it one mutation at a time", metadata: ["error": "\(error.dataExceptionMessage)"])
+            return nil
         } catch {
             logger.warning("push stopped by a transient failure", metadata: ["device.id": "\(identity.deviceID)", "error": "\(String(reflecting: error))"])
             throw CommandError(code: "unavailable", message: "the push could not be stored right now; retry it")

@@ -58,6 +58,9 @@ public struct PushService: Sendable {
             guard mutation.name.utf8.count <= 64 else {
                 throw CommandError(code: "invalid", message: "mutation names have at most 64 bytes")
             }
+            guard !mutation.id.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }), !mutation.name.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+                throw CommandError(code: "invalid", message: "mutation ids and names must not contain control characters (such as U+0000)")
+            }
             previous = mutation.seq
         }
     }

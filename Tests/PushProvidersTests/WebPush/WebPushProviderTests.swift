@@ -154,27 +154,30 @@ struct WebPushProviderTests {
         let clock = Support.Clock()
         let standIn = try await WebPushStandIn.start(now: clock.function)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let subscription = try WebPushSubscription(json: standIn.makeSubscription(), allowPlainHTTP: true)
-        let body = try WebPushEncryption.encrypt(Data("{}".utf8), for: subscription)
-        let tokens = VAPIDTokenCache(key: .generate(), subject: "mailto:a@b.example", now: clock.function)
+        // A client that is not shut down traps in its deinit: clean up even when a request fails.
+        try await withCleanUp {
+            let subscription = try WebPushSubscription(json: standIn.makeSubscription(), allowPlainHTTP: true)
+            let body = try WebPushEncryption.encrypt(Data("{}".utf8), for: subscription)
+            let tokens = VAPIDTokenCache(key: .generate(), subject: "mailto:a@b.example", now: clock.function)
 
-        var request = HTTPClientRequest(url: subscription.endpoint.absoluteString)
-        request.method = .POST
-        request.headers.add(name: "Content-Encoding", value: "aes128gcm")
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let unauthenticated = try await client.execute(request, timeout: .seconds(5))
-        #expect(unauthenticated.status.code == 401)
+            var request = HTTPClientRequest(url: subscription.endpoint.absoluteString)
+            request.method = .POST
+            request.headers.add(name: "Content-Encoding", value: "aes128gcm")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let unauthenticated = try await client.execute(request, timeout: .seconds(60))
+            #expect(unauthenticated.status.code == 401)
 
-        request.headers.add(name: "Authorization", value: try await tokens.authorization(for: standIn.origin))
-        let withoutTTL = try await client.execute(request, timeout: .seconds(5))
-        #expect(withoutTTL.status.code == 400)
+            request.headers.add(name: "Authorization", value: try await tokens.authorization(for: standIn.origin))
+            let withoutTTL = try await client.execute(request, timeout: .seconds(60))
+            #expect(withoutTTL.status.code == 400)
 
-        request.headers.add(name: "TTL", value: "60")
-        let accepted = try await client.execute(request, timeout: .seconds(5))
-        #expect(accepted.status.code == 201)
-        #expect(standIn.deliveries.map(\.payloadText) == ["{}"])
-
-        try await client.shutdown()
-        await standIn.stop()
+            request.headers.add(name: "TTL", value: "60")
+            let accepted = try await client.execute(request, timeout: .seconds(60))
+            #expect(accepted.status.code == 201)
+            #expect(standIn.deliveries.map(\.payloadText) == ["{}"])
+        } cleanUp: {
+            try? await client.shutdown()
+            await standIn.stop()
+        }
     }
 }

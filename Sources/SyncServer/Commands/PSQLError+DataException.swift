@@ -1,0 +1,29 @@
+import PostgresNIO
+
+extension PSQLError {
+    /// Whether PostgreSQL refused a value the request carried (SQLSTATE class 22, "data
+    /// exception": a text with U+0000, a number or date out of range, an invalid escape…).
+    ///
+    /// Such a failure is the caller's input, not the database being away: it is answered as
+    /// `invalid` (400, or a per-mutation rejection in a push), never as a retryable 503, or a
+    /// client retrying it unchanged would be stuck for good.
+    var isDataException: Bool { serverInfo?[.sqlState]?.hasPrefix("22") ?? false }
+
+    /// A message for a data exception that a person understands, without database text.
+    var dataExceptionMessage: String {
+        switch serverInfo?[.sqlState] {
+        case "22021", "22P05": "a text value contains a character that cannot be stored (such as U+0000)"
+        case "22003": "a number is out of the range that can be stored"
+        case "22001": "a text value is longer than can be stored"
+        case "22007", "22008": "a date or time is out of the range that can be stored"
+        default: "a value cannot be stored as given"
+        }
+    }
+}
+
+extension CommandError {
+    /// The refusal of a value PostgreSQL could not store (SQLSTATE class 22).
+    static func dataException(_ error: PSQLError) -> CommandError {
+        CommandError(code: "invalid", message: error.dataExceptionMessage)
+    }
+}
