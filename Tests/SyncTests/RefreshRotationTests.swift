@@ -1,5 +1,6 @@
 import Foundation
 import SyncProtocol
+import SyncServer
 import Testing
 
 /// The refresh-token rules of docs/protocol.md ("Refresh and rotation"): one grace retry of the
