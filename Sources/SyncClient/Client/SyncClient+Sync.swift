@@ -83,10 +83,10 @@ extension SyncClient {
         let api = try api()
         let token = try await accessToken()
         do {
-            return try await retrying { try await call(api, token) }
+            return try await retrying(waitingOutRateLimits: true) { try await call(api, token) }
         } catch let error as SyncClientError where error.code == .tokenExpired || error.code == .unauthorized {
             let fresh = try await refreshedAccessToken(replacing: token)
-            return try await retrying { try await call(api, fresh) }
+            return try await retrying(waitingOutRateLimits: true) { try await call(api, fresh) }
         }
     }
 
