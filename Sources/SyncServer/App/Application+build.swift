@@ -37,6 +37,7 @@ public func buildApplication(
     let authMetrics = AuthMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
     let auth = AuthService(commands: commands, signer: signer, options: configuration.auth, metrics: authMetrics)
     let pushMetrics = PushMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
+    let deviceLimiter = DeviceRateLimiter(limits: configuration.syncRateLimits, metrics: authMetrics)
     let hub = LiveHub()
 
     let router = Router(context: SyncRequestContext.self)
@@ -56,7 +57,7 @@ public func buildApplication(
         push: PushService(dispatcher: dispatcher, maxBatch: configuration.maxPushBatch),
         pull: PullService(client: client, logger: logger),
         maxBody: configuration.maxRequestBodyBytes
-    ).addRoutes(to: secured.group().add(middleware: DeviceRateLimitMiddleware(limiter: DeviceRateLimiter(limits: configuration.syncRateLimits, metrics: authMetrics))))
+    ).addRoutes(to: secured.group().add(middleware: DeviceRateLimitMiddleware(limiter: deviceLimiter)))
     WriteController(dispatcher: dispatcher, maxBody: configuration.maxRequestBodyBytes).addRoutes(to: secured)
 
     let webSocketRouter = Router(context: SyncRequestContext.self)
