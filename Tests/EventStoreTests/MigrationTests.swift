@@ -55,4 +55,21 @@ struct MigrationTests {
             #expect(gapError?.code == .migrationFailed)
         }
     }
+
+    @Test("components apply in the order they are listed, so a later one may alter an earlier one's table whatever their names")
+    func componentsApplyInListOrder() async throws {
+        try await withFreshStore { store, _ in
+            // Given a component that creates a table, listed before one whose name sorts first and alters it
+            let listed = [
+                Migration(component: "zz_base", version: 1, name: "table", statements: ["CREATE TABLE order_demo (id int)"]),
+                Migration(component: "aa_extension", version: 1, name: "column", statements: ["ALTER TABLE order_demo ADD COLUMN note text"]),
+            ]
+            // When both are applied to a fresh database
+            let report = try await store.migrate(additional: listed)
+            // Then they ran in list order
+            #expect(report.applied.map(\.component).suffix(2) == ["zz_base", "aa_extension"])
+            let rows = try await store.client.query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'order_demo' AND column_name = 'note'")
+            for try await count in rows.decode(Int.self) { #expect(count == 1) }
+        }
+    }
 }

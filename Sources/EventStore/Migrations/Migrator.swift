@@ -10,7 +10,9 @@ public struct Migrator: Sendable {
     /// The advisory lock key that serializes migration runs (`'tidemark'` in ASCII).
     public static let advisoryLockKey: Int64 = 0x7469_6465_6D61_726B
 
-    /// The migrations this migrator knows, in any order.
+    /// The migrations this migrator knows. Components apply in the order of their first
+    /// appearance here, each in version order, so a component may alter tables of one listed
+    /// before it.
     public let migrations: [Migration]
 
     /// Creates a migrator.
@@ -63,9 +65,11 @@ public struct Migrator: Sendable {
                     }
                 }
                 var applied: [Migration] = []
+                var rank: [String: Int] = [:]
+                for migration in known where rank[migration.component] == nil { rank[migration.component] = rank.count }
                 let pending = known
                     .filter { $0.version > (recorded[$0.component] ?? 0) }
-                    .sorted { ($0.component, $0.version) < ($1.component, $1.version) }
+                    .sorted { (rank[$0.component] ?? 0, $0.version) < (rank[$1.component] ?? 0, $1.version) }
                 for migration in pending {
                     for statement in migration.statements {
                         do {

@@ -116,15 +116,21 @@ extension SyncClient {
     }
 
     /// Runs `call`, retrying network failures, timeouts and 5xx answers with the retry policy's
-    /// backoff (at most `maxAttempts` attempts). Other errors, `rate_limited` included, go up at once.
-    func retrying<T: Sendable>(_ call: @Sendable () async throws -> T) async throws -> T {
+    /// backoff (at most `maxAttempts` attempts). With `waitingOutRateLimits` (pushes and pulls),
+    /// `429 rate_limited` is retried too, after the server's `Retry-After` when that is longer than
+    /// the backoff and not above the policy's cap. Other errors, and `rate_limited` otherwise, go up at once.
+    func retrying<T: Sendable>(waitingOutRateLimits: Bool = false, _ call: @Sendable () async throws -> T) async throws -> T {
         let policy = configuration.retryPolicy
         var attempt = 0
         while true {
             do {
                 return try await call()
-            } catch let error as SyncClientError where error.isTransient && error.code != .rateLimited && attempt + 1 < policy.maxAttempts {
-                let delay = policy.delay(forAttempt: attempt)
+            } catch let error as SyncClientError
+                where error.isTransient && attempt + 1 < policy.maxAttempts
+                && (error.code != .rateLimited || (waitingOutRateLimits && (error.retryAfter ?? .zero) <= policy.cap))
+            {
+                var delay = policy.delay(forAttempt: attempt)
+                if error.code == .rateLimited, let wait = error.retryAfter, wait > delay { delay = wait }
                 logger.debug(
                     "request failed, retrying",
                     metadata: ["sync.error": .string(error.description), "sync.attempt": .stringConvertible(attempt + 1)])

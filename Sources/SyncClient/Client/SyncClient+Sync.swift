@@ -10,7 +10,9 @@ extension SyncClient {
     /// nothing more, rebasing what is still queued on top. A call made while a sync runs joins it.
     ///
     /// Transient failures are retried with backoff; when they persist the state becomes `offline`
-    /// and the error is thrown. A revoked session or a refused refresh moves to `reauthRequired`,
+    /// and the error is thrown. A push or pull refused `429 rate_limited` is retried after the
+    /// server's `Retry-After` when that is within the retry policy's cap (longer: the error is
+    /// thrown with ``SyncClientError/retryAfter`` set, and ``run()`` waits that long). A revoked session or a refused refresh moves to `reauthRequired`,
     /// `426` to `upgradeRequired`; both stop syncing until the user acts.
     /// - Returns: What was pushed, applied, rejected and pulled.
     /// - Throws: ``SyncClientError`` (`not_signed_in`, `reauth_required`, `upgrade_required`,
@@ -83,10 +85,10 @@ extension SyncClient {
         let api = try api()
         let token = try await accessToken()
         do {
-            return try await retrying { try await call(api, token) }
+            return try await retrying(waitingOutRateLimits: true) { try await call(api, token) }
         } catch let error as SyncClientError where error.code == .tokenExpired || error.code == .unauthorized {
             let fresh = try await refreshedAccessToken(replacing: token)
-            return try await retrying { try await call(api, fresh) }
+            return try await retrying(waitingOutRateLimits: true) { try await call(api, fresh) }
         }
     }
 

@@ -32,10 +32,12 @@ public func buildApplication(
         logger.warning("TIDEMARK_JWT_SECRET is not set: access tokens are signed with a random key and die with this process")
         return TokenSigner.random()
     }()
-    let auth = AuthService(commands: commands, signer: signer, options: configuration.auth)
     let dispatcher = MutationDispatcher(commands: commands, maxDevicesPerUser: configuration.maxDevicesPerUser)
     let metricsRegistry = PrometheusCollectorRegistry()
+    let authMetrics = AuthMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
+    let auth = AuthService(commands: commands, signer: signer, options: configuration.auth, metrics: authMetrics)
     let pushMetrics = PushMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
+    let deviceLimiter = DeviceRateLimiter(limits: configuration.syncRateLimits, metrics: authMetrics)
     let hub = LiveHub()
 
     let router = Router(context: SyncRequestContext.self)
@@ -55,7 +57,7 @@ public func buildApplication(
         push: PushService(dispatcher: dispatcher, maxBatch: configuration.maxPushBatch),
         pull: PullService(client: client, logger: logger),
         maxBody: configuration.maxRequestBodyBytes
-    ).addRoutes(to: secured)
+    ).addRoutes(to: secured.group().add(middleware: DeviceRateLimitMiddleware(limiter: deviceLimiter)))
     WriteController(dispatcher: dispatcher, maxBody: configuration.maxRequestBodyBytes).addRoutes(to: secured)
 
     let webSocketRouter = Router(context: SyncRequestContext.self)

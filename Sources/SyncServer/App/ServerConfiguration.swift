@@ -27,8 +27,10 @@ public struct ServerConfiguration: Sendable {
     /// The secret that signs access tokens (at least 32 bytes), shared by every instance; `nil`
     /// makes a random one, so tokens die with the process (development only).
     public var tokenSecret: [UInt8]?
-    /// Token lifetimes and sign-in throttling.
+    /// Token lifetimes, sign-in throttling, registration and refresh limits.
     public var auth: AuthOptions = AuthOptions()
+    /// Per-device limits on pushes and pulls (in each instance's memory).
+    public var syncRateLimits: SyncRateLimits = SyncRateLimits()
     /// bcrypt cost for new passwords.
     public var passwordCost: Int = 10
     /// The most mutations in one push.

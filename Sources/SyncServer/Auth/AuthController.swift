@@ -20,18 +20,23 @@ public struct AuthController: Sendable {
         group.post("auth/register") { request, context in
             let body = try await JSONBody.decode(RegisterRequest.self, from: request, context: context, limit: maxBody)
             try CredentialFields.check(body)
-            let (user, tenant) = try await auth.register(body)
+            let (user, tenant) = try await auth.register(body, from: clientAddress(request, context))
             return try JSONBody.response(["user_id": user.description, "tenant_id": tenant.description], status: .created)
         }
         group.post("auth/login") { request, context in
             let body = try await JSONBody.decode(LoginRequest.self, from: request, context: context, limit: maxBody)
             try CredentialFields.check(body)
-            return try JSONBody.response(try await auth.login(body))
+            return try JSONBody.response(try await auth.login(body, from: clientAddress(request, context)))
         }
         group.post("auth/refresh") { request, context in
             let body = try await JSONBody.decode(RefreshRequest.self, from: request, context: context, limit: maxBody)
-            return try JSONBody.response(try await auth.refresh(body.refreshToken))
+            return try JSONBody.response(try await auth.refresh(body.refreshToken, from: clientAddress(request, context)))
         }
+    }
+
+    /// Where `request` came from (see ``ClientAddress``).
+    func clientAddress(_ request: Request, _ context: SyncRequestContext) -> ClientAddress {
+        ClientAddress(request: request, peer: context.remoteAddress, trustedProxies: auth.options.trustedProxies)
     }
 
     /// Adds the routes that need a signed-in caller.

@@ -22,12 +22,22 @@ public struct AuthService: Sendable {
     public let options: AuthOptions
     private let dummyHash: String
     private let liveSessions: SessionCache
+    /// The attempt counters of sign-in, registration and refresh limits.
+    let attempts: AttemptLimiter
+    private let metrics: AuthMetrics
 
     /// Creates the service.
-    public init(commands: CommandService, signer: TokenSigner, options: AuthOptions = AuthOptions()) {
+    /// - Parameters:
+    ///   - commands: The command service.
+    ///   - signer: Signs and verifies access tokens.
+    ///   - options: Lifetimes and limits.
+    ///   - metrics: Where password checks and refusals by limits are counted.
+    public init(commands: CommandService, signer: TokenSigner, options: AuthOptions = AuthOptions(), metrics: AuthMetrics = AuthMetrics()) {
         self.commands = commands
         self.signer = signer
         self.options = options
+        self.metrics = metrics
+        self.attempts = AttemptLimiter(client: commands.store.client, logger: commands.store.logger, metrics: metrics)
         self.liveSessions = SessionCache(ttl: .milliseconds(Int64(options.sessionCheckCacheMilliseconds)))
         // Compared against when the user is unknown, so that both answers take as long.
         self.dummyHash = (try? Bcrypt.hash("tidemark-dummy-password", cost: commands.passwordCost)) ?? ""
@@ -37,10 +47,16 @@ public struct AuthService: Sendable {
     var logger: Logger { commands.store.logger }
 
     /// Registers a member into the tenant whose code is given.
-    public func register(_ request: RegisterRequest) async throws -> (userID: UserID, tenantID: TenantID) {
+    ///
+    /// Registrations are limited per client address and per tenant (``AuthOptions``): every
+    /// attempt counts, whether it succeeds or not.
+    /// - Throws: ``AuthError`` `rate_limited`, ``CommandError`` (`not_found`, `invalid`, `already_exists`, …).
+    public func register(_ request: RegisterRequest, from address: ClientAddress) async throws -> (userID: UserID, tenantID: TenantID) {
+        try await attempts.claim(options.registrationAddressRule, address.value)
         guard let tenantID = try await tenant(code: request.tenantCode) else {
             throw CommandError(code: "not_found", message: "no tenant has the code '\(request.tenantCode.prefix(64))'")
         }
+        try await attempts.claim(options.registrationTenantRule, tenantID.description)
         let userID = UserID()
         try await commands.registerUser(
             userID, tenantID: tenantID, username: request.username, email: request.email, phone: request.phone,
@@ -51,7 +67,14 @@ public struct AuthService: Sendable {
     }
 
     /// Checks the credentials and opens a session for the device (replacing the device's live one).
-    public func login(_ request: LoginRequest) async throws -> TokenResponse {
+    ///
+    /// Each attempt is claimed before the password is checked (see ``SignInThrottle``), so
+    /// concurrent attempts cannot get more password checks than the limits allow.
+    /// - Parameters:
+    ///   - request: The credentials and the device.
+    ///   - address: Where the request came from.
+    /// - Throws: ``AuthError`` `invalid_credentials`, `rate_limited`, `account_disabled`, `invalid`.
+    public func login(_ request: LoginRequest, from address: ClientAddress) async throws -> TokenResponse {
         guard let deviceID = DeviceID(request.deviceID) else {
             throw AuthError(.invalid, "device_id must be a UUID")
         }
@@ -59,19 +82,24 @@ public struct AuthService: Sendable {
             throw AuthError(.invalid, "device_name may have at most 100 characters")
         }
         let subject = "\(request.tenantCode.lowercased().prefix(64))/\(request.username.lowercased().prefix(64))"
-        try await checkThrottle(subject)
+        var throttle = SignInThrottle(attempts: attempts, options: options, name: subject, address: address)
+        try await throttle.claimForAddress()
         var user: UserState?
         if let tenantID = try await tenant(code: request.tenantCode),
            let userID = try await self.user(named: request.username, in: tenantID) {
             user = try await commands.load(User.self, id: userID).state
         }
+        var knownDevice = false
+        if let user { knownDevice = try await hasSignedIn(user.id, on: deviceID) }
+        try await throttle.claimForName(unlessKnownDevice: knownDevice)
         let hash = user?.passwordHash ?? dummyHash
         let matches = (try? Bcrypt.verify(request.password, against: hash)) ?? false
+        metrics.passwordChecked(matched: matches)
         guard let user, matches else {
-            try await recordFailure(subject)
-            logger.notice("sign-in refused", metadata: ["auth.subject": "\(subject)"])
+            logger.notice("sign-in refused", metadata: ["auth.subject": "\(subject)", "auth.client": "\(address)"])
             throw AuthError(.invalidCredentials, "the tenant code, username or password is wrong")
         }
+        try await throttle.passwordMatched()
         guard user.status == .active, !user.isDeleted else {
             throw AuthError(.accountDisabled, "this account may not sign in (\(user.isDeleted ? "deleted" : user.status.rawValue))")
         }
@@ -94,79 +122,9 @@ public struct AuthService: Sendable {
                 """,
                 logger: logger
             )
-            try await connection.query("DELETE FROM auth_login_failures WHERE subject = \(subject)", logger: logger)
         }
         logger.info("signed in", metadata: ["user.id": "\(user.id)", "session.id": "\(sessionID)", "device.id": "\(deviceID)"])
         return tokens(user: user, sessionID: sessionID, deviceID: deviceID, refresh: refresh)
-    }
-
-    /// Exchanges a refresh token for new tokens; the old refresh token stops working.
-    public func refresh(_ token: String) async throws -> TokenResponse {
-        guard token.utf8.count <= 200 else { throw AuthError(.invalidRefreshToken, "the refresh token is not valid") }
-        let refresh = Self.newRefreshToken()
-        let rows = try await client.query(
-            """
-            UPDATE auth_sessions SET previous_hash = refresh_hash, refresh_hash = \(Self.hash(refresh)), rotations = rotations + 1,
-                last_used_at = now(), refresh_expires_at = now() + make_interval(secs => \(Double(options.refreshTokenSeconds)))
-            WHERE refresh_hash = \(Self.hash(token)) AND revoked_at IS NULL AND refresh_expires_at > now()
-            RETURNING session_id, user_id, device_id
-            """,
-            logger: logger
-        )
-        var found: (UUID, UUID, UUID)?
-        for try await row in rows.decode((UUID, UUID, UUID).self) { found = row }
-        if found == nil, options.refreshRetryGraceSeconds > 0 {
-            // The previous token, presented again within seconds of its rotation: the client most
-            // likely lost the answer and retried. Rotate again (the lost token dies) instead of
-            // treating it as theft.
-            let retried = try await client.query(
-                """
-                UPDATE auth_sessions SET refresh_hash = \(Self.hash(refresh)), rotations = rotations + 1, last_used_at = now(),
-                    refresh_expires_at = now() + make_interval(secs => \(Double(options.refreshTokenSeconds)))
-                WHERE previous_hash = \(Self.hash(token)) AND revoked_at IS NULL
-                  AND last_used_at > now() - make_interval(secs => \(Double(options.refreshRetryGraceSeconds)))
-                RETURNING session_id, user_id, device_id
-                """,
-                logger: logger
-            )
-            for try await row in retried.decode((UUID, UUID, UUID).self) { found = row }
-            if let (sessionID, _, _) = found {
-                logger.notice("refresh retried with the previous token within the grace period; rotated again", metadata: ["session.id": "\(sessionID)"])
-            }
-        }
-        guard let (sessionID, userUUID, deviceUUID) = found else {
-            try await refusedRefresh(token)
-        }
-        let user = try await commands.load(User.self, id: UserID(rawValue: userUUID)).state
-        guard let user, user.status == .active, !user.isDeleted else {
-            try await revoke(session: sessionID, by: "system", reason: "the account may no longer sign in")
-            throw AuthError(.sessionRevoked, "this account may no longer sign in")
-        }
-        return tokens(user: user, sessionID: sessionID.uuidString.lowercased(), deviceID: DeviceID(rawValue: deviceUUID), refresh: refresh)
-    }
-
-    /// Why a refresh token matched no live session; a rotated-out token revokes its session.
-    private func refusedRefresh(_ token: String) async throws -> Never {
-        let reused = try await client.query(
-            """
-            UPDATE auth_sessions SET revoked_at = now(), revoked_by = 'system', revoke_reason = 'a rotated refresh token was used again'
-            WHERE previous_hash = \(Self.hash(token)) AND revoked_at IS NULL RETURNING session_id
-            """,
-            logger: logger
-        )
-        for try await sessionID in reused.decode(UUID.self) {
-            liveSessions.forget(sessionID)
-            logger.warning("refresh token reused; session revoked", metadata: ["session.id": "\(sessionID)"])
-            throw AuthError(.sessionRevoked, "this refresh token was already used; the session is revoked, sign in again")
-        }
-        let revoked = try await client.query(
-            "SELECT 1 FROM auth_sessions WHERE (refresh_hash = \(Self.hash(token)) OR previous_hash = \(Self.hash(token))) AND revoked_at IS NOT NULL",
-            logger: logger
-        )
-        for try await _ in revoked.decode(Int32.self) {
-            throw AuthError(.sessionRevoked, "the session was revoked; sign in again")
-        }
-        throw AuthError(.invalidRefreshToken, "the refresh token is unknown or expired; sign in again")
     }
 
     /// Ends the caller's session.
@@ -236,7 +194,8 @@ public struct AuthService: Sendable {
 
     // MARK: - Helpers
 
-    private func revoke(session: UUID, by actor: String, reason: String) async throws {
+    /// Revokes `session` (no check of who asks).
+    func revoke(session: UUID, by actor: String, reason: String) async throws {
         liveSessions.forget(session)
         defer { liveSessions.forget(session) }
         try await client.query(
@@ -246,7 +205,8 @@ public struct AuthService: Sendable {
         logger.info("session revoked", metadata: ["session.id": "\(session)", "by": "\(actor)", "reason": "\(reason)"])
     }
 
-    private func tokens(user: UserState, sessionID: String, deviceID: DeviceID, refresh: String) -> TokenResponse {
+    /// The token response of a session.
+    func tokens(user: UserState, sessionID: String, deviceID: DeviceID, refresh: String) -> TokenResponse {
         let now = Int64(commands.now().timeIntervalSince1970)
         let claims = AccessClaims(
             subject: user.id.description, tenant: user.tenantID.description, session: sessionID, device: deviceID.description,
@@ -258,22 +218,17 @@ public struct AuthService: Sendable {
         )
     }
 
-    private func checkThrottle(_ subject: String) async throws {
-        let rows = try await client.query(
-            """
-            SELECT count(*), coalesce(extract(epoch FROM min(failed_at) + make_interval(secs => \(Double(options.failureWindowSeconds))) - now()), 0)::float8
-            FROM auth_login_failures WHERE subject = \(subject) AND failed_at > now() - make_interval(secs => \(Double(options.failureWindowSeconds)))
-            """,
-            logger: logger
-        )
-        for try await (count, wait) in rows.decode((Int64, Double).self) where count >= options.maxFailures {
-            let seconds = max(1, Int(wait.rounded(.up)))
-            throw AuthError(.rateLimited, "too many failed sign-ins; try again in \(seconds) s", retryAfter: seconds)
-        }
+    /// Forgets that `session` was live (it was revoked).
+    func forgetLiveSession(_ session: UUID) {
+        liveSessions.forget(session)
     }
 
-    private func recordFailure(_ subject: String) async throws {
-        try await client.query("INSERT INTO auth_login_failures (subject) VALUES (\(subject))", logger: logger)
+    /// Whether `user` has ever had a session on `device` (a device the user signed in on before).
+    private func hasSignedIn(_ user: UserID, on device: DeviceID) async throws -> Bool {
+        let rows = try await client.query(
+            "SELECT 1 FROM auth_sessions WHERE user_id = \(user.rawValue) AND device_id = \(device.rawValue) LIMIT 1", logger: logger)
+        for try await _ in rows.decode(Int32.self) { return true }
+        return false
     }
 
     /// The tenant whose code is `code`, through its uniqueness claim.

@@ -13,7 +13,7 @@ final class BenchServerProcess: Sendable {
     init(databaseURL: String, port: Int, secret: String, maximumConnections: Int) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve", "--port", String(port), "--max-connections", String(maximumConnections)]
+        process.arguments = ["serve", "--port", String(port), "--max-connections", String(maximumConnections), "--no-request-limits"]
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = databaseURL
         environment["TIDEMARK_JWT_SECRET"] = secret

@@ -46,6 +46,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a graceful shutdown (SIGTERM, SIGINT) may take before the server cancels what is still running (1-600).")
     var shutdownGrace: Int = 30
 
+    @Option(help: "Address of a reverse proxy whose X-Forwarded-For names the client, for the per-address limits (repeatable).")
+    var trustedProxy: [String] = []
+
+    @Flag(help: "Turn off the registration, refresh, push and pull limits (benchmarks only; the sign-in throttle stays).")
+    var noRequestLimits = false
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0-65535") }
         guard (2...500).contains(maxConnections) else { throw ValidationError("--max-connections must be 2-500") }
@@ -79,6 +85,13 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.pushDispatchers = pushDispatchers
         configuration.maxDevicesPerUser = maxDevicesPerUser
         configuration.requestDeadline = .seconds(requestDeadline)
+        configuration.auth.trustedProxies = Set(trustedProxy)
+        if noRequestLimits {
+            configuration.auth.registrationsPerAddress = 0
+            configuration.auth.registrationsPerTenant = 0
+            configuration.auth.refreshesPerAddress = 0
+            configuration.syncRateLimits = SyncRateLimits(pullsPerSecond: 0, pushesPerSecond: 0)
+        }
         logger.info("starting Tidemark server", metadata: [
             "push.providers": "\(configuration.pushProviders.map(\.name))",
             "http.address": "\(configuration.host):\(configuration.port)",

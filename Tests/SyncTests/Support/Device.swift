@@ -11,7 +11,7 @@ struct Device: Sendable {
     let rejections: Locked<[Rejection]>
 
     /// Creates a replica file and a client pointed at `harness`'s server.
-    static func make(_ harness: SyncHarness) async throws -> Device {
+    static func make(_ harness: SyncHarness, retryPolicy: RetryPolicy = .immediate) async throws -> Device {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidemark-sync-tests", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("\(UUID().uuidString).sqlite").path
@@ -19,7 +19,7 @@ struct Device: Sendable {
         var logger = harness.logger
         logger.logLevel = .error
         let client = try await SyncClient(configuration: .init(
-            databasePath: path, serverURL: harness.server.baseURL, logger: logger, retryPolicy: .immediate,
+            databasePath: path, serverURL: harness.server.baseURL, logger: logger, retryPolicy: retryPolicy,
             onRejection: { rejection in rejections.withLock { $0.append(rejection) } }
         ))
         return Device(client: client, path: path, rejections: rejections)

@@ -36,6 +36,13 @@ final class TestServer: Sendable {
         configuration.tokenSecret = secret
         configuration.passwordCost = 4
         configuration.auth.refreshRetryGraceSeconds = 2
+        // Requests come from 127.0.0.1; a test speaks from other addresses through X-Forwarded-For.
+        configuration.auth.trustedProxies = ["127.0.0.1"]
+        // Tests register, refresh and sync a lot from one address; the limit tests lower these.
+        configuration.auth.registrationsPerAddress = 100_000
+        configuration.auth.registrationsPerTenant = 100_000
+        configuration.auth.refreshesPerAddress = 100_000
+        configuration.syncRateLimits = SyncRateLimits(pullsPerSecond: 10_000, pullBurst: 10_000, pushesPerSecond: 10_000, pushBurst: 10_000)
         configure(&configuration)
         return configuration
     }
