@@ -2,6 +2,8 @@ import Foundation
 import SyncProtocol
 import Testing
 
+@testable import SyncServer
+
 @Suite("Forged pull cursors", .timeLimit(.minutes(5)))
 struct CursorTamperTests {
     @Test("a forged cursor with a negative snapshot entity is answered 400 and the server process keeps running")
@@ -59,6 +61,57 @@ struct CursorTamperTests {
             }
             // The genuine cursor still works.
             #expect(try await ana.pull(cursor: cursor).status == 200)
+        }
+    }
+
+    @Test("a cursor with a valid MAC is still checked field by field, and a MAC of another version is refused")
+    func validMACBadFields() async throws {
+        try await SyncHarness.with { h in
+            // Given a device that pushed one mutation and pulled to the end of the feed, and the
+            // server's own cursor key.
+            _ = try await h.createTenant(code: "acme")
+            let ana = try await h.signUp("ana", tenantCode: "acme")
+            _ = try await ana.push([("todo.create", .object(["todo_id": .string(UUID().uuidString), "title": .string("one")]))])
+            var replica = Replica()
+            try await eventually("the mutation is included") {
+                try await ana.pullAll(into: &replica)
+                return replica.includedSeq == 1
+            }
+            let cursor = try #require(replica.cursor)
+            let members = try #require(CursorSurgery.members(of: cursor))
+            let transaction = try #require(members["t"].flatMap { UInt64($0) })
+            let signer = CursorSigner(secret: h.server.secret)
+            /// The cursor with `changes` merged into its payload, signed with the server's key.
+            func signed(version: String = "c1", _ changes: [String: String]) -> String {
+                let changed = members.merging(changes) { _, new in new }
+                return signer.sign(version: version, payload: CursorSurgery.encode(CursorSurgery.object(changed)))
+            }
+            #expect(signed([:]) == cursor)
+
+            // When cursors carrying this server's MAC but impossible fields are sent.
+            let refusals: [(String, String, Int, String)] = [
+                ("a negative snapshot entity", signed(["se": "-1"]), 400, "invalid"),
+                ("a snapshot entity past the last", signed(["se": "8"]), 400, "invalid"),
+                ("a snapshot key of the wrong shape", signed(["se": "3", "sk": #""x:y:z""#]), 400, "invalid"),
+                ("a snapshot key without an entity", signed(["sk": "\"\(UUID().uuidString)\""]), 400, "invalid"),
+                ("a negative feed seq", signed(["s": "-1"]), 400, "invalid"),
+                ("an included seq above 2^53 - 1", signed(["i": String(PushService.maxSeq + 1)]), 400, "invalid"),
+                ("a negative included seq", signed(["i": "-1"]), 400, "invalid"),
+                ("a transaction beyond the feed", signed(["t": String(transaction + 1_000_000)]), 410, "resync_required"),
+                ("another device", signed(["d": "\"\(UUID().uuidString)\""]), 410, "resync_required"),
+                ("another version", signed(version: "c2", [:]), 400, "invalid"),
+                ("no version", signed(version: "", [:]), 400, "invalid"),
+            ]
+
+            // Then each is refused with a stable code.
+            for (what, forged, status, code) in refusals {
+                let answer = try await ana.pull(cursor: forged)
+                #expect(answer.status == status && answer.code == code, "\(what): \(answer.status) \(answer.text)")
+            }
+            // A signed included seq above what the device had answered is never reported.
+            let ahead = try await ana.pull(cursor: signed(["i": "1000"]))
+            #expect(ahead.status == 200)
+            #expect(try ahead.decode(PullResponse.self).includedSeq == 1)
         }
     }
 

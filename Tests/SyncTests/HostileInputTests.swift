@@ -2,6 +2,8 @@ import Foundation
 import SyncProtocol
 import Testing
 
+@testable import SyncServer
+
 /// Random and mutated requests against `synccli serve` running as a process: every answer must be
 /// a well-formed 2xx, or a 4xx problem with a stable code, and the process must stay up.
 @Suite("Hostile input against a running server", .timeLimit(.minutes(10)))
@@ -40,8 +42,9 @@ struct HostileInputTests {
                 try await Self.cursor(server, token: ana.accessToken, pages: 100),
                 try await Self.cursor(server, token: bob.accessToken, pages: 100),
             ]
-            let generator = ProbeGenerator(genuine: genuine)
+            let generator = ProbeGenerator(genuine: genuine, signer: CursorSigner(secret: Array(ServeProcess.secret.utf8)))
             var sent = 0
+            var statuses: [Int: Int] = [:]
             for batch in 0..<12 {
                 // When a batch of random requests is sent.
                 for _ in 0..<25 {
@@ -56,6 +59,7 @@ struct HostileInputTests {
                     }
                     // Then each answer is well formed.
                     Self.check(answer, probe, seed: seed)
+                    statuses[answer.status, default: 0] += 1
                 }
                 // And the server is still up after the batch.
                 #expect(server.isRunning, "synccli serve died in batch \(batch): \(server.log.suffix(3000))")
@@ -63,6 +67,8 @@ struct HostileInputTests {
                 #expect(health.status == 200, "batch \(batch)")
             }
             #expect(sent == 300)
+            // The generator reached the refusals and the answers it is meant to reach.
+            for status in [200, 400, 410] { #expect(statuses[status, default: 0] > 0, "no \(status) among \(statuses)") }
         }
     }
 
@@ -107,6 +113,8 @@ struct HostileInputTests {
 /// numbers, deep JSON, and junk ids in paths.
 struct ProbeGenerator {
     let genuine: [String]
+    /// The server's cursor key: forgeries with a valid MAC test the checks behind it.
+    let signer: CursorSigner
 
     static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
     /// JSON texts put into cursor members.
@@ -161,7 +169,7 @@ struct ProbeGenerator {
 
     private func mutatedCursor(_ random: inout SplitMix64) -> String {
         let base = random.pick(genuine)
-        switch random.next(in: 0...8) {
+        switch random.next(in: 0...11) {
         case 0:
             return base
         case 1:
@@ -187,9 +195,22 @@ struct ProbeGenerator {
         case 7:
             let parts = base.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             return random.pick(parts + [parts.reversed().joined(separator: "."), "c1..", "c1", ".", "c9." + (parts.last ?? "")])
-        default:
+        case 8:
             let alphabet = Array("ABCDEFabcdef0123456789-_.~ é💥\u{0}")
             return String((0..<random.next(in: 0...700)).map { _ in random.pick(alphabet) })
+        case 9, 10:
+            // A valid MAC over a payload with extreme values: the field checks must hold on their own.
+            guard var members = CursorSurgery.members(of: base) else { return base }
+            for _ in 0..<random.next(in: 1...3) {
+                members[random.pick(["e", "u", "t", "s", "i", "se", "sk", "d", "n"])] = random.pick(Self.extremes)
+            }
+            return signer.sign(version: "c1", payload: CursorSurgery.encode(CursorSurgery.object(members)))
+        default:
+            // A valid MAC under another version, or over a payload that is not a cursor.
+            let payload = base.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first.map(String.init) ?? ""
+            return random.chance(0.5)
+                ? signer.sign(version: random.pick(["c0", "c2", "C1", "", "c1.c1"]), payload: payload)
+                : signer.sign(version: "c1", payload: CursorSurgery.encode(random.pick(Self.extremes)))
         }
     }
 

@@ -12,6 +12,9 @@ struct MutationArguments: Sendable {
         guard let members = args.objectValue else {
             throw CommandError(code: "invalid", message: "the arguments of \(name) must be a JSON object")
         }
+        guard !args.holdsNUL else {
+            throw CommandError(code: "invalid", message: "the arguments of \(name) must not contain U+0000")
+        }
         self.members = members
         self.name = name
     }
