@@ -3,7 +3,7 @@
 /// actor.
 ///
 /// Across instances no lock is needed for correctness: every mutation runs as a command whose
-/// idempotency key is derived from the device and the mutation id, so two instances racing on a
+/// idempotency key is derived from the tenant, user, device and mutation id, so two instances racing on a
 /// retried batch store its events once, and each answer is recorded once (`ON CONFLICT DO
 /// NOTHING`); each instance still walks the batch in sequence order.
 actor DeviceQueue {

@@ -127,9 +127,12 @@ struct PushBatch: Sendable {
                 var answers = decided
                 for index in answers.indices {
                     guard let stream = answers[index].stream, answers[index].result.status == .applied else { continue }
-                    // Never a trap, even if the store answered fewer positions than events.
+                    // The store answers one position per event; should it ever not, the batch runs
+                    // one mutation at a time instead of trapping or storing a wrong answer.
+                    let all = positions[stream] ?? []
                     let range = answers[index].eventRange
-                    answers[index].result.positions = Array((positions[stream] ?? []).dropFirst(range.lowerBound).prefix(range.count))
+                    guard range.lowerBound >= 0, range.upperBound <= all.count else { throw Fallback() }
+                    answers[index].result.positions = Array(all[range])
                 }
                 try await record(answers, identity: identity, connection: tx.connection)
                 return answers.map(\.result)
