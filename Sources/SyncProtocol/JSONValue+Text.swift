@@ -196,8 +196,8 @@ extension JSONValue {
             }
         }
 
-        /// Skips one JSON object and returns its text; braces, brackets and strings are matched,
-        /// `null` returns `nil`.
+        /// Skips one JSON object and returns its text; braces, brackets and strings are matched
+        /// (each closer must match the latest opener, at most 512 deep), `null` returns `nil`.
         mutating func rawObject() throws(ParseError) -> String? {
             guard index < bytes.count else { throw fail("unexpected end") }
             if bytes[index] == UInt8(ascii: "n") {
@@ -206,7 +206,7 @@ extension JSONValue {
             }
             guard bytes[index] == UInt8(ascii: "{") else { throw fail("expected a row object") }
             let start = index
-            var level = 0
+            var closers: [UInt8] = []
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
@@ -216,10 +216,11 @@ extension JSONValue {
                     }
                     guard index < bytes.count else { break }
                 } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
-                    level += 1
+                    guard closers.count < 512 else { throw fail("nesting too deep") }
+                    closers.append(byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]"))
                 } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
-                    level -= 1
-                    if level == 0 {
+                    guard closers.popLast() == byte else { throw fail("mismatched bracket in a row object") }
+                    if closers.isEmpty {
                         index += 1
                         return String(decoding: bytes[start..<index], as: UTF8.self)
                     }
@@ -295,10 +296,18 @@ extension JSONValue {
                     case UInt8(ascii: "t"): scalars.append("\t")
                     case UInt8(ascii: "u"):
                         var code = try hex4()
-                        if (0xD800...0xDBFF).contains(code), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                        // A high surrogate combines with a low one that follows; any other escape
+                        // after it is read on its own, and a lone surrogate becomes U+FFFD.
+                        if (0xD800...0xDBFF).contains(code), index + 5 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                           bytes[index + 1] == UInt8(ascii: "u") {
+                            let resume = index
                             index += 2
                             let low = try hex4()
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                            if (0xDC00...0xDFFF).contains(low) {
+                                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                index = resume
+                            }
                         }
                         scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
                     default: throw fail("bad escape")
@@ -311,9 +320,19 @@ extension JSONValue {
             throw fail("unterminated string")
         }
 
+        /// Four hexadecimal digits (no sign, no other character: `UInt32(_:radix:)` alone would take `+fff`).
         mutating func hex4() throws(ParseError) -> UInt32 {
-            guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
-                throw fail("bad \\u escape")
+            guard index + 4 <= bytes.count else { throw fail("bad \\u escape") }
+            var code: UInt32 = 0
+            for byte in bytes[index..<index + 4] {
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw fail("bad \\u escape")
+                }
+                code = code << 4 | UInt32(digit)
             }
             index += 4
             return code

@@ -17,11 +17,13 @@ struct StorableInputTests {
                 ("todo.create", .object(["todo_id": .string(UUID().uuidString), "title": .string("a\u{0}b")])),
                 ("todo.create", .object(["todo_id": .string(good), "title": .string("fine")])),
                 ("todo.create", .object(["todo_id": .string(UUID().uuidString), "title": .string("ok"), "tags": .array([.string("x\u{0}")])])),
+                ("todo.create", .object(["todo_id": .string(UUID().uuidString), "ti\u{0}tle": .string("x")])),
             ])
-            try #require(answer.results.count == 3)
-            #expect(answer.results.map(\.status) == [.rejected, .applied, .rejected])
+            try #require(answer.results.count == 4)
+            #expect(answer.results.map(\.status) == [.rejected, .applied, .rejected, .rejected])
             #expect(answer.results[0].code == "invalid" && (answer.results[0].message ?? "").contains("title"))
             #expect(answer.results[2].code == "invalid" && (answer.results[2].message ?? "").contains("tags"))
+            #expect(answer.results[3].code == "invalid")
             // The device is not stuck: the next push applies.
             let next = try await ana.push([("todo.complete", .object(["todo_id": .string(good)]))])
             #expect(next.results.map(\.status) == [.applied])

@@ -45,6 +45,10 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let concurrencyConflict = Code(rawValue: "concurrency_conflict")
         /// The database failed or could not be reached.
         public static let database = Code(rawValue: "database")
+        /// PostgreSQL refused a value as data (SQLSTATE class 22: a text with U+0000, a number or
+        /// a date out of range): the caller's input, not a failure of the database; retrying it
+        /// unchanged fails again.
+        public static let unstorableValue = Code(rawValue: "unstorable_value")
     }
 
     /// The stable error code.
@@ -95,6 +99,12 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
             return EventStoreError(
                 .concurrencyConflict,
                 "the transaction collided with a concurrent one while \(action) and was rolled back; retry it",
+                underlying: SendableErrorBox(error)
+            )
+        }
+        if let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState], state.hasPrefix("22") {
+            return EventStoreError(
+                .unstorableValue, "a value could not be stored while \(action) (such as a text with U+0000)",
                 underlying: SendableErrorBox(error)
             )
         }

@@ -106,7 +106,7 @@ struct APIClient: Sendable {
     /// else a code chosen from the status.
     static func problem(_ response: TransportResponse, method: TransportRequest.Method, path: String) -> SyncClientError {
         let retryAfter = response.headers["retry-after"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            .map { Duration.seconds($0) }
+            .map { Duration.seconds(min(max($0, 0), maxRetryAfterSeconds)) }
         if let problem = try? JSONDecoder().decode(ProblemDetails.self, from: response.body) {
             return SyncClientError(
                 SyncClientError.Code(rawValue: problem.code), problem.detail, status: response.status, retryAfter: retryAfter)
@@ -123,6 +123,11 @@ struct APIClient: Sendable {
         return SyncClientError(
             code, "\(method.rawValue) \(path) answered HTTP \(response.status)", status: response.status, retryAfter: retryAfter)
     }
+
+    /// The longest `Retry-After` the client honours, in seconds. A server's value is clamped to
+    /// `0...3600`: a larger one (up to `Int.max`) would make `Task.sleep` trap, and no answer of a
+    /// healthy server asks for more than an hour.
+    static let maxRetryAfterSeconds = 3600
 
     /// The unreserved characters of RFC 3986 (ASCII only).
     static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

@@ -55,7 +55,7 @@ public func buildApplication(
     authController.addRoutes(to: secured)
     SyncController(
         push: PushService(dispatcher: dispatcher, maxBatch: configuration.maxPushBatch),
-        pull: PullService(client: client, logger: logger),
+        pull: PullService(client: client, logger: logger, cursors: configuration.tokenSecret.map(CursorSigner.init(secret:)) ?? .random()),
         maxBody: configuration.maxRequestBodyBytes
     ).addRoutes(to: secured.group().add(middleware: DeviceRateLimitMiddleware(limiter: deviceLimiter)))
     WriteController(dispatcher: dispatcher, maxBody: configuration.maxRequestBodyBytes).addRoutes(to: secured)

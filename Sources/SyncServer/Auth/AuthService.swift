@@ -66,7 +66,8 @@ public struct AuthService: Sendable {
         return (userID, tenantID)
     }
 
-    /// Checks the credentials and opens a session for the device (replacing the device's live one).
+    /// Checks the credentials and opens a session for the device (replacing the live one of the
+    /// same user on that device; other users' sessions on the same device id are left alone).
     ///
     /// Each attempt is claimed before the password is checked (see ``SignInThrottle``), so
     /// concurrent attempts cannot get more password checks than the limits allow.
@@ -109,7 +110,9 @@ public struct AuthService: Sendable {
             let replaced = try await connection.query(
                 """
                 UPDATE auth_sessions SET revoked_at = now(), revoked_by = 'login', revoke_reason = 'replaced by a new sign-in on the device'
-                WHERE device_id = \(deviceID.rawValue) AND revoked_at IS NULL RETURNING session_id
+                WHERE tenant_id = \(user.tenantID.rawValue) AND user_id = \(user.id.rawValue) AND device_id = \(deviceID.rawValue)
+                  AND revoked_at IS NULL
+                RETURNING session_id
                 """,
                 logger: logger
             )

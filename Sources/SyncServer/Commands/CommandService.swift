@@ -169,8 +169,8 @@ public struct CommandService: Sendable {
                             ON CONFLICT (idempotency_key) DO NOTHING
                             RETURNING 1
                         ), recorded AS (
-                            INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, name, status, positions, event_types, transaction_id, last_position)
-                            SELECT \(mutation.deviceID), \(mutation.seq), \(mutation.id), \(mutation.userID), \(mutation.name), 'applied',
+                            INSERT INTO sync_mutations (tenant_id, device_id, seq, mutation_id, user_id, name, status, positions, event_types, transaction_id, last_position)
+                            SELECT \(mutation.tenantID), \(mutation.deviceID), \(mutation.seq), \(mutation.id), \(mutation.userID), \(mutation.name), 'applied',
                                    \(outcome.positions), \(outcome.eventTypes),
                                    CASE WHEN \(outcome.positions.isEmpty) THEN NULL ELSE pg_current_xact_id() END, \(outcome.positions.max())
                             WHERE EXISTS (SELECT 1 FROM logged)

@@ -4,6 +4,8 @@ import Foundation
 /// mutation's answer in `sync_mutations` (one round trip fewer, and "not recorded" then proves
 /// "never committed", so the command needs no idempotency pre-check).
 public struct PushedMutation: Sendable, Hashable {
+    /// The signed-in user's tenant.
+    public var tenantID: UUID
     /// The pushing device.
     public var deviceID: UUID
     /// The signed-in user.
@@ -16,7 +18,8 @@ public struct PushedMutation: Sendable, Hashable {
     public var name: String
 
     /// Creates the record.
-    public init(deviceID: UUID, userID: UUID, id: String, seq: Int64, name: String) {
+    public init(tenantID: UUID, deviceID: UUID, userID: UUID, id: String, seq: Int64, name: String) {
+        self.tenantID = tenantID
         self.deviceID = deviceID
         self.userID = userID
         self.id = id

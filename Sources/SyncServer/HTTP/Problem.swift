@@ -23,9 +23,16 @@ public struct Problem: Error, Sendable, Codable, HTTPResponseError {
     enum CodingKeys: String, CodingKey { case title, status, code, detail }
 
     /// Decodes the JSON form.
+    ///
+    /// - Throws: `DecodingError` for a status outside 100-599 (`HTTPResponse.Status` traps on one
+    ///   outside 0-999).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.status = HTTPResponse.Status(code: try container.decode(Int.self, forKey: .status))
+        let code = try container.decode(Int.self, forKey: .status)
+        guard (100...599).contains(code) else {
+            throw DecodingError.dataCorruptedError(forKey: .status, in: container, debugDescription: "status \(code) is not an HTTP status")
+        }
+        self.status = HTTPResponse.Status(code: code)
         self.code = try container.decode(String.self, forKey: .code)
         self.message = try container.decode(String.self, forKey: .detail)
     }

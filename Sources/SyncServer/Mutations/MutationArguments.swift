@@ -12,6 +12,11 @@ struct MutationArguments: Sendable {
         guard let members = args.objectValue else {
             throw CommandError(code: "invalid", message: "the arguments of \(name) must be a JSON object")
         }
+        // PostgreSQL cannot store U+0000 (valid JSON, but not valid in `text` or `jsonb`).
+        for (key, value) in members where key.utf8.contains(0) || value.holdsNUL {
+            let shown = String(key.prefix(64).map { $0 == "\u{0}" ? "\u{FFFD}" : $0 })
+            throw CommandError(code: "invalid", message: "'\(shown)' of \(name) must not contain the character U+0000")
+        }
         self.members = members
         self.name = name
     }
@@ -27,7 +32,6 @@ struct MutationArguments: Sendable {
     func optionalString(_ key: String) throws(CommandError) -> String? {
         guard let value = members[key], !value.isNull else { return nil }
         guard let string = value.stringValue else { throw wrong(key, "a string") }
-        try storable(string, key)
         return string
     }
 
@@ -48,7 +52,6 @@ struct MutationArguments: Sendable {
         var result: [String] = []
         for element in array {
             guard let string = element.stringValue else { throw wrong(key, "an array of strings") }
-            try storable(string, key)
             result.append(string)
         }
         return result
@@ -76,13 +79,6 @@ struct MutationArguments: Sendable {
         var result: [MutationArguments] = []
         for element in array { result.append(try MutationArguments(element, name: "\(name).\(key)[]")) }
         return result
-    }
-
-    /// Refuses a text PostgreSQL cannot store: U+0000 is valid JSON but not valid in `text` or `jsonb`.
-    private func storable(_ string: String, _ key: String) throws(CommandError) {
-        if string.utf8.contains(0) {
-            throw CommandError(code: "invalid", message: "'\(key)' of \(name) must not contain the character U+0000")
-        }
     }
 
     private func missing(_ key: String, _ kind: String) -> CommandError {

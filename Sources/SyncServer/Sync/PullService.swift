@@ -24,13 +24,24 @@ public struct PullService: Sendable {
     public let projections: [any Projection]
     /// How long a pull that finds nothing waits for changes held back by the gap-free rule.
     public let heldBackWait: Duration
+    /// Signs and checks cursors.
+    public let cursors: CursorSigner
 
     /// Creates the service.
+    /// - Parameters:
+    ///   - client: The database.
+    ///   - logger: The logger.
+    ///   - maxLimit: The largest page.
+    ///   - projections: The projections whose checkpoints tell which writes the read tables hold.
+    ///   - heldBackWait: How long a pull that finds nothing waits for held-back changes.
+    ///   - cursors: Signs and checks cursors; instances that share it accept each other's cursors
+    ///     (the default, a random key, refuses every cursor after a restart).
     public init(
         client: PostgresClient, logger: Logger, maxLimit: Int = 5000, projections: [any Projection] = ReadModels.all,
-        heldBackWait: Duration = .seconds(1)
+        heldBackWait: Duration = .seconds(1), cursors: CursorSigner = .random()
     ) {
         self.heldBackWait = heldBackWait
+        self.cursors = cursors
         self.client = client
         self.logger = logger
         self.maxLimit = maxLimit
@@ -42,18 +53,16 @@ public struct PullService: Sendable {
 
     /// One page for `identity` after `cursor` (nil: start a snapshot).
     ///
-    /// - Throws: ``CommandError`` `resync_required` for a cursor that can no longer be served,
-    ///   `invalid` for a malformed one or a bad limit.
+    /// - Throws: ``CommandError`` `resync_required` for a cursor that can no longer be served
+    ///   (another epoch, tenant, user or device, pruned, or unsigned from an older build),
+    ///   `invalid` for one this server did not issue (altered, made up, signed with another key)
+    ///   or a bad limit.
     public func pull(identity: Identity, cursor text: String?, limit: Int) async throws -> PullPage {
         guard (1...maxLimit).contains(limit) else {
             throw CommandError(code: "invalid", message: "limit must be 1-\(maxLimit)")
         }
-        var cursor: SyncCursor?
-        if let text {
-            guard let parsed = SyncCursor(encoded: text) else {
-                throw CommandError(code: "invalid", message: "the cursor is not one this server issued")
-            }
-            cursor = parsed
+        let cursor = try text.map { text throws(CommandError) in
+            try cursors.decode(text).validated(entityCount: Self.entities.count)
         }
         // Changes already committed but held back by an older open transaction (the gap-free
         // rule) are waited for briefly, so a device poked about them finds them on this pull.
@@ -85,20 +94,27 @@ public struct PullService: Sendable {
 
     private func page(identity: Identity, cursor: SyncCursor?, limit: Int, on connection: PostgresConnection) async throws -> (PullPage, Bool) {
         let feed = try await feedState(on: connection)
-        let user = identity.userID.description
         guard var cursor else {
-            // A new snapshot: changes from the snapshot's xmin on follow it.
+            // A new snapshot: changes from the snapshot's xmin on follow it (xmin is at least 3:
+            // PostgreSQL's first normal transaction id).
             let start = SyncCursor(
-                epoch: feed.epoch, user: user, transactionID: feed.xmin - 1, seq: Int64.max,
-                included: 0, snapshotEntity: 0, snapshotKey: nil
+                epoch: feed.epoch, tenant: identity.tenantID.rawValue, user: identity.userID.rawValue, device: identity.deviceID.rawValue,
+                transactionID: max(feed.xmin, 1) - 1, seq: Int64.max, included: 0, snapshotEntity: 0, snapshotKey: nil
             )
             return (try await snapshotPage(identity: identity, cursor: start, reset: true, limit: limit, feed: feed, on: connection), false)
         }
-        guard cursor.epoch == feed.epoch, cursor.user == user else {
-            throw CommandError(code: "resync_required", message: "the replica must be rebuilt from a fresh snapshot (the server's read models were rebuilt or the cursor belongs to another user)")
+        guard cursor.epoch == feed.epoch, cursor.tenant == identity.tenantID.rawValue, cursor.user == identity.userID.rawValue,
+              cursor.device == identity.deviceID.rawValue
+        else {
+            throw CommandError(code: "resync_required", message: "the replica must be rebuilt from a fresh snapshot (the server's read models were rebuilt, or the cursor belongs to another user or device)")
         }
         guard (cursor.transactionID, cursor.seq) >= (feed.prunedTransactionID, feed.prunedSeq) else {
             throw CommandError(code: "resync_required", message: "the changes since this cursor were pruned; pull without a cursor")
+        }
+        // Every cursor position lies below the xmin of the snapshot that read it, and xmin only
+        // grows; one above it comes from another database (a restore): start over.
+        guard cursor.transactionID < feed.xmin else {
+            throw CommandError(code: "resync_required", message: "the cursor is ahead of this database's change feed; pull without a cursor")
         }
         if cursor.snapshotEntity != nil {
             return (try await snapshotPage(identity: identity, cursor: cursor, reset: false, limit: limit, feed: feed, on: connection), false)
@@ -128,7 +144,7 @@ public struct PullService: Sendable {
             cursor.included = try await includedSeq(identity: identity, previous: cursor.included, feed: feed, on: connection)
             heldBack = try await hasHeldBackChanges(identity: identity, after: cursor, on: connection)
         }
-        return (PullPage(changes: changes, cursor: cursor.encoded, hasMore: hasMore, reset: false, includedSeq: cursor.included), heldBack)
+        return (PullPage(changes: changes, cursor: cursors.encode(cursor), hasMore: hasMore, reset: false, includedSeq: cursor.included), heldBack)
     }
 
     /// Whether committed changes of the user wait behind the snapshot's xmin.
@@ -151,7 +167,7 @@ public struct PullService: Sendable {
     ) async throws -> PullPage {
         var cursor = start
         var changes: [PullPage.RawChange] = []
-        while let index = cursor.snapshotEntity, index < Self.entities.count, changes.count < limit {
+        while let index = cursor.snapshotEntity, Self.entities.indices.contains(index), changes.count < limit {
             let query = Self.entities[index]
             let remaining = limit - changes.count
             var binds = PostgresBindings()
@@ -159,11 +175,12 @@ public struct PullService: Sendable {
             binds.append(identity.userID.rawValue)
             let sql: String
             if let key = cursor.snapshotKey {
-                let parts = key.split(separator: ":").map { UUID(uuidString: String($0)) }
-                guard parts.count == query.keyColumns.count, parts.allSatisfy({ $0 != nil }) else {
-                    throw CommandError(code: "invalid", message: "the cursor is not one this server issued")
+                let parts = key.split(separator: ":", omittingEmptySubsequences: false).map { UUID(uuidString: String($0)) }
+                guard parts.count == query.keyColumns.count else { throw CursorSigner.notIssued }
+                for part in parts {
+                    guard let part else { throw CursorSigner.notIssued }
+                    binds.append(part)
                 }
-                for part in parts { binds.append(part) }
                 sql = query.pageSQL(after: true)
             } else {
                 sql = query.pageSQL(after: false)
@@ -181,7 +198,7 @@ public struct PullService: Sendable {
                 cursor.snapshotKey = nil
             }
         }
-        return PullPage(changes: changes, cursor: cursor.encoded, hasMore: true, reset: reset, includedSeq: cursor.included)
+        return PullPage(changes: changes, cursor: cursors.encode(cursor), hasMore: true, reset: reset, includedSeq: cursor.included)
     }
 
     /// The current state of each changed key (last change wins the order), or tombstones.
@@ -208,10 +225,12 @@ public struct PullService: Sendable {
         }
     }
 
-    /// The highest sequence number of the device up to which every mutation is either rejected
-    /// or applied by each projection that reads its events, in a transaction below the snapshot's
-    /// xmin (so the changes it caused are in the pages up to here); never less than `previous`.
+    /// The highest sequence number of the device (of this tenant and user) up to which every
+    /// mutation is either rejected or applied by each projection that reads its events, in a
+    /// transaction below the snapshot's xmin (so the changes it caused are in the pages up to
+    /// here); never less than `previous`, never more than the device's highest answered number.
     private func includedSeq(identity: Identity, previous: Int64, feed: FeedState, on connection: PostgresConnection) async throws -> Int64 {
+        let device = SyncDevice(identity)
         var checkpoints: [String: (transaction: UInt64, position: Int64, settled: Bool)] = [:]
         let rows = try await connection.query(
             """
@@ -222,14 +241,26 @@ public struct PullService: Sendable {
         for try await (name, transaction, position, settled) in rows.decode((String, String, Int64, Bool).self) {
             checkpoints[name] = (UInt64(transaction) ?? 0, position, settled)
         }
-        let mutations = try await connection.query(
+        let answered = try await connection.query(
             """
-            SELECT seq, status, transaction_id::text, last_position, event_types FROM sync_mutations
-            WHERE device_id = \(identity.deviceID.rawValue) AND seq > \(previous) ORDER BY seq LIMIT 10000
+            SELECT coalesce(max(seq), 0) FROM sync_mutations
+            WHERE tenant_id = \(device.tenantID.rawValue) AND user_id = \(device.userID.rawValue) AND device_id = \(device.deviceID.rawValue)
             """,
             logger: logger
         )
-        var included = previous
+        var last: Int64 = 0
+        for try await value in answered.decode(Int64.self) { last = value }
+        // The cursor's number is this server's own; it can exceed what the device has answered
+        // only if answers were lost (a restore): never claim more than was answered.
+        var included = min(previous, last)
+        let mutations = try await connection.query(
+            """
+            SELECT seq, status, transaction_id::text, last_position, event_types FROM sync_mutations
+            WHERE tenant_id = \(device.tenantID.rawValue) AND user_id = \(device.userID.rawValue) AND device_id = \(device.deviceID.rawValue)
+              AND seq > \(included) ORDER BY seq LIMIT 10000
+            """,
+            logger: logger
+        )
         for try await (seq, status, transaction, position, types) in mutations.decode((Int64, String, String?, Int64?, [String]).self) {
             if status == "applied", let transaction = transaction.flatMap(UInt64.init), let position {
                 let readers = projections.filter { projection in projection.eventTypes.map { !Set($0).isDisjoint(with: types) } ?? true }

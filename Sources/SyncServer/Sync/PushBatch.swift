@@ -33,6 +33,8 @@ struct PushBatch: Sendable {
         var eventRange: Range<Int> = 0..<0
         var eventTypes: [String] = []
         var streamVersion: Int64 = 0
+        /// Whether the answer is stored (a `seq_gap` refusal is not).
+        var stored = true
     }
 
     /// Another instance recorded an answer or command-log entry of this batch first: roll back and
@@ -49,6 +51,11 @@ struct PushBatch: Sendable {
         var planned: [(index: Int, step: PlannedCommand.Step, envelope: CommandEnvelope)] = []
         var last = lastSeq
         for mutation in mutations {
+            if PushService.isTooFarAhead(mutation.seq, after: last) {
+                // Not recorded, and the device's last number stays: the device is never wedged.
+                decided.append(Decided(mutation: mutation, result: PushService.seqGap(mutation, after: last), stored: false))
+                continue
+            }
             defer { last = max(last, mutation.seq) }
             if mutation.seq <= last {
                 decided.append(Decided(mutation: mutation, result: PushService.outOfOrder(mutation, after: last)))
@@ -120,7 +127,12 @@ struct PushBatch: Sendable {
                 var answers = decided
                 for index in answers.indices {
                     guard let stream = answers[index].stream, answers[index].result.status == .applied else { continue }
-                    answers[index].result.positions = Array((positions[stream] ?? [])[answers[index].eventRange])
+                    // The store answers one position per event; should it ever not, the batch runs
+                    // one mutation at a time instead of trapping or storing a wrong answer.
+                    let all = positions[stream] ?? []
+                    let range = answers[index].eventRange
+                    guard range.lowerBound >= 0, range.upperBound <= all.count else { throw Fallback() }
+                    answers[index].result.positions = Array(all[range])
                 }
                 try await record(answers, identity: identity, connection: tx.connection)
                 return answers.map(\.result)
@@ -148,9 +160,11 @@ struct PushBatch: Sendable {
     /// Records every answer, and the command log entry of every applied mutation, in one statement.
     ///
     /// - Throws: ``Fallback`` when another instance recorded one of them first.
-    private func record(_ answers: [Decided], identity: Identity, connection: PostgresConnection) async throws {
+    private func record(_ decided: [Decided], identity: Identity, connection: PostgresConnection) async throws {
+        let answers = decided.filter(\.stored)
         let applied = answers.filter { $0.result.status == .applied }
-        let keys = applied.map { PushService.idempotencyKey(device: identity.deviceID, mutation: $0.mutation.id) }
+        let device = SyncDevice(identity)
+        let keys = applied.map { PushService.idempotencyKey(device: device, mutation: $0.mutation.id) }
         let actor = identity.principal.userID?.description ?? identity.principal.kind.rawValue
         let rows = try await connection.query(
             """
@@ -164,8 +178,8 @@ struct PushBatch: Sendable {
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING 1
             ), recorded AS (
-                INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, name, status, positions, event_types, code, message, transaction_id, last_position)
-                SELECT \(identity.deviceID.rawValue), seq, mutation_id, \(identity.userID.rawValue), name, status,
+                INSERT INTO sync_mutations (tenant_id, device_id, seq, mutation_id, user_id, name, status, positions, event_types, code, message, transaction_id, last_position)
+                SELECT \(device.tenantID.rawValue), \(device.deviceID.rawValue), seq, mutation_id, \(device.userID.rawValue), name, status,
                        positions::int8[], event_types::text[], NULLIF(code, ''), NULLIF(message, ''),
                        CASE WHEN positions = '{}' THEN NULL ELSE pg_current_xact_id() END,
                        (SELECT max(p) FROM unnest(positions::int8[]) AS p)

@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import EventStore
 import Foundation
@@ -7,12 +8,22 @@ import SyncProtocol
 
 /// Applies a device's batch of mutations, in sequence order, exactly once each.
 ///
-/// One device's batches run one at a time in this instance (``DeviceQueue``). Each mutation runs
-/// as a command whose idempotency key is derived from the device and the mutation id; its answer
-/// is then stored in `sync_mutations`. A crash between the two is harmless: the retry finds the
-/// command's stored outcome under the same key and records it. Two instances racing on a retried
-/// batch store each mutation's events once for the same reason.
+/// Sync state belongs to the device as used by one user of one tenant (``SyncDevice``): another
+/// user signing in with the same device id starts a sequence of their own and never sees or
+/// disturbs this one. One device's batches run one at a time in this instance (``DeviceQueue``).
+/// Each mutation runs as a command whose idempotency key is derived from the tenant, user, device
+/// and mutation id; its answer is then stored in `sync_mutations`. A crash between the two is
+/// harmless: the retry finds the command's stored outcome under the same key and records it. Two
+/// instances racing on a retried batch store each mutation's events once for the same reason.
 public struct PushService: Sendable {
+    /// The highest sequence number a mutation may have: 2^53 - 1, the largest integer every JSON
+    /// implementation reads exactly.
+    public static let maxSeq: Int64 = 9_007_199_254_740_991
+    /// How far above the device's highest answered sequence number a new mutation may be. A
+    /// mutation further ahead is rejected `seq_gap`, and not recorded, so a client whose counter
+    /// jumped (or a forged push) cannot make every later mutation `out_of_order`.
+    public static let maxSeqGap: Int64 = 1_000_000
+
     /// Runs mutations.
     public let dispatcher: MutationDispatcher
     /// The most mutations in one push.
@@ -35,7 +46,7 @@ public struct PushService: Sendable {
     ///   the whole batch is safe).
     public func push(_ request: PushRequest, identity: Identity) async throws -> PushResponse {
         try validate(request)
-        return try await queue.run(identity.deviceID) {
+        return try await queue.run(SyncDevice(identity)) {
             // No connection is held across the batch: each query leases one, so pushes never
             // starve the commands they run of pool connections.
             try await apply(request, identity: identity)
@@ -49,32 +60,34 @@ public struct PushService: Sendable {
         var previous: Int64 = 0
         var ids = Set<String>()
         for mutation in request.mutations {
-            guard mutation.seq > previous else {
-                throw CommandError(code: "invalid", message: "mutation sequence numbers must be positive and strictly increasing (\(mutation.seq) after \(previous))")
+            guard mutation.seq > previous, mutation.seq <= Self.maxSeq else {
+                throw CommandError(code: "invalid", message: "mutation sequence numbers must be 1-\(Self.maxSeq) and strictly increasing (\(mutation.seq) after \(previous))")
             }
-            guard (1...100).contains(mutation.id.utf8.count), ids.insert(mutation.id).inserted else {
-                throw CommandError(code: "invalid", message: "mutation ids must be 1-100 bytes and unique within a push")
+            // Control characters (U+0000 above all, which PostgreSQL text cannot hold) are refused
+            // here, not failed in the database.
+            let isControl: (UInt8) -> Bool = { $0 < 0x20 || $0 == 0x7F }
+            guard (1...100).contains(mutation.id.utf8.count), !mutation.id.utf8.contains(where: isControl), ids.insert(mutation.id).inserted else {
+                throw CommandError(code: "invalid", message: "mutation ids must be 1-100 bytes without control characters (such as U+0000) and unique within a push")
             }
-            guard mutation.name.utf8.count <= 64 else {
-                throw CommandError(code: "invalid", message: "mutation names have at most 64 bytes")
-            }
-            guard !mutation.id.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }), !mutation.name.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
-                throw CommandError(code: "invalid", message: "mutation ids and names must not contain control characters (such as U+0000)")
+            guard mutation.name.utf8.count <= 64, !mutation.name.utf8.contains(where: isControl) else {
+                throw CommandError(code: "invalid", message: "mutation names have at most 64 bytes and no control characters (such as U+0000)")
             }
             previous = mutation.seq
         }
     }
 
     private func apply(_ request: PushRequest, identity: Identity) async throws -> PushResponse {
-        let device = identity.deviceID.rawValue
+        let device = SyncDevice(identity)
+        let (tenant, user, deviceID) = (device.tenantID.rawValue, device.userID.rawValue, device.deviceID.rawValue)
         var stored: [String: MutationResult] = [:]
         var storedSeqs = Set<Int64>()
         // The stored answers of this batch and the device's last answered number, in one query.
         let rows = try await client.query(
             """
-            SELECT mutation_id, seq, status, positions, code, message, (SELECT coalesce(max(seq), 0) FROM sync_mutations WHERE device_id = \(device))
+            SELECT mutation_id, seq, status, positions, code, message,
+                   (SELECT coalesce(max(seq), 0) FROM sync_mutations WHERE tenant_id = \(tenant) AND user_id = \(user) AND device_id = \(deviceID))
             FROM (SELECT 1) AS one
-            LEFT JOIN sync_mutations ON device_id = \(device)
+            LEFT JOIN sync_mutations ON tenant_id = \(tenant) AND user_id = \(user) AND device_id = \(deviceID)
                 AND (mutation_id = ANY(\(request.mutations.map(\.id))) OR seq = ANY(\(request.mutations.map(\.seq))))
             """,
             logger: logger
@@ -118,6 +131,10 @@ public struct PushService: Sendable {
             var recorded = false
             if mutation.seq <= lastSeq {
                 result = Self.outOfOrder(mutation, after: lastSeq)
+            } else if Self.isTooFarAhead(mutation.seq, after: lastSeq) {
+                // Not recorded, and the device's last number stays: the device is never wedged.
+                results.append(Self.seqGap(mutation, after: lastSeq))
+                continue
             } else {
                 (result, eventTypes, recorded) = try await run(mutation, identity: identity)
             }
@@ -131,22 +148,46 @@ public struct PushService: Sendable {
     }
 
     /// The envelope a pushed mutation's command runs in: its idempotency key is derived from the
-    /// device and the mutation id, and its answer is recorded with its events.
+    /// tenant, user, device and mutation id, and its answer is recorded with its events.
     static func envelope(for mutation: Mutation, identity: Identity) -> CommandEnvelope {
         var envelope = CommandEnvelope(
             principal: identity.principal, deviceID: identity.deviceID,
-            idempotencyKey: idempotencyKey(device: identity.deviceID, mutation: mutation.id),
+            idempotencyKey: idempotencyKey(device: SyncDevice(identity), mutation: mutation.id),
             correlationID: mutation.id, causationID: "mutation:\(mutation.id)"
         )
         envelope.mutation = PushedMutation(
-            deviceID: identity.deviceID.rawValue, userID: identity.userID.rawValue, id: mutation.id, seq: mutation.seq, name: mutation.name
+            tenantID: identity.tenantID.rawValue, deviceID: identity.deviceID.rawValue, userID: identity.userID.rawValue,
+            id: mutation.id, seq: mutation.seq, name: mutation.name
         )
         return envelope
     }
 
-    /// The command idempotency key of a pushed mutation.
-    static func idempotencyKey(device: DeviceID, mutation: String) -> String {
-        "m:\(device):\(mutation)"
+    /// The command idempotency key of a pushed mutation: `m2:<tenant>:<user>:<device>:<mutation id>`,
+    /// so another user's mutation with the same device and mutation id can never match it. Mutation
+    /// ids over 86 bytes are replaced by `#` and their SHA-256 in hex, which keeps the key within
+    /// the command log's 200 characters.
+    ///
+    /// Keys of version 1 (`m:<device>:<mutation id>`) stay in the command log; a retry of a
+    /// mutation answered before the upgrade finds its answer in `sync_mutations` first and never
+    /// looks them up.
+    static func idempotencyKey(device: SyncDevice, mutation: String) -> String {
+        let id = mutation.utf8.count <= 86 ? mutation : "#" + SHA256.hash(data: Data(mutation.utf8)).map { String(format: "%02x", $0) }.joined()
+        return "m2:\(device.tenantID):\(device.userID):\(device.deviceID):\(id)"
+    }
+
+    /// Whether `seq` lies more than ``maxSeqGap`` above the device's last answered number.
+    static func isTooFarAhead(_ seq: Int64, after lastSeq: Int64) -> Bool {
+        // Both are non-negative, so the difference cannot overflow.
+        seq - lastSeq > maxSeqGap
+    }
+
+    /// The refusal of a mutation numbered too far above the device's last answered one; it is
+    /// not recorded.
+    static func seqGap(_ mutation: Mutation, after lastSeq: Int64) -> MutationResult {
+        MutationResult(
+            id: mutation.id, seq: mutation.seq, status: .rejected, code: "seq_gap",
+            message: "mutation \(mutation.seq) is more than \(maxSeqGap) above mutation \(lastSeq), the last this device had answered"
+        )
     }
 
     /// The refusal of a mutation numbered at or below one the device already had applied.
@@ -177,11 +218,12 @@ public struct PushService: Sendable {
     /// Stores the answer unless another server instance answered the same mutation first, and
     /// returns the answer that stands (the stored one), so racing retries all get the same answer.
     private func record(_ result: MutationResult, name: String, eventTypes: [String], identity: Identity) async throws -> MutationResult {
-        let device = identity.deviceID.rawValue
+        let device = SyncDevice(identity)
+        let (tenant, user, deviceID) = (device.tenantID.rawValue, device.userID.rawValue, device.deviceID.rawValue)
         let inserted = try await client.query(
             """
-            INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, name, status, positions, event_types, code, message, transaction_id, last_position)
-            VALUES (\(device), \(result.seq), \(result.id), \(identity.userID.rawValue), \(name), \(result.status.rawValue),
+            INSERT INTO sync_mutations (tenant_id, device_id, seq, mutation_id, user_id, name, status, positions, event_types, code, message, transaction_id, last_position)
+            VALUES (\(tenant), \(deviceID), \(result.seq), \(result.id), \(user), \(name), \(result.status.rawValue),
                     \(result.positions), \(eventTypes), \(result.code), \(result.message),
                     (SELECT transaction_id FROM events WHERE position = \(result.positions.max())), \(result.positions.max()))
             ON CONFLICT DO NOTHING
@@ -191,7 +233,10 @@ public struct PushService: Sendable {
         )
         for try await _ in inserted { return result }
         let stored = try await client.query(
-            "SELECT status, positions, code, message FROM sync_mutations WHERE device_id = \(device) AND mutation_id = \(result.id)",
+            """
+            SELECT status, positions, code, message FROM sync_mutations
+            WHERE tenant_id = \(tenant) AND user_id = \(user) AND device_id = \(deviceID) AND mutation_id = \(result.id)
+            """,
             logger: logger
         )
         for try await (status, positions, code, message) in stored.decode((String, [Int64], String?, String?).self) {

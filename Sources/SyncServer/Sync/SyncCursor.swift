@@ -1,15 +1,22 @@
 import Foundation
 
 /// The server's side of the opaque pull cursor: where in the change feed a replica is, in which
-/// feed epoch, for whom, and (during a snapshot) which entity and key it reached.
+/// feed epoch, for which tenant, user and device, and (during a snapshot) which entity and key it
+/// reached.
 ///
-/// Clients treat the base64url text as opaque. A cursor of another user, of an older epoch, or
-/// below the pruned part of the feed answers `resync_required`.
+/// Clients treat the text as opaque; ``CursorSigner`` makes it tamper-evident. Even so, every
+/// field is checked before use (``validated(entityCount:)``, and against the caller and the feed in
+/// ``PullService``): a cursor of another tenant, user or device, of an older epoch, or below the
+/// pruned part of the feed answers `resync_required`.
 struct SyncCursor: Sendable, Hashable, Codable {
     /// The feed epoch the cursor belongs to.
     var epoch: Int64
+    /// The tenant it was issued to.
+    var tenant: UUID
     /// The user it was issued to.
-    var user: String
+    var user: UUID
+    /// The device it was issued to: `included` counts that device's mutations only.
+    var device: UUID
     /// The change-feed position: rows with `(transaction_id, seq)` above it are still to come.
     var transactionID: UInt64
     /// See ``transactionID``.
@@ -23,30 +30,31 @@ struct SyncCursor: Sendable, Hashable, Codable {
     var snapshotKey: String?
 
     enum CodingKeys: String, CodingKey {
-        case epoch = "e", user = "u", transactionID = "t", seq = "s", included = "i", snapshotEntity = "se", snapshotKey = "sk"
+        case epoch = "e", tenant = "n", user = "u", device = "d", transactionID = "t", seq = "s", included = "i"
+        case snapshotEntity = "se", snapshotKey = "sk"
     }
 
-    /// The text form.
-    var encoded: String {
-        let data = (try? JSONEncoder().encode(self)) ?? Data()
-        return TokenSigner.base64URL(data)
-    }
-
-    /// Parses the text form, or returns `nil` when it is not a cursor.
-    init?(encoded text: String) {
-        guard text.utf8.count <= 512, let data = TokenSigner.decodeBase64URL(Substring(text)),
-              let cursor = try? JSONDecoder().decode(SyncCursor.self, from: data)
-        else { return nil }
-        self = cursor
-    }
-
-    init(epoch: Int64, user: String, transactionID: UInt64, seq: Int64, included: Int64, snapshotEntity: Int?, snapshotKey: String?) {
-        self.epoch = epoch
-        self.user = user
-        self.transactionID = transactionID
-        self.seq = seq
-        self.included = included
-        self.snapshotEntity = snapshotEntity
-        self.snapshotKey = snapshotKey
+    /// The cursor after checking each field's range and shape (defence in depth: the MAC already
+    /// proves this server wrote it).
+    ///
+    /// - Parameter entityCount: How many entities a snapshot walks through.
+    /// - Throws: ``CommandError`` `invalid` for a field out of range.
+    func validated(entityCount: Int) throws(CommandError) -> SyncCursor {
+        guard epoch >= 0, seq >= 0, (0...PushService.maxSeq).contains(included) else { throw CursorSigner.notIssued }
+        switch (snapshotEntity, snapshotKey) {
+        case (nil, nil):
+            break
+        case (let index?, let key):
+            guard (0..<entityCount).contains(index) else { throw CursorSigner.notIssued }
+            if let key {
+                let parts = key.split(separator: ":", omittingEmptySubsequences: false)
+                guard (1...2).contains(parts.count), parts.allSatisfy({ UUID(uuidString: String($0)) != nil }) else {
+                    throw CursorSigner.notIssued
+                }
+            }
+        case (nil, _?):
+            throw CursorSigner.notIssued
+        }
+        return self
     }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+@testable import SyncServer
+
+@Suite("Pull cursor signing")
+struct CursorSignerTests {
+    static let secret = Array("cursor-signer-test-secret-0123456789abcdef".utf8)
+
+    /// A cursor with every field at its longest.
+    static let longest = SyncCursor(
+        epoch: Int64.max, tenant: UUID(), user: UUID(), device: UUID(), transactionID: UInt64.max, seq: Int64.max,
+        included: PushService.maxSeq, snapshotEntity: 7, snapshotKey: "\(UUID().uuidString):\(UUID().uuidString)")
+
+    @Test("the longest cursor fits the 512 characters the protocol promises and reads back equal")
+    func longestFits() throws {
+        let signer = CursorSigner(secret: Self.secret)
+        let text = signer.encode(Self.longest)
+        #expect(text.count <= 512, "\(text.count)")
+        #expect(text.hasPrefix("c1."))
+        #expect(try signer.decode(text) == Self.longest)
+    }
+
+    @Test("a cursor is accepted by a signer with the same secret and refused by one with another, or a random key")
+    func sameSecretOnly() throws {
+        let text = CursorSigner(secret: Self.secret).encode(Self.longest)
+        #expect(try CursorSigner(secret: Self.secret).decode(text) == Self.longest)
+        for other in [CursorSigner(secret: Array("another-secret-of-at-least-32-bytes-0123".utf8)), .random()] {
+            #expect(throws: CommandError(code: "invalid", message: "the cursor is not one this server issued")) { try other.decode(text) }
+        }
+    }
+
+    @Test("the cursor key is not the token key: a cursor MAC never verifies as an access-token signature")
+    func domainSeparation() throws {
+        // Given a real access token and a cursor signer over the same secret.
+        let tokens = try TokenSigner(secret: Self.secret)
+        let now = Int64(Date().timeIntervalSince1970)
+        let token = tokens.sign(AccessClaims(
+            subject: UUID().uuidString, tenant: UUID().uuidString, session: UUID().uuidString, device: UUID().uuidString,
+            roles: ["admin"], issuedAt: now, expiresAt: now + 600))
+        let parts = token.split(separator: ".").map(String.init)
+        #expect(throws: Never.self) { try tokens.verify(token, now: Date()) }
+
+        // When the token's header and claims are MACed by the cursor signer instead.
+        let forged = CursorSigner(secret: Self.secret).sign(version: parts[0], payload: parts[1])
+
+        // Then the token signer refuses the MAC.
+        #expect(forged != token)
+        #expect(throws: AuthError(.unauthorized, "the access token's signature is not valid")) { try tokens.verify(forged, now: Date()) }
+    }
+
+    @Test("an unsigned cursor of the builds before signing asks for a resync; other texts are refused invalid")
+    func legacyAndJunk() throws {
+        let signer = CursorSigner(secret: Self.secret)
+        let legacy = TokenSigner.base64URL(Data(#"{"e":3,"u":"a1b2","t":100,"s":4,"i":0}"#.utf8))
+        #expect(throws: CommandError.self) { try signer.decode(legacy) }
+        do {
+            _ = try signer.decode(legacy)
+        } catch {
+            #expect(error.code == "resync_required")
+        }
+        for junk in ["", ".", "c1..", "c1.e30.", String(repeating: "A", count: 513), "c1.\(legacy).AAAA"] {
+            do {
+                _ = try signer.decode(junk)
+                Issue.record("accepted \(junk.prefix(40))")
+            } catch {
+                #expect(error.code == "invalid", "\(junk.prefix(40))")
+            }
+        }
+    }
+}

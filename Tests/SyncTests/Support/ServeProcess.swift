@@ -1,0 +1,110 @@
+import Domain
+import EventStore
+import Foundation
+import SyncProtocol
+import SyncServer
+import TidemarkTestSupport
+
+/// `synccli serve` running as a child process on a fresh, migrated database with one tenant: a
+/// crash (a trap) ends only the child, so a test can tell "answered" from "died".
+final class ServeProcess: Sendable {
+    /// The token secret the process signs with (and derives its cursor key from).
+    static let secret = "tidemark-serve-process-secret-0123456789"
+
+    let database: TestDatabase
+    let port: Int
+    private let process: Locked<Process?>
+    private let logURL: URL
+
+    private init(database: TestDatabase, port: Int, process: Process, logURL: URL) {
+        self.database = database
+        self.port = port
+        self.process = Locked(process)
+        self.logURL = logURL
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Whether the child still runs.
+    var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
+
+    /// The child's output so far (for failure messages).
+    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    /// Creates a database with the tenant `tenantCode`, starts `synccli serve --port 0` on it and
+    /// waits until it listens; runs `body`; stops the child and drops the database.
+    static func with(tenantCode: String = "acme", _ body: (ServeProcess) async throws -> Void) async throws {
+        let database = try await TestDatabase.create(prefix: "serve")
+        try await withCleanUp {
+            try await withStore(url: database.url) { store in
+                _ = try await store.migrate(additional: TidemarkMigrations.all)
+                try await CommandService(store: store, passwordCost: 4).createTenant(
+                    TenantID(), name: "Tenant \(tenantCode)", code: tenantCode, envelope: CommandEnvelope(principal: .system(tenantID: nil)))
+            }
+            let server = try await start(database: database)
+            try await withCleanUp { try await body(server) } cleanUp: { await server.stop() }
+        } cleanUp: {
+            try? await database.drop()
+        }
+    }
+
+    private static func start(database: TestDatabase) async throws -> ServeProcess {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let binary = bundle.appendingPathComponent("synccli")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw TestFailure("no synccli at \(binary.path); build it first") }
+        guard let base = ProcessInfo.processInfo.environment["DATABASE_URL"], let slash = base.lastIndex(of: "/") else {
+            throw TestFailure("DATABASE_URL is not set")
+        }
+        let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logURL)
+        let process = Process()
+        process.executableURL = binary
+        // Without the per-device limits, so hostile probes reach the parsers instead of a 429.
+        process.arguments = ["serve", "--port", "0", "--shutdown-grace", "10", "--push-dispatchers", "0", "--max-connections", "6", "--no-request-limits"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = String(base[...slash]) + database.url.database
+        environment["TIDEMARK_JWT_SECRET"] = secret
+        environment["LOG_LEVEL"] = "info"
+        process.environment = environment
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        var port = 0
+        try await eventually("synccli serve listens", timeout: .seconds(120)) {
+            let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+            guard process.isRunning else { throw TestFailure("synccli serve exited at start: \(text)") }
+            guard let range = text.range(of: "listening on 127.0.0.1:") else { return false }
+            port = Int(text[range.upperBound...].prefix(while: \.isNumber)) ?? 0
+            return port > 0
+        }
+        return ServeProcess(database: database, port: port, process: process, logURL: logURL)
+    }
+
+    /// Stops the child (SIGTERM, then SIGKILL) and removes its log.
+    func stop() async {
+        guard let process = process.withLock({ value in let current = value; value = nil; return current }) else { return }
+        if process.isRunning {
+            process.terminate()
+            try? await eventually("synccli serve exits", timeout: .seconds(30)) { !process.isRunning }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        try? FileManager.default.removeItem(at: logURL)
+    }
+
+    /// Calls the child.
+    func call(_ method: Verb, _ path: String, body: (any Encodable)? = nil, rawBody: Data? = nil, token: String? = nil) async throws -> HTTPAnswer {
+        try await HTTPCall.send(method, baseURL + path, body: body, rawBody: rawBody, token: token)
+    }
+
+    /// Registers `username` in `tenantCode` and signs in from `device` (a new one by default).
+    func signUp(_ username: String, tenantCode: String = "acme", device: String = UUID().uuidString) async throws -> TokenResponse {
+        let password = "correct horse battery"
+        let registered = try await call(.POST, "/v1/auth/register", body: RegisterRequest(
+            tenantCode: tenantCode, username: username, email: "\(username)@example.com", password: password))
+        guard registered.status == 201 else { throw TestFailure("register \(username): \(registered.status) \(registered.text)") }
+        let login = try await call(.POST, "/v1/auth/login", body: LoginRequest(tenantCode: tenantCode, username: username, password: password, deviceID: device))
+        guard login.status == 200 else { throw TestFailure("login \(username): \(login.status) \(login.text)") }
+        return try login.decode(TokenResponse.self)
+    }
+}
