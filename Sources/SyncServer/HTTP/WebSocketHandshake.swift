@@ -1,0 +1,27 @@
+import Foundation
+import NIOHTTP1
+
+/// The checks of a WebSocket opening handshake (RFC 6455, 4.2.1) that NIO's upgrader makes
+/// without answering: a request it refuses for a missing key or a wrong version would otherwise
+/// get no answer at all.
+enum WebSocketHandshake {
+    /// Whether the request asks to switch to the WebSocket protocol (`Upgrade: websocket`).
+    static func isUpgrade(_ head: HTTPRequestHead) -> Bool {
+        head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
+    }
+
+    /// Why an upgrade request cannot be answered with `101`, or `nil` when it is well formed (its
+    /// route and credentials are checked later, by the WebSocket router).
+    static func refusal(for head: HTTPRequestHead) -> ConnectionRefusal? {
+        guard isUpgrade(head) else { return nil }
+        let keys = head.headers[canonicalForm: "sec-websocket-key"]
+        guard keys.count == 1, let key = keys.first, Data(base64Encoded: String(key))?.count == 16 else {
+            return .badWebSocketHandshake("a WebSocket upgrade needs one Sec-WebSocket-Key: 16 random bytes in base64")
+        }
+        let versions = head.headers[canonicalForm: "sec-websocket-version"]
+        guard versions.count == 1, versions.first == "13" else {
+            return .badWebSocketHandshake("a WebSocket upgrade needs Sec-WebSocket-Version: 13")
+        }
+        return nil
+    }
+}
