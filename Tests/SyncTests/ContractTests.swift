@@ -83,6 +83,43 @@ struct ContractTests {
         }
     }
 
+    @Test("a request that asks to upgrade to another protocol than WebSocket is served as a plain request")
+    func otherUpgrade() async throws {
+        try await SyncHarness.with { h in
+            // Given a first request on a connection with Upgrade: h2c (curl --http2) or an unknown protocol
+            for proto in ["h2c", "AAA"] {
+                let answer = try await Self.raw(
+                    h, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, close\r\nUpgrade: \(proto)\r\n\r\n"
+                )
+                // Then the Upgrade header is ignored (RFC 9110, 7.8) and the request answered
+                #expect(answer.hasPrefix("HTTP/1.1 200"), "\(proto): \(answer)")
+            }
+            let live = try await Self.raw(
+                h, "GET /v1/sync/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, close\r\nUpgrade: AAA\r\n\r\n"
+            )
+            #expect(live.hasPrefix("HTTP/1.1 404"), "\(live)")
+        }
+    }
+
+    @Test("a U+0000 character in a request is 400 invalid, not a database failure (503)")
+    func nulCharacter() async throws {
+        try await SyncHarness.with { h in
+            _ = try await h.createTenant(code: "acme")
+            // Given bodies whose strings carry U+0000, which PostgreSQL cannot store
+            let register = try await h.call(.POST, "/v1/auth/register", body: RegisterRequest(
+                tenantCode: "ac\u{0}me", username: "ana", email: "ana@example.com", password: "correct horse battery"
+            ))
+            let login = try await h.call(.POST, "/v1/auth/login", body: LoginRequest(
+                tenantCode: "acme", username: "a\u{0}na", password: "correct horse battery", deviceID: UUID().uuidString
+            ))
+            // Then each is refused as invalid input
+            for answer in [register, login] {
+                #expect(answer.status == 400, "\(answer.status) \(answer.text)")
+                #expect(answer.code == "invalid")
+            }
+        }
+    }
+
     @Test("?access_token= is read on the WebSocket upgrade only, as protocol.md says")
     func queryTokenOnlyOnTheWebSocket() async throws {
         try await SyncHarness.with { h in
