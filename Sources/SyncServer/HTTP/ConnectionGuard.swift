@@ -12,7 +12,8 @@ import NIOHTTP1
 ///   `408 request_timeout`.
 /// - A connection with no request for ``ConnectionLimits/idleTimeout`` is closed without an answer.
 /// - A WebSocket upgrade without a usable `Sec-WebSocket-Key` or `Sec-WebSocket-Version: 13` is
-///   answered `400 invalid` (NIO's upgrader would refuse it without a word).
+///   answered `400 invalid` (NIO's upgrader would refuse it without a word); an `Upgrade` to any
+///   other protocol is removed, so the request is served as plain HTTP.
 ///
 /// Without it, a head over the decoder's limit on a fresh connection got no answer at all (the
 /// upgrade handler swallows the error) and a head that never completed held its connection open
@@ -66,7 +67,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 perform(state.fail(refusal), context: context)
                 return
             }
-            action = state.readHead()
+            if state.readHead() == .forward {
+                context.fireChannelRead(wrapInboundOut(.head(WebSocketHandshake.ignoringOtherUpgrades(head))))
+            }
+            syncTimer(context: context)
+            return
         case .body:
             action = state.readBodyPart(isEnd: false, now: .now())
         case .end:

@@ -26,6 +26,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem(Self.status(for: error.code), code: error.code, message: error.message, retryAfter: retry)
         } catch is NIOTooManyBytesError {
             throw Problem(.contentTooLarge, code: "payload_too_large", message: "the request body is larger than this endpoint accepts")
+        } catch let error as PSQLError where ["22021", "22P05"].contains(error.serverInfo?[.sqlState]) {
+            // Text PostgreSQL cannot store (U+0000) came from the request: the client's mistake.
+            throw Problem(.badRequest, code: "invalid", message: "the request holds a character the server cannot store (U+0000)")
         } catch let error as PSQLError {
             logger.error("database failed during a request", metadata: ["http.path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
             throw Problem(.serviceUnavailable, code: "unavailable", message: "the database could not answer right now; retry shortly", retryAfter: 1)

@@ -10,6 +10,17 @@ enum WebSocketHandshake {
         head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
     }
 
+    /// The head without its `Upgrade` field when that names no WebSocket (`h2c`, anything else):
+    /// this server speaks no other protocol, and NIO's upgrade handler, seeing an upgrade it has
+    /// no upgrader for on a first request, drops the request without an answer. A server may
+    /// ignore `Upgrade` (RFC 9110, 7.8), so the request is served as it stands.
+    static func ignoringOtherUpgrades(_ head: HTTPRequestHead) -> HTTPRequestHead {
+        guard head.headers.contains(name: "upgrade"), !isUpgrade(head) else { return head }
+        var head = head
+        head.headers.remove(name: "upgrade")
+        return head
+    }
+
     /// Why an upgrade request cannot be answered with `101`, or `nil` when it is well formed (its
     /// route and credentials are checked later, by the WebSocket router).
     static func refusal(for head: HTTPRequestHead) -> ConnectionRefusal? {
