@@ -89,15 +89,34 @@ struct ContractTests {
             // Given a first request on a connection with Upgrade: h2c (curl --http2) or an unknown protocol
             for proto in ["h2c", "AAA"] {
                 let answer = try await Self.raw(
-                    h, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, close\r\nUpgrade: \(proto)\r\n\r\n"
+                    h, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nUpgrade: \(proto)\r\n\r\n"
                 )
                 // Then the Upgrade header is ignored (RFC 9110, 7.8) and the request answered
                 #expect(answer.hasPrefix("HTTP/1.1 200"), "\(proto): \(answer)")
             }
             let live = try await Self.raw(
-                h, "GET /v1/sync/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, close\r\nUpgrade: AAA\r\n\r\n"
+                h, "GET /v1/sync/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nUpgrade: AAA\r\n\r\n"
             )
             #expect(live.hasPrefix("HTTP/1.1 404"), "\(live)")
+        }
+    }
+
+    @Test("after answering a request the decoder took as an upgrade (Connection: Upgrade), the server closes the connection instead of leaving it dead")
+    func upgradeAttemptClosesTheConnection() async throws {
+        try await SyncHarness.with { h in
+            // Given a keep-alive connection whose first request asks to upgrade to h2c (curl --http2 does)
+            let connection = try await RawConnection.connect(port: h.server.port)
+            await connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n")
+            #expect(await connection.receive("{\"status\":\"ok\"}"), "\(connection.received)")
+            // When the client sends its next request on the same connection
+            await connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+
+            // Then the first answer said the connection closes, and it did, with no second answer
+            // (the HTTP decoder stops reading after an upgrade request, so the second one would hang)
+            let closed = await connection.closedByServer()
+            #expect(closed)
+            #expect(connection.received.lowercased().contains("\r\nconnection: close\r\n"), "\(connection.received)")
+            #expect(connection.received.components(separatedBy: "HTTP/1.1 ").count == 2, "\(connection.received)")
         }
     }
 
