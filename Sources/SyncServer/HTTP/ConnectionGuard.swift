@@ -13,7 +13,9 @@ import NIOHTTP1
 /// - A connection with no request for ``ConnectionLimits/idleTimeout`` is closed without an answer.
 /// - A WebSocket upgrade without a usable `Sec-WebSocket-Key` or `Sec-WebSocket-Version: 13` is
 ///   answered `400 invalid` (NIO's upgrader would refuse it without a word); an `Upgrade` to any
-///   other protocol is removed, so the request is served as plain HTTP.
+///   other protocol is removed, so the request is served as plain HTTP. The HTTP decoder reads
+///   nothing after a request it took as an upgrade, so such an answer carries `Connection: close`
+///   and the connection closes once it is out.
 ///
 /// Without it, a head over the decoder's limit on a fresh connection got no answer at all (the
 /// upgrade handler swallows the error) and a head that never completed held its connection open
@@ -67,7 +69,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 perform(state.fail(refusal), context: context)
                 return
             }
-            if state.readHead() == .forward {
+            if state.readHead(upgrade: WebSocketHandshake.decoderStopsAfter(head)) == .forward {
                 context.fireChannelRead(wrapInboundOut(.head(WebSocketHandshake.ignoringOtherUpgrades(head))))
             }
             syncTimer(context: context)
@@ -128,9 +130,19 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             state.finish()
             cancelTimer()
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        case .head(var head) where state.closesAfterAnswers:
+            head.headers.replaceOrAdd(name: "connection", value: "close")
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
-            context.write(data, promise: promise)
-            perform(state.wroteEnd(now: .now()), context: context)
+            let action = state.wroteEnd(now: .now())
+            guard case .closeAfterWrite = action else {
+                context.write(data, promise: promise)
+                return perform(action, context: context)
+            }
+            let written = context.eventLoop.makePromise(of: Void.self)
+            written.futureResult.cascade(to: promise)
+            context.writeAndFlush(data, promise: written)
+            written.futureResult.assumeIsolated().whenComplete { _ in self.close(context: context) }
         case .head, .body:
             context.write(data, promise: promise)
         }
@@ -149,7 +161,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func perform(_ action: ConnectionGuardState.Action, context: ChannelHandlerContext) {
         switch action {
-        case .none, .passOn:
+        case .none, .passOn, .closeAfterWrite:
             break
         case .refuse(let refusal):
             refuse(refusal, context: context)

@@ -47,6 +47,8 @@ struct ConnectionGuardState {
         case closeQuietly
         /// Close (after lingering).
         case close
+        /// Close once the answer being written is out.
+        case closeAfterWrite
         /// Let the error travel on to Hummingbird.
         case passOn
     }
@@ -59,6 +61,9 @@ struct ConnectionGuardState {
     /// The read that ended the last request may also hold the start of the next head; its
     /// read-complete event is not taken as the first bytes of a head.
     private var skipReadComplete = false
+    /// A request the HTTP decoder took as an upgrade was read: the decoder reads nothing after
+    /// it, so the connection closes once its answer is out (unless it switches protocols).
+    private(set) var closesAfterAnswers = false
     let headerTimeout: TimeAmount
     let idleTimeout: TimeAmount
     let lingerTime: TimeAmount
@@ -81,10 +86,12 @@ struct ConnectionGuardState {
         }
     }
 
-    /// A request head was decoded.
-    mutating func readHead() -> PartAction {
+    /// A request head was decoded; `upgrade` when the decoder took it as an upgrade request
+    /// (`Connection: upgrade` with `Upgrade`, or `CONNECT`).
+    mutating func readHead(upgrade: Bool = false) -> PartAction {
         switch phase {
         case .waiting, .busy, .draining:
+            if upgrade { closesAfterAnswers = true }
             openAnswers += 1
             readingRequest = true
             phase = .busy
@@ -138,6 +145,9 @@ struct ConnectionGuardState {
         openAnswers = max(openAnswers - 1, 0)
         guard openAnswers == 0 else { return .none }
         switch phase {
+        case .busy where closesAfterAnswers:
+            phase = .done
+            return .closeAfterWrite
         case .busy:
             phase = readingRequest ? .draining(lastRead: now) : .waiting(since: now, firstBytes: nil)
             return .none

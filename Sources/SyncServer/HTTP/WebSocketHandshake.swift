@@ -10,6 +10,14 @@ enum WebSocketHandshake {
         head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
     }
 
+    /// Whether the HTTP decoder (llhttp) took the request as an upgrade: `Connection: upgrade`
+    /// with an `Upgrade` field, or `CONNECT`. It parses nothing after such a request.
+    static func decoderStopsAfter(_ head: HTTPRequestHead) -> Bool {
+        if head.method == .CONNECT { return true }
+        let connection = head.headers[canonicalForm: "connection"].map { $0.lowercased() }
+        return connection.contains("upgrade") && head.headers.contains(name: "upgrade")
+    }
+
     /// The head without its `Upgrade` field when that names no WebSocket (`h2c`, anything else):
     /// this server speaks no other protocol, and NIO's upgrade handler, seeing an upgrade it has
     /// no upgrader for on a first request, drops the request without an answer. A server may
