@@ -62,6 +62,12 @@ struct ContractTests {
             #expect(unknown.hasPrefix("HTTP/1.1 404"), "\(unknown)")
             let live = try await Self.raw(h, "GET /v1/sync/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             #expect(live.hasPrefix("HTTP/1.1 404"), "\(live)")
+            // A WebSocket upgrade is a GET: another method asking for one is a plain request, so 405
+            let traceUpgrade = try await Self.raw(
+                h, "TRACE /v1/sync/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+            )
+            #expect(traceUpgrade.hasPrefix("HTTP/1.1 405"), "\(traceUpgrade)")
+            #expect(traceUpgrade.lowercased().contains("\r\nallow: get\r\n"), "\(traceUpgrade)")
         }
     }
 
@@ -235,6 +241,33 @@ struct ContractTests {
         #expect(mutation.contains("oneOf:"))
         for name in MutationName.allCases {
             #expect(mutation.contains("name: {const: \(name.rawValue)}"), "\(name.rawValue) has no branch")
+        }
+    }
+
+    @Test("a device whose token another device took over is pulled with status disabled, which the document lists")
+    func disabledDeviceRow() async throws {
+        try await SyncHarness.with { h in
+            _ = try await h.createTenant(code: "acme")
+            let ana = try await h.signUp("ana", tenantCode: "acme")
+            // Given two devices of Ana registered with the same push token: the second takes it over
+            let first = UUID().uuidString.lowercased(), second = UUID().uuidString.lowercased()
+            for device in [first, second] {
+                let answer = try await h.call(.POST, "/v1/devices", body: JSONValue.object([
+                    "device_id": .string(device), "platform": .string("web"), "provider": .string("apns"), "push_token": .string("shared-token"),
+                ]), token: ana.token)
+                #expect(answer.status == 201, "\(answer.text)")
+            }
+            // When Ana pulls
+            var status: String?
+            try await eventually("the first device is pulled as disabled") {
+                var replica = Replica()
+                try await ana.pullAll(into: &replica)
+                status = replica.rows(.devices)[first]?["status"]?.stringValue
+                return status == "disabled"
+            }
+            // Then the document's device row admits that status
+            let row = try OpenAPIText.load().schema("DeviceRow").split(separator: "\n").first { $0.contains("status: {") } ?? ""
+            #expect(row.contains("disabled"), "\(row)")
         }
     }
 
