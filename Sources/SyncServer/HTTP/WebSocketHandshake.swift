@@ -5,9 +5,10 @@ import NIOHTTP1
 /// without answering: a request it refuses for a missing key or a wrong version would otherwise
 /// get no answer at all.
 enum WebSocketHandshake {
-    /// Whether the request asks to switch to the WebSocket protocol (`Upgrade: websocket`).
+    /// Whether the request asks to switch to the WebSocket protocol: a `GET` with `Upgrade:
+    /// websocket` (RFC 6455 handshakes are GETs; another method is served as a plain request).
     static func isUpgrade(_ head: HTTPRequestHead) -> Bool {
-        head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
+        head.method == .GET && head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
     }
 
     /// Whether the HTTP decoder (llhttp) took the request as an upgrade: `Connection: upgrade`
@@ -18,7 +19,8 @@ enum WebSocketHandshake {
         return connection.contains("upgrade") && head.headers.contains(name: "upgrade")
     }
 
-    /// The head without its `Upgrade` field when that names no WebSocket (`h2c`, anything else):
+    /// The head without its `Upgrade` field unless it is a WebSocket handshake (`h2c`, anything
+    /// else, or a WebSocket asked for by another method than GET):
     /// this server speaks no other protocol, and NIO's upgrade handler, seeing an upgrade it has
     /// no upgrader for on a first request, drops the request without an answer. A server may
     /// ignore `Upgrade` (RFC 9110, 7.8), so the request is served as it stands.
