@@ -42,7 +42,7 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
     func respond(to request: Request, context: Base.Context) async throws -> Response {
         let start = ContinuousClock.now
         var request = request
-        if request.headers[.contentLength].flatMap(Int.init).map({ $0 <= maxBodyBytes }) ?? true {
+        if Self.hasBody(request), request.headers[.contentLength].flatMap(Int.init).map({ $0 <= maxBodyBytes }) ?? true {
             do {
                 guard let body = try await readBody(of: request, until: start + timeout) else {
                     return try timedOut(request, context: context)
@@ -75,6 +75,13 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
             return try timedOut(request, context: context)
         }
         return try answer.get()
+    }
+
+    /// Whether the request has a body to read (HTTP/1.1: a non-zero `Content-Length`, or
+    /// `Transfer-Encoding`); most GETs have none, and skip the read.
+    private static func hasBody(_ request: Request) -> Bool {
+        if let length = request.headers[.contentLength] { return length != "0" }
+        return request.headers[.transferEncoding] != nil
     }
 
     /// The body, or `nil` when the deadline passed first (the read is then cancelled, and waited for:
