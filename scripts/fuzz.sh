@@ -69,6 +69,7 @@ trap cleanup EXIT
 scripts/pg.sh createdb "$DB"
 export DATABASE_URL; DATABASE_URL="$(scripts/pg.sh url "$DB")"
 mkdir -p "$REPORT_DIR"
+REPORT_DIR="$(cd "$REPORT_DIR" && pwd)"
 "$CLI" migrate >/dev/null
 "$CLI" seed --password-cost 4 >/dev/null 2>&1 || die "synccli seed failed"
 
@@ -122,7 +123,8 @@ DESTRUCTIVE=(logout revokeSession revokeRole lockUser deactivateUser deleteUser)
 run_schemathesis() { # name token seconds include|exclude
     local name="$1" token="$2" seconds="$3" mode="$4" filter=() id
     for id in "${DESTRUCTIVE[@]}"; do filter+=("--$mode-operation-id" "$id"); done
-    "$VENV/bin/st" run "$BASE/openapi.yaml" \
+    # From the report folder, where schemathesis keeps its cache (.schemathesis/).
+    (cd "$REPORT_DIR" && "$VENV/bin/st" run "$BASE/openapi.yaml" \
         --url "$BASE" \
         --checks "$CHECKS" \
         --header "Authorization: Bearer $token" \
@@ -134,7 +136,7 @@ run_schemathesis() { # name token seconds include|exclude
         --request-timeout 30 \
         --suppress-health-check all \
         --no-color \
-        --report junit --report-junit-path "$REPORT_DIR/$name.junit.xml"
+        --report junit --report-junit-path "$REPORT_DIR/$name.junit.xml")
 }
 MAIN_SECONDS=$(( FUZZ_SECONDS * 2 / 5 ))
 LAST_SECONDS=$(( FUZZ_SECONDS / 10 > 5 ? FUZZ_SECONDS / 10 : 5 ))
