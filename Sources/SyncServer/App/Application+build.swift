@@ -43,7 +43,6 @@ public func buildApplication(
     let router = Router(context: SyncRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: logger))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxRequestBodyBytes))
-    router.add(middleware: RequestDeadlineMiddleware(timeout: configuration.requestDeadline, logger: logger))
     router.add(middleware: ProtocolVersionMiddleware(minimum: configuration.minimumProtocolVersion))
     HealthController(store: store).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
@@ -66,9 +65,20 @@ public func buildApplication(
     webSocketRouter.add(middleware: Authenticator(auth: auth, acceptsQueryToken: true))
     LiveController(hub: hub).addRoutes(to: webSocketRouter)
 
+    // Outside the router: the deadline answers while an overrunning handler finishes on its own;
+    // a path routed for other methods is 405, not 404.
+    let responder = RequestDeadlineResponder(
+        base: MethodNotAllowedResponder(
+            base: router.buildResponder(),
+            routes: RouteMethods((router.routes + webSocketRouter.routes).map { ($0.path.description, $0.method) })
+        ),
+        timeout: configuration.requestDeadline, maxBodyBytes: configuration.maxRequestBodyBytes, logger: logger
+    )
     var app = Application(
-        router: router,
-        server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(maxFrameSize: 1 << 16)),
+        responder: responder,
+        server: .guardedHTTP1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter, webSocket: .init(maxFrameSize: 1 << 16), limits: configuration.connectionLimits
+        ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tidemark"),
         services: [client],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

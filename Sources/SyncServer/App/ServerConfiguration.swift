@@ -35,9 +35,11 @@ public struct ServerConfiguration: Sendable {
     public var passwordCost: Int = 10
     /// The most mutations in one push.
     public var maxPushBatch: Int = 100
-    /// How long an HTTP request may take before it is cancelled and answered `503 unavailable`
-    /// (WebSockets are exempt).
+    /// How long an HTTP request may take before it is answered `503 unavailable` and its handler
+    /// cancelled (WebSockets are exempt).
     public var requestDeadline: Duration = .seconds(20)
+    /// The largest request head, how long a head may take, how long a connection may stay idle.
+    public var connectionLimits: ConnectionLimits = ConnectionLimits()
     /// The oldest sync protocol version served; older clients get `426 upgrade_required`.
     public var minimumProtocolVersion: ProtocolVersion = .current
     /// The projections the server runs: the read models and the push outbox.

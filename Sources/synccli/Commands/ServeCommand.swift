@@ -52,6 +52,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Turn off the registration, refresh, push and pull limits (benchmarks only; the sign-in throttle stays).")
     var noRequestLimits = false
 
+    @Option(help: "Most bytes of a request's line and header fields; more is answered 431 (1024-1048576).")
+    var maxHeaderBytes: Int = 32 * 1024
+
+    @Option(help: "Seconds a request head may take once its first bytes arrived; then 408 and the connection closes (1-600).")
+    var headerTimeout: Int = 10
+
+    @Option(help: "Seconds a connection may stay open without a request before it is closed (1-3600).")
+    var idleTimeout: Int = 60
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0-65535") }
         guard (2...500).contains(maxConnections) else { throw ValidationError("--max-connections must be 2-500") }
@@ -59,6 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...1000).contains(maxDevicesPerUser) else { throw ValidationError("--max-devices-per-user must be 1-1000") }
         guard (1...600).contains(requestDeadline) else { throw ValidationError("--request-deadline must be 1-600 seconds") }
         guard (1...600).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be 1-600 seconds") }
+        guard (1024...1 << 20).contains(maxHeaderBytes) else { throw ValidationError("--max-header-bytes must be 1024-1048576") }
+        guard (1...600).contains(headerTimeout) else { throw ValidationError("--header-timeout must be 1-600 seconds") }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1-3600 seconds") }
     }
 
     func run() async throws {
@@ -92,6 +104,10 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.auth.refreshesPerAddress = 0
             configuration.syncRateLimits = SyncRateLimits(pullsPerSecond: 0, pushesPerSecond: 0)
         }
+
+        configuration.connectionLimits = ConnectionLimits(
+            maxHeaderBytes: maxHeaderBytes, headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout)
+        )
         logger.info("starting Tidemark server", metadata: [
             "push.providers": "\(configuration.pushProviders.map(\.name))",
             "http.address": "\(configuration.host):\(configuration.port)",
