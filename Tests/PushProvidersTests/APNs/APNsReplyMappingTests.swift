@@ -95,7 +95,7 @@ struct APNsReplyMappingTests {
             let token = APNsFixture.deviceToken(200)
             fixture.standIn.script(token: token, .reject(.tooManyRequests, retryAfter: 30), times: 1)
             #expect(await fixture.provider.send(fixture.message(token: token)) == .retry(reason: "TooManyRequests", after: .seconds(30)))
-            let reasons: [APNsReason] = [.tooManyProviderTokenUpdates, .internalServerError, .serviceUnavailable, .shutdown]
+            let reasons: [APNsReason] = [.internalServerError, .serviceUnavailable, .shutdown]
             for reason in reasons {
                 fixture.standIn.script(token: token, .reject(reason), times: 1)
                 #expect(await fixture.provider.send(fixture.message(token: token)) == .retry(reason: reason.rawValue, after: nil))
@@ -134,6 +134,7 @@ struct APNsReplyMappingTests {
             switch reason.status {
             case 403 where reason != .expiredProviderToken: #expect(outcome.label == "credentials")
             case 410: #expect(outcome.label == "invalid_token")
+            case 429 where reason == .tooManyProviderTokenUpdates: #expect(outcome.label == "throttled")
             case 429, 500, 503: #expect(outcome.label == "retry")
             case 404, 405, 413: #expect(outcome.label == "failed")
             default: break
