@@ -62,8 +62,9 @@ public final class APNsProvider: PushProvider {
     }
 
     /// Closes the connections. Sends in flight fail with ``PushOutcome/retry(reason:after:)``.
+    /// A second call does nothing.
     public func shutdown() async throws {
-        try await client.shutdown()
+        try await ProviderHTTPClient.shutdown(client)
     }
 
     /// Sends one notification and maps APNs' reply (or the transport error) to an outcome.

@@ -38,7 +38,7 @@ public final class FCMProvider: PushProvider {
         )
     }
 
-    /// Closes the HTTP client if the provider created it.
+    /// Closes the HTTP client if the provider created it; a second call does nothing.
     public func shutdown() async throws {
         try await http.shutdown()
     }
