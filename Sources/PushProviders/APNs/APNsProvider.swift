@@ -119,9 +119,9 @@ public final class APNsProvider: PushProvider {
         request.headers.add(name: "apns-priority", value: message.priority == .high ? "10" : "5")
         request.headers.add(name: "apns-expiration", value: String(expiration))
         request.headers.add(name: "apns-id", value: message.id.uuidString.lowercased())
-        if let collapseID = message.collapseKey {
-            request.headers.add(name: "apns-collapse-id", value: collapseID)
-        }
+        // APNs merges only notifications with the same collapse id; without one, a resend after a
+        // timeout would show twice. The delivery's id (36 bytes) makes the resend replace the first copy.
+        request.headers.add(name: "apns-collapse-id", value: message.collapseKey ?? message.id.uuidString.lowercased())
         request.body = .bytes(ByteBuffer(string: payload))
         return request
     }
