@@ -55,6 +55,27 @@ struct PushDeliveryRulesTests {
         }
     }
 
+    @Test("a delivery APNs refused unprocessed with a GOAWAY is sent on a new connection in the same attempt")
+    func goAwaySpendsNoAttempt() async throws {
+        try await PushWorld.with { world in
+            // Given APNs going away before it processes the delivery's request
+            let ana = try await world.user("ana")
+            let device = try await world.device(for: ana)
+            world.standIn.script(token: device.token, .goAway, times: 1)
+            try await world.notify([ana])
+            _ = try await world.waitForDeliveries(1)
+
+            // When a dispatcher sends it
+            try await world.drain([world.dispatcher("one")])
+
+            // Then it was sent on its first attempt, over a second connection, and shows once
+            let row = try #require(try await world.deliveries().first)
+            #expect(row.status == "sent" && row.attempts == 1, "\(row)")
+            #expect(world.standIn.connectionCount == 2)
+            #expect(world.standIn.shown(for: device.token).count == 1)
+        }
+    }
+
     @Test("a restarted dispatcher reuses the provider token kept with the channel: APNs sees no token update")
     func restartReusesProviderToken() async throws {
         let clock = Locked(Date())
