@@ -62,6 +62,12 @@ public final class APNsProvider: PushProvider {
         self.timeout = TimeAmount(configuration.requestTimeout)
     }
 
+    /// Shares the provider token with other instances through `store` (under the channel `apns`),
+    /// so that a restarted or second instance reuses it rather than signing its own.
+    public func useTokenStore(_ store: any ProviderTokenStore) {
+        tokens.useStore(store, channel: name)
+    }
+
     /// Closes the connections. Sends in flight fail with ``PushOutcome/retry(reason:after:)``.
     /// A second call does nothing.
     public func shutdown() async throws {
@@ -75,7 +81,9 @@ public final class APNsProvider: PushProvider {
     /// `ExpiredProviderToken` it re-signs the provider token and sends once more. A request APNs
     /// refused before processing it (its stream was above a GOAWAY's last stream id) goes out again
     /// at once, on a new connection, up to ``maximumRefusedResends`` times, without an outcome in
-    /// between, so the dispatcher spends no attempt on it.
+    /// between, so the dispatcher spends no attempt on it. After `TooManyProviderTokenUpdates` it
+    /// signs no new token: it sends once more with the token another instance stored, if there is
+    /// one, else it reports ``PushOutcome/throttled(reason:after:)`` until its own token may be replaced.
     public func send(_ message: PushMessage) async -> PushOutcome {
         if let collapseID = message.collapseKey, collapseID.utf8.count > 64 {
             return .failed(reason: "BadCollapseId: apns-collapse-id is \(collapseID.utf8.count) bytes, the limit is 64")
@@ -101,6 +109,7 @@ public final class APNsProvider: PushProvider {
             return .credentialsRejected(reason: "cannot sign the provider token: \(error)")
         }
         var resigned = false
+        var triedAnotherToken = false
         var refusals = 0
         while true {
             switch await attempt(request, token: token, messageID: message.id) {
@@ -113,6 +122,18 @@ public final class APNsProvider: PushProvider {
                     token = try await tokens.refresh(replacing: token)
                 } catch {
                     return .credentialsRejected(reason: "cannot sign the provider token: \(error)")
+                }
+            case .tooManyProviderTokenUpdates(let retryAfter):
+                // Signing yet another token would only make it worse: use the token another
+                // instance got accepted, if the store has one, else wait until ours may be replaced.
+                switch await tokens.refusedAsTooSoon(token) {
+                case .sendAgain(let other) where !triedAnotherToken:
+                    triedAnotherToken = true
+                    token = other
+                case .sendAgain:
+                    return .throttled(reason: APNsReason.tooManyProviderTokenUpdates.rawValue, after: retryAfter)
+                case .wait(let wait):
+                    return .throttled(reason: APNsReason.tooManyProviderTokenUpdates.rawValue, after: max(wait, retryAfter ?? .zero))
                 }
             case .refusedUnprocessed(let detail):
                 // The connection that refused it is going away; the client opens a new one.
@@ -163,6 +184,9 @@ public final class APNsProvider: PushProvider {
                 return .expiredProviderToken
             }
             let retryAfter = response.headers.first(name: "retry-after").flatMap(Int.init).map { Duration.seconds($0) }
+            if response.status.code == 429, reply.reason == APNsReason.tooManyProviderTokenUpdates.rawValue {
+                return .tooManyProviderTokenUpdates(retryAfter: retryAfter)
+            }
             return .outcome(APNsReason.outcome(
                 status: Int(response.status.code), reason: reply.reason, timestamp: reply.timestamp, retryAfter: retryAfter
             ))

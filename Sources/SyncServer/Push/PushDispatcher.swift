@@ -13,7 +13,9 @@ import ServiceLifecycle
 /// back when the lease runs out; a resend carries the same delivery id (`apns-id`), so the device
 /// shows it once. A rejected token disables the device through `DeviceTokenInvalidated`, recorded
 /// in the same transaction as the delivery's outcome. A credential error pauses the channel
-/// without spending attempts; after a pause one delivery probes it.
+/// without spending attempts; after a pause one delivery probes it. So does a provider that asks
+/// the channel to wait (``PushOutcome/throttled(reason:after:)``), for as long as it asks. The
+/// dispatcher gives its providers the outbox as their ``ProviderTokenStore``.
 public struct PushDispatcher: Service {
     /// The outbox.
     public let outbox: PushOutbox
@@ -45,6 +47,9 @@ public struct PushDispatcher: Service {
         self.owner = owner
         self.logger = logger
         self.backoff = PushBackoff(base: options.backoffBase, cap: options.backoffCap, random: random)
+        // Providers keep their own tokens with the channel state, so a restarted or second
+        // instance reuses them (APNs refuses token updates more often than every 20 minutes).
+        for provider in providers { provider.useTokenStore(outbox) }
     }
 
     /// Runs rounds until graceful shutdown; the round in flight finishes first.
@@ -119,6 +124,7 @@ public struct PushDispatcher: Service {
         var failures: [(id: UUID, reason: String)] = []
         var released: [String: [UUID]] = [:]
         var pauseReasons: [String: String] = [:]
+        var waits: [String: (reason: String, after: Duration?)] = [:]
         var invalid: [(ClaimedDelivery, String, Date?)] = []
         var succeeded: Set<String> = []
         let now = Date().timeIntervalSince1970
@@ -138,6 +144,9 @@ public struct PushDispatcher: Service {
             case .credentialsRejected(let reason):
                 released[delivery.channel, default: []].append(delivery.deliveryID)
                 pauseReasons[delivery.channel] = reason
+            case .throttled(let reason, let after):
+                released[delivery.channel, default: []].append(delivery.deliveryID)
+                waits[delivery.channel] = (reason, max(after ?? .zero, waits[delivery.channel]?.after ?? .zero))
             }
         }
         try await outbox.markSent(sent, owner: owner)
@@ -147,13 +156,22 @@ public struct PushDispatcher: Service {
             try await invalidate(delivery, reason: reason, since: since)
         }
         for (channel, ids) in released {
-            let reason = pauseReasons[channel] ?? "credentials rejected"
+            let reason = pauseReasons[channel] ?? waits[channel]?.reason ?? "credentials rejected"
             try await outbox.release(ids, error: reason, owner: owner)
-            if !succeeded.contains(channel) {
+            guard !succeeded.contains(channel) else { continue }
+            if pauseReasons[channel] != nil {
                 try await outbox.pause(channel: channel, reason: reason, probe: options.pauseProbe)
                 metrics?.paused(provider: channel, true)
                 logger.error("push channel paused: the provider rejected our credentials", metadata: [
                     "push.channel": "\(channel)", "push.reason": "\(reason)", "push.released": "\(ids.count)",
+                ])
+            } else if let wait = waits[channel] {
+                let pause = max(wait.after ?? .zero, options.pauseProbe)
+                try await outbox.pause(channel: channel, reason: wait.reason, probe: pause, doubling: false)
+                metrics?.paused(provider: channel, true)
+                logger.warning("push channel paused: the provider asks us to wait", metadata: [
+                    "push.channel": "\(channel)", "push.reason": "\(wait.reason)", "push.released": "\(ids.count)",
+                    "push.pause": "\(pause)",
                 ])
             }
         }

@@ -100,6 +100,10 @@ struct APNsReplyMappingTests {
                 fixture.standIn.script(token: token, .reject(reason), times: 1)
                 #expect(await fixture.provider.send(fixture.message(token: token)) == .retry(reason: reason.rawValue, after: nil))
             }
+            // A scripted TooManyProviderTokenUpdates throttles for as long as Retry-After says
+            // (the provider's own token is brand new, so it may not be replaced for 20 minutes anyway).
+            fixture.standIn.script(token: token, .reject(.tooManyProviderTokenUpdates, retryAfter: 3600), times: 1)
+            #expect(await fixture.provider.send(fixture.message(token: token)) == .throttled(reason: "TooManyProviderTokenUpdates", after: .seconds(3600)))
             fixture.standIn.script(token: token, .reject(.serviceUnavailable, retryAfter: 120), times: 1)
             #expect(await fixture.provider.send(fixture.message(token: token)) == .retry(reason: "ServiceUnavailable", after: .seconds(120)))
             #expect(fixture.standIn.deliveryCount(for: token) == 0)
