@@ -160,6 +160,46 @@ struct PushDeliveryRulesTests {
         }
     }
 
+    @Test("a dispatcher whose token APNs refused as too soon switches to the token another instance stored, and the channel resumes")
+    func tooSoonAdoptsStoredToken() async throws {
+        let clock = Locked(Date())
+        try await PushWorld.with(now: { clock.value }) { world in
+            // Given another instance whose token APNs accepted, and a dispatcher that signed its own five minutes later
+            let other = try world.makeProvider()
+            try await withCleanUp {
+                let ana = try await world.user("ana")
+                let device = try await world.device(for: ana)
+                #expect(await other.send(PushMessage(
+                    id: UUID(), token: PushWorld.token(), title: "Elsewhere", body: "", expiresAt: clock.value.addingTimeInterval(3600))).label == "accepted")
+                clock.withLock { $0 = $0.addingTimeInterval(5 * 60) }
+                try await world.notify([ana])
+                _ = try await world.waitForDeliveries(1)
+                let dispatcher = world.dispatcher("one")
+                try await dispatcher.round()
+                #expect(try await world.channelState()?.isPaused == true)
+
+                // When the other instance's token is in the store by the time of the probe
+                let accepted = try await other.tokens.token()
+                let issuedAt = try #require(await other.tokens.issuedAt)
+                _ = try await world.outbox.replaceProviderToken(
+                    try await world.outbox.providerToken(channel: "apns"),
+                    with: StoredProviderToken(token: accepted, key: other.tokens.storeKey, issuedAt: issuedAt), channel: "apns")
+                clock.withLock { $0 = $0.addingTimeInterval(60) }
+                try await world.makeProbeDue()
+                try await world.drain([dispatcher])
+
+                // Then the probe went out with that token at once: sent on its first attempt, no new token signed
+                let row = try #require(try await world.deliveries().first)
+                #expect(row.status == "sent" && row.attempts == 1, "\(row)")
+                #expect(try await world.channelState()?.isPaused == false)
+                #expect(world.standIn.providerTokenIssuedAts.count == 1)
+                #expect(world.standIn.deliveryCount(for: device.token) == 1)
+            } cleanUp: {
+                try? await other.shutdown()
+            }
+        }
+    }
+
     @Test("two notifications of one kind to an FCM device both show; a resend replaces only itself")
     func fcmTagPerDelivery() async throws {
         let fcm = try await FCMStandIn.start()

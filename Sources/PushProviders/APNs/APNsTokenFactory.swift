@@ -33,6 +33,8 @@ public actor APNsTokenFactory {
     private var current: StoredProviderToken?
     /// The token APNs refused as an update that came too soon, if it is still ``current``.
     private var refusedAsTooSoon: String?
+    /// Whether a caller is looking in the store after such a refusal (the others just wait).
+    private var lookingForAnotherToken = false
     private var renewal: Task<StoredProviderToken, any Error>?
 
     /// Creates a factory; no token is signed until the first ``token()`` call.
@@ -86,15 +88,16 @@ public actor APNsTokenFactory {
         guard current.token == rejected else {
             return refusedAsTooSoon == current.token ? .wait(waitBeforeReplacing(current)) : .sendAgain(with: current.token)
         }
-        if refusedAsTooSoon == rejected {
-            return .wait(waitBeforeReplacing(current))
-        }
         refusedAsTooSoon = rejected
-        if let stored = await loadStored(), stored.token != rejected, isFresh(stored) {
+        guard !lookingForAnotherToken else { return .wait(waitBeforeReplacing(current)) }
+        lookingForAnotherToken = true
+        let stored = await loadStored()
+        lookingForAnotherToken = false
+        if let stored, stored.token != rejected, isFresh(stored), self.current?.token == rejected {
             adopt(stored)
             return .sendAgain(with: stored.token)
         }
-        return .wait(waitBeforeReplacing(current))
+        return .wait(waitBeforeReplacing(self.current ?? current))
     }
 
     /// The `iat` of the current token, if the factory has one.

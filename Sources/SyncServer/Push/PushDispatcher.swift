@@ -8,9 +8,10 @@ import ServiceLifecycle
 ///
 /// Any number of dispatchers, in any number of server instances, share the outbox: each round
 /// claims a batch with `FOR UPDATE SKIP LOCKED` and a lease, sends with bounded concurrency, and
-/// records every outcome only while it still holds the lease. A crashed dispatcher's rows come
-/// back when the lease runs out; a resend carries the same delivery id (`apns-id`), so the device
-/// shows it once. A rejected token disables the device through `DeviceTokenInvalidated`, recorded
+/// records each outcome within ``PushDispatcherOptions/outcomeFlushInterval`` of the provider's
+/// answer, only while it still holds the lease. A crashed dispatcher's rows that were still in
+/// flight come back when the lease runs out; a resend carries the same delivery id (`apns-id`) and
+/// collapse id (`apns-collapse-id`, FCM `tag`), so the device shows it once. A rejected token disables the device through `DeviceTokenInvalidated`, recorded
 /// in the same transaction as the delivery's outcome. A credential error pauses the channel
 /// without spending attempts; after a pause one delivery probes it. So does a provider that asks
 /// the channel to wait (``PushOutcome/throttled(reason:after:)``), for as long as it asks. The
