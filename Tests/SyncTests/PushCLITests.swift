@@ -75,39 +75,94 @@ struct PushCLITests {
         }
     }
 
+    /// Runs `synccli serve` on `database` with `extra` in its environment until it listens, sends
+    /// SIGTERM, and returns how it ended and what it logged.
+    static func serveUntilSigterm(
+        database: String, environment extra: [String: String] = [:]
+    ) async throws -> (reason: Process.TerminationReason, status: Int32, log: String) {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        guard let base = ProcessInfo.processInfo.environment["DATABASE_URL"], let slash = base.lastIndex(of: "/") else {
+            throw TestFailure("DATABASE_URL is not set")
+        }
+        let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: logURL) }
+        let log = try FileHandle(forWritingTo: logURL)
+        let process = Process()
+        process.executableURL = bundle.appendingPathComponent("synccli")
+        process.arguments = ["serve", "--port", "0", "--shutdown-grace", "10"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = String(base[...slash]) + database
+        environment.merge(extra) { _, new in new }
+        process.environment = environment
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        defer { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
+        try await eventually("the server listens", timeout: .seconds(90)) {
+            (try? String(contentsOf: logURL, encoding: .utf8))?.contains("listening") == true
+        }
+        process.terminate()
+        try await eventually("the server exits after SIGTERM", timeout: .seconds(60)) { !process.isRunning }
+        try log.close()
+        return (process.terminationReason, process.terminationStatus, try String(contentsOf: logURL, encoding: .utf8))
+    }
+
     @Test("serve stops on SIGTERM and exits 0; a --shutdown-grace outside 1-600 is refused with exit 64")
     func serveStopsOnSigterm() async throws {
         let database = try await TestDatabase.create(prefix: "cli")
         try await withCleanUp {
             let bad = try await Self.synccli(["serve", "--port", "0", "--shutdown-grace", "0"], database: database.url.database)
             #expect(bad.status == 64 && bad.error.contains("--shutdown-grace must be 1-600 seconds"), "\(bad.error)")
-            let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            guard let base = ProcessInfo.processInfo.environment["DATABASE_URL"], let slash = base.lastIndex(of: "/") else {
-                throw TestFailure("DATABASE_URL is not set")
-            }
-            let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
-            FileManager.default.createFile(atPath: logURL.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: logURL) }
-            let log = try FileHandle(forWritingTo: logURL)
-            let process = Process()
-            process.executableURL = bundle.appendingPathComponent("synccli")
-            process.arguments = ["serve", "--port", "0", "--shutdown-grace", "10"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["DATABASE_URL"] = String(base[...slash]) + database.url.database
-            process.environment = environment
-            process.standardOutput = log
-            process.standardError = log
-            try process.run()
-            defer { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
-            try await eventually("the server listens", timeout: .seconds(90)) {
-                (try? String(contentsOf: logURL, encoding: .utf8))?.contains("listening") == true
-            }
-            process.terminate()
-            try await eventually("the server exits after SIGTERM", timeout: .seconds(60)) { !process.isRunning }
-            #expect(process.terminationReason == .exit && process.terminationStatus == 0)
-            try log.close()
+            let served = try await Self.serveUntilSigterm(database: database.url.database)
+            #expect(served.reason == .exit && served.status == 0, "\(served.log)")
         } cleanUp: {
             try? await database.drop()
+        }
+    }
+
+    static let providerSets: [[ProviderStandIns.Channel]] = [[.apns], [.fcm], [.webpush], [.webhook], [.apns, .fcm, .webpush, .webhook]]
+
+    @Test("serve with providers configured stops on SIGTERM, shuts every HTTP client down and exits 0", arguments: providerSets)
+    func serveWithProvidersStopsOnSigterm(channels: [ProviderStandIns.Channel]) async throws {
+        // Given stand-ins for the providers and a server configured to use them
+        let standIns = try await ProviderStandIns.start(Set(channels))
+        let database = try await TestDatabase.create(prefix: "cli")
+        try await withCleanUp {
+            // When it runs until it listens and then gets SIGTERM
+            let served = try await Self.serveUntilSigterm(database: database.url.database, environment: standIns.environment)
+
+            // Then it logged the providers, stopped without a trap, and exited 0
+            for channel in channels {
+                #expect(served.log.contains(channel.rawValue), "\(served.log)")
+            }
+            #expect(!served.log.contains("Fatal error"), "\(served.log)")
+            #expect(served.reason == .exit && served.status == 0, "\(served.reason) \(served.status): \(served.log)")
+        } cleanUp: {
+            try? await database.drop()
+            await standIns.stop()
+        }
+    }
+
+    @Test("serve refuses a half-configured provider after a complete one with exit 64, without a trap")
+    func halfConfiguredAfterComplete() async throws {
+        // Given a complete APNs configuration and a half-configured webhook
+        let standIns = try await ProviderStandIns.start([.apns])
+        let database = try await TestDatabase.create(prefix: "cli")
+        try await withCleanUp {
+            var environment = standIns.environment
+            environment["TIDEMARK_WEBHOOK_SECRET"] = "0123456789abcdef0123"
+
+            // When the server starts
+            let serve = try await Self.synccli(["serve", "--port", "0"], database: database.url.database, environment: environment)
+
+            // Then it names what is missing and exits 64; the APNs client made first is closed, not trapped on
+            #expect(serve.status == 64, "\(serve.status): \(serve.error)")
+            #expect(serve.error.contains("the webhook is half configured: set TIDEMARK_WEBHOOK_URL too"), "\(serve.error)")
+            #expect(!serve.error.contains("Fatal error"), "\(serve.error)")
+        } cleanUp: {
+            try? await database.drop()
+            await standIns.stop()
         }
     }
 

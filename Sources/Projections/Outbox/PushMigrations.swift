@@ -1,6 +1,7 @@
 import EventStore
 
-/// Tables of push delivery: the outbox, paused channels and per-device delivery health.
+/// Tables of push delivery: the outbox, paused channels (with the provider token each keeps) and
+/// per-device delivery health.
 ///
 /// The outbox is written by ``PushOutboxProjection`` but is not one of its read tables: a rebuild
 /// swaps read tables, and deliveries (with what was sent) must survive every rebuild. Each row's id
@@ -72,6 +73,17 @@ public enum PushMigrations {
                 successes        bigint      NOT NULL DEFAULT 0,
                 failures         bigint      NOT NULL DEFAULT 0
             )
+            """,
+        ]),
+        // The channel's provider token (the APNs JWT), shared by every instance so that a restart
+        // or a second instance reuses it: APNs refuses token updates more often than every 20
+        // minutes. `provider_token_key` names the signing key; a token of another key is not reused.
+        Migration(component: "push", version: 2, name: "provider tokens kept with the channel state", statements: [
+            """
+            ALTER TABLE push_channels
+                ADD COLUMN provider_token            text,
+                ADD COLUMN provider_token_key        text,
+                ADD COLUMN provider_token_issued_at  bigint
             """,
         ]),
     ]

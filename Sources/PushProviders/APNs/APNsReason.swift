@@ -103,7 +103,8 @@ public enum APNsReason: String, Sendable, Hashable, CaseIterable {
     ///   - timestamp: The `timestamp` of a 410 reply, converted to a date.
     ///   - retryAfter: The `Retry-After` header, if any.
     /// - Note: `ExpiredProviderToken` maps to `.retry` here; ``APNsProvider`` re-signs and retries
-    ///   once before it reports that.
+    ///   once before it reports that. `TooManyProviderTokenUpdates` maps to `.throttled`;
+    ///   ``APNsProvider`` says how long to wait (until its token may be replaced).
     public static func outcome(status: Int, reason: String?, timestamp: Date?, retryAfter: Duration?) -> PushOutcome {
         let text = reason ?? "HTTP \(status)"
         guard let known = reason.flatMap(APNsReason.init(rawValue:)) else {
@@ -118,8 +119,9 @@ public enum APNsReason: String, Sendable, Hashable, CaseIterable {
              .badCertificate, .badCertificateEnvironment, .forbidden, .invalidProviderToken, .missingProviderToken,
              .unrelatedKeyIdInToken, .badEnvironmentKeyIdInToken:
             return .credentialsRejected(reason: text)
-        case .expiredProviderToken, .tooManyProviderTokenUpdates, .tooManyRequests, .idleTimeout,
-             .internalServerError, .serviceUnavailable, .shutdown:
+        case .tooManyProviderTokenUpdates:
+            return .throttled(reason: text, after: retryAfter)
+        case .expiredProviderToken, .tooManyRequests, .idleTimeout, .internalServerError, .serviceUnavailable, .shutdown:
             return .retry(reason: text, after: retryAfter)
         case .badCollapseId, .badExpirationDate, .badMessageId, .badPriority, .deviceTokenNotForTopic,
              .duplicateHeaders, .invalidPushType, .missingDeviceToken, .payloadEmpty, .badPath,

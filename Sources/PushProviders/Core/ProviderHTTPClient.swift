@@ -19,8 +19,17 @@ struct ProviderHTTPClient: Sendable {
         }
     }
 
-    /// Closes the client when the provider made it.
+    /// Closes the client when the provider made it; a second call does nothing.
     func shutdown() async throws {
-        if isOwned { try await client.shutdown() }
+        if isOwned { try await Self.shutdown(client) }
+    }
+
+    /// Shuts `client` down; one already shut down is fine.
+    static func shutdown(_ client: HTTPClient) async throws {
+        do {
+            try await client.shutdown()
+        } catch let error as HTTPClientError where error == .alreadyShutdown {
+            return
+        }
     }
 }

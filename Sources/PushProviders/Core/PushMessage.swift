@@ -19,7 +19,8 @@ public struct PushMessage: Sendable, Equatable {
     /// Custom key/value data for the app (never the alert itself).
     public var data: [String: String]
     /// Messages with the same collapse key replace each other on the device
-    /// (`apns-collapse-id`, FCM `collapse_key`, Web Push `Topic`).
+    /// (`apns-collapse-id`, FCM `collapse_key` and `android.notification.tag`, Web Push `Topic`).
+    /// Without one, APNs and FCM use ``id`` as collapse id and tag, so a resend replaces its first copy.
     public var collapseKey: String?
     /// Delivery urgency.
     public var priority: PushPriority
@@ -28,7 +29,7 @@ public struct PushMessage: Sendable, Equatable {
     public var expiresAt: Date
     /// The app icon badge, if the message sets one.
     public var badge: Int?
-    /// Groups notifications on the device (`thread-id`, FCM `tag`).
+    /// Groups notifications on the device (APNs `thread-id`); it never replaces one.
     public var threadID: String?
 
     /// Creates a message.

@@ -18,8 +18,13 @@ public enum PushOutcome: Sendable, Equatable {
     case credentialsRejected(reason: String)
     /// This message can never be delivered as it is (payload too large, malformed, expired): give up on it.
     case failed(reason: String)
+    /// The provider refuses the whole channel for a while (APNs `TooManyProviderTokenUpdates`): no
+    /// message of the channel can go through before `after` has passed, whatever the message, so
+    /// the channel pauses at least that long and the message keeps its attempt.
+    case throttled(reason: String, after: Duration?)
 
-    /// A short stable label for metrics and logs: `accepted`, `invalid_token`, `retry`, `credentials`, `failed`.
+    /// A short stable label for metrics and logs: `accepted`, `invalid_token`, `retry`, `credentials`,
+    /// `failed`, `throttled`.
     public var label: String {
         switch self {
         case .accepted: "accepted"
@@ -27,6 +32,7 @@ public enum PushOutcome: Sendable, Equatable {
         case .retry: "retry"
         case .credentialsRejected: "credentials"
         case .failed: "failed"
+        case .throttled: "throttled"
         }
     }
 }

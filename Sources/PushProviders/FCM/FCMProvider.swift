@@ -38,7 +38,7 @@ public final class FCMProvider: PushProvider {
         )
     }
 
-    /// Closes the HTTP client if the provider created it.
+    /// Closes the HTTP client if the provider created it; a second call does nothing.
     public func shutdown() async throws {
         try await http.shutdown()
     }
@@ -141,16 +141,21 @@ public final class FCMProvider: PushProvider {
         }
     }
 
-    /// The `{"message":{…}}` body: token, notification, data (plus `delivery_id`), android and apns blocks.
+    /// The `{"message":{…}}` body: token, notification, data (plus `delivery_id`), android and apns
+    /// blocks. `android.notification.tag` and the `apns-collapse-id` header are the collapse key,
+    /// else the delivery id: a resend replaces its first copy, never another notification.
     static func requestBody(for message: PushMessage, ttlSeconds: Int) -> Data {
         var data = message.data
-        data["delivery_id"] = message.id.uuidString.lowercased()
+        let deliveryID = message.id.uuidString.lowercased()
+        data["delivery_id"] = deliveryID
         var android: [String: Any] = [
             "priority": message.priority == .high ? "HIGH" : "NORMAL",
             "ttl": "\(ttlSeconds)s",
         ]
         if let collapseKey = message.collapseKey { android["collapse_key"] = collapseKey }
-        if let threadID = message.threadID { android["notification"] = ["tag": threadID] }
+        // Android replaces a shown notification with the same tag: the collapse key, else the
+        // delivery's own id, so a resend replaces itself and nothing else.
+        android["notification"] = ["tag": message.collapseKey ?? deliveryID]
 
         var apnsHeaders: [String: String] = [
             "apns-expiration": String(Int(message.expiresAt.timeIntervalSince1970.rounded(.down))),
@@ -159,6 +164,8 @@ public final class FCMProvider: PushProvider {
         if let collapseKey = message.collapseKey {
             // APNs limits apns-collapse-id to 64 bytes; longer keys become a stable 32-character digest.
             apnsHeaders["apns-collapse-id"] = collapseKey.utf8.count <= 64 ? collapseKey : WebPushTopic.make(from: collapseKey)
+        } else {
+            apnsHeaders["apns-collapse-id"] = deliveryID
         }
         var apns: [String: Any] = ["headers": apnsHeaders]
         var aps: [String: Any] = [:]

@@ -42,7 +42,7 @@ public final class WebPushProvider: PushProvider {
         configuration.vapidKey.publicKeyBase64URL
     }
 
-    /// Closes the HTTP client if the provider created it.
+    /// Closes the HTTP client if the provider created it; a second call does nothing.
     public func shutdown() async throws {
         try await http.shutdown()
     }

@@ -26,7 +26,7 @@ public final class WebhookProvider: PushProvider {
         self.http = ProviderHTTPClient(given: httpClient, trustRoots: configuration.trustRoots)
     }
 
-    /// Closes the HTTP client if the provider created it.
+    /// Closes the HTTP client if the provider created it; a second call does nothing.
     public func shutdown() async throws {
         try await http.shutdown()
     }

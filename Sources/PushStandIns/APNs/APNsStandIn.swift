@@ -140,6 +140,13 @@ public final class APNsStandIn: Sendable {
         core.state.withLock { $0.deliveriesByToken[token] ?? 0 }
     }
 
+    /// What the device with `token` shows: the notifications accepted for it, oldest first, where
+    /// one with the same `apns-collapse-id` as an earlier one replaced it, as APNs merges them.
+    /// A notification sent twice without a collapse id shows twice.
+    public func shown(for token: String) -> [Delivery] {
+        core.state.withLock { $0.shown[token] ?? [] }
+    }
+
     /// How many requests arrived, whatever the answer.
     public var requestCount: Int { core.state.withLock { $0.requestCount } }
 

@@ -51,6 +51,7 @@ final class APNsStandInCore: Sendable {
         guard !token.isEmpty else { return reject(.missingDeviceToken, apnsID: apnsID) }
         guard !token.contains("/") else { return reject(.badPath, apnsID: apnsID) }
 
+        var goesAwayAfterProcessing = false
         if consultScript, let reply = state.withLock({ $0.nextScriptedReply(for: token) }) {
             switch reply {
             case .reject(let reason, let retryAfter, let timestamp):
@@ -61,7 +62,9 @@ final class APNsStandInCore: Sendable {
             case .delay(let duration):
                 return .delay(TimeAmount(duration))
             case .goAway:
-                return .goAway
+                return .goAway(processed: false)
+            case .goAwayAfterProcessing:
+                goesAwayAfterProcessing = true
             }
         }
 
@@ -112,6 +115,10 @@ final class APNsStandInCore: Sendable {
         state.withLock { state in
             state.deliveries.append(delivery)
             state.deliveriesByToken[token, default: 0] += 1
+            state.show(delivery)
+        }
+        if goesAwayAfterProcessing {
+            return .goAway(processed: true)
         }
         var replyHeaders = HTTPHeaders()
         replyHeaders.add(name: "apns-id", value: answeredID)

@@ -9,7 +9,13 @@ extension APNsStandIn {
         case reject(APNsReason, retryAfter: Int? = nil, timestamp: Date? = nil)
         /// Wait this long, then handle the request normally (to test deadlines).
         case delay(Duration)
-        /// Send an HTTP/2 GOAWAY on the request's connection and close it without answering.
+        /// Send an HTTP/2 GOAWAY on the request's connection and close it without answering. The
+        /// GOAWAY's last stream id lies below the request's stream: APNs did not process it (nor
+        /// any later stream of the connection), so it may be sent again at once.
         case goAway
+        /// Accept the notification (the device gets it), then send a GOAWAY whose last stream id
+        /// includes the request's stream and close the connection without answering: the sender
+        /// cannot tell whether it arrived.
+        case goAwayAfterProcessing
     }
 }

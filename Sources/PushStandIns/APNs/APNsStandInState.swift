@@ -14,6 +14,9 @@ struct APNsStandInState {
     var credentialRejection: APNsReason?
     var deliveries: [APNsStandIn.Delivery] = []
     var deliveriesByToken: [String: Int] = [:]
+    /// What each device shows, by token: accepted notifications, oldest first, where a newer one
+    /// with the same `apns-collapse-id` replaced the older.
+    var shown: [String: [APNsStandIn.Delivery]] = [:]
     var requestCount = 0
     /// Provider tokens whose signature, `kid` and `iss` were verified, with their `iat`.
     var verifiedProviderTokens: [String: Int] = [:]
@@ -27,6 +30,17 @@ struct APNsStandInState {
     var connections: [ObjectIdentifier: any Channel] = [:]
     var connectionCount = 0
     var port: Int?
+
+    /// Puts an accepted notification on its device: it replaces one shown with the same
+    /// `apns-collapse-id` (APNs merges those), else it is added.
+    mutating func show(_ delivery: APNsStandIn.Delivery) {
+        var notifications = shown[delivery.token] ?? []
+        if let collapseID = delivery.headers["apns-collapse-id"] {
+            notifications.removeAll { $0.headers["apns-collapse-id"] == collapseID }
+        }
+        notifications.append(delivery)
+        shown[delivery.token] = notifications
+    }
 
     /// Takes the next scripted reply for `token`, if any.
     mutating func nextScriptedReply(for token: String) -> APNsStandIn.Reply? {

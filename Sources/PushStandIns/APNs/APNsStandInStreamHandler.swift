@@ -52,7 +52,7 @@ final class APNsStandInStreamHandler: ChannelInboundHandler {
                 let (handler, context) = loopBound.value
                 handler.process(request, consultScript: false, context: context)
             }
-        case .goAway:
+        case .goAway(let processed):
             guard let connection = context.channel.parent else {
                 context.close(promise: nil)
                 return
@@ -60,7 +60,7 @@ final class APNsStandInStreamHandler: ChannelInboundHandler {
             let frame = HTTP2Frame(
                 streamID: .rootStream,
                 payload: .goAway(
-                    lastStreamID: .rootStream, errorCode: .noError,
+                    lastStreamID: Self.lastStreamID(for: context.channel, processed: processed), errorCode: .noError,
                     opaqueData: connection.allocator.buffer(string: #"{"reason":"Shutdown"}"#)
                 )
             )
@@ -68,5 +68,14 @@ final class APNsStandInStreamHandler: ChannelInboundHandler {
                 connection.close(promise: nil)
             }
         }
+    }
+
+    /// The last stream id of a GOAWAY sent while handling the stream `channel`: that stream when
+    /// it was processed, else the client stream before it (client streams are odd, two apart).
+    private static func lastStreamID(for channel: any Channel, processed: Bool) -> HTTP2StreamID {
+        guard let streamID = try? channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID) else { return .rootStream }
+        if processed { return streamID }
+        let previous = Int32(Int(streamID)) - 2
+        return previous > 0 ? HTTP2StreamID(previous) : .rootStream
     }
 }

@@ -130,6 +130,20 @@ public final class FCMStandIn: Sendable {
     public var sendRequestCount: Int { state.withLock { $0.sendRequests } }
     /// Every well-formed, authorised send, oldest first.
     public var messages: [FCMStandInMessage] { state.withLock { $0.messages } }
+    /// What the device with `registrationToken` shows: the messages accepted for it (`200`), oldest
+    /// first, where one with the same `android.notification.tag` as an earlier one replaced it, as
+    /// Android does. Messages without a tag each show.
+    public func shown(for registrationToken: String) -> [FCMStandInMessage] {
+        var shown: [FCMStandInMessage] = []
+        for message in messages where message.registrationToken == registrationToken && message.replyStatus == 200 {
+            if let tag = message.tag {
+                shown.removeAll { $0.tag == tag }
+            }
+            shown.append(message)
+        }
+        return shown
+    }
+
     /// Why requests were refused, oldest first.
     public var rejections: [String] { state.withLock { $0.rejections } }
 
@@ -224,6 +238,7 @@ public final class FCMStandIn: Sendable {
         let android = message["android"] as? [String: Any] ?? [:]
         let priority = android["priority"] as? String
         if let priority, priority != "HIGH", priority != "NORMAL" { return invalid("Invalid value at 'message.android.priority'") }
+        let tag = (android["notification"] as? [String: Any])?["tag"] as? String
         let ttl = android["ttl"] as? String
         if let ttl, !Self.isDurationText(ttl) { return invalid("Invalid value at 'message.android.ttl' (type.googleapis.com/google.protobuf.Duration)") }
         var apnsHeaders: [String: String] = [:]
@@ -239,7 +254,7 @@ public final class FCMStandIn: Sendable {
                     projectID: project, registrationToken: registrationToken, title: notification["title"] as? String,
                     body: notification["body"] as? String, data: data, androidPriority: priority, androidTTL: ttl,
                     collapseKey: android["collapse_key"] as? String, apnsHeaders: apnsHeaders, accessToken: accessToken,
-                    rawBody: request.body, replyStatus: reply.status
+                    rawBody: request.body, replyStatus: reply.status, tag: tag
                 )
             )
             return reply

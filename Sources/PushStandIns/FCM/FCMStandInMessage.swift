@@ -18,6 +18,9 @@ public struct FCMStandInMessage: Sendable {
     public var androidTTL: String?
     /// `message.android.collapse_key`.
     public var collapseKey: String?
+    /// `message.android.notification.tag`: on the device, a notification with the same tag
+    /// replaces the one shown.
+    public var tag: String?
     /// `message.apns.headers`.
     public var apnsHeaders: [String: String]
     /// The bearer token the request carried.
@@ -30,7 +33,8 @@ public struct FCMStandInMessage: Sendable {
     /// Creates a record.
     public init(
         projectID: String, registrationToken: String, title: String?, body: String?, data: [String: String], androidPriority: String?,
-        androidTTL: String?, collapseKey: String?, apnsHeaders: [String: String], accessToken: String, rawBody: Data, replyStatus: Int
+        androidTTL: String?, collapseKey: String?, apnsHeaders: [String: String], accessToken: String, rawBody: Data, replyStatus: Int,
+        tag: String? = nil
     ) {
         self.projectID = projectID
         self.registrationToken = registrationToken
@@ -40,6 +44,7 @@ public struct FCMStandInMessage: Sendable {
         self.androidPriority = androidPriority
         self.androidTTL = androidTTL
         self.collapseKey = collapseKey
+        self.tag = tag
         self.apnsHeaders = apnsHeaders
         self.accessToken = accessToken
         self.rawBody = rawBody

@@ -11,7 +11,8 @@ import Prometheus
 ///
 /// The PostgreSQL client, the event store's notification services, the live notifier and the
 /// projection runners run in the application's service group; migrations run before the server
-/// accepts requests (when configured).
+/// accepts requests (when configured). The application owns `configuration.pushProviders`: it
+/// shuts them down when it stops.
 /// - Parameters:
 ///   - configuration: Where to listen and which database to use.
 ///   - logger: The server's logger.
@@ -95,6 +96,8 @@ public func buildApplication(
     }
     if !configuration.pushProviders.isEmpty {
         let outbox = PushOutbox(client: client, logger: logger)
+        // Before the dispatchers, so it stops after them and closes the providers' clients.
+        app.addServices(PushProviderService(providers: configuration.pushProviders, logger: logger))
         for index in 0..<max(configuration.pushDispatchers, 0) {
             app.addServices(PushDispatcher(
                 outbox: outbox, commands: commands, providers: configuration.pushProviders, options: configuration.pushOptions,

@@ -45,7 +45,8 @@ public struct ServerConfiguration: Sendable {
     /// The projections the server runs: the read models and the push outbox.
     public var projections: [any Projection] = ReadModels.all + [PushOutboxProjection()]
     /// Push providers; a dispatcher runs only for channels listed here (none: no pushes are sent,
-    /// deliveries wait in the outbox).
+    /// deliveries wait in the outbox). The application built from this configuration shuts them
+    /// down when it stops.
     public var pushProviders: [any PushProvider] = []
     /// Push dispatchers per server instance.
     public var pushDispatchers: Int = 1

@@ -1,4 +1,3 @@
-import Domain
 import Foundation
 import Logging
 import PostgresNIO
@@ -9,11 +8,14 @@ import ServiceLifecycle
 ///
 /// Any number of dispatchers, in any number of server instances, share the outbox: each round
 /// claims a batch with `FOR UPDATE SKIP LOCKED` and a lease, sends with bounded concurrency, and
-/// records every outcome only while it still holds the lease. A crashed dispatcher's rows come
-/// back when the lease runs out; a resend carries the same delivery id (`apns-id`), so the device
-/// shows it once. A rejected token disables the device through `DeviceTokenInvalidated`, recorded
+/// records each outcome within ``PushDispatcherOptions/outcomeFlushInterval`` of the provider's
+/// answer, only while it still holds the lease. A crashed dispatcher's rows that were still in
+/// flight come back when the lease runs out; a resend carries the same delivery id (`apns-id`) and
+/// collapse id (`apns-collapse-id`, FCM `tag`), so the device shows it once. A rejected token disables the device through `DeviceTokenInvalidated`, recorded
 /// in the same transaction as the delivery's outcome. A credential error pauses the channel
-/// without spending attempts; after a pause one delivery probes it.
+/// without spending attempts; after a pause one delivery probes it. So does a provider that asks
+/// the channel to wait (``PushOutcome/throttled(reason:after:)``), for as long as it asks. The
+/// dispatcher gives its providers the outbox as their ``ProviderTokenStore``.
 public struct PushDispatcher: Service {
     /// The outbox.
     public let outbox: PushOutbox
@@ -45,6 +47,9 @@ public struct PushDispatcher: Service {
         self.owner = owner
         self.logger = logger
         self.backoff = PushBackoff(base: options.backoffBase, cap: options.backoffCap, random: random)
+        // Providers keep their own tokens with the channel state, so a restarted or second
+        // instance reuses them (APNs refuses token updates more often than every 20 minutes).
+        for provider in providers { provider.useTokenStore(outbox) }
     }
 
     /// Runs rounds until graceful shutdown; the round in flight finishes first.
@@ -81,16 +86,61 @@ public struct PushDispatcher: Service {
             claimed += try await outbox.claim(channels: [channel], limit: 1, owner: owner, lease: options.lease)
         }
         guard !claimed.isEmpty else { return 0 }
-        let outcomes = await send(claimed)
-        try await record(outcomes, paused: paused)
+        try await sendAndRecord(claimed, paused: paused)
         return claimed.count
     }
 
-    /// Sends every claimed delivery, at most `concurrency` at once.
-    private func send(_ claimed: [ClaimedDelivery]) async -> [(ClaimedDelivery, PushOutcome)] {
+    /// What the sending side hands the recording side of a round.
+    private enum RoundEvent: Sendable {
+        /// A provider's answer.
+        case outcome(ClaimedDelivery, PushOutcome)
+        /// Time to record what has arrived.
+        case tick
+    }
+
+    /// Sends every claimed delivery, at most `concurrency` at once, and records the outcomes as
+    /// they arrive: every `outcomeFlushInterval`, or as soon as `outcomeFlushSize` are waiting, in
+    /// a task of their own while the sends go on. A crash then resends only what was in flight or
+    /// answered within the last interval. Pauses and resumes are decided once the round is over.
+    private func sendAndRecord(_ claimed: [ClaimedDelivery], paused: [String: PushChannelState]) async throws {
+        let (events, sink) = AsyncStream.makeStream(of: RoundEvent.self)
+        let interval = options.outcomeFlushInterval
+        let flushSize = max(options.outcomeFlushSize, 1)
+        var writer = PushOutcomeWriter(
+            outbox: outbox, commands: commands, options: options, metrics: metrics, owner: owner, logger: logger, backoff: backoff)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    sink.yield(.tick)
+                }
+            }
+            group.addTask {
+                await send(claimed) { delivery, outcome in sink.yield(.outcome(delivery, outcome)) }
+                sink.finish()
+            }
+            var pending: [(ClaimedDelivery, PushOutcome)] = []
+            pending.reserveCapacity(flushSize)
+            for await event in events {
+                switch event {
+                case .outcome(let delivery, let outcome):
+                    pending.append((delivery, outcome))
+                    guard pending.count >= flushSize else { continue }
+                case .tick:
+                    guard !pending.isEmpty else { continue }
+                }
+                try await writer.write(pending)
+                pending.removeAll(keepingCapacity: true)
+            }
+            try await writer.write(pending)
+            group.cancelAll()
+        }
+        try await writer.finish(paused: paused)
+    }
+
+    /// Sends every claimed delivery, at most `concurrency` at once, handing each outcome to `record` as it arrives.
+    private func send(_ claimed: [ClaimedDelivery], record: @escaping @Sendable (ClaimedDelivery, PushOutcome) -> Void) async {
         await withTaskGroup(of: (ClaimedDelivery, PushOutcome).self) { group in
-            var results: [(ClaimedDelivery, PushOutcome)] = []
-            results.reserveCapacity(claimed.count)
             var next = claimed.makeIterator()
             func start(_ delivery: ClaimedDelivery) {
                 let provider = providers[delivery.channel]
@@ -103,100 +153,10 @@ public struct PushDispatcher: Service {
                 guard let delivery = next.next() else { break }
                 start(delivery)
             }
-            for await result in group {
-                results.append(result)
+            for await (delivery, outcome) in group {
+                record(delivery, outcome)
                 if let delivery = next.next() { start(delivery) }
             }
-            return results
-        }
-    }
-
-    /// Records outcomes: sent in one statement, retries in one, refusals in one, token
-    /// invalidations each with their event, credential errors as a channel pause.
-    private func record(_ outcomes: [(ClaimedDelivery, PushOutcome)], paused: [String: PushChannelState]) async throws {
-        var sent: [(id: UUID, providerID: String?)] = []
-        var retries: [(id: UUID, delay: Duration, error: String)] = []
-        var failures: [(id: UUID, reason: String)] = []
-        var released: [String: [UUID]] = [:]
-        var pauseReasons: [String: String] = [:]
-        var invalid: [(ClaimedDelivery, String, Date?)] = []
-        var succeeded: Set<String> = []
-        let now = Date().timeIntervalSince1970
-        for (delivery, outcome) in outcomes {
-            metrics?.count(provider: delivery.channel, outcome: outcome)
-            switch outcome {
-            case .accepted(let providerID):
-                sent.append((delivery.deliveryID, providerID))
-                succeeded.insert(delivery.channel)
-                metrics?.latency(provider: delivery.channel, seconds: now - delivery.eventAt)
-            case .retry(let reason, let after):
-                retries.append((delivery.deliveryID, backoff.delay(afterAttempt: delivery.attempts, retryAfter: after), reason))
-            case .failed(let reason):
-                failures.append((delivery.deliveryID, reason))
-            case .invalidToken(let reason, let since):
-                invalid.append((delivery, reason, since))
-            case .credentialsRejected(let reason):
-                released[delivery.channel, default: []].append(delivery.deliveryID)
-                pauseReasons[delivery.channel] = reason
-            }
-        }
-        try await outbox.markSent(sent, owner: owner)
-        try await outbox.markRetry(retries, maxAttempts: options.maxAttempts, owner: owner)
-        try await outbox.markFailed(failures, owner: owner)
-        for (delivery, reason, since) in invalid {
-            try await invalidate(delivery, reason: reason, since: since)
-        }
-        for (channel, ids) in released {
-            let reason = pauseReasons[channel] ?? "credentials rejected"
-            try await outbox.release(ids, error: reason, owner: owner)
-            if !succeeded.contains(channel) {
-                try await outbox.pause(channel: channel, reason: reason, probe: options.pauseProbe)
-                metrics?.paused(provider: channel, true)
-                logger.error("push channel paused: the provider rejected our credentials", metadata: [
-                    "push.channel": "\(channel)", "push.reason": "\(reason)", "push.released": "\(ids.count)",
-                ])
-            }
-        }
-        for channel in succeeded where paused[channel]?.isPaused == true {
-            if try await outbox.resume(channel: channel) {
-                metrics?.paused(provider: channel, false)
-                logger.notice("push channel resumed: a probe was accepted", metadata: ["push.channel": "\(channel)"])
-            }
-        }
-        if !retries.isEmpty || !failures.isEmpty || !invalid.isEmpty {
-            logger.info("push round had failures", metadata: [
-                "push.sent": "\(sent.count)", "push.retrying": "\(retries.count)", "push.failed": "\(failures.count)",
-                "push.invalid_tokens": "\(invalid.count)",
-            ])
-        }
-    }
-
-    /// Disables the device through `DeviceTokenInvalidated` and fails the delivery in the same transaction.
-    private func invalidate(_ delivery: ClaimedDelivery, reason: String, since: Date?) async throws {
-        let outcomeReason = "the provider rejected the token: \(reason)"
-        guard let device = DeviceID(delivery.deviceID), let tenant = TenantID(delivery.tenantID) else {
-            try await outbox.markFailed([(delivery.deliveryID, outcomeReason)], owner: owner)
-            return
-        }
-        let owner = owner
-        let logger = logger
-        let id = delivery.deliveryID
-        do {
-            let outcome = try await commands.execute(
-                Device.self, id: device,
-                command: .invalidateToken(device, pushToken: delivery.token, reason: reason, providerTimestamp: since ?? Date()),
-                envelope: CommandEnvelope(principal: .system(tenantID: tenant), correlationID: id.uuidString.lowercased()),
-                alsoInTransaction: { connection in
-                    try await PushOutbox.markInvalidToken(id, reason: outcomeReason, owner: owner, on: connection, logger: logger)
-                })
-            logger.notice(outcome.eventTypes.isEmpty ? "push token rejected, but the device registered again since: kept" : "push token rejected: device disabled", metadata: [
-                "push.device": "\(delivery.deviceID)", "push.reason": "\(reason)",
-            ])
-        } catch {
-            logger.warning("could not record a rejected token; the delivery fails without disabling the device", metadata: [
-                "push.device": "\(delivery.deviceID)", "error": "\(error)",
-            ])
-            try await outbox.markFailed([(delivery.deliveryID, outcomeReason)], owner: owner)
         }
     }
 }

@@ -20,6 +20,13 @@ public struct PushDispatcherOptions: Sendable {
     public var pauseProbe: Duration = .seconds(60)
     /// How often deliveries that expired while waiting are marked `expired`.
     public var sweepInterval: Duration = .seconds(10)
+    /// How long an outcome may wait before it is recorded, while the rest of its round is still
+    /// being sent: a crash resends what was in flight and, at most, what was answered within
+    /// this last interval.
+    public var outcomeFlushInterval: Duration = .milliseconds(500)
+    /// Outcomes recorded together at most; more waiting are recorded at once, without waiting
+    /// for ``outcomeFlushInterval``.
+    public var outcomeFlushSize: Int = 250
 
     /// Default options.
     public init() {}

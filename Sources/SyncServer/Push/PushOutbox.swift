@@ -158,15 +158,17 @@ public struct PushOutbox: Sendable {
             """, logger: logger)
     }
 
-    /// Pauses `channel` after a credential error until a probe in `probe` × 2^(pauses so far).
-    public func pause(channel: String, reason: String, probe: Duration) async throws {
+    /// Pauses `channel` until a probe in `probe` × 2^(pauses so far), up to 64 × `probe` (after a
+    /// credential error), or in exactly `probe` when `doubling` is false (the provider said how
+    /// long to wait).
+    public func pause(channel: String, reason: String, probe: Duration, doubling: Bool = true) async throws {
         let seconds = probe.seconds
         _ = try await client.query("""
             INSERT INTO push_channels AS c (channel, paused_at, paused_reason, resume_at, pauses, updated_at)
             VALUES (\(channel), now(), \(reason), now() + make_interval(secs => \(seconds)), 1, now())
             ON CONFLICT (channel) DO UPDATE SET
                 paused_at = coalesce(c.paused_at, now()), paused_reason = EXCLUDED.paused_reason,
-                resume_at = now() + make_interval(secs => \(seconds) * power(2, least(c.pauses, 6))),
+                resume_at = now() + make_interval(secs => \(seconds) * CASE WHEN \(doubling) THEN power(2, least(c.pauses, 6)) ELSE 1 END),
                 pauses = c.pauses + 1, updated_at = now()
             """, logger: logger)
     }

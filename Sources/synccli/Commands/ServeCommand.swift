@@ -3,6 +3,7 @@ import EventStore
 import Foundation
 import Hummingbird
 import Logging
+import PushProviders
 import ServiceLifecycle
 import SyncServer
 import UnixSignals
@@ -93,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.tokenSecret = Array(secret.utf8)
         }
-        configuration.pushProviders = try PushProviderEnvironment(values: ProcessInfo.processInfo.environment).providers()
+        configuration.pushProviders = try await PushProviderEnvironment(values: ProcessInfo.processInfo.environment).providers()
         configuration.pushDispatchers = pushDispatchers
         configuration.maxDevicesPerUser = maxDevicesPerUser
         configuration.requestDeadline = .seconds(requestDeadline)
@@ -117,8 +118,16 @@ struct ServeCommand: AsyncParsableCommand {
             // A graceful shutdown waits for open requests and database work; a query on a
             // connection that PostgreSQL terminated can, rarely, never be answered, and would keep
             // the process alive forever. After the grace period everything still running is cancelled.
+            let application: any Service
+            do {
+                application = try buildApplication(configuration: configuration, logger: logger)
+            } catch {
+                // The application would have owned the providers; nobody else closes them.
+                await PushProviderService.shutDown(configuration.pushProviders, logger: logger)
+                throw error
+            }
             var group = ServiceGroupConfiguration(
-                services: [try buildApplication(configuration: configuration, logger: logger)],
+                services: [application],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -11,13 +11,19 @@ struct PushProviderEnvironment {
     /// The environment.
     let values: [String: String]
 
-    /// Every configured provider.
-    func providers() throws -> [any PushProvider] {
+    /// Every configured provider. When one group is wrong, the providers already made are shut
+    /// down before the error is thrown (an HTTP client released open traps in debug builds).
+    func providers() async throws -> [any PushProvider] {
         var result: [any PushProvider] = []
-        if let apns = try apns() { result.append(apns) }
-        if let fcm = try fcm() { result.append(fcm) }
-        if let webPush = try webPush() { result.append(webPush) }
-        if let webhook = try webhook() { result.append(webhook) }
+        do {
+            if let apns = try apns() { result.append(apns) }
+            if let fcm = try fcm() { result.append(fcm) }
+            if let webPush = try webPush() { result.append(webPush) }
+            if let webhook = try webhook() { result.append(webhook) }
+        } catch {
+            for provider in result { try? await provider.shutdown() }
+            throw error
+        }
         return result
     }
 

@@ -95,11 +95,15 @@ struct APNsReplyMappingTests {
             let token = APNsFixture.deviceToken(200)
             fixture.standIn.script(token: token, .reject(.tooManyRequests, retryAfter: 30), times: 1)
             #expect(await fixture.provider.send(fixture.message(token: token)) == .retry(reason: "TooManyRequests", after: .seconds(30)))
-            let reasons: [APNsReason] = [.tooManyProviderTokenUpdates, .internalServerError, .serviceUnavailable, .shutdown]
+            let reasons: [APNsReason] = [.internalServerError, .serviceUnavailable, .shutdown]
             for reason in reasons {
                 fixture.standIn.script(token: token, .reject(reason), times: 1)
                 #expect(await fixture.provider.send(fixture.message(token: token)) == .retry(reason: reason.rawValue, after: nil))
             }
+            // A scripted TooManyProviderTokenUpdates throttles for as long as Retry-After says
+            // (the provider's own token is brand new, so it may not be replaced for 20 minutes anyway).
+            fixture.standIn.script(token: token, .reject(.tooManyProviderTokenUpdates, retryAfter: 3600), times: 1)
+            #expect(await fixture.provider.send(fixture.message(token: token)) == .throttled(reason: "TooManyProviderTokenUpdates", after: .seconds(3600)))
             fixture.standIn.script(token: token, .reject(.serviceUnavailable, retryAfter: 120), times: 1)
             #expect(await fixture.provider.send(fixture.message(token: token)) == .retry(reason: "ServiceUnavailable", after: .seconds(120)))
             #expect(fixture.standIn.deliveryCount(for: token) == 0)
@@ -134,6 +138,7 @@ struct APNsReplyMappingTests {
             switch reason.status {
             case 403 where reason != .expiredProviderToken: #expect(outcome.label == "credentials")
             case 410: #expect(outcome.label == "invalid_token")
+            case 429 where reason == .tooManyProviderTokenUpdates: #expect(outcome.label == "throttled")
             case 429, 500, 503: #expect(outcome.label == "retry")
             case 404, 405, 413: #expect(outcome.label == "failed")
             default: break

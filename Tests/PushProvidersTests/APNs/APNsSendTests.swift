@@ -39,14 +39,14 @@ struct APNsSendTests {
         }
     }
 
-    @Test("Normal priority sends 5, no collapse id, and the message's own topic")
-    func normalPriorityWithoutCollapseID() async throws {
+    @Test("Normal priority sends 5, the delivery id as collapse id when the message has no collapse key, and the message's own topic")
+    func normalPriorityWithoutCollapseKey() async throws {
         try await APNsFixture.with { fixture in
             let message = fixture.message(topic: APNsFixture.topic + ".voip", priority: .normal)
             #expect(await fixture.provider.send(message) == .accepted(providerID: message.id.uuidString.lowercased()))
             let delivery = try #require(fixture.standIn.deliveries.first)
             #expect(delivery.headers["apns-priority"] == "5")
-            #expect(delivery.headers["apns-collapse-id"] == nil)
+            #expect(delivery.headers["apns-collapse-id"] == message.id.uuidString.lowercased())
             #expect(delivery.headers["apns-topic"] == APNsFixture.topic + ".voip")
             let aps = try #require(delivery.payloadJSON?["aps"] as? [String: Any])
             #expect(aps["badge"] == nil)

@@ -3,6 +3,7 @@ import Foundation
 import PushProviders
 import PushStandIns
 import Testing
+import TidemarkTestSupport
 
 @Suite("APNs provider token", .timeLimit(.minutes(3)))
 struct APNsTokenTests {
@@ -82,18 +83,36 @@ struct APNsTokenTests {
         }
     }
 
-    @Test("The stand-in refuses a new token within 20 minutes of the previous one")
-    func standInRefusesEarlyTokenUpdates() async throws {
+    @Test("TooManyProviderTokenUpdates throttles the channel until the refused token is 20 minutes old; no token is signed before")
+    func tooManyProviderTokenUpdatesThrottles() async throws {
         try await APNsFixture.with { fixture in
             #expect(await fixture.provider.send(fixture.message()).label == "accepted")
-            // A second provider with the same key signs its own, newer token too soon.
+            // Given a second provider with the same key (another instance, without a shared token store)
             fixture.clock.advance(minutes: 5)
             var configuration = fixture.provider.configuration
             configuration.trustRootsPEM = [fixture.standIn.certificatePEM]
             let eager = try APNsProvider(configuration: configuration)
-            let outcome = await eager.send(fixture.message())
-            try await eager.shutdown()
-            #expect(outcome == .retry(reason: "TooManyProviderTokenUpdates", after: nil))
+            try await withCleanUp {
+                // When it signs its own, newer token five minutes after the first one
+                let outcome = await eager.send(fixture.message())
+
+                // Then APNs refuses the update, and the channel is told to wait until that token is 20 minutes old
+                #expect(outcome == .throttled(reason: "TooManyProviderTokenUpdates", after: .seconds(20 * 60)))
+                #expect(fixture.standIn.providerTokenIssuedAts.count == 1)
+
+                // When it sends again 10 minutes later: it keeps its token (APNs still refuses it) instead of signing another
+                fixture.clock.advance(minutes: 10)
+                #expect(await eager.send(fixture.message()) == .throttled(reason: "TooManyProviderTokenUpdates", after: .seconds(10 * 60)))
+                let refusedIssuedAt = await eager.tokens.issuedAt
+                #expect(refusedIssuedAt == Int(fixture.clock.now.timeIntervalSince1970) - 10 * 60)
+
+                // When 20 minutes have passed since it signed: a new token, which APNs accepts
+                fixture.clock.advance(minutes: 10)
+                #expect(await eager.send(fixture.message()).label == "accepted")
+                #expect(fixture.standIn.providerTokenIssuedAts.count == 2)
+            } cleanUp: {
+                try? await eager.shutdown()
+            }
         }
     }
 }

@@ -54,6 +54,31 @@ struct FCMProviderTests {
         }
     }
 
+    @Test("the notification tag is the collapse key, else the delivery id: messages of one kind do not hide each other, a resend replaces itself")
+    func tagPerDelivery() async throws {
+        try await Self.withProvider { standIn, provider, clock in
+            // Given two notifications of one kind (the thread id the dispatcher sets) and two announcements with one collapse key
+            var first = Support.message(token: "reg", now: clock.now, title: "First")
+            first.threadID = "notification"
+            var second = Support.message(token: "reg", now: clock.now, title: "Second")
+            second.threadID = "notification"
+            let older = Support.message(token: "reg", now: clock.now, title: "Older", collapseKey: "announcement:1")
+            let newer = Support.message(token: "reg", now: clock.now, title: "Newer", collapseKey: "announcement:1")
+
+            // When each is sent, and the first once more (a resend after a timeout)
+            for message in [first, second, first, older, newer] {
+                #expect(await provider.send(message).label == "accepted")
+            }
+
+            // Then the device shows the two notifications once each and only the newer announcement
+            #expect(standIn.messages.map(\.tag) == [
+                first.id.uuidString.lowercased(), second.id.uuidString.lowercased(), first.id.uuidString.lowercased(),
+                "announcement:1", "announcement:1",
+            ])
+            #expect(standIn.shown(for: "reg").compactMap(\.title) == ["Second", "First", "Newer"])
+        }
+    }
+
     @Test("concurrent sends share one token fetch")
     func sharedFetch() async throws {
         try await Self.withProvider { standIn, provider, clock in

@@ -17,36 +17,67 @@ final class PushWorld: Sendable {
     let standIn: APNsStandIn
     let provider: APNsProvider
     let tenant: TenantID
+    /// The APNs signing key the stand-in trusts.
+    let key: P256.Signing.PrivateKey
+    /// The clock of the stand-in and the providers.
+    let now: @Sendable () -> Date
 
-    private init(h: SyncHarness, standIn: APNsStandIn, provider: APNsProvider, tenant: TenantID) {
+    private init(h: SyncHarness, standIn: APNsStandIn, provider: APNsProvider, tenant: TenantID, key: P256.Signing.PrivateKey, now: @escaping @Sendable () -> Date) {
         self.h = h
         self.standIn = standIn
         self.provider = provider
         self.tenant = tenant
+        self.key = key
+        self.now = now
     }
 
     /// Starts a stand-in and a provider; the server runs the outbox projection but (unless
     /// `configure` adds providers) no dispatcher, so tests drive dispatchers themselves.
+    /// `now` is the clock of the stand-in and the providers (the provider-token rules); the
+    /// database keeps its own.
     static func with(
+        now: @escaping @Sendable () -> Date = { Date() },
         configure: @escaping @Sendable (inout ServerConfiguration, APNsProvider) -> Void = { _, _ in },
         _ body: (PushWorld) async throws -> Void
     ) async throws {
         let key = P256.Signing.PrivateKey()
-        let standIn = try APNsStandIn(teamID: "TEAM123456", keyID: "KEY1234567", publicKey: key.publicKey, topics: [topic])
+        let standIn = try APNsStandIn(teamID: "TEAM123456", keyID: "KEY1234567", publicKey: key.publicKey, topics: [topic], now: now)
         try await standIn.start()
-        let provider = try APNsProvider(configuration: APNsConfiguration(
-            keyID: "KEY1234567", teamID: "TEAM123456", privateKey: key, defaultTopic: topic,
-            productionURL: standIn.baseURL, sandboxURL: standIn.baseURL, requestTimeout: .seconds(30),
-            trustRootsPEM: [standIn.certificatePEM]))
+        let provider = try makeProvider(key: key, standIn: standIn, now: now)
         try await withCleanUp {
             try await SyncHarness.with(configure: { configure(&$0, provider) }) { h in
                 let tenant = try await h.createTenant(code: "acme")
-                try await body(PushWorld(h: h, standIn: standIn, provider: provider, tenant: tenant))
+                try await body(PushWorld(h: h, standIn: standIn, provider: provider, tenant: tenant, key: key, now: now))
             }
         } cleanUp: {
             try? await provider.shutdown()
             await standIn.stop()
         }
+    }
+
+    /// An APNs provider with the world's key, pointed at the stand-in.
+    private static func makeProvider(key: P256.Signing.PrivateKey, standIn: APNsStandIn, now: @escaping @Sendable () -> Date) throws -> APNsProvider {
+        try APNsProvider(configuration: APNsConfiguration(
+            keyID: "KEY1234567", teamID: "TEAM123456", privateKey: key, defaultTopic: topic,
+            productionURL: standIn.baseURL, sandboxURL: standIn.baseURL, requestTimeout: .seconds(30),
+            trustRootsPEM: [standIn.certificatePEM], now: now))
+    }
+
+    /// Another APNs provider with the same key, as a restarted or second instance (or another
+    /// sender sharing the key) has; the caller shuts it down.
+    func makeProvider() throws -> APNsProvider {
+        try Self.makeProvider(key: key, standIn: standIn, now: now)
+    }
+
+    /// The state of `channel` in `push_channels`, `nil` when it has no row.
+    func channelState(_ channel: String = "apns") async throws -> PushChannelState? {
+        try await outbox.channelStates().first { $0.channel == channel }
+    }
+
+    /// Makes the probe of a paused `channel` due now, as if its pause had run out.
+    func makeProbeDue(_ channel: String = "apns") async throws {
+        _ = try await h.store.client.query(
+            "UPDATE push_channels SET resume_at = now() - interval '1 second' WHERE channel = \(channel)", logger: h.logger)
     }
 
     /// A dispatcher over the harness's database with fast test options.
