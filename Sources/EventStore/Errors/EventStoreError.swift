@@ -45,6 +45,8 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let concurrencyConflict = Code(rawValue: "concurrency_conflict")
         /// The database failed or could not be reached.
         public static let database = Code(rawValue: "database")
+        /// A table the store needs does not exist yet: the migrations have not been applied.
+        public static let notMigrated = Code(rawValue: "not_migrated")
         /// PostgreSQL refused a value as data (SQLSTATE class 22: a text with U+0000, a number or
         /// a date out of range): the caller's input, not a failure of the database; retrying it
         /// unchanged fails again.

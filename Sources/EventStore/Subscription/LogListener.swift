@@ -88,6 +88,9 @@ actor LogListener: Service {
                             connection.close().whenComplete { _ in }
                         }
                     }
+                } catch let error as EventStoreError where error.code == .notMigrated {
+                    // Started before the migrations ran (`synccli migrate` on a new database).
+                    self.logger.debug("log listener waits for the migrations; subscribers poll meanwhile")
                 } catch {
                     if Task.isCancelled { return }
                     self.logger.warning("log listener lost its connection; subscribers poll until it is back", metadata: [

@@ -22,8 +22,8 @@ public struct NotifyChannel: Sendable, Hashable {
     /// The real channel name on `connection`'s database; draws and stores one the first time.
     ///
     /// - Throws: ``EventStoreError`` `invalidArgument` for a name that is not a short identifier,
-    ///   `database` when the table is missing (the event store's migrations were not applied yet)
-    ///   or PostgreSQL fails.
+    ///   `notMigrated` when the table is missing (the event store's migrations were not applied
+    ///   yet), `database` when PostgreSQL fails.
     public func resolve(on connection: PostgresConnection, logger: Logger) async throws(EventStoreError) -> String {
         guard (1...30).contains(name.utf8.count), name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }) else {
             throw EventStoreError(.invalidArgument, "a notify channel name must be 1-30 characters of a-z, 0-9 and _")
@@ -44,6 +44,8 @@ public struct NotifyChannel: Sendable, Hashable {
                 logger: logger
             )
             for try await channel in rows.decode(String.self) { return channel }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.undefinedTable.raw {
+            throw EventStoreError(.notMigrated, "notify_channels does not exist yet; run synccli migrate", underlying: SendableErrorBox(error))
         } catch {
             throw EventStoreError.database(error, while: "looking up notify channel \(name)")
         }

@@ -42,6 +42,8 @@ public struct LiveNotifier: Service {
                             connection.close().whenComplete { _ in }
                         }
                     }
+                } catch let error as EventStoreError where error.code == .notMigrated {
+                    logger.debug("live notifier waits for the migrations")
                 } catch {
                     if Task.isCancelled { return }
                     logger.warning("live notifier lost its connection; retrying", metadata: ["error": "\(String(reflecting: error))"])
