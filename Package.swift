@@ -164,7 +164,7 @@ let package = Package(
             path: "Tests/TidemarkTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "TidemarkTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BcryptTests", dependencies: ["Bcrypt"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PushProvidersTests",

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TidemarkTestSupport
 @testable import Domain
 
 /// Drives `steps` random commands against one aggregate, starting over with a fresh instance every

@@ -1,6 +1,7 @@
 import Foundation
 import SyncProtocol
 import Testing
+import TidemarkTestSupport
 
 @testable import SyncServer
 

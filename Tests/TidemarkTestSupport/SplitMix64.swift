@@ -1,12 +1,14 @@
 /// A small seeded deterministic random number generator (SplitMix64) for property tests.
-struct SplitMix64: RandomNumberGenerator {
+public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    /// A generator that always yields the same sequence for `seed`.
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,17 +17,17 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     /// A uniformly chosen integer in `range`.
-    mutating func next(in range: ClosedRange<Int>) -> Int {
+    public mutating func next(in range: ClosedRange<Int>) -> Int {
         Int.random(in: range, using: &self)
     }
 
     /// A uniformly chosen element.
-    mutating func pick<T>(_ values: [T]) -> T {
+    public mutating func pick<T>(_ values: [T]) -> T {
         values[next(in: 0...(values.count - 1))]
     }
 
     /// `true` with probability `p`.
-    mutating func chance(_ p: Double) -> Bool {
+    public mutating func chance(_ p: Double) -> Bool {
         Double.random(in: 0..<1, using: &self) < p
     }
 }
