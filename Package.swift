@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "EventStore", targets: ["EventStore"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
+        .library(name: "Commands", targets: ["Commands"]),
         .library(name: "SyncServer", targets: ["SyncServer"]),
         .library(name: "SyncClient", targets: ["SyncClient"]),
         .library(name: "PushProviders", targets: ["PushProviders"]),
@@ -105,11 +106,22 @@ let package = Package(
         ),
         // Wire types shared by the server and the client.
         .target(name: "SyncProtocol", swiftSettings: swiftSettings),
-        // The HTTP server and the command service.
+        // The command service, the only way domain data changes (load, decide, append, retry), and
+        // the list of every migration: usable by the server, the CLI or a worker without HTTP.
+        .target(
+            name: "Commands",
+            dependencies: [
+                "Domain", "EventStore", "Projections", "Bcrypt",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP server: auth, sync, REST writes, live pokes, push dispatch, metrics.
         .target(
             name: "SyncServer",
             dependencies: [
-                "Domain", "EventStore", "Projections", "SyncProtocol", "Bcrypt", "PushProviders",
+                "Domain", "EventStore", "Projections", "Commands", "SyncProtocol", "Bcrypt", "PushProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -139,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "synccli",
             dependencies: [
-                "Domain", "EventStore", "Projections", "SyncProtocol", "SyncServer", "SyncClient", "PushProviders", "PushStandIns",
+                "Domain", "EventStore", "Projections", "Commands", "SyncProtocol", "SyncServer", "SyncClient", "PushProviders", "PushStandIns",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -199,7 +211,7 @@ let package = Package(
         .testTarget(
             name: "SyncServerTests",
             dependencies: [
-                "SyncServer", "EventStore", "Domain", "TidemarkTestSupport",
+                "SyncServer", "Commands", "EventStore", "Domain", "TidemarkTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -217,7 +229,7 @@ let package = Package(
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "SyncClient", "SyncServer", "SyncProtocol", "Projections", "EventStore", "Domain", "TidemarkTestSupport",
+                "SyncClient", "SyncServer", "Commands", "SyncProtocol", "Projections", "EventStore", "Domain", "TidemarkTestSupport",
                 "PushProviders", "PushStandIns",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,4 +1,4 @@
-/// One change a device made, sent in a ``PushRequest``.
+/// One change a device made, sent in a ``SyncPushRequest``.
 ///
 /// `id` is chosen by the client (a UUID) and identifies the mutation forever: sending it again
 /// gets the answer of the first time. `seq` numbers the device's mutations from 1 upwards, strictly

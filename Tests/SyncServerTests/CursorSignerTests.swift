@@ -1,3 +1,4 @@
+import Commands
 import Foundation
 import Testing
 
@@ -10,7 +11,7 @@ struct CursorSignerTests {
     /// A cursor with every field at its longest.
     static let longest = SyncCursor(
         epoch: Int64.max, tenant: UUID(), user: UUID(), device: UUID(), transactionID: UInt64.max, seq: Int64.max,
-        included: PushService.maxSeq, snapshotEntity: 7, snapshotKey: "\(UUID().uuidString):\(UUID().uuidString)")
+        included: SyncPushService.maxSeq, snapshotEntity: 7, snapshotKey: "\(UUID().uuidString):\(UUID().uuidString)")
 
     @Test("the longest cursor fits the 512 characters the protocol promises and reads back equal")
     func longestFits() throws {

@@ -155,7 +155,7 @@ struct ClientResilienceTests {
             try await Self.setDatabaseReachable(false, database, logger: h.logger)
             do {
                 let started = ContinuousClock.now
-                let answer = try await h.call(.POST, "/v1/sync/push", body: PushRequest(mutations: [
+                let answer = try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [
                     Mutation(id: "m1", seq: 1, name: "todo.create", args: .object(["todo_id": .string(UUID().uuidString), "title": .string("x")])),
                 ]), token: ana.token, timeoutSeconds: 60)
                 #expect(answer.status == 503, "\(answer.status) \(answer.text)")

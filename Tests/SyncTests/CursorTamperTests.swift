@@ -95,7 +95,7 @@ struct CursorTamperTests {
                 ("a snapshot key of the wrong shape", signed(["se": "3", "sk": #""x:y:z""#]), 400, "invalid"),
                 ("a snapshot key without an entity", signed(["sk": "\"\(UUID().uuidString)\""]), 400, "invalid"),
                 ("a negative feed seq", signed(["s": "-1"]), 400, "invalid"),
-                ("an included seq above 2^53 - 1", signed(["i": String(PushService.maxSeq + 1)]), 400, "invalid"),
+                ("an included seq above 2^53 - 1", signed(["i": String(SyncPushService.maxSeq + 1)]), 400, "invalid"),
                 ("a negative included seq", signed(["i": "-1"]), 400, "invalid"),
                 ("a transaction beyond the feed", signed(["t": String(transaction + 1_000_000)]), 410, "resync_required"),
                 ("another device", signed(["d": "\"\(UUID().uuidString)\""]), 410, "resync_required"),

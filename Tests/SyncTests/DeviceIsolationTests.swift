@@ -34,7 +34,7 @@ struct DeviceIsolationTests {
                 #expect(result.positions != answered.results.first?.positions, "\(name) read the victim's answer")
                 #expect(replay.lastSeq == 1)
                 // (b) A huge seq is refused and does not move anybody's sequence.
-                let wedge = try await h.call(.POST, "/v1/sync/push", body: PushRequest(mutations: [
+                let wedge = try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [
                     Mutation(id: "wedge", seq: Int64.max, name: "todo.create", args: Self.todo("wedge")),
                 ]), token: attacker.token)
                 #expect(wedge.status == 400 && wedge.code == "invalid", "\(wedge.text)")
@@ -80,7 +80,7 @@ struct DeviceIsolationTests {
             #expect(near.results.first?.status == .applied)
             #expect(near.lastSeq == 1_000_001)
             // Beyond 2^53 - 1, the batch is malformed.
-            let huge = try await h.call(.POST, "/v1/sync/push", body: PushRequest(mutations: [
+            let huge = try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [
                 Mutation(id: "a5", seq: 9_007_199_254_740_992, name: "todo.create", args: Self.todo("huge")),
             ]), token: ana.token)
             #expect(huge.status == 400 && huge.code == "invalid")

@@ -100,7 +100,7 @@ struct HostileInputTests {
         case .pull:
             #expect((try? answer.decode(PullResponse.self)) != nil, "\(context)")
         case .push:
-            let response = try? answer.decode(PushResponse.self)
+            let response = try? answer.decode(SyncPushResponse.self)
             #expect(response != nil, "\(context)")
             for result in response?.results ?? [] where result.status == .rejected {
                 #expect(result.code.map(resultCodes.contains) == true, "\(context)")

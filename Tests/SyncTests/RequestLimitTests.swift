@@ -146,11 +146,11 @@ struct RequestLimitTests {
 
             // Pushes: one, then the next waits
             let todo = { Mutation(id: UUID().uuidString, seq: $0, name: "todo.create", args: .object(["todo_id": .string(UUID().uuidString), "title": .string("t")])) }
-            #expect(try await h.call(.POST, "/v1/sync/push", body: PushRequest(mutations: [todo(1)]), token: ana.token).status == 200)
-            let pushLimited = try await h.call(.POST, "/v1/sync/push", body: PushRequest(mutations: [todo(2)]), token: ana.token)
+            #expect(try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [todo(1)]), token: ana.token).status == 200)
+            let pushLimited = try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [todo(2)]), token: ana.token)
             #expect(pushLimited.status == 429 && pushLimited.code == "rate_limited" && pushLimited.retryAfter != nil)
             try await Self.waitOut(pushLimited)
-            #expect(try await h.call(.POST, "/v1/sync/push", body: PushRequest(mutations: [todo(2)]), token: ana.token).status == 200)
+            #expect(try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [todo(2)]), token: ana.token).status == 200)
         }
     }
 

@@ -42,7 +42,7 @@ struct StorableInputTests {
                 Mutation(id: "id\u{0}1", seq: 1, name: "todo.create", args: .object(["todo_id": .string(UUID().uuidString), "title": .string("t")])),
                 Mutation(id: "id-2", seq: 1, name: "todo.create\u{0}", args: .object(["todo_id": .string(UUID().uuidString), "title": .string("t")])),
             ] {
-                let answer = try await h.call(.POST, "/v1/sync/push", body: PushRequest(mutations: [mutation]), token: ana.token)
+                let answer = try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [mutation]), token: ana.token)
                 #expect(answer.status == 400 && answer.code == "invalid", "\(answer.status) \(answer.text)")
             }
             // seq 1 is still free: nothing was recorded.

@@ -1,3 +1,4 @@
+import Commands
 import Domain
 import EventStore
 import Foundation
@@ -34,7 +35,7 @@ struct SyncMigrationTests {
                         user, tenantID: tenant, username: name, email: "\(name)@example.com", phone: nil,
                         password: "correct horse battery", envelope: CommandEnvelope(principal: .anonymous))
                 }
-                let outcome = try await MutationDispatcher(commands: commands).run("todo.create", args: args, envelope: CommandEnvelope(
+                let outcome = try await MutationPlanner(commands: commands).run("todo.create", args: args, envelope: CommandEnvelope(
                     principal: .user(ana, tenantID: tenant), deviceID: DeviceID(rawValue: device), idempotencyKey: "m:\(device.uuidString.lowercased()):old-1"))
                 try await store.client.query("""
                     INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, name, status, positions, event_types, transaction_id, last_position)
@@ -79,11 +80,11 @@ struct SyncMigrationTests {
                 let login = try await HTTPCall.send(.POST, server.baseURL + "/v1/auth/login", body: LoginRequest(
                     tenantCode: "acme", username: "ana", password: "correct horse battery", deviceID: device.uuidString))
                 let token = try login.decode(TokenResponse.self).accessToken
-                let retry = try await HTTPCall.send(.POST, server.baseURL + "/v1/sync/push", body: PushRequest(mutations: [
+                let retry = try await HTTPCall.send(.POST, server.baseURL + "/v1/sync/push", body: SyncPushRequest(mutations: [
                     Mutation(id: "old-1", seq: 1, name: "todo.create", args: args),
                     Mutation(id: "new-3", seq: 3, name: "todo.edit", args: .object(["todo_id": .string(todo), "title": .string("after")])),
                 ]), token: token)
-                let answer = try retry.decode(PushResponse.self)
+                let answer = try retry.decode(SyncPushResponse.self)
                 #expect(answer.results.first == MutationResult(id: "old-1", seq: 1, status: .applied, positions: stored.positions))
                 #expect(answer.results.last?.status == .applied)
                 #expect(answer.lastSeq == 3)

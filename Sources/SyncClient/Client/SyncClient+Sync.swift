@@ -97,7 +97,7 @@ extension SyncClient {
         while true {
             let batch = try await replica.pending(limit: Self.pushBatchSize)
             guard !batch.isEmpty else { return }
-            let request = PushRequest(mutations: batch.map(\.wire))
+            let request = SyncPushRequest(mutations: batch.map(\.wire))
             let response = try await authorized { api, token in try await api.push(request, token: token) }
             let outcome = try await replica.applyPushResults(response.results)
             report.pushed += batch.count

@@ -27,7 +27,7 @@ public struct QueuedMutation: Sendable, Hashable {
     /// The log positions the server reported when it applied it.
     public var positions: [Int64]
 
-    /// The mutation as it travels in a ``PushRequest``.
+    /// The mutation as it travels in a ``SyncPushRequest``.
     public var wire: Mutation { Mutation(id: id, seq: seq, name: name.rawValue, args: args) }
 }
 

@@ -33,7 +33,7 @@ struct APIClient: Sendable {
     }
 
     /// `POST /v1/sync/push` → 200.
-    func push(_ body: PushRequest, token: String) async throws -> PushResponse {
+    func push(_ body: SyncPushRequest, token: String) async throws -> SyncPushResponse {
         try await exchange(.post, "/v1/sync/push", body: body, token: token)
     }
 
@@ -41,7 +41,7 @@ struct APIClient: Sendable {
     func pull(cursor: String?, limit: Int, token: String) async throws -> PullResponse {
         var query = [("limit", String(limit))]
         if let cursor { query.insert(("cursor", cursor), at: 0) }
-        let response = try await send(.get, "/v1/sync/pull", query: query, body: Optional<PushRequest>.none, token: token)
+        let response = try await send(.get, "/v1/sync/pull", query: query, body: Optional<SyncPushRequest>.none, token: token)
         do {
             // Pages carry thousands of rows: the fast reader instead of Codable's type probing.
             return try PullResponse(json: Array(response.body))

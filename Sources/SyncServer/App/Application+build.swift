@@ -1,3 +1,4 @@
+import Commands
 import EventStore
 import Hummingbird
 import HummingbirdWebSocket
@@ -33,7 +34,7 @@ public func buildApplication(
         logger.warning("TIDEMARK_JWT_SECRET is not set: access tokens are signed with a random key and die with this process")
         return TokenSigner.random()
     }()
-    let dispatcher = MutationDispatcher(commands: commands, maxDevicesPerUser: configuration.maxDevicesPerUser)
+    let planner = MutationPlanner(commands: commands, maxDevicesPerUser: configuration.maxDevicesPerUser)
     let metricsRegistry = PrometheusCollectorRegistry()
     let authMetrics = AuthMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
     let auth = AuthService(commands: commands, signer: signer, options: configuration.auth, metrics: authMetrics)
@@ -54,11 +55,11 @@ public func buildApplication(
     let secured = api.group().add(middleware: Authenticator(auth: auth))
     authController.addRoutes(to: secured)
     SyncController(
-        push: PushService(dispatcher: dispatcher, maxBatch: configuration.maxPushBatch),
+        push: SyncPushService(planner: planner, maxBatch: configuration.maxPushBatch),
         pull: PullService(client: client, logger: logger, cursors: configuration.tokenSecret.map(CursorSigner.init(secret:)) ?? .random()),
         maxBody: configuration.maxRequestBodyBytes
     ).addRoutes(to: secured.group().add(middleware: DeviceRateLimitMiddleware(limiter: deviceLimiter)))
-    WriteController(dispatcher: dispatcher, maxBody: configuration.maxRequestBodyBytes).addRoutes(to: secured)
+    WriteController(planner: planner, maxBody: configuration.maxRequestBodyBytes).addRoutes(to: secured)
 
     let webSocketRouter = Router(context: SyncRequestContext.self)
     webSocketRouter.add(middleware: ProblemMiddleware(logger: logger))

@@ -1,4 +1,5 @@
 import Bcrypt
+import Commands
 import Crypto
 import Domain
 import EventStore

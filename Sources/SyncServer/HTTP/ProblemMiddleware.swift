@@ -1,3 +1,4 @@
+import Commands
 import Hummingbird
 import NIOCore
 import PostgresNIO

@@ -1,12 +1,13 @@
+import Commands
 import Domain
 import EventStore
 import Foundation
 
 /// A mutation turned into a command of the domain, not yet run.
 ///
-/// ``MutationDispatcher`` builds one from a mutation's name and arguments. It runs on its own
+/// ``MutationPlanner`` builds one from a mutation's name and arguments. It runs on its own
 /// through the command service (``run(on:envelope:)``), or, when it touches one aggregate and
-/// reads nothing else, as one ``Step`` of a pushed batch that ``PushService`` decides in memory
+/// reads nothing else, as one ``Step`` of a pushed batch that ``SyncPushService`` decides in memory
 /// and commits in a single transaction.
 public struct PlannedCommand: Sendable {
     /// One command against one aggregate, decided in memory against a state the caller loaded.

@@ -1,20 +1,21 @@
+import Commands
 import Crypto
 import Foundation
 import Hummingbird
 import SyncProtocol
 
 /// The REST write API: every command of the domain as an endpoint (see ``WriteRoute/all``), run
-/// through the same ``MutationDispatcher`` as pushed mutations. An `Idempotency-Key` header makes
+/// through the same ``MutationPlanner`` as pushed mutations. An `Idempotency-Key` header makes
 /// a retried request apply once and get the first answer.
 public struct WriteController: Sendable {
     /// Runs the commands.
-    public let dispatcher: MutationDispatcher
+    public let planner: MutationPlanner
     /// The largest body accepted.
     public let maxBody: Int
 
     /// Creates the controller.
-    public init(dispatcher: MutationDispatcher, maxBody: Int) {
-        self.dispatcher = dispatcher
+    public init(planner: MutationPlanner, maxBody: Int) {
+        self.planner = planner
         self.maxBody = maxBody
     }
 
@@ -56,7 +57,7 @@ public struct WriteController: Sendable {
             principal: identity.principal, deviceID: identity.deviceID, idempotencyKey: key,
             correlationID: request.headers.first(where: { $0.name.canonicalName == "x-request-id" })?.value
         )
-        let outcome = try await dispatcher.run(route.mutation.rawValue, args: .object(args), envelope: envelope)
+        let outcome = try await planner.run(route.mutation.rawValue, args: .object(args), envelope: envelope)
         let id = route.generates.flatMap { args[$0]?.stringValue } ?? route.parameters.first.flatMap { args[$0]?.stringValue }
         return try JSONBody.response(WriteResult(id: id, outcome: outcome), status: route.generates == nil ? .ok : .created)
     }

@@ -4,7 +4,7 @@ import SyncProtocol
 /// `POST /v1/sync/push` and `GET /v1/sync/pull`.
 public struct SyncController: Sendable {
     /// Applies pushed mutations.
-    public let push: PushService
+    public let push: SyncPushService
     /// Answers pulls.
     public let pull: PullService
     /// The largest push body.
@@ -13,7 +13,7 @@ public struct SyncController: Sendable {
     public let defaultLimit: Int
 
     /// Creates the controller.
-    public init(push: PushService, pull: PullService, maxBody: Int, defaultLimit: Int = 500) {
+    public init(push: SyncPushService, pull: PullService, maxBody: Int, defaultLimit: Int = 500) {
         self.push = push
         self.pull = pull
         self.maxBody = maxBody
@@ -24,7 +24,7 @@ public struct SyncController: Sendable {
     public func addRoutes(to group: RouterGroup<SyncRequestContext>) {
         group.post("sync/push") { request, context in
             let identity = try context.requireIdentity()
-            let body = try await JSONBody.decode(PushRequest.self, from: request, context: context, limit: maxBody)
+            let body = try await JSONBody.decode(SyncPushRequest.self, from: request, context: context, limit: maxBody)
             return try JSONBody.response(try await push.push(body, identity: identity))
         }
         group.get("sync/pull") { request, context in

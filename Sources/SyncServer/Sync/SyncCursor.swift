@@ -1,3 +1,4 @@
+import Commands
 import Foundation
 
 /// The server's side of the opaque pull cursor: where in the change feed a replica is, in which
@@ -40,7 +41,7 @@ struct SyncCursor: Sendable, Hashable, Codable {
     /// - Parameter entityCount: How many entities a snapshot walks through.
     /// - Throws: ``CommandError`` `invalid` for a field out of range.
     func validated(entityCount: Int) throws(CommandError) -> SyncCursor {
-        guard epoch >= 0, seq >= 0, (0...PushService.maxSeq).contains(included) else { throw CursorSigner.notIssued }
+        guard epoch >= 0, seq >= 0, (0...SyncPushService.maxSeq).contains(included) else { throw CursorSigner.notIssued }
         switch (snapshotEntity, snapshotKey) {
         case (nil, nil):
             break

@@ -40,13 +40,13 @@ struct BenchAPI: Sendable {
     }
 
     /// Pushes mutations as `session`'s device.
-    func push(_ session: BenchSession, _ mutations: [(String, JSONValue)]) async throws -> PushResponse {
+    func push(_ session: BenchSession, _ mutations: [(String, JSONValue)]) async throws -> SyncPushResponse {
         let numbers = session.sequenceNumbers(mutations.count)
-        let request = PushRequest(mutations: zip(numbers, mutations).map { seq, mutation in
+        let request = SyncPushRequest(mutations: zip(numbers, mutations).map { seq, mutation in
             Mutation(id: UUID().uuidString, seq: seq, name: mutation.0, args: mutation.1)
         })
         let data = try await post("/v1/sync/push", request, token: session.token, expect: 200)
-        return try JSONDecoder().decode(PushResponse.self, from: data)
+        return try JSONDecoder().decode(SyncPushResponse.self, from: data)
     }
 
     private func post(_ path: String, _ body: some Encodable, token: String? = nil, expect: Int) async throws -> Data {

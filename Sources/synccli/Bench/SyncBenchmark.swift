@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Commands
 import Domain
 import EventStore
 import Foundation

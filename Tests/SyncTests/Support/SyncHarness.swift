@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Commands
 import Domain
 import EventStore
 import Foundation
@@ -149,7 +150,7 @@ final class Session: Sendable {
     var userID: String { tokens.userID }
 
     /// Pushes mutations, numbering them.
-    func push(_ mutations: [(String, JSONValue)]) async throws -> PushResponse {
+    func push(_ mutations: [(String, JSONValue)]) async throws -> SyncPushResponse {
         let numbered = mutations.map { name, args in
             Mutation(id: UUID().uuidString, seq: nextSeq.withLock { seq in defer { seq += 1 }; return seq }, name: name, args: args)
         }
@@ -157,10 +158,10 @@ final class Session: Sendable {
     }
 
     /// Pushes exactly these mutations (through `other` instead of the harness's server if given).
-    func push(raw mutations: [Mutation], via other: TestServer? = nil) async throws -> PushResponse {
-        let answer = try await harness.call(.POST, "/v1/sync/push", body: PushRequest(mutations: mutations), token: token, via: other)
+    func push(raw mutations: [Mutation], via other: TestServer? = nil) async throws -> SyncPushResponse {
+        let answer = try await harness.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: mutations), token: token, via: other)
         guard answer.status == 200 else { throw TestFailure("push: \(answer.status) \(answer.text)") }
-        return try answer.decode(PushResponse.self)
+        return try answer.decode(SyncPushResponse.self)
     }
 
     /// Pulls one page.

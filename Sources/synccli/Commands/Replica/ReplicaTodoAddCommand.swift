@@ -18,10 +18,10 @@ struct ReplicaTodoAddCommand: AsyncParsableCommand {
     var description: String?
 
     @Option(help: "high, medium or low (default medium).")
-    var priority: TodoPriority?
+    var priority: TodoPriorityOption?
 
     @Option(help: "personal or daily (default personal).")
-    var type: TodoType?
+    var type: TodoTypeOption?
 
     @Option(help: "The due date-time, ISO-8601 (e.g. 2025-06-01T09:00:00Z).")
     var due: String?

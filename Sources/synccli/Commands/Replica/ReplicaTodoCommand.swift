@@ -21,11 +21,11 @@ struct ReplicaTodoCommand: AsyncParsableCommand {
 }
 
 /// The priorities of a todo.
-enum TodoPriority: String, ExpressibleByArgument, CaseIterable {
+enum TodoPriorityOption: String, ExpressibleByArgument, CaseIterable {
     case high, medium, low
 }
 
 /// The types of a todo.
-enum TodoType: String, ExpressibleByArgument, CaseIterable {
+enum TodoTypeOption: String, ExpressibleByArgument, CaseIterable {
     case personal, daily
 }

@@ -21,10 +21,10 @@ struct ReplicaTodoEditCommand: AsyncParsableCommand {
     var description: String?
 
     @Option(help: "high, medium or low.")
-    var priority: TodoPriority?
+    var priority: TodoPriorityOption?
 
     @Option(help: "personal or daily.")
-    var type: TodoType?
+    var type: TodoTypeOption?
 
     @Option(help: "A new due date-time, ISO-8601.")
     var due: String?

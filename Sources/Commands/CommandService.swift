@@ -41,7 +41,7 @@ public struct CommandService: Sendable {
     /// Folds a stream's recorded events into the aggregate's state.
     ///
     /// - Throws: ``CommandError`` `unavailable` when an event does not decode with this build.
-    func fold<A: Aggregate>(_ aggregate: A.Type, _ recorded: [RecordedEvent], stream: StreamName) throws(CommandError) -> A.State {
+    package func fold<A: Aggregate>(_ aggregate: A.Type, _ recorded: [RecordedEvent], stream: StreamName) throws(CommandError) -> A.State {
         var state = A.initialState
         for event in recorded {
             do {
@@ -204,7 +204,7 @@ public struct CommandService: Sendable {
     }
 
     /// The stored answer to an earlier command with `key`, if any.
-    func storedOutcome(key: String, stream: StreamName) async throws(CommandError) -> CommandOutcome? {
+    package func storedOutcome(key: String, stream: StreamName) async throws(CommandError) -> CommandOutcome? {
         guard !key.isEmpty, key.utf8.count <= 200 else {
             throw CommandError(code: "invalid", message: "an idempotency key must be 1-200 characters")
         }
@@ -225,7 +225,7 @@ public struct CommandService: Sendable {
         }
     }
 
-    func streamName<A: Aggregate>(_ aggregate: A.Type, id: A.ID) throws(CommandError) -> StreamName {
+    package func streamName<A: Aggregate>(_ aggregate: A.Type, id: A.ID) throws(CommandError) -> StreamName {
         do {
             return try StreamName(A.streamName(for: id))
         } catch {
@@ -233,7 +233,7 @@ public struct CommandService: Sendable {
         }
     }
 
-    func encode<Event: DomainEvent>(_ events: [Event], envelope: CommandEnvelope) throws(CommandError) -> [EventData] {
+    package func encode<Event: DomainEvent>(_ events: [Event], envelope: CommandEnvelope) throws(CommandError) -> [EventData] {
         var result: [EventData] = []
         for event in events {
             do {

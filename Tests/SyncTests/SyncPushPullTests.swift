@@ -6,7 +6,7 @@ import SyncProtocol
 import Testing
 
 @Suite("Push and pull over real HTTP")
-struct PushPullTests {
+struct SyncPushPullTests {
     @Test("a retried batch gets the same answers and is applied once; mutations apply in sequence order")
     func retriedBatch() async throws {
         try await SyncHarness.with { h in
@@ -49,11 +49,11 @@ struct PushPullTests {
             let ana = try await h.signUp("ana", tenantCode: "acme")
             let before = try await h.store.status().head
             let todo: JSONValue = .object(["todo_id": .string(UUID().uuidString), "title": .string("x")])
-            let cases: [(String, PushRequest)] = [
-                ("empty", PushRequest(mutations: [])),
-                ("not increasing", PushRequest(mutations: [Mutation(id: "a", seq: 2, name: "todo.create", args: todo), Mutation(id: "b", seq: 2, name: "todo.create", args: todo)])),
-                ("duplicate id", PushRequest(mutations: [Mutation(id: "a", seq: 1, name: "todo.create", args: todo), Mutation(id: "a", seq: 2, name: "todo.create", args: todo)])),
-                ("too many", PushRequest(mutations: (1...101).map { Mutation(id: "m\($0)", seq: Int64($0), name: "todo.create", args: todo) })),
+            let cases: [(String, SyncPushRequest)] = [
+                ("empty", SyncPushRequest(mutations: [])),
+                ("not increasing", SyncPushRequest(mutations: [Mutation(id: "a", seq: 2, name: "todo.create", args: todo), Mutation(id: "b", seq: 2, name: "todo.create", args: todo)])),
+                ("duplicate id", SyncPushRequest(mutations: [Mutation(id: "a", seq: 1, name: "todo.create", args: todo), Mutation(id: "a", seq: 2, name: "todo.create", args: todo)])),
+                ("too many", SyncPushRequest(mutations: (1...101).map { Mutation(id: "m\($0)", seq: Int64($0), name: "todo.create", args: todo) })),
             ]
             for (what, request) in cases {
                 let answer = try await h.call(.POST, "/v1/sync/push", body: request, token: ana.token)

@@ -33,7 +33,7 @@ public struct CommandEnvelope: Sendable, Hashable {
     }
 
     /// The actor id written into event metadata.
-    var actorID: String {
+    package var actorID: String {
         principal.userID?.description ?? principal.kind.rawValue
     }
 }

@@ -7,10 +7,10 @@ extension PSQLError {
     /// Such a failure is the caller's input, not the database being away: it is answered as
     /// `invalid` (400, or a per-mutation rejection in a push), never as a retryable 503, or a
     /// client retrying it unchanged would be stuck for good.
-    var isDataException: Bool { serverInfo?[.sqlState]?.hasPrefix("22") ?? false }
+    package var isDataException: Bool { serverInfo?[.sqlState]?.hasPrefix("22") ?? false }
 
     /// A message for a data exception that a person understands, without database text.
-    var dataExceptionMessage: String {
+    package var dataExceptionMessage: String {
         switch serverInfo?[.sqlState] {
         case "22021", "22P05": "a text value contains a character that cannot be stored (such as U+0000)"
         case "22003": "a number is out of the range that can be stored"
@@ -23,7 +23,7 @@ extension PSQLError {
 
 extension CommandError {
     /// The refusal of a value PostgreSQL could not store (SQLSTATE class 22).
-    static func dataException(_ error: PSQLError) -> CommandError {
+    package static func dataException(_ error: PSQLError) -> CommandError {
         CommandError(code: "invalid", message: error.dataExceptionMessage)
     }
 }

@@ -1,3 +1,4 @@
+import Commands
 import Crypto
 import Domain
 import EventStore
@@ -15,7 +16,7 @@ import SyncProtocol
 /// and mutation id; its answer is then stored in `sync_mutations`. A crash between the two is
 /// harmless: the retry finds the command's stored outcome under the same key and records it. Two
 /// instances racing on a retried batch store each mutation's events once for the same reason.
-public struct PushService: Sendable {
+public struct SyncPushService: Sendable {
     /// The highest sequence number a mutation may have: 2^53 - 1, the largest integer every JSON
     /// implementation reads exactly.
     public static let maxSeq: Int64 = 9_007_199_254_740_991
@@ -25,26 +26,26 @@ public struct PushService: Sendable {
     public static let maxSeqGap: Int64 = 1_000_000
 
     /// Runs mutations.
-    public let dispatcher: MutationDispatcher
+    public let planner: MutationPlanner
     /// The most mutations in one push.
     public let maxBatch: Int
     private let queue = DeviceQueue()
 
     /// Creates the service.
-    public init(dispatcher: MutationDispatcher, maxBatch: Int = 100) {
-        self.dispatcher = dispatcher
+    public init(planner: MutationPlanner, maxBatch: Int = 100) {
+        self.planner = planner
         self.maxBatch = maxBatch
     }
 
-    var client: PostgresClient { dispatcher.commands.store.client }
-    var logger: Logger { dispatcher.commands.store.logger }
+    var client: PostgresClient { planner.commands.store.client }
+    var logger: Logger { planner.commands.store.logger }
 
     /// Applies `request` for the signed-in device of `identity`.
     ///
     /// - Throws: ``CommandError`` `invalid` for a malformed batch (nothing is applied), or
     ///   `unavailable` when the database failed part-way (the answered prefix is stored; retrying
     ///   the whole batch is safe).
-    public func push(_ request: PushRequest, identity: Identity) async throws -> PushResponse {
+    public func push(_ request: SyncPushRequest, identity: Identity) async throws -> SyncPushResponse {
         try validate(request)
         return try await queue.run(SyncDevice(identity)) {
             // No connection is held across the batch: each query leases one, so pushes never
@@ -53,7 +54,7 @@ public struct PushService: Sendable {
         }
     }
 
-    private func validate(_ request: PushRequest) throws(CommandError) {
+    private func validate(_ request: SyncPushRequest) throws(CommandError) {
         guard (1...maxBatch).contains(request.mutations.count) else {
             throw CommandError(code: "invalid", message: "a push carries 1-\(maxBatch) mutations; this one has \(request.mutations.count)")
         }
@@ -76,7 +77,7 @@ public struct PushService: Sendable {
         }
     }
 
-    private func apply(_ request: PushRequest, identity: Identity) async throws -> PushResponse {
+    private func apply(_ request: SyncPushRequest, identity: Identity) async throws -> SyncPushResponse {
         let device = SyncDevice(identity)
         let (tenant, user, deviceID) = (device.tenantID.rawValue, device.userID.rawValue, device.deviceID.rawValue)
         var stored: [String: MutationResult] = [:]
@@ -110,7 +111,7 @@ public struct PushService: Sendable {
         if !fresh.isEmpty {
             let mutations = fresh.map { request.mutations[$0] }
             let applied: (results: [MutationResult], lastSeq: Int64)
-            if let batch = try await PushBatch(dispatcher: dispatcher).apply(mutations, identity: identity, lastSeq: lastSeq) {
+            if let batch = try await SyncPushBatch(planner: planner).apply(mutations, identity: identity, lastSeq: lastSeq) {
                 applied = batch
             } else {
                 applied = try await applyOneByOne(mutations, identity: identity, lastSeq: lastSeq)
@@ -118,7 +119,7 @@ public struct PushService: Sendable {
             for (index, result) in zip(fresh, applied.results) { answers[index] = result }
             lastSeq = applied.lastSeq
         }
-        return PushResponse(results: answers.compactMap { $0 }, lastSeq: lastSeq)
+        return SyncPushResponse(results: answers.compactMap { $0 }, lastSeq: lastSeq)
     }
 
     /// Runs new mutations one at a time, each in its own transaction, in sequence order.
@@ -202,7 +203,7 @@ public struct PushService: Sendable {
     private func run(_ mutation: Mutation, identity: Identity) async throws -> (MutationResult, [String], recorded: Bool) {
         let envelope = Self.envelope(for: mutation, identity: identity)
         do {
-            let outcome = try await dispatcher.run(mutation.name, args: mutation.args, envelope: envelope)
+            let outcome = try await planner.run(mutation.name, args: mutation.args, envelope: envelope)
             return (MutationResult(id: mutation.id, seq: mutation.seq, status: .applied, positions: outcome.positions), outcome.eventTypes, !outcome.replayed)
         } catch let error where error.code == "unavailable" || error.code == "contention" {
             logger.warning("push stopped by a transient failure", metadata: ["mutation.id": "\(mutation.id)", "error": "\(error)"])

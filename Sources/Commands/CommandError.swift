@@ -22,12 +22,12 @@ public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "\(code): \(message)" }
 
     /// A domain refusal.
-    init(_ error: DomainError) {
+    package init(_ error: DomainError) {
         self.init(code: error.code.rawValue, message: error.message)
     }
 
     /// A store failure, without database text.
-    init(_ error: EventStoreError) {
+    package init(_ error: EventStoreError) {
         switch error.code {
         case .database, .concurrencyConflict:
             self.init(code: "unavailable", message: "the command could not be stored right now; retry it")
@@ -37,7 +37,7 @@ public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// The idempotency key was used before for a different stream.
-    static func keyReused(_ key: String) -> CommandError {
+    package static func keyReused(_ key: String) -> CommandError {
         CommandError(code: "conflict", message: "idempotency key '\(key.prefix(80))' was already used for a different command")
     }
 }

@@ -1,5 +1,5 @@
 /// The body of `POST /v1/sync/push`: mutations of the signed-in device, in sequence order.
-public struct PushRequest: Sendable, Hashable, Codable {
+public struct SyncPushRequest: Sendable, Hashable, Codable {
     /// 1-100 mutations with strictly increasing `seq`.
     public var mutations: [Mutation]
 

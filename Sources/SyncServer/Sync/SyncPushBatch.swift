@@ -1,3 +1,4 @@
+import Commands
 import Domain
 import EventStore
 import Foundation
@@ -5,9 +6,9 @@ import Logging
 import PostgresNIO
 import SyncProtocol
 
-/// Applies a device's new mutations in one transaction: the fast path of ``PushService``.
+/// Applies a device's new mutations in one transaction: the fast path of ``SyncPushService``.
 ///
-/// Every mutation is turned into a command first (``MutationDispatcher/plan(_:args:envelope:)``);
+/// Every mutation is turned into a command first (``MutationPlanner/plan(_:args:envelope:)``);
 /// the aggregates they touch are loaded in one query; the commands are decided in order in memory,
 /// each against the state the earlier ones of the batch left; then one transaction appends every
 /// event (one statement for all streams, each at the version it was loaded at) and records every
@@ -18,10 +19,10 @@ import SyncProtocol
 /// stream that moved since it was loaded, an answer another instance already recorded), the
 /// transaction is rolled back and ``apply(_:identity:lastSeq:)`` returns `nil`: the caller then
 /// runs the mutations one by one, which handles every race.
-struct PushBatch: Sendable {
-    let dispatcher: MutationDispatcher
+struct SyncPushBatch: Sendable {
+    let planner: MutationPlanner
 
-    var commands: CommandService { dispatcher.commands }
+    var commands: CommandService { planner.commands }
     var logger: Logger { commands.store.logger }
 
     /// An answer decided in memory, with the events it will append.
@@ -51,19 +52,19 @@ struct PushBatch: Sendable {
         var planned: [(index: Int, step: PlannedCommand.Step, envelope: CommandEnvelope)] = []
         var last = lastSeq
         for mutation in mutations {
-            if PushService.isTooFarAhead(mutation.seq, after: last) {
+            if SyncPushService.isTooFarAhead(mutation.seq, after: last) {
                 // Not recorded, and the device's last number stays: the device is never wedged.
-                decided.append(Decided(mutation: mutation, result: PushService.seqGap(mutation, after: last), stored: false))
+                decided.append(Decided(mutation: mutation, result: SyncPushService.seqGap(mutation, after: last), stored: false))
                 continue
             }
             defer { last = max(last, mutation.seq) }
             if mutation.seq <= last {
-                decided.append(Decided(mutation: mutation, result: PushService.outOfOrder(mutation, after: last)))
+                decided.append(Decided(mutation: mutation, result: SyncPushService.outOfOrder(mutation, after: last)))
                 continue
             }
-            let envelope = PushService.envelope(for: mutation, identity: identity)
+            let envelope = SyncPushService.envelope(for: mutation, identity: identity)
             do throws(CommandError) {
-                guard let step = try await dispatcher.plan(mutation.name, args: mutation.args, envelope: envelope).step else { return nil }
+                guard let step = try await planner.plan(mutation.name, args: mutation.args, envelope: envelope).step else { return nil }
                 planned.append((decided.count, step, envelope))
                 decided.append(Decided(mutation: mutation, result: MutationResult(id: mutation.id, seq: mutation.seq, status: .applied), stream: step.stream))
             } catch where error.code == "unavailable" {
@@ -164,7 +165,7 @@ struct PushBatch: Sendable {
         let answers = decided.filter(\.stored)
         let applied = answers.filter { $0.result.status == .applied }
         let device = SyncDevice(identity)
-        let keys = applied.map { PushService.idempotencyKey(device: device, mutation: $0.mutation.id) }
+        let keys = applied.map { SyncPushService.idempotencyKey(device: device, mutation: $0.mutation.id) }
         let actor = identity.principal.userID?.description ?? identity.principal.kind.rawValue
         let rows = try await connection.query(
             """

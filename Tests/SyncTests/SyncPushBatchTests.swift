@@ -6,7 +6,7 @@ import SyncProtocol
 import Testing
 
 @Suite("Pushed batches are decided together and committed once")
-struct PushBatchTests {
+struct SyncPushBatchTests {
     @Test("a batch is decided in order against the states its earlier mutations left, and commits in one transaction")
     func oneTransaction() async throws {
         try await SyncHarness.with { h in
@@ -118,8 +118,8 @@ struct PushBatchTests {
     /// Pushes `batch` until it is answered, retrying the same batch after a `503` as a client does.
     static func pushRetrying(_ batch: [Mutation], from device: Session, harness: SyncHarness) async throws -> [MutationResult] {
         for attempt in 1...30 {
-            let answer = try await harness.call(.POST, "/v1/sync/push", body: PushRequest(mutations: batch), token: device.token)
-            if answer.status == 200 { return try answer.decode(PushResponse.self).results }
+            let answer = try await harness.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: batch), token: device.token)
+            if answer.status == 200 { return try answer.decode(SyncPushResponse.self).results }
             guard answer.status == 503 else { throw TestFailure("push: \(answer.status) \(answer.text)") }
             try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
         }

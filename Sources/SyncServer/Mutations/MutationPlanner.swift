@@ -1,3 +1,4 @@
+import Commands
 import Domain
 import Foundation
 import SyncProtocol
@@ -5,14 +6,14 @@ import SyncProtocol
 /// Turns a named mutation with JSON arguments into a command of the domain and runs it.
 ///
 /// The same table serves `POST /v1/sync/push` and the REST write API, so both validate and
-/// decide identically. Authorization is the domain's: the dispatcher only builds the command.
-public struct MutationDispatcher: Sendable {
+/// decide identically. Authorization is the domain's: the planner only builds the command.
+public struct MutationPlanner: Sendable {
     /// The command service.
     public let commands: CommandService
     /// Most active devices one user may register (the device registry, `read.devices`, counts them).
     public let maxDevicesPerUser: Int
 
-    /// Creates a dispatcher.
+    /// Creates a planner.
     public init(commands: CommandService, maxDevicesPerUser: Int = 20) {
         self.commands = commands
         self.maxDevicesPerUser = maxDevicesPerUser

@@ -1,5 +1,5 @@
 /// The answer to `POST /v1/sync/push`: one result per mutation, in the request's order.
-public struct PushResponse: Sendable, Hashable, Codable {
+public struct SyncPushResponse: Sendable, Hashable, Codable {
     /// The results.
     public var results: [MutationResult]
     /// The highest sequence number the server has answered for this device.

@@ -1,8 +1,9 @@
+import Commands
 import Domain
 import EventStore
 import PostgresNIO
 
-extension MutationDispatcher {
+extension MutationPlanner {
     /// Refuses a new device when the user already has `maxDevicesPerUser` other active devices.
     ///
     /// Counted in the device registry, which trails the log by the projection's lag: registrations

@@ -1,0 +1,13 @@
+import ArgumentParser
+import EventStore
+import Foundation
+
+/// `synccli bench …`: benchmarks that compare Tidemark with raw PostgreSQL in the same run.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Tidemark against raw PostgreSQL side by side and print ratios.",
+        discussion: "Benchmarks run in their own database (<database>_bench by default), dropped and created anew each run. Build with -c release for meaningful figures (`make bench`).",
+        subcommands: [BenchAppendCommand.self, BenchRebuildCommand.self, BenchSyncCommand.self, BenchPushCommand.self]
+    )
+}

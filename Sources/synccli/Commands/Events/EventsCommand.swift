@@ -1,0 +1,12 @@
+import ArgumentParser
+import EventStore
+import Foundation
+
+/// `synccli events …`: inspect the event log.
+struct EventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Inspect the event log.",
+        subcommands: [EventsStatusCommand.self, EventsListCommand.self, EventsStreamCommand.self]
+    )
+}
