@@ -22,17 +22,17 @@ extension CommandService {
         envelope: CommandEnvelope
     ) async throws(CommandError) -> CommandOutcome {
         guard (8...200).contains(password.count) else {
-            throw CommandError(code: "invalid", message: "a password must be 8-200 characters")
+            throw CommandError(.invalid, "a password must be 8-200 characters")
         }
         let tenant = try await load(Tenant.self, id: tenantID).state
         guard tenant != nil else {
-            throw CommandError(code: "not_found", message: "tenant \(tenantID) does not exist")
+            throw CommandError(.notFound, "tenant \(tenantID) does not exist")
         }
         let hash: String
         do {
             hash = try Bcrypt.hash(password, cost: passwordCost)
         } catch {
-            throw CommandError(code: "invalid", message: error.message)
+            throw CommandError(.invalid, error.message)
         }
         let normalized = username.lowercased()
         return try await execute(
@@ -52,12 +52,12 @@ extension CommandService {
         envelope: CommandEnvelope
     ) async throws(CommandError) -> CommandOutcome {
         guard (1...1000).contains(receivers.count) else {
-            throw CommandError(code: "invalid", message: "a notification needs 1-1000 receivers")
+            throw CommandError(.invalid, "a notification needs 1-1000 receivers")
         }
         var recipients: [Recipient] = []
         for receiver in Set(receivers).sorted(by: { $0.description < $1.description }) {
             guard let user = try await load(User.self, id: receiver).state, !user.isDeleted else {
-                throw CommandError(code: "not_found", message: "user \(receiver) does not exist")
+                throw CommandError(.notFound, "user \(receiver) does not exist")
             }
             recipients.append(Recipient(userID: receiver, tenantID: user.tenantID, isActive: user.status == .active))
         }

@@ -50,7 +50,7 @@ public struct CommandService: Sendable {
                 store.logger.error("stored event does not decode", metadata: [
                     "stream.id": "\(stream)", "event.position": "\(event.position)", "event.type": "\(event.type)",
                 ])
-                throw CommandError(code: "unavailable", message: "stream '\(stream)' holds an event this build cannot read")
+                throw CommandError(.unavailable, "stream '\(stream)' holds an event this build cannot read", underlying: error)
             }
         }
         return state
@@ -129,10 +129,10 @@ public struct CommandService: Sendable {
                 continue
             } catch {
                 store.logger.error("command failed", metadata: ["stream.id": "\(stream)", "error": "\(String(reflecting: error))"])
-                throw CommandError(code: "unavailable", message: "the command could not be stored right now; retry it")
+                throw CommandError(.unavailable, "the command could not be stored right now; retry it", underlying: error)
             }
         }
-        throw CommandError(code: "contention", message: "'\(stream)' kept changing while the command ran; retry it")
+        throw CommandError(.contention, "'\(stream)' kept changing while the command ran; retry it")
     }
 
     /// Appends at `version`, reserves claims and records the idempotency key in one transaction.
@@ -148,8 +148,8 @@ public struct CommandService: Sendable {
                         "INSERT INTO unique_claims (scope, value, stream) VALUES (\(claim.scope), \(claim.value), \(stream.rawValue))",
                         logger: logger
                     )
-                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-                    throw CommandError(code: "already_exists", message: claim.takenMessage)
+                } catch let error as PSQLError where error.sqlState == .uniqueViolation {
+                    throw CommandError(.alreadyExists, claim.takenMessage)
                 }
             }
             var outcome = CommandOutcome(stream: stream.rawValue, eventTypes: events.map(\.type), positions: [], streamVersion: version, replayed: false)
@@ -206,7 +206,7 @@ public struct CommandService: Sendable {
     /// The stored answer to an earlier command with `key`, if any.
     package func storedOutcome(key: String, stream: StreamName) async throws(CommandError) -> CommandOutcome? {
         guard !key.isEmpty, key.utf8.count <= 200 else {
-            throw CommandError(code: "invalid", message: "an idempotency key must be 1-200 characters")
+            throw CommandError(.invalid, "an idempotency key must be 1-200 characters")
         }
         do {
             let rows = try await store.client.query(
@@ -221,7 +221,7 @@ public struct CommandService: Sendable {
         } catch let error as CommandError {
             throw error
         } catch {
-            throw CommandError(code: "unavailable", message: "the command log could not be read; retry")
+            throw CommandError(.unavailable, "the command log could not be read; retry", underlying: error)
         }
     }
 
@@ -229,7 +229,7 @@ public struct CommandService: Sendable {
         do {
             return try StreamName(A.streamName(for: id))
         } catch {
-            throw CommandError(code: "invalid", message: error.message)
+            throw CommandError(.invalid, error.message)
         }
     }
 
@@ -248,7 +248,7 @@ public struct CommandService: Sendable {
                     )
                 ))
             } catch {
-                throw CommandError(code: "invalid", message: "event \(event.eventType) could not be encoded")
+                throw CommandError(.invalid, "event \(event.eventType) could not be encoded")
             }
         }
         return result

@@ -1,3 +1,4 @@
+import EventStore
 import PostgresNIO
 
 extension PSQLError {
@@ -7,15 +8,15 @@ extension PSQLError {
     /// Such a failure is the caller's input, not the database being away: it is answered as
     /// `invalid` (400, or a per-mutation rejection in a push), never as a retryable 503, or a
     /// client retrying it unchanged would be stuck for good.
-    package var isDataException: Bool { serverInfo?[.sqlState]?.hasPrefix("22") ?? false }
+    package var isDataException: Bool { sqlState?.raw.hasPrefix("22") ?? false }
 
     /// A message for a data exception that a person understands, without database text.
     package var dataExceptionMessage: String {
-        switch serverInfo?[.sqlState] {
-        case "22021", "22P05": "a text value contains a character that cannot be stored (such as U+0000)"
-        case "22003": "a number is out of the range that can be stored"
-        case "22001": "a text value is longer than can be stored"
-        case "22007", "22008": "a date or time is out of the range that can be stored"
+        switch sqlState {
+        case .characterNotInRepertoire?, .untranslatableCharacter?: "a text value contains a character that cannot be stored (such as U+0000)"
+        case .numericValueOutOfRange?: "a number is out of the range that can be stored"
+        case .stringDataRightTruncationException?: "a text value is longer than can be stored"
+        case .invalidDatetimeFormat?, .datetimeFieldOverflow?: "a date or time is out of the range that can be stored"
         default: "a value cannot be stored as given"
         }
     }
@@ -24,6 +25,6 @@ extension PSQLError {
 extension CommandError {
     /// The refusal of a value PostgreSQL could not store (SQLSTATE class 22).
     package static func dataException(_ error: PSQLError) -> CommandError {
-        CommandError(code: "invalid", message: error.dataExceptionMessage)
+        CommandError(.invalid, error.dataExceptionMessage, underlying: error)
     }
 }

@@ -46,7 +46,7 @@ struct ConsistencyTests {
                 let error = await #expect(throws: ReadModelError.self) {
                     try await db.apply(projection, [event])
                 }
-                #expect(error?.kind == .missingRow)
+                #expect(error?.code == .missingRow)
                 #expect(error?.eventType == type)
                 #expect(error?.position == event.position)
                 #expect(try await db.dump(projection, in: "read").isEmpty)
@@ -63,7 +63,7 @@ struct ConsistencyTests {
             let error = await #expect(throws: ReadModelError.self) {
                 try await db.apply(TodosProjection(), [broken])
             }
-            #expect(error?.kind == .undecodable)
+            #expect(error?.code == .undecodable)
         }
     }
 

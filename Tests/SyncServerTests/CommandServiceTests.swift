@@ -20,7 +20,7 @@ func outcomeCode(_ body: () async throws -> Void) async -> String {
         try await body()
         return "ok"
     } catch let error as CommandError {
-        return error.code
+        return error.code.rawValue
     } catch {
         return "\(error)"
     }
@@ -105,7 +105,7 @@ struct CommandServiceTests {
             let misuse = await #expect(throws: CommandError.self) {
                 try await service.execute(Todo.self, id: TodoID(), command: create, envelope: renameEnvelope)
             }
-            #expect(misuse?.code == "conflict")
+            #expect(misuse?.code == .conflict)
         }
     }
 
@@ -140,22 +140,22 @@ struct CommandServiceTests {
                 try await service.execute(Todo.self, id: todo, command: .changeTitle(todo, "Theirs"),
                                           envelope: CommandEnvelope(principal: .user(stranger, tenantID: tenant)))
             }
-            #expect(forbidden?.code == "forbidden")
+            #expect(forbidden?.code == .forbidden)
             let invalid = await #expect(throws: CommandError.self) {
                 try await service.execute(Todo.self, id: todo, command: .changeTitle(todo, ""),
                                           envelope: CommandEnvelope(principal: .user(owner, tenantID: tenant)))
             }
-            #expect(invalid?.code == "invalid")
+            #expect(invalid?.code == .invalid)
             let missing = await #expect(throws: CommandError.self) {
                 try await service.registerUser(UserID(), tenantID: TenantID(), username: "bob", email: "b@example.com", phone: nil,
                                                password: "long enough", envelope: CommandEnvelope(principal: .anonymous))
             }
-            #expect(missing?.code == "not_found")
+            #expect(missing?.code == .notFound)
             let weak = await #expect(throws: CommandError.self) {
                 try await service.registerUser(UserID(), tenantID: tenant, username: "bob", email: "b@example.com", phone: nil,
                                                password: "short", envelope: CommandEnvelope(principal: .anonymous))
             }
-            #expect(weak?.code == "invalid")
+            #expect(weak?.code == .invalid)
             #expect(try await service.load(Todo.self, id: todo).version == 1)
         }
     }

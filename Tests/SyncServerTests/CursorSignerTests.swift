@@ -27,7 +27,7 @@ struct CursorSignerTests {
         let text = CursorSigner(secret: Self.secret).encode(Self.longest)
         #expect(try CursorSigner(secret: Self.secret).decode(text) == Self.longest)
         for other in [CursorSigner(secret: Array("another-secret-of-at-least-32-bytes-0123".utf8)), .random()] {
-            #expect(throws: CommandError(code: "invalid", message: "the cursor is not one this server issued")) { try other.decode(text) }
+            #expect(throws: CommandError(.invalid, "the cursor is not one this server issued")) { try other.decode(text) }
         }
     }
 
@@ -58,14 +58,14 @@ struct CursorSignerTests {
         do {
             _ = try signer.decode(legacy)
         } catch {
-            #expect(error.code == "resync_required")
+            #expect(error.code == .resyncRequired)
         }
         for junk in ["", ".", "c1..", "c1.e30.", String(repeating: "A", count: 513), "c1.\(legacy).AAAA"] {
             do {
                 _ = try signer.decode(junk)
                 Issue.record("accepted \(junk.prefix(40))")
             } catch {
-                #expect(error.code == "invalid", "\(junk.prefix(40))")
+                #expect(error.code == .invalid, "\(junk.prefix(40))")
             }
         }
     }

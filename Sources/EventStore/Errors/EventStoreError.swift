@@ -5,52 +5,52 @@ import PostgresNIO
 /// The ``message`` is written for a person and never contains database text: database errors are
 /// converted at the repository boundary, and the original error is kept only in ``underlying`` for logs.
 public struct EventStoreError: Error, Sendable, CustomStringConvertible {
-    /// A stable, machine-readable error code. New codes may be added without breaking callers.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// A stable, machine-readable error code. New codes may be added without breaking callers;
+    /// only this module mints codes.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The wire name of the code, for example `version_conflict`.
         public let rawValue: String
-        /// Creates a code from its wire name.
-        public init(rawValue: String) { self.rawValue = rawValue }
+        private init(_ rawValue: String) { self.rawValue = rawValue }
         /// The wire name.
         public var description: String { rawValue }
 
         /// The stream is not at the version the caller expected.
-        public static let versionConflict = Code(rawValue: "version_conflict")
+        public static let versionConflict = Code("version_conflict")
         /// An append carried no events.
-        public static let emptyBatch = Code(rawValue: "empty_batch")
+        public static let emptyBatch = Code("empty_batch")
         /// A stream name breaks the naming rules (`category-id`).
-        public static let invalidStreamName = Code(rawValue: "invalid_stream_name")
+        public static let invalidStreamName = Code("invalid_stream_name")
         /// An event's data and metadata exceed the configured size.
-        public static let payloadTooLarge = Code(rawValue: "payload_too_large")
+        public static let payloadTooLarge = Code("payload_too_large")
         /// An event's data is not a JSON object.
-        public static let invalidJSON = Code(rawValue: "invalid_json")
+        public static let invalidJSON = Code("invalid_json")
         /// An event type name or schema version is not acceptable.
-        public static let invalidEventType = Code(rawValue: "invalid_event_type")
+        public static let invalidEventType = Code("invalid_event_type")
         /// An event id was already stored by a different append.
-        public static let duplicateEventID = Code(rawValue: "duplicate_event_id")
+        public static let duplicateEventID = Code("duplicate_event_id")
         /// A read or append argument is out of range.
-        public static let invalidArgument = Code(rawValue: "invalid_argument")
+        public static let invalidArgument = Code("invalid_argument")
         /// The database holds migrations this build does not know.
-        public static let databaseNewerThanCode = Code(rawValue: "database_newer_than_code")
+        public static let databaseNewerThanCode = Code("database_newer_than_code")
         /// Applying a migration failed; nothing of it was kept.
-        public static let migrationFailed = Code(rawValue: "migration_failed")
+        public static let migrationFailed = Code("migration_failed")
         /// `DATABASE_URL` cannot be parsed.
-        public static let invalidDatabaseURL = Code(rawValue: "invalid_database_url")
+        public static let invalidDatabaseURL = Code("invalid_database_url")
         /// A stored event could not be decoded as the requested type.
-        public static let decodingFailed = Code(rawValue: "decoding_failed")
+        public static let decodingFailed = Code("decoding_failed")
         /// An event's schema version has no upcaster path to the current version.
-        public static let upcastFailed = Code(rawValue: "upcast_failed")
+        public static let upcastFailed = Code("upcast_failed")
         /// The transaction collided with a concurrent one (a deadlock or serialization failure) and was
         /// rolled back; running it again is safe.
-        public static let concurrencyConflict = Code(rawValue: "concurrency_conflict")
+        public static let concurrencyConflict = Code("concurrency_conflict")
         /// The database failed or could not be reached.
-        public static let database = Code(rawValue: "database")
+        public static let database = Code("database")
         /// A table the store needs does not exist yet: the migrations have not been applied.
-        public static let notMigrated = Code(rawValue: "not_migrated")
+        public static let notMigrated = Code("not_migrated")
         /// PostgreSQL refused a value as data (SQLSTATE class 22: a text with U+0000, a number or
         /// a date out of range): the caller's input, not a failure of the database; retrying it
         /// unchanged fails again.
-        public static let unstorableValue = Code(rawValue: "unstorable_value")
+        public static let unstorableValue = Code("unstorable_value")
     }
 
     /// The stable error code.
@@ -72,7 +72,7 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
     ///   - message: A message a person understands.
     ///   - stream: The stream the error concerns.
     ///   - underlying: The original error, kept for logs.
-    public init(_ code: Code, _ message: String, stream: String? = nil, underlying: (any Error & Sendable)? = nil) {
+    package init(_ code: Code, _ message: String, stream: String? = nil, underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
         self.stream = stream
@@ -97,14 +97,19 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
     /// Wraps a database failure without exposing its text.
     static func database(_ error: any Error, while action: String) -> EventStoreError {
         if let storeError = error as? EventStoreError { return storeError }
-        if let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState], state == "40P01" || state == "40001" {
+        if let transaction = error as? PostgresTransactionError,
+           let cause = transaction.closureError ?? transaction.beginError ?? transaction.commitError {
+            return database(cause, while: action)
+        }
+        let state = (error as? PSQLError)?.sqlState
+        if state == .deadlockDetected || state == .serializationFailure {
             return EventStoreError(
                 .concurrencyConflict,
                 "the transaction collided with a concurrent one while \(action) and was rolled back; retry it",
                 underlying: SendableErrorBox(error)
             )
         }
-        if let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState], state.hasPrefix("22") {
+        if let state, state.raw.hasPrefix("22") {
             return EventStoreError(
                 .unstorableValue, "a value could not be stored while \(action) (such as a text with U+0000)",
                 underlying: SendableErrorBox(error)

@@ -64,7 +64,7 @@ enum AppendStatement {
                 transactionID: UInt64(written.transaction) ?? 0,
                 wasAlreadyStored: false
             ))
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch let error as PSQLError where error.sqlState == .uniqueViolation {
             return .uniqueViolation(eventIDTaken: error.serverInfo?[.constraintName] == "events_event_id_key")
         }
     }

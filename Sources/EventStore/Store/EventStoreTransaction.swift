@@ -54,7 +54,7 @@ public struct EventStoreTransaction: Sendable {
         var rows: [MultiStreamAppendStatement.Row] = []
         do {
             for try await row in try await connection.execute(MultiStreamAppendStatement(parts, order: order), logger: store.logger) { rows.append(row) }
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch let error as PSQLError where error.sqlState == .uniqueViolation {
             let eventIDTaken = error.serverInfo?[.constraintName] == "events_event_id_key"
             var race = AppendRace(stream: parts[0].stream, expected: parts[0].expected, eventIDTaken: eventIDTaken)
             switch AppendRace.culprit(in: error.serverInfo?[.detail]) {

@@ -44,7 +44,7 @@ public struct NotifyChannel: Sendable, Hashable {
                 logger: logger
             )
             for try await channel in rows.decode(String.self) { return channel }
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.undefinedTable.raw {
+        } catch let error as PSQLError where error.sqlState == .undefinedTable {
             throw EventStoreError(.notMigrated, "notify_channels does not exist yet; run synccli migrate", underlying: SendableErrorBox(error))
         } catch {
             throw EventStoreError.database(error, while: "looking up notify channel \(name)")

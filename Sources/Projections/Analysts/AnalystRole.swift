@@ -1,3 +1,4 @@
+import EventStore
 import Logging
 import PostgresNIO
 
@@ -24,7 +25,7 @@ public enum AnalystRole {
             try await client.withConnection { connection in
                 do {
                     _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE ROLE \(name) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT"), logger: logger)
-                } catch let error as PSQLError where ["42710", "23505"].contains(error.serverInfo?[.sqlState] ?? "") {
+                } catch let error as PSQLError where error.sqlState == .duplicateObject || error.sqlState == .uniqueViolation {
                     // Already there (roles are cluster-wide; another database may have created it).
                 }
                 if let password {

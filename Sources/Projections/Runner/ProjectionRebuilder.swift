@@ -62,7 +62,10 @@ public struct ProjectionRebuilder: Sendable {
             await lease.close(logger: logger)
             if let error = error as? ProjectionError { throw error }
             if let failure = error as? BatchApplier.ApplyFailure {
-                throw ProjectionError(.invalidState, "the rebuild of '\(projection.name)' stopped at an event it cannot apply; the live tables are untouched: \(failure.underlying)")
+                throw ProjectionError(
+                    .invalidState, "the rebuild of '\(projection.name)' stopped at an event it cannot apply; the live tables are untouched",
+                    underlying: failure.underlying
+                )
             }
             throw ProjectionError.database(error, while: "rebuilding '\(projection.name)'")
         }
@@ -152,7 +155,7 @@ public struct ProjectionRebuilder: Sendable {
             attempt += 1
             do {
                 return try await swapOnce(shadow: shadow, position: position, applied: applied, on: connection)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55P03" && attempt < 10 {
+            } catch let error as PSQLError where error.sqlState == .lockNotAvailable && attempt < 10 {
                 logger.warning("readers hold the live tables; retrying the swap", metadata: ["attempt": "\(attempt)"])
                 try await Task.sleep(for: .milliseconds(200 * attempt))
             }

@@ -55,7 +55,7 @@ public struct AuthService: Sendable {
     public func register(_ request: RegisterRequest, from address: ClientAddress) async throws -> (userID: UserID, tenantID: TenantID) {
         try await attempts.claim(options.registrationAddressRule, address.value)
         guard let tenantID = try await tenant(code: request.tenantCode) else {
-            throw CommandError(code: "not_found", message: "no tenant has the code '\(request.tenantCode.prefix(64))'")
+            throw CommandError(.notFound, "no tenant has the code '\(request.tenantCode.prefix(64))'")
         }
         try await attempts.claim(options.registrationTenantRule, tenantID.description)
         let userID = UserID()

@@ -10,7 +10,7 @@ public struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Checks `Content-Length`, then passes the request on.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
-            throw Problem(.contentTooLarge, code: "payload_too_large", message: "the request body is \(length) bytes; the limit is \(maxBytes)")
+            throw Problem(.payloadTooLarge, "the request body is \(length) bytes; the limit is \(maxBytes)")
         }
         return try await next(request, context)
     }

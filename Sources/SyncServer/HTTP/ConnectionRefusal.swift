@@ -14,27 +14,27 @@ struct ConnectionRefusal: Sendable {
     /// The request line and header fields exceed the limit: `431 headers_too_large`.
     static func headersTooLarge(limit: Int) -> ConnectionRefusal {
         ConnectionRefusal(problem: Problem(
-            .requestHeaderFieldsTooLarge, code: "headers_too_large",
-            message: "the request line and header fields exceed \(limit) bytes"
+            .headersTooLarge,
+            "the request line and header fields exceed \(limit) bytes"
         ))
     }
 
     /// The head did not arrive in time: `408 request_timeout`.
     static func headerTimeout(_ timeout: Duration) -> ConnectionRefusal {
         ConnectionRefusal(problem: Problem(
-            .requestTimeout, code: "request_timeout",
-            message: "the request's header fields did not arrive within \(timeout.components.seconds) s"
+            .requestTimeout,
+            "the request's header fields did not arrive within \(timeout.components.seconds) s"
         ))
     }
 
     /// The bytes are not an HTTP/1.1 request: `400 invalid`.
-    static let malformed = ConnectionRefusal(problem: Problem(.badRequest, code: "invalid", message: "the request is not valid HTTP/1.1"))
+    static let malformed = ConnectionRefusal(problem: Problem(.invalid, "the request is not valid HTTP/1.1"))
 
     /// A WebSocket upgrade request without a usable `Sec-WebSocket-Key` or `Sec-WebSocket-Version: 13`:
     /// `400 invalid` (RFC 6455, 4.2.2), naming the supported version.
     static func badWebSocketHandshake(_ message: String) -> ConnectionRefusal {
         ConnectionRefusal(
-            problem: Problem(.badRequest, code: "invalid", message: message),
+            problem: Problem(.invalid, message),
             extraHeaders: [("Sec-WebSocket-Version", "13")]
         )
     }

@@ -9,7 +9,7 @@ enum JSONBody {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
-            throw Problem(.badRequest, code: "invalid", message: "the request body is not valid: \(describe(error))")
+            throw Problem(.invalid, "the request body is not valid: \(describe(error))")
         }
     }
 

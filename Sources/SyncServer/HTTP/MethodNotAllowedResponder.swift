@@ -18,7 +18,7 @@ struct MethodNotAllowedResponder<Base: HTTPResponder>: HTTPResponder where Base.
         guard !allowed.isEmpty, !allowed.contains(request.method) else { return response }
         let list = allowed.map(\.rawValue).joined(separator: ", ")
         var answer = try Problem(
-            .methodNotAllowed, code: "method_not_allowed", message: "\(request.method.rawValue) is not allowed here; use \(list)"
+            .methodNotAllowed, "\(request.method.rawValue) is not allowed here; use \(list)"
         ).response(from: request, context: context)
         answer.headers[.allow] = list
         return answer

@@ -1,13 +1,19 @@
 import Commands
+import EventStore
 import Hummingbird
+import Logging
 import NIOCore
 import PostgresNIO
-import Logging
+import Projections
 
 /// Turns every error into an `application/problem+json` answer with a stable code.
 ///
-/// Unknown errors become `500 internal` with a generic message: their text may hold database
-/// details and is only logged.
+/// The status always comes from the code (``Problem/Code``, ``CommandError/Code``,
+/// ``AuthError/Code``). A database failure, wherever it surfaces (a `PSQLError`, a
+/// `PostgresTransactionError` from `withTransaction`, an ``EventStoreError`` or ``ProjectionError``
+/// of the database), is `503 unavailable` with `Retry-After`; a value PostgreSQL refuses to store is
+/// `400 invalid`. Unknown errors become `500 internal` with a generic message. Database text is
+/// only logged, never answered.
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
@@ -18,52 +24,58 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let problem as Problem {
-            throw problem
-        } catch let error as AuthError {
-            throw error.problem
-        } catch let error as CommandError {
-            let retry = ["unavailable", "contention"].contains(error.code) ? 1 : nil
-            throw Problem(Self.status(for: error.code), code: error.code, message: error.message, retryAfter: retry)
-        } catch is NIOTooManyBytesError {
-            throw Problem(.contentTooLarge, code: "payload_too_large", message: "the request body is larger than this endpoint accepts")
-        } catch let error as PSQLError where error.isDataException {
-            throw Problem(.badRequest, code: "invalid", message: error.dataExceptionMessage)
-        } catch let error as PSQLError {
-            logger.error("database failed during a request", metadata: ["http.path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
-            throw Problem(.serviceUnavailable, code: "unavailable", message: "the database could not answer right now; retry shortly", retryAfter: 1)
-        } catch let error as HTTPError {
-            throw Problem(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase)
         } catch {
-            logger.error("request failed", metadata: [
-                "http.path": "\(request.uri.path)",
-                "error": "\(String(reflecting: error))",
-            ])
-            throw Problem(.internalServerError, code: "internal", message: "the server failed to handle this request")
+            throw problem(for: error, path: request.uri.path)
         }
     }
 
-    /// The HTTP status of a command refusal code.
-    static func status(for code: String) -> HTTPResponse.Status {
-        switch code {
-        case "not_found": .notFound
-        case "forbidden": .forbidden
-        case "already_exists", "conflict", "deleted", "illegal_transition", "limit_exceeded", "last_admin": .conflict
-        case "unavailable", "contention": .serviceUnavailable
-        case "resync_required": .gone
-        default: .badRequest
+    /// The answer to `error`.
+    func problem(for error: any Error, path: String) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let error as AuthError:
+            if error.code == .unavailable { logDatabaseFailure(error.underlying ?? error, path: path) }
+            return Problem(error)
+        case let error as CommandError:
+            if error.code == .unavailable, let underlying = error.underlying {
+                // The command service logs its own failures; this is the request's side of it.
+                logger.debug("command unavailable", metadata: ["http.path": "\(path)", "error": "\(String(reflecting: underlying))"])
+            }
+            return Problem(error)
+        case is NIOTooManyBytesError:
+            return Problem(.payloadTooLarge, "the request body is larger than this endpoint accepts")
+        case let error as HTTPError:
+            return Problem(Problem.Code(routerStatus: error.status), error.body ?? error.status.reasonPhrase)
+        case let error as PostgresTransactionError:
+            // `withTransaction` wraps whatever ended the transaction: answer for that.
+            guard let cause = error.closureError ?? error.beginError ?? error.commitError else { break }
+            return problem(for: cause, path: path)
+        case let error as PSQLError where error.isDataException:
+            return Problem(CommandError.dataException(error))
+        case is PSQLError:
+            logDatabaseFailure(error, path: path)
+            return Self.unavailable
+        case let error as EventStoreError:
+            let command = CommandError(error)
+            if command.code == .unavailable { logDatabaseFailure(error.underlying ?? error, path: path) }
+            return Problem(command)
+        case let error as ProjectionError where error.code == .database || error.code == .notMigrated:
+            logDatabaseFailure(error.underlying ?? error, path: path)
+            return Self.unavailable
+        default:
+            break
         }
+        logger.error("request failed", metadata: ["http.path": "\(path)", "error": "\(String(reflecting: error))"])
+        return Problem(.internalError, "the server failed to handle this request")
     }
 
-    static func code(for status: HTTPResponse.Status) -> String {
-        switch status {
-        case .notFound: return "not_found"
-        case .methodNotAllowed: return "method_not_allowed"
-        case .contentTooLarge: return "payload_too_large"
-        case .badRequest: return "invalid"
-        case .unauthorized: return "unauthorized"
-        case .forbidden: return "forbidden"
-        default: return status.code >= 500 ? "internal" : "invalid"
-        }
+    /// The answer to a database failure.
+    static var unavailable: Problem {
+        Problem(.unavailable, "the database could not answer right now; retry shortly")
+    }
+
+    private func logDatabaseFailure(_ error: any Error, path: String) {
+        logger.error("database failed during a request", metadata: ["http.path": "\(path)", "error": "\(String(reflecting: error))"])
     }
 }

@@ -18,10 +18,10 @@ public struct ProtocolVersionMiddleware<Context: RequestContext>: RouterMiddlewa
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let value = request.headers.first(where: { $0.name.canonicalName == SyncHeaders.protocolVersion.lowercased() })?.value {
             guard let version = Self.version(value) else {
-                throw Problem(.badRequest, code: "invalid", message: "\(SyncHeaders.protocolVersion) must be a whole number from 0 to 999999999")
+                throw Problem(.invalid, "\(SyncHeaders.protocolVersion) must be a whole number from 0 to 999999999")
             }
             if version < minimum {
-                throw Problem(.upgradeRequired, code: "upgrade_required", message: "this app speaks sync protocol \(version); the server needs \(minimum) or newer: update the app")
+                throw Problem(.upgradeRequired, "this app speaks sync protocol \(version); the server needs \(minimum) or newer: update the app")
             }
         }
         return try await next(request, context)

@@ -50,7 +50,7 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
                 request.body = RequestBody(buffer: body)
             } catch is NIOTooManyBytesError {
                 // Outside the router, so no middleware turns errors into answers.
-                return try Problem(.contentTooLarge, code: "payload_too_large", message: "the request body is larger than \(maxBodyBytes) bytes")
+                return try Problem(.payloadTooLarge, "the request body is larger than \(maxBodyBytes) bytes")
                     .response(from: request, context: context)
             }
         }
@@ -105,8 +105,8 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
             "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "deadline": "\(timeout)",
         ])
         return try Problem(
-            .serviceUnavailable, code: "unavailable",
-            message: "the server could not answer within \(timeout.components.seconds) s: it was busy, or its database was unreachable; retry shortly",
+            .unavailable,
+            "the server could not answer within \(timeout.components.seconds) s: it was busy, or its database was unreachable; retry shortly",
             retryAfter: 1
         ).response(from: request, context: context)
     }

@@ -32,7 +32,7 @@ public struct HealthController: Sendable {
                 let status = try await store.status()
                 return Readiness(status: "ok", head: status.head, safePosition: status.safePosition)
             } catch {
-                throw Problem(.serviceUnavailable, code: "unavailable", message: "the database is not reachable")
+                throw Problem(.unavailable, "the database is not reachable")
             }
         }
     }

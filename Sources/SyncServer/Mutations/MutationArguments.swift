@@ -11,12 +11,12 @@ struct MutationArguments: Sendable {
 
     init(_ args: JSONValue, name: String) throws(CommandError) {
         guard let members = args.objectValue else {
-            throw CommandError(code: "invalid", message: "the arguments of \(name) must be a JSON object")
+            throw CommandError(.invalid, "the arguments of \(name) must be a JSON object")
         }
         // PostgreSQL cannot store U+0000 (valid JSON, but not valid in `text` or `jsonb`).
         for (key, value) in members where key.utf8.contains(0) || value.holdsNUL {
             let shown = String(key.prefix(64).map { $0 == "\u{0}" ? "\u{FFFD}" : $0 })
-            throw CommandError(code: "invalid", message: "'\(shown)' of \(name) must not contain the character U+0000")
+            throw CommandError(.invalid, "'\(shown)' of \(name) must not contain the character U+0000")
         }
         self.members = members
         self.name = name
@@ -83,10 +83,10 @@ struct MutationArguments: Sendable {
     }
 
     private func missing(_ key: String, _ kind: String) -> CommandError {
-        CommandError(code: "invalid", message: "\(name) needs '\(key)' (\(kind))")
+        CommandError(.invalid, "\(name) needs '\(key)' (\(kind))")
     }
 
     private func wrong(_ key: String, _ kind: String) -> CommandError {
-        CommandError(code: "invalid", message: "'\(key)' of \(name) must be \(kind)")
+        CommandError(.invalid, "'\(key)' of \(name) must be \(kind)")
     }
 }

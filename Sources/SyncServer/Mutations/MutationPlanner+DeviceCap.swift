@@ -19,10 +19,10 @@ extension MutationPlanner {
             for try await value in rows.decode(Int64.self) { found = value }
             count = found
         } catch {
-            throw CommandError(code: "unavailable", message: "the device registry could not be read; retry")
+            throw CommandError(.unavailable, "the device registry could not be read; retry")
         }
         if count >= Int64(maxDevicesPerUser) {
-            throw CommandError(code: "limit_exceeded", message: "a user may register at most \(maxDevicesPerUser) devices; unregister one first")
+            throw CommandError(.limitExceeded, "a user may register at most \(maxDevicesPerUser) devices; unregister one first")
         }
     }
 

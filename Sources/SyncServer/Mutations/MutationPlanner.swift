@@ -33,16 +33,16 @@ public struct MutationPlanner: Sendable {
     ///   the principal may not send it at all, `limit_exceeded` for a device over the cap.
     public func plan(_ name: String, args: JSONValue, envelope: CommandEnvelope) async throws(CommandError) -> PlannedCommand {
         guard let mutation = MutationName(rawValue: name) else {
-            throw CommandError(code: "invalid", message: "unknown mutation '\(name.prefix(64))'")
+            throw CommandError(.invalid, "unknown mutation '\(name.prefix(64))'")
         }
         let a = try MutationArguments(args, name: name)
         let principal = envelope.principal
         guard let tenant = principal.tenantID else {
-            throw CommandError(code: "forbidden", message: "sign in first")
+            throw CommandError(.forbidden, "sign in first")
         }
         switch mutation {
         case .todoCreate:
-            guard let owner = principal.userID else { throw CommandError(code: "forbidden", message: "sign in first") }
+            guard let owner = principal.userID else { throw CommandError(.forbidden, "sign in first") }
             let draft = TodoDraft(
                 title: try a.string("title"), description: try a.optionalString("description") ?? "",
                 priority: try a.enumeration("priority") ?? .medium, dueDate: try a.date("due_at"),
@@ -66,7 +66,7 @@ public struct MutationPlanner: Sendable {
         case .reminderSchedule:
             let reminder: ReminderID = try a.id("reminder_id")
             guard let kind: TodoReminder.Kind = try a.enumeration("kind") else {
-                throw CommandError(code: "invalid", message: "\(name) needs 'kind'")
+                throw CommandError(.invalid, "\(name) needs 'kind'")
             }
             let fireAt = try a.requiredDate("fire_at")
             return try todo(a) { .scheduleReminder($0, reminder, kind: kind, fireAt: fireAt) }
@@ -79,11 +79,11 @@ public struct MutationPlanner: Sendable {
             let id: NotificationID = try a.id("notification_id")
             var receivers: [UserID] = []
             for text in try a.strings("receivers") ?? [] {
-                guard let user = UserID(text) else { throw CommandError(code: "invalid", message: "'receivers' must hold user ids") }
+                guard let user = UserID(text) else { throw CommandError(.invalid, "'receivers' must hold user ids") }
                 receivers.append(user)
             }
             guard principal.isAdmin(in: tenant) else {
-                throw CommandError(code: "forbidden", message: "only an administrator may send notifications")
+                throw CommandError(.forbidden, "only an administrator may send notifications")
             }
             let (type, title, content, to) = (try a.string("type"), try a.string("title"), try a.string("content"), receivers)
             return .standalone { service, envelope throws(CommandError) in
@@ -124,7 +124,7 @@ public struct MutationPlanner: Sendable {
         case .orderRejectRefund: return try order(a, .rejectRefund)
         case .orderResolveComplaint: return try order(a, .resolveComplaint)
         case .profileUpdate:
-            guard let user = principal.userID else { throw CommandError(code: "forbidden", message: "sign in first") }
+            guard let user = principal.userID else { throw CommandError(.forbidden, "sign in first") }
             let update = ProfileUpdate(
                 nickname: try a.optionalString("nickname"), avatarURL: try a.optionalString("avatar_url"),
                 email: try a.optionalString("email"), phone: try a.optionalString("phone"),
@@ -132,12 +132,12 @@ public struct MutationPlanner: Sendable {
             )
             return .command(User.self, id: user, command: .updateProfile(user, update))
         case .deviceRegister:
-            guard let user = principal.userID else { throw CommandError(code: "forbidden", message: "sign in first") }
+            guard let user = principal.userID else { throw CommandError(.forbidden, "sign in first") }
             let id: DeviceID = try a.id("device_id")
             guard let platform: DeviceRegistration.Platform = try a.enumeration("platform"),
                   let provider: DeviceRegistration.Provider = try a.enumeration("provider")
             else {
-                throw CommandError(code: "invalid", message: "\(name) needs 'platform' (ios, android, web, desktop) and 'provider' (apns, fcm, webpush, webhook)")
+                throw CommandError(.invalid, "\(name) needs 'platform' (ios, android, web, desktop) and 'provider' (apns, fcm, webpush, webhook)")
             }
             let registration = DeviceRegistration(
                 platform: platform, pushToken: try a.string("push_token"), provider: provider, appID: try a.optionalString("app_id"),
@@ -147,14 +147,14 @@ public struct MutationPlanner: Sendable {
             try await checkDeviceCap(user: user, device: id)
             return .command(Device.self, id: id, command: .register(id, tenantID: tenant, userID: user, registration))
         case .pushPreferencesSet:
-            guard let user = principal.userID else { throw CommandError(code: "forbidden", message: "sign in first") }
+            guard let user = principal.userID else { throw CommandError(.forbidden, "sign in first") }
             let start = try a.optionalString("quiet_start")
             let end = try a.optionalString("quiet_end")
             var quiet: QuietHours?
             switch (start, end) {
             case (.none, .none): quiet = nil
             case (.some(let start), .some(let end)): quiet = QuietHours(startMinute: try Self.minute(start, "quiet_start"), endMinute: try Self.minute(end, "quiet_end"))
-            default: throw CommandError(code: "invalid", message: "\(name) needs both 'quiet_start' and 'quiet_end' (HH:MM), or neither")
+            default: throw CommandError(.invalid, "\(name) needs both 'quiet_start' and 'quiet_end' (HH:MM), or neither")
             }
             let settings = PushSettings(muted: Set(try a.strings("muted") ?? []), quietHours: quiet, timeZone: try a.optionalString("time_zone"))
             return .command(PushPreferences.self, id: user, command: .set(user, tenantID: tenant, settings))
@@ -167,7 +167,7 @@ public struct MutationPlanner: Sendable {
             return .command(Device.self, id: id, command: .unregister(id))
         case .userGrantRole, .userRevokeRole:
             let id: UserID = try a.id("user_id")
-            guard let role: Role = try a.enumeration("role") else { throw CommandError(code: "invalid", message: "\(name) needs 'role'") }
+            guard let role: Role = try a.enumeration("role") else { throw CommandError(.invalid, "\(name) needs 'role'") }
             let command: UserCommand = mutation == .userGrantRole ? .grantRole(id, role) : .revokeRole(id, role)
             return Self.user(id, command)
         case .userLock:
@@ -229,7 +229,7 @@ public struct MutationPlanner: Sendable {
         let parts = text.split(separator: ":")
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
               (0..<24).contains(hour), (0..<60).contains(minute)
-        else { throw CommandError(code: "invalid", message: "'\(key)' must be a time of day as HH:MM, such as 22:00") }
+        else { throw CommandError(.invalid, "'\(key)' must be a time of day as HH:MM, such as 22:00") }
         return hour * 60 + minute
     }
 }

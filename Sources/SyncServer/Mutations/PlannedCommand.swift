@@ -39,7 +39,7 @@ public struct PlannedCommand: Sendable {
                 fold: { service, recorded throws(CommandError) in try service.fold(A.self, recorded, stream: stream) },
                 decide: { service, state, context, envelope throws(CommandError) in
                     guard let current = state as? A.State else {
-                        throw CommandError(code: "unavailable", message: "stream '\(stream)' was loaded as another aggregate")
+                        throw CommandError(.unavailable, "stream '\(stream)' was loaded as another aggregate")
                     }
                     let events: [A.Event]
                     do throws(DomainError) {

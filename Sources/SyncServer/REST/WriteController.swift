@@ -34,7 +34,7 @@ public struct WriteController: Sendable {
         let buffer = try await request.body.collect(upTo: maxBody)
         if buffer.readableBytes > 0 {
             guard let body = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)), let members = body.objectValue else {
-                throw Problem(.badRequest, code: "invalid", message: "the request body must be a JSON object")
+                throw Problem(.invalid, "the request body must be a JSON object")
             }
             args = members
         }
@@ -45,7 +45,7 @@ public struct WriteController: Sendable {
         var key: String?
         if let header = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value {
             guard (1...100).contains(header.utf8.count) else {
-                throw Problem(.badRequest, code: "invalid", message: "Idempotency-Key must be 1-100 bytes")
+                throw Problem(.invalid, "Idempotency-Key must be 1-100 bytes")
             }
             key = "h:\(identity.userID):\(header)"
         }

@@ -56,7 +56,7 @@ public struct CursorSigner: Sendable {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else {
             if parts.count == 1, Self.isLegacy(parts[0]) {
-                throw CommandError(code: "resync_required", message: "the cursor is from an older server version; pull without a cursor")
+                throw CommandError(.resyncRequired, "the cursor is from an older server version; pull without a cursor")
             }
             throw Self.notIssued
         }
@@ -68,7 +68,7 @@ public struct CursorSigner: Sendable {
         return cursor
     }
 
-    static let notIssued = CommandError(code: "invalid", message: "the cursor is not one this server issued")
+    static let notIssued = CommandError(.invalid, "the cursor is not one this server issued")
 
     /// Whether `text` is an unsigned cursor of the builds before version `c1` (base64url JSON
     /// with an epoch and a user).

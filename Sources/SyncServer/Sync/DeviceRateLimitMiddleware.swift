@@ -18,9 +18,7 @@ public struct DeviceRateLimitMiddleware: RouterMiddleware {
         let kind: DeviceRateLimiter.Kind? =
             path.hasSuffix("/sync/push") ? .push : path.hasSuffix("/sync/pull") ? .pull : nil
         if let kind, let identity = context.identity, let seconds = limiter.take(kind, device: identity.deviceID) {
-            throw Problem(
-                .tooManyRequests, code: "rate_limited",
-                message: "too many \(kind.rawValue) requests from this device; try again in \(seconds) s", retryAfter: seconds)
+            throw Problem(.rateLimited, "too many \(kind.rawValue) requests from this device; try again in \(seconds) s", retryAfter: seconds)
         }
         return try await next(request, context)
     }

@@ -60,7 +60,7 @@ public struct PullService: Sendable {
     ///   or a bad limit.
     public func pull(identity: Identity, cursor text: String?, limit: Int) async throws -> PullPage {
         guard (1...maxLimit).contains(limit) else {
-            throw CommandError(code: "invalid", message: "limit must be 1-\(maxLimit)")
+            throw CommandError(.invalid, "limit must be 1-\(maxLimit)")
         }
         let cursor = try text.map { text throws(CommandError) in
             try cursors.decode(text).validated(entityCount: Self.entities.count)
@@ -85,7 +85,7 @@ public struct PullService: Sendable {
                 return response
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw CommandError(code: "unavailable", message: "the read models are still being created; retry in a moment")
+                throw CommandError(.unavailable, "the read models are still being created; retry in a moment")
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
@@ -107,15 +107,15 @@ public struct PullService: Sendable {
         guard cursor.epoch == feed.epoch, cursor.tenant == identity.tenantID.rawValue, cursor.user == identity.userID.rawValue,
               cursor.device == identity.deviceID.rawValue
         else {
-            throw CommandError(code: "resync_required", message: "the replica must be rebuilt from a fresh snapshot (the server's read models were rebuilt, or the cursor belongs to another user or device)")
+            throw CommandError(.resyncRequired, "the replica must be rebuilt from a fresh snapshot (the server's read models were rebuilt, or the cursor belongs to another user or device)")
         }
         guard (cursor.transactionID, cursor.seq) >= (feed.prunedTransactionID, feed.prunedSeq) else {
-            throw CommandError(code: "resync_required", message: "the changes since this cursor were pruned; pull without a cursor")
+            throw CommandError(.resyncRequired, "the changes since this cursor were pruned; pull without a cursor")
         }
         // Every cursor position lies below the xmin of the snapshot that read it, and xmin only
         // grows; one above it comes from another database (a restore): start over.
         guard cursor.transactionID < feed.xmin else {
-            throw CommandError(code: "resync_required", message: "the cursor is ahead of this database's change feed; pull without a cursor")
+            throw CommandError(.resyncRequired, "the cursor is ahead of this database's change feed; pull without a cursor")
         }
         if cursor.snapshotEntity != nil {
             return (try await snapshotPage(identity: identity, cursor: cursor, reset: false, limit: limit, feed: feed, on: connection), false)
@@ -291,7 +291,7 @@ public struct PullService: Sendable {
         for try await (epoch, pruned, seq, xmin) in rows.decode((Int64, String, Int64, String).self) {
             return FeedState(epoch: epoch, prunedTransactionID: UInt64(pruned) ?? 0, prunedSeq: seq, xmin: UInt64(xmin) ?? 1)
         }
-        throw CommandError(code: "unavailable", message: "the change feed is not set up; run synccli migrate")
+        throw CommandError(.unavailable, "the change feed is not set up; run synccli migrate")
     }
 
 }

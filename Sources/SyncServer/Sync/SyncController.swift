@@ -32,7 +32,7 @@ public struct SyncController: Sendable {
             let parameters = request.uri.queryParameters
             var limit = defaultLimit
             if let text = parameters.get("limit") {
-                guard let value = Int(text) else { throw Problem(.badRequest, code: "invalid", message: "limit must be an integer") }
+                guard let value = Int(text) else { throw Problem(.invalid, "limit must be an integer") }
                 limit = value
             }
             let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }

@@ -67,7 +67,7 @@ struct SyncPushBatch: Sendable {
                 guard let step = try await planner.plan(mutation.name, args: mutation.args, envelope: envelope).step else { return nil }
                 planned.append((decided.count, step, envelope))
                 decided.append(Decided(mutation: mutation, result: MutationResult(id: mutation.id, seq: mutation.seq, status: .applied), stream: step.stream))
-            } catch where error.code == "unavailable" {
+            } catch where error.code == .unavailable {
                 throw error
             } catch {
                 decided.append(Decided(mutation: mutation, result: rejection(mutation, error, identity: identity)))
@@ -107,7 +107,7 @@ struct SyncPushBatch: Sendable {
                     decided[index].eventRange = start..<(start + new.count)
                     decided[index].eventTypes = new.map(\.type)
                     decided[index].streamVersion = version
-                } catch where error.code == "unavailable" {
+                } catch where error.code == .unavailable {
                     throw error
                 } catch {
                     decided[index].result = rejection(decided[index].mutation, error, identity: identity)
@@ -154,7 +154,7 @@ struct SyncPushBatch: Sendable {
             return nil
         } catch {
             logger.warning("push stopped by a transient failure", metadata: ["device.id": "\(identity.deviceID)", "error": "\(String(reflecting: error))"])
-            throw CommandError(code: "unavailable", message: "the push could not be stored right now; retry it")
+            throw CommandError(.unavailable, "the push could not be stored right now; retry it")
         }
     }
 
@@ -206,7 +206,7 @@ struct SyncPushBatch: Sendable {
         logger.info("mutation rejected", metadata: [
             "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
         ])
-        return MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code, message: error.message)
+        return MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code.rawValue, message: error.message)
     }
 
     /// A PostgreSQL array literal of simple elements (event type names and numbers need no escaping).

@@ -56,22 +56,22 @@ public struct SyncPushService: Sendable {
 
     private func validate(_ request: SyncPushRequest) throws(CommandError) {
         guard (1...maxBatch).contains(request.mutations.count) else {
-            throw CommandError(code: "invalid", message: "a push carries 1-\(maxBatch) mutations; this one has \(request.mutations.count)")
+            throw CommandError(.invalid, "a push carries 1-\(maxBatch) mutations; this one has \(request.mutations.count)")
         }
         var previous: Int64 = 0
         var ids = Set<String>()
         for mutation in request.mutations {
             guard mutation.seq > previous, mutation.seq <= Self.maxSeq else {
-                throw CommandError(code: "invalid", message: "mutation sequence numbers must be 1-\(Self.maxSeq) and strictly increasing (\(mutation.seq) after \(previous))")
+                throw CommandError(.invalid, "mutation sequence numbers must be 1-\(Self.maxSeq) and strictly increasing (\(mutation.seq) after \(previous))")
             }
             // Control characters (U+0000 above all, which PostgreSQL text cannot hold) are refused
             // here, not failed in the database.
             let isControl: (UInt8) -> Bool = { $0 < 0x20 || $0 == 0x7F }
             guard (1...100).contains(mutation.id.utf8.count), !mutation.id.utf8.contains(where: isControl), ids.insert(mutation.id).inserted else {
-                throw CommandError(code: "invalid", message: "mutation ids must be 1-100 bytes without control characters (such as U+0000) and unique within a push")
+                throw CommandError(.invalid, "mutation ids must be 1-100 bytes without control characters (such as U+0000) and unique within a push")
             }
             guard mutation.name.utf8.count <= 64, !mutation.name.utf8.contains(where: isControl) else {
-                throw CommandError(code: "invalid", message: "mutation names have at most 64 bytes and no control characters (such as U+0000)")
+                throw CommandError(.invalid, "mutation names have at most 64 bytes and no control characters (such as U+0000)")
             }
             previous = mutation.seq
         }
@@ -205,14 +205,14 @@ public struct SyncPushService: Sendable {
         do {
             let outcome = try await planner.run(mutation.name, args: mutation.args, envelope: envelope)
             return (MutationResult(id: mutation.id, seq: mutation.seq, status: .applied, positions: outcome.positions), outcome.eventTypes, !outcome.replayed)
-        } catch let error where error.code == "unavailable" || error.code == "contention" {
+        } catch let error where error.code.isTransient {
             logger.warning("push stopped by a transient failure", metadata: ["mutation.id": "\(mutation.id)", "error": "\(error)"])
             throw error
         } catch {
             logger.info("mutation rejected", metadata: [
                 "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
             ])
-            return (MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code, message: error.message), [], false)
+            return (MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code.rawValue, message: error.message), [], false)
         }
     }
 

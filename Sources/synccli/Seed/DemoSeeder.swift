@@ -183,7 +183,7 @@ struct DemoSeeder {
     private func ignoreExisting(_ body: () async throws -> CommandOutcome) async throws {
         do {
             _ = try await body()
-        } catch let error as CommandError where error.code == "already_exists" {
+        } catch let error as CommandError where error.code == .alreadyExists {
             return
         }
     }

@@ -1,15 +1,23 @@
 /// Why a read-model projection could not apply an event; the runner reports it with the event.
 public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What went wrong.
-    public enum Kind: String, Sendable, Equatable {
+    /// A stable, machine-readable code. Only this module mints codes.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The wire name, e.g. "missing_row".
+        public let rawValue: String
+
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+
+        /// The wire name.
+        public var description: String { rawValue }
+
         /// The event changes a row that does not exist (its creation was never applied).
-        case missingRow = "missing_row"
+        public static let missingRow = Code("missing_row")
         /// The event's payload could not be decoded.
-        case undecodable
+        public static let undecodable = Code("undecodable")
     }
 
     /// What went wrong.
-    public let kind: Kind
+    public let code: Code
     /// The wire name of the event that failed.
     public let eventType: String
     /// The event's global position.
@@ -18,8 +26,13 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
     public let message: String
 
     /// Creates an error.
-    public init(_ kind: Kind, eventType: String, position: Int64, message: String) {
-        self.kind = kind
+    /// - Parameters:
+    ///   - code: What went wrong.
+    ///   - eventType: The wire name of the event that failed.
+    ///   - position: The event's global position.
+    ///   - message: A sentence naming the table and row or the decoding problem.
+    init(_ code: Code, eventType: String, position: Int64, message: String) {
+        self.code = code
         self.eventType = eventType
         self.position = position
         self.message = message
