@@ -23,24 +23,29 @@ struct AttemptLimiter: Sendable {
 
     /// Claims one attempt of `subject` under `rule`.
     /// - Throws: ``AuthError`` `rate_limited` with the seconds until the window ends, when the
-    ///   window already holds `rule.limit` attempts (the refused attempt is not counted further).
-    func claim(_ rule: AttemptRule, _ subject: String) async throws {
+    ///   window already holds `rule.limit` attempts (the refused attempt is not counted further);
+    ///   `unavailable` when the database failed.
+    func claim(_ rule: AttemptRule, _ subject: String) async throws(AuthError) {
         guard rule.limit > 0 else { return }
-        let rows = try await client.query(
-            """
-            INSERT INTO auth_attempts AS a (scope, subject, attempts, window_ends_at)
-            VALUES (\(rule.scope), \(subject), 1, now() + make_interval(secs => \(Double(rule.windowSeconds))))
-            ON CONFLICT (scope, subject) DO UPDATE SET
-                attempts = CASE WHEN a.window_ends_at <= now() THEN 1 ELSE least(a.attempts + 1, \(Int32(clamping: rule.limit + 1))) END,
-                window_ends_at = CASE WHEN a.window_ends_at <= now() THEN EXCLUDED.window_ends_at ELSE a.window_ends_at END
-            RETURNING attempts, extract(epoch FROM window_ends_at - now())::float8
-            """,
-            logger: logger
-        )
         var refusal: AuthError?
-        for try await (attempts, remaining) in rows.decode((Int32, Double).self) where Int(attempts) > rule.limit {
-            let seconds = max(1, Int(remaining.rounded(.up)))
-            refusal = AuthError(.rateLimited, "too many \(rule.counted); try again in \(seconds) s", retryAfter: seconds)
+        do {
+            let rows = try await client.query(
+                """
+                INSERT INTO auth_attempts AS a (scope, subject, attempts, window_ends_at)
+                VALUES (\(rule.scope), \(subject), 1, now() + make_interval(secs => \(Double(rule.windowSeconds))))
+                ON CONFLICT (scope, subject) DO UPDATE SET
+                    attempts = CASE WHEN a.window_ends_at <= now() THEN 1 ELSE least(a.attempts + 1, \(Int32(clamping: rule.limit + 1))) END,
+                    window_ends_at = CASE WHEN a.window_ends_at <= now() THEN EXCLUDED.window_ends_at ELSE a.window_ends_at END
+                RETURNING attempts, extract(epoch FROM window_ends_at - now())::float8
+                """,
+                logger: logger
+            )
+            for try await (attempts, remaining) in rows.decode((Int32, Double).self) where Int(attempts) > rule.limit {
+                let seconds = max(1, Int(remaining.rounded(.up)))
+                refusal = AuthError(.rateLimited, "too many \(rule.counted); try again in \(seconds) s", retryAfter: seconds)
+            }
+        } catch {
+            throw .unavailable(error, while: "counting attempts")
         }
         if schedule.tick() { await prune() }
         if let refusal {
@@ -51,20 +56,28 @@ struct AttemptLimiter: Sendable {
     }
 
     /// Gives back one claimed attempt of `subject` (it turned out not to count).
-    func refund(_ rule: AttemptRule, _ subject: String) async throws {
+    func refund(_ rule: AttemptRule, _ subject: String) async throws(AuthError) {
         guard rule.limit > 0 else { return }
-        try await client.query(
-            """
-            UPDATE auth_attempts SET attempts = greatest(attempts - 1, 0)
-            WHERE scope = \(rule.scope) AND subject = \(subject) AND window_ends_at > now()
-            """,
-            logger: logger
-        )
+        do {
+            try await client.query(
+                """
+                UPDATE auth_attempts SET attempts = greatest(attempts - 1, 0)
+                WHERE scope = \(rule.scope) AND subject = \(subject) AND window_ends_at > now()
+                """,
+                logger: logger
+            )
+        } catch {
+            throw .unavailable(error, while: "counting attempts")
+        }
     }
 
     /// Forgets every attempt of `subject` under `rule`.
-    func clear(_ rule: AttemptRule, _ subject: String) async throws {
-        try await client.query("DELETE FROM auth_attempts WHERE scope = \(rule.scope) AND subject = \(subject)", logger: logger)
+    func clear(_ rule: AttemptRule, _ subject: String) async throws(AuthError) {
+        do {
+            try await client.query("DELETE FROM auth_attempts WHERE scope = \(rule.scope) AND subject = \(subject)", logger: logger)
+        } catch {
+            throw .unavailable(error, while: "counting attempts")
+        }
     }
 
     /// Deletes counters whose window has ended (such a row counts as nothing anyway).

@@ -29,19 +29,19 @@ struct SignInThrottle: Sendable {
     var addressSubject: String { "\(name)|\(address.value)" }
 
     /// Claims the attempt for the name and client address.
-    /// - Throws: ``AuthError`` `rate_limited`.
-    func claimForAddress() async throws {
+    /// - Throws: ``AuthError`` `rate_limited` or `unavailable`.
+    func claimForAddress() async throws(AuthError) {
         try await attempts.claim(options.signInAddressRule, addressSubject)
     }
 
     /// Claims the attempt for the name, unless the device is one the user signed in on before; a
     /// refusal gives the address claim back (the attempt never reached the password check).
-    /// - Throws: ``AuthError`` `rate_limited`.
-    mutating func claimForName(unlessKnownDevice knownDevice: Bool) async throws {
+    /// - Throws: ``AuthError`` `rate_limited` or `unavailable`.
+    mutating func claimForName(unlessKnownDevice knownDevice: Bool) async throws(AuthError) {
         guard !knownDevice else { return }
-        do {
+        do throws(AuthError) {
             try await attempts.claim(options.signInNameRule, name)
-        } catch let error as AuthError where error.code == .rateLimited {
+        } catch where error.code == .rateLimited {
             try await attempts.refund(options.signInAddressRule, addressSubject)
             throw error
         }
@@ -49,7 +49,8 @@ struct SignInThrottle: Sendable {
     }
 
     /// The password was right: this attempt was no failure.
-    func passwordMatched() async throws {
+    /// - Throws: ``AuthError`` `unavailable`.
+    func passwordMatched() async throws(AuthError) {
         try await attempts.clear(options.signInAddressRule, addressSubject)
         if claimedName { try await attempts.refund(options.signInNameRule, name) }
     }

@@ -83,7 +83,7 @@ public struct PullService: Sendable {
                 let response = try await page(identity: identity, cursor: cursor, limit: limit, on: connection)
                 try await connection.query("COMMIT", logger: logger)
                 return response
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
+            } catch let error as PSQLError where error.sqlState == .undefinedTable {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw CommandError(.unavailable, "the read models are still being created; retry in a moment")
             } catch {
