@@ -133,7 +133,7 @@ struct PullRestartTests {
     @Test("410 resync_required, or a 400 to a pull that sent a cursor, restarts with a snapshot")
     func snapshotFallback() {
         let gone = SyncClientError(.resyncRequired, "pruned", status: 410)
-        let invalidCursor = SyncClientError(SyncClientError.Code(rawValue: "invalid"), "not issued here", status: 400)
+        let invalidCursor = SyncClientError(.invalid, "not issued here", status: 400)
         #expect(SyncClient.needsSnapshot(gone, cursor: "c"))
         #expect(SyncClient.needsSnapshot(invalidCursor, cursor: "c"))
         #expect(!SyncClient.needsSnapshot(invalidCursor, cursor: nil))

@@ -109,7 +109,7 @@ struct APIClient: Sendable {
             .map { Duration.seconds(min(max($0, 0), maxRetryAfterSeconds)) }
         if let problem = try? JSONDecoder().decode(ProblemDetails.self, from: response.body) {
             return SyncClientError(
-                SyncClientError.Code(rawValue: problem.code), problem.detail, status: response.status, retryAfter: retryAfter)
+                .server(problem.code), problem.detail, status: response.status, retryAfter: retryAfter)
         }
         let code: SyncClientError.Code =
             switch response.status {
@@ -118,7 +118,7 @@ struct APIClient: Sendable {
             case 426: .upgradeRequired
             case 429: .rateLimited
             case 500...: .serverError
-            default: SyncClientError.Code(rawValue: "http_\(response.status)")
+            default: .httpStatus(response.status)
             }
         return SyncClientError(
             code, "\(method.rawValue) \(path) answered HTTP \(response.status)", status: response.status, retryAfter: retryAfter)

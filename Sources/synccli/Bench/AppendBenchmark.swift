@@ -215,16 +215,16 @@ struct AppendBenchmark: Sendable {
             if page.events.isEmpty { break }
             for event in page.events {
                 guard event.position > headBefore else {
-                    throw EventStoreError(.database, "benchmark reader saw position \(event.position) again, or one written before the slice")
+                    throw CLIFailure(.verificationFailed, "benchmark reader saw position \(event.position) again, or one written before the slice")
                 }
                 guard seen.insert(event.position).inserted else {
-                    throw EventStoreError(.database, "benchmark reader saw position \(event.position) twice")
+                    throw CLIFailure(.verificationFailed, "benchmark reader saw position \(event.position) twice")
                 }
             }
             cursor = page.next
         }
         guard seen.count == expected else {
-            throw EventStoreError(.database, "benchmark reader saw \(seen.count) events, expected \(expected)")
+            throw CLIFailure(.verificationFailed, "benchmark reader saw \(seen.count) events, expected \(expected)")
         }
         return seen.count
     }

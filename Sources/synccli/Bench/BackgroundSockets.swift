@@ -63,7 +63,7 @@ final class BackgroundSockets: Sendable {
         while greeted.value.load(ordering: .relaxed) < count {
             guard ContinuousClock.now < deadline else {
                 await sockets.close()
-                throw BenchFailure("only \(greeted.value.load(ordering: .relaxed)) of \(count) live sockets connected")
+                throw CLIFailure(.benchmarkFailed, "only \(greeted.value.load(ordering: .relaxed)) of \(count) live sockets connected")
             }
             try await Task.sleep(for: .milliseconds(50))
         }

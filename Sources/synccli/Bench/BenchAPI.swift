@@ -59,7 +59,7 @@ struct BenchAPI: Sendable {
         let response = try await http.execute(request, timeout: .seconds(60))
         let buffer = try await response.body.collect(upTo: 16 << 20)
         guard Int(response.status.code) == expect else {
-            throw BenchFailure("POST \(path) answered \(response.status.code): \(String(buffer: buffer))")
+            throw CLIFailure(.benchmarkFailed, "POST \(path) answered \(response.status.code): \(String(buffer: buffer))")
         }
         return Data(buffer.readableBytesView)
     }

@@ -31,12 +31,12 @@ final class BenchServerProcess: Sendable {
     func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            guard process.isRunning else { throw BenchFailure("the benchmark server exited with status \(process.terminationStatus)") }
+            guard process.isRunning else { throw CLIFailure(.benchmarkFailed, "the benchmark server exited with status \(process.terminationStatus)") }
             let request = HTTPClientRequest(url: baseURL + "/health")
             if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)), response.status == .ok { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw BenchFailure("the benchmark server did not answer /health within \(timeout)")
+        throw CLIFailure(.benchmarkFailed, "the benchmark server did not answer /health within \(timeout)")
     }
 
     /// The resident memory of the server process, in bytes.
@@ -46,7 +46,7 @@ final class BenchServerProcess: Sendable {
             let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? 0
             return kilobytes * 1024
         }
-        throw BenchFailure("no VmRSS in /proc/\(pid)/status")
+        throw CLIFailure(.benchmarkFailed, "no VmRSS in /proc/\(pid)/status")
     }
 
     /// Stops the server (SIGTERM: graceful shutdown) and waits for it.
@@ -59,10 +59,4 @@ final class BenchServerProcess: Sendable {
         }
         if process.isRunning { kill(pid, SIGKILL) }
     }
-}
-
-/// A benchmark that cannot go on, with the reason.
-struct BenchFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -129,8 +129,8 @@ struct PushBenchmark: Sendable {
         let dispatchSeconds = seconds(since: started)
         let endToEnd = seconds(since: published)
         let sent = try await count(store, "SELECT count(*)::int8 FROM push_deliveries WHERE status = 'sent'")
-        guard sent == devices else { throw BenchFailure("only \(sent) of \(devices) deliveries were sent") }
-        guard standIn.deliveries.count >= devices else { throw BenchFailure("the stand-in accepted \(standIn.deliveries.count) of \(devices)") }
+        guard sent == devices else { throw CLIFailure(.benchmarkFailed, "only \(sent) of \(devices) deliveries were sent") }
+        guard standIn.deliveries.count >= devices else { throw CLIFailure(.benchmarkFailed, "the stand-in accepted \(standIn.deliveries.count) of \(devices)") }
         let connections = standIn.connectionCount
 
         progress("baseline 1: the same \(devices) sends straight through the provider, no database")
@@ -183,7 +183,7 @@ struct PushBenchmark: Sendable {
             }
             return accepted
         }
-        guard accepted == messages.count else { throw BenchFailure("the raw baseline had \(messages.count - accepted) failed sends") }
+        guard accepted == messages.count else { throw CLIFailure(.benchmarkFailed, "the raw baseline had \(messages.count - accepted) failed sends") }
         return Double(messages.count) / seconds(since: started)
     }
 
@@ -235,7 +235,7 @@ struct PushBenchmark: Sendable {
                 lastError = error
             }
             guard ContinuousClock.now < deadline else {
-                throw BenchFailure("timed out waiting until \(what)" + (lastError.map { " (last error: \($0))" } ?? ""))
+                throw CLIFailure(.benchmarkFailed, "timed out waiting until \(what)" + (lastError.map { " (last error: \($0))" } ?? ""))
             }
             try await Task.sleep(for: .milliseconds(50))
         }

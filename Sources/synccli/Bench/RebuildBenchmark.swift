@@ -64,7 +64,7 @@ struct RebuildBenchmark: Sendable {
         let todoCount = max(events / 5, 1)
         let (batchSize, logger) = (batchSize, logger)
         guard let projection = ReadModels.all.first(where: { $0.name == "todos" }) else {
-            throw ProjectionError(.unknownProjection, "this build has no todos projection")
+            throw CLIFailure(.benchmarkFailed, "this build has no todos projection")
         }
         return try await EventStore.withRunning(url: url, maximumConnections: 4, applicationName: "synccli-bench", logger: logger) { store in
             try await store.migrate(additional: TidemarkMigrations.all)
@@ -89,7 +89,7 @@ struct RebuildBenchmark: Sendable {
             bar.update(Int(report?.events ?? 0), total: Int(report?.events ?? 0), force: true)
             bar.finish()
             guard let report, report.events == Int64(eventCount) else {
-                throw ProjectionError(.invalidState, "the rebuild applied \(report?.events ?? 0) events, expected \(eventCount)")
+                throw CLIFailure(.verificationFailed, "the rebuild applied \(report?.events ?? 0) events, expected \(eventCount)")
             }
             printError(String(format: "bench:   Tidemark %.1f s, %.0f events/s", seconds, Double(eventCount) / seconds))
 
@@ -168,7 +168,7 @@ struct RebuildBenchmark: Sendable {
         let summaryDiff = try await count(RebuildBenchmarkSQL.summaryDifference("read", sqlSchema), client: client, logger: logger)
         let summaryRows = try await count("SELECT count(*) FROM read.todo_daily_summary", client: client, logger: logger)
         guard live == sql, todoDiff == 0, summaryDiff == 0, (live.first ?? 0) > 0 else {
-            throw EventStoreError(.database, "VERIFICATION FAILED: the rebuilt tables and the SQL baseline differ (checksums \(live) vs \(sql); \(todoDiff) todos row(s) and \(summaryDiff) todo_daily_summary row(s) differ)")
+            throw CLIFailure(.verificationFailed, "the rebuilt tables and the SQL baseline differ (checksums \(live) vs \(sql); \(todoDiff) todos row(s) and \(summaryDiff) todo_daily_summary row(s) differ)")
         }
         printError("bench:   verified: every column of \(live.first ?? 0) todos and \(summaryRows) todo_daily_summary rows agree")
     }

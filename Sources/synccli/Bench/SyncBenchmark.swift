@@ -130,7 +130,7 @@ struct SyncBenchmark: Sendable {
         let initialSync = seconds(since: syncStart)
         let synced = try await replica.rows(.todos).count
         try await replica.close()
-        guard synced == rows, rawCount == rows else { throw BenchFailure("the replica holds \(synced) todos and the table \(rawCount); expected \(rows)") }
+        guard synced == rows, rawCount == rows else { throw CLIFailure(.benchmarkFailed, "the replica holds \(synced) todos and the table \(rawCount); expected \(rows)") }
         printError("bench sync: initial sync of \(synced) rows in \(format(initialSync)) s (a plain SELECT of them: \(format(rawSelect)) s)")
 
         // 2. Push throughput at `devices` concurrent devices vs raw single-row inserts.
@@ -252,7 +252,7 @@ struct SyncBenchmark: Sendable {
             for replica in replicas {
                 group.addTask {
                     let report = try await replica.sync()
-                    guard report.rejected == 0 else { throw BenchFailure("a replica had \(report.rejected) mutations rejected") }
+                    guard report.rejected == 0 else { throw CLIFailure(.benchmarkFailed, "a replica had \(report.rejected) mutations rejected") }
                 }
             }
             try await group.waitForAll()
@@ -266,7 +266,7 @@ struct SyncBenchmark: Sendable {
             logger: logger
         )
         for try await (applied, distinct) in stored.decode((Int64, Int64).self) where applied != total || distinct != total {
-            throw BenchFailure("the server stored \(applied) applied answers for \(distinct) mutations; expected \(total)")
+            throw CLIFailure(.benchmarkFailed, "the server stored \(applied) applied answers for \(distinct) mutations; expected \(total)")
         }
         for replica in replicas { try await replica.close() }
         return (Double(total) / pushedSeconds, Double(total) / synced)
@@ -280,7 +280,7 @@ struct SyncBenchmark: Sendable {
                 ("todo.create", .object(["todo_id": .string(UUID().uuidString.lowercased()), "title": .string("pushed")]))
             }
             let response = try await api.push(sessions[writer], mutations)
-            guard response.results.allSatisfy({ $0.status == .applied }) else { throw BenchFailure("a pushed mutation was rejected: \(response.results)") }
+            guard response.results.allSatisfy({ $0.status == .applied }) else { throw CLIFailure(.benchmarkFailed, "a pushed mutation was rejected: \(response.results)") }
         }
         return applied * Double(batch)
     }
@@ -321,7 +321,7 @@ struct SyncBenchmark: Sendable {
     private func waitUntil(_ what: String, timeout: Duration = .seconds(30), poll: Duration = .milliseconds(20), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw BenchFailure("timed out: \(what)") }
+            guard ContinuousClock.now < deadline else { throw CLIFailure(.benchmarkFailed, "timed out: \(what)") }
             try await Task.sleep(for: poll)
         }
     }

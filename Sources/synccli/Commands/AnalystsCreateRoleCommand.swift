@@ -53,7 +53,7 @@ struct AnalystsCreateRoleCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "synccli.analysts")
         let name = name
         let password = passwordEnv.flatMap { ProcessInfo.processInfo.environment[$0] }
-        let tables = try await reportingFailures {
+        let tables = try await CLIFailure.reporting {
             try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-analysts", logger: logger) { store in
                 try await KnownProjections.requireSetUp(client: store.client, logger: logger)
                 try await AnalystRole.ensure(name: name, password: password, client: store.client, logger: logger)

@@ -15,7 +15,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.migrate")
-        try await reportingFailures {
+        try await CLIFailure.reporting {
             let report = try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-migrate", logger: logger) { store in
                 try await store.migrate(additional: TidemarkMigrations.all)
             }

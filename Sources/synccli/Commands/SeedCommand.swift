@@ -63,7 +63,7 @@ struct SeedCommand: AsyncParsableCommand {
             ordersPerUser: ordersPerUser, seed: seed, password: password
         )
         let (ifEmpty, passwordCost) = (ifEmpty, passwordCost)
-        let logins = try await reportingFailures {
+        let logins = try await CLIFailure.reporting {
             try await EventStore.withRunning(url: url, maximumConnections: 4, applicationName: "synccli-seed", logger: logger) { store in
                 try await store.migrate(additional: TidemarkMigrations.all)
                 if ifEmpty, try await store.status().head > 0 {

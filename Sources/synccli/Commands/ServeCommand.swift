@@ -114,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
             "http.address": "\(configuration.host):\(configuration.port)",
             "db.url": "\(url)",
         ])
-        try await reportingFailures {
+        try await CLIFailure.reporting {
             // A graceful shutdown waits for open requests and database work; a query on a
             // connection that PostgreSQL terminated can, rarely, never be answered, and would keep
             // the process alive forever. After the grace period everything still running is cancelled.

@@ -1,36 +1,40 @@
-import ArgumentParser
-import EventStore
-import Foundation
-import Projections
+/// A failure of `synccli` itself (not of the library it drives), with a stable code: one line
+/// `error: <code>: <message>` on standard error and exit code 1.
+struct CLIFailure: Error, Sendable, CustomStringConvertible {
+    /// A stable, machine-readable code. Only `synccli` mints codes.
+    struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The wire name, e.g. "benchmark_failed".
+        let rawValue: String
 
-/// Runs a verb's work and turns failures into one readable line on standard error and exit code 1.
-func reportingFailures<Result>(_ body: () async throws -> Result) async throws -> Result {
-    do {
-        return try await body()
-    } catch let error as EventStoreError {
-        printError("error: \(error.code): \(error.message)")
-        if error.code == .database, let underlying = error.underlying {
-            printError("  cause: \(String(reflecting: underlying).prefix(400))")
-            printError("  hint: is PostgreSQL running? `make db` starts the private one; check --database-url / $DATABASE_URL")
-        }
-        throw ExitCode.failure
-    } catch let error as ProjectionError {
-        printError("error: \(error.code.rawValue): \(error.message)")
-        if error.code == .database, error.message.contains("does not exist") {
-            printError("  hint: has this database been migrated? run `synccli migrate`")
-        }
-        throw error.code == .unknownProjection ? ExitCode.validationFailure : ExitCode.failure
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as ValidationError {
-        throw error
-    } catch {
-        printError("error: \(String(reflecting: error).prefix(500))")
-        throw ExitCode.failure
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+
+        /// The wire name.
+        var description: String { rawValue }
+
+        /// A benchmark could not run to its end (its server did not start, a request was refused,
+        /// it timed out).
+        static let benchmarkFailed = Code("benchmark_failed")
+        /// A benchmark's check of its own result failed: the work it measured did not produce what
+        /// it should (the figures are not to be trusted).
+        static let verificationFailed = Code("verification_failed")
+        /// What the verb was asked about does not exist (such as an event position).
+        static let notFound = Code("not_found")
     }
-}
 
-/// Writes a line to standard error.
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    /// The stable code.
+    let code: Code
+    /// A message a person understands.
+    let message: String
+    /// The original error, printed as the cause.
+    var underlying: (any Error & Sendable)?
+
+    /// Creates a failure.
+    init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+    }
+
+    /// `code: message`.
+    var description: String { "\(code): \(message)" }
 }

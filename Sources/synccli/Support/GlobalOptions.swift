@@ -13,7 +13,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// The database URL to use, checked to be reachable within 5 seconds.
     func resolvedDatabaseURL() async throws -> DatabaseURL {
-        try await reportingFailures {
+        try await CLIFailure.reporting {
             let url = try databaseURL.map { try DatabaseURL($0) } ?? DatabaseURL.fromEnvironment()
             try await url.checkReachable()
             return url

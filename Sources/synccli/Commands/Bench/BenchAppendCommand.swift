@@ -61,7 +61,7 @@ struct BenchAppendCommand: AsyncParsableCommand {
             logger: logger
         )
         let name = benchDatabase ?? "\(base.database)_bench"
-        let results = try await reportingFailures {
+        let results = try await CLIFailure.reporting {
             try await benchmark.run(base: base, databaseName: name)
         }
         print(AppendBenchmark.table(results))

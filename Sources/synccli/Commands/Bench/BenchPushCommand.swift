@@ -56,7 +56,7 @@ struct BenchPushCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "synccli.bench")
         let benchmark = PushBenchmark(devices: devices, dispatchers: dispatchers, concurrency: concurrency, batchSize: batchSize, logger: logger)
         let name = benchDatabase ?? "\(base.database)_bench_push"
-        let report = try await reportingFailures {
+        let report = try await CLIFailure.reporting {
             try await benchmark.run(base: base, databaseName: name) { line in
                 FileHandle.standardError.write(Data("bench push: \(line)\n".utf8))
             }

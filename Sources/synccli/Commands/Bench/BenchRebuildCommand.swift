@@ -48,7 +48,7 @@ struct BenchRebuildCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "synccli.bench")
         let benchmark = RebuildBenchmark(events: events, batchSize: batchSize, logger: logger)
         let name = benchDatabase ?? "\(base.database)_bench"
-        let report = try await reportingFailures {
+        let report = try await CLIFailure.reporting {
             try await benchmark.run(base: base, databaseName: name)
         }
         print(RebuildBenchmark.table(report))

@@ -77,7 +77,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
             rows: rows, devices: devices, clientMutations: clientMutations, seconds: seconds, liveClients: liveClients, liveSamples: liveSamples, port: port, logger: logger
         )
         let name = benchDatabase ?? "\(base.database)_bench_sync"
-        let report = try await reportingFailures {
+        let report = try await CLIFailure.reporting {
             try await benchmark.run(base: base, databaseName: name)
         }
         print("""

@@ -39,12 +39,12 @@ struct EventsListCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "synccli.events")
         let filter = LogFilter(tenantID: tenant, categories: category.isEmpty ? nil : category, eventTypes: types.isEmpty ? nil : types)
         let (after, limit) = (after, limit)
-        let page = try await reportingFailures {
+        let page = try await CLIFailure.reporting {
             try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-events", logger: logger) { store in
                 var start = LogPosition.start
                 if let after, after > 0 {
                     guard let found = try await store.logPosition(ofEventAt: after) else {
-                        throw EventStoreError(.invalidArgument, "no event has position \(after)")
+                        throw CLIFailure(.notFound, "no event has position \(after)")
                     }
                     start = found
                 }

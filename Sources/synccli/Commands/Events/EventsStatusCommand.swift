@@ -26,7 +26,7 @@ struct EventsStatusCommand: AsyncParsableCommand {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.events")
         let threshold = stallAfter
-        let status = try await reportingFailures {
+        let status = try await CLIFailure.reporting {
             try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-status", logger: logger) { store in
                 try await store.status(stallThreshold: .milliseconds(Int64(threshold * 1000)))
             }

@@ -31,7 +31,7 @@ struct EventsStreamCommand: AsyncParsableCommand {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.events")
         let (name, from, backwards, limit) = (name, from, backwards, limit)
-        let events = try await reportingFailures {
+        let events = try await CLIFailure.reporting {
             let stream = try StreamName(name)
             return try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-events", logger: logger) { store in
                 try await store.read(

@@ -50,7 +50,7 @@ struct FeedPruneCommand: AsyncParsableCommand {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.feed")
         let age = Duration.seconds(Self.seconds(olderThan) ?? 0)
-        let report = try await reportingFailures {
+        let report = try await CLIFailure.reporting {
             try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-feed", logger: logger) { store in
                 try await ChangeFeedPruner(client: store.client, logger: logger).prune(olderThan: age)
             }

@@ -47,7 +47,7 @@ struct ProjectionsListCommand: AsyncParsableCommand {
     func run() async throws {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.projections")
-        let statuses = try await reportingFailures {
+        let statuses = try await CLIFailure.reporting {
             try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-projections", logger: logger) { store in
                 try await KnownProjections.requireSetUp(client: store.client, logger: logger)
                 return try await ProjectionAdmin(projections: KnownProjections.all, client: store.client, logger: logger).status()

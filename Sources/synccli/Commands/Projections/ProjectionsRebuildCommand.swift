@@ -49,7 +49,7 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         let projection = try KnownProjections.named(name)
         let options = ProjectionRunnerOptions(rebuildBatchSize: batchSize)
         let bar = SharedProgressBar(ProgressBar(total: 1, label: "rebuild \(projection.name)", unit: "events"))
-        let report = try await reportingFailures {
+        let report = try await CLIFailure.reporting {
             try await EventStore.withRunning(url: url, maximumConnections: 4, applicationName: "synccli-rebuild", logger: logger) { store in
                 try await store.migrate(additional: TidemarkMigrations.all)
                 let rebuilder = ProjectionRebuilder(

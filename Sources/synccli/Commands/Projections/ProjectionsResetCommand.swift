@@ -39,7 +39,7 @@ struct ProjectionsResetCommand: AsyncParsableCommand {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.projections")
         let name = name
-        try await reportingFailures {
+        try await CLIFailure.reporting {
             try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-projections", logger: logger) { store in
                 try await KnownProjections.requireSetUp(client: store.client, logger: logger)
                 try await ProjectionAdmin(projections: KnownProjections.all, client: store.client, logger: logger).reset(name)

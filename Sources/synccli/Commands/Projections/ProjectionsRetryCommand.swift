@@ -29,7 +29,7 @@ struct ProjectionsRetryCommand: AsyncParsableCommand {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.projections")
         let name = name
-        let failure = try await reportingFailures {
+        let failure = try await CLIFailure.reporting {
             try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-projections", logger: logger) { store in
                 try await KnownProjections.requireSetUp(client: store.client, logger: logger)
                 let admin = ProjectionAdmin(projections: KnownProjections.all, client: store.client, logger: logger)

@@ -54,7 +54,7 @@ struct ProjectionsRunCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "tidemark.projections", defaultLevel: "info")
         let projections = try names.isEmpty ? KnownProjections.all : names.map { try KnownProjections.named($0) }
         if !noMigrate {
-            try await reportingFailures {
+            try await CLIFailure.reporting {
                 _ = try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-migrate", logger: logger) { store in
                     try await store.migrate(additional: TidemarkMigrations.all)
                 }
@@ -77,7 +77,7 @@ struct ProjectionsRunCommand: AsyncParsableCommand {
         logger.info("running projections; SIGINT or SIGTERM stops them", metadata: [
             "projections": "\(projections.map(\.name).joined(separator: ","))", "db.url": "\(url)",
         ])
-        try await reportingFailures {
+        try await CLIFailure.reporting {
             try await group.run()
         }
         logger.info("projection runners stopped")

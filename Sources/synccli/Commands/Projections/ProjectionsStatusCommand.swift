@@ -44,7 +44,7 @@ struct ProjectionsStatusCommand: AsyncParsableCommand {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.projections")
         let name = name
-        let statuses = try await reportingFailures {
+        let statuses = try await CLIFailure.reporting {
             try await EventStore.withRunning(url: url, maximumConnections: 2, applicationName: "synccli-projections", logger: logger) { store in
                 try await KnownProjections.requireSetUp(client: store.client, logger: logger)
                 return try await ProjectionAdmin(projections: KnownProjections.all, client: store.client, logger: logger).status(of: name)

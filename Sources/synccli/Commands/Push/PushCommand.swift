@@ -18,7 +18,7 @@ struct PushCommand: AsyncParsableCommand {
     ) async throws -> Result {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.push")
-        return try await reportingFailures {
+        return try await CLIFailure.reporting {
             // Three connections: the store's LISTEN connection keeps one for itself.
             try await EventStore.withRunning(url: url, maximumConnections: 3, applicationName: "synccli-push", logger: logger) { store in
                 let outbox = PushOutbox(client: store.client, logger: logger)

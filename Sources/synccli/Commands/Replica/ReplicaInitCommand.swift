@@ -38,7 +38,7 @@ struct ReplicaInitCommand: AsyncParsableCommand {
         if !exists, server == nil { throw ValidationError("--server is required for a new replica") }
         let client = try await replica.openClient(serverURL: server, create: true)
         let deviceName = deviceName ?? "synccli on \(ProcessInfo.processInfo.hostName)"
-        try await reportingReplicaFailures {
+        try await CLIFailure.reportingReplica {
             try await client.login(tenantCode: tenant, username: user, password: password, deviceName: deviceName)
             let status = try await client.status()
             print("signed in as \(user) (user \(status.userID ?? "?"), device \(status.deviceID)) into \(replica.database)")

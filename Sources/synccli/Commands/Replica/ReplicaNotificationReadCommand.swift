@@ -16,7 +16,7 @@ struct ReplicaNotificationReadCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try await replica.openClient()
-        try await reportingReplicaFailures {
+        try await CLIFailure.reportingReplica {
             let notification = try await ReplicaCLI.resolve(id, in: .inbox, idMember: "notification_id", client: client)
             let mutation = try await client.mutate(.notificationRead, args: .object(["notification_id": .string(notification)]))
             ReplicaCLI.printQueued(mutation, what: "notification \(notification) read")

@@ -24,7 +24,7 @@ struct ReplicaOrderCancelCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try await replica.openClient()
-        try await reportingReplicaFailures {
+        try await CLIFailure.reportingReplica {
             let order = try await ReplicaCLI.resolve(id, in: .orders, idMember: "order_id", client: client)
             let mutation = try await client.mutate(.orderCancel, args: .object(["order_id": .string(order), "reason": .string(reason)]))
             ReplicaCLI.printQueued(mutation, what: "order \(order) cancelled")

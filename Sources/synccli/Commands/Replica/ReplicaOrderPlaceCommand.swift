@@ -56,7 +56,7 @@ struct ReplicaOrderPlaceCommand: AsyncParsableCommand {
         let orderID = ReplicaCLI.newID()
         let args: JSONValue = .object(["order_id": .string(orderID), "currency": .string(currency.uppercased()), "items": .array(items)])
         let client = try await replica.openClient()
-        try await reportingReplicaFailures {
+        try await CLIFailure.reportingReplica {
             let mutation = try await client.mutate(.orderPlace, args: args)
             let total = try await client.row(.orders, key: orderID)?["total_minor"]?.int64Value ?? 0
             ReplicaCLI.printQueued(mutation, what: "order \(orderID) placed, total \(total) \(currency.uppercased()) (minor units)")

@@ -48,7 +48,7 @@ struct ReplicaStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try await replica.openClient()
-        try await reportingReplicaFailures {
+        try await CLIFailure.reportingReplica {
             let status = try await client.status()
             let queue = try await client.queuedMutations()
             let rejections = try await client.rejections()

@@ -30,7 +30,7 @@ struct ReplicaSyncCommand: AsyncParsableCommand {
             }
             return
         }
-        try await reportingReplicaFailures {
+        try await CLIFailure.reportingReplica {
             print(Self.describe(try await client.sync()))
         }
     }

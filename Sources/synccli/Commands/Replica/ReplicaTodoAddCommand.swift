@@ -37,7 +37,7 @@ struct ReplicaTodoAddCommand: AsyncParsableCommand {
         if let due { args["due_at"] = .string(try ReplicaCLI.isoDate(due, option: "--due")) }
         if !tags.isEmpty { args["tags"] = .array(tags.map(JSONValue.string)) }
         let client = try await replica.openClient()
-        try await reportingReplicaFailures {
+        try await CLIFailure.reportingReplica {
             let mutation = try await client.mutate(.todoCreate, args: .object(args))
             ReplicaCLI.printQueued(mutation, what: "todo \(mutation.args["todo_id"]?.stringValue ?? "?") added")
         }

@@ -16,7 +16,7 @@ struct ReplicaTodoDoneCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try await replica.openClient()
-        try await reportingReplicaFailures {
+        try await CLIFailure.reportingReplica {
             let todo = try await ReplicaCLI.resolve(id, in: .todos, idMember: "todo_id", client: client)
             let mutation = try await client.mutate(.todoComplete, args: .object(["todo_id": .string(todo)]))
             ReplicaCLI.printQueued(mutation, what: "todo \(todo) completed")

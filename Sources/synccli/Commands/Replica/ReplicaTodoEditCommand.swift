@@ -57,7 +57,7 @@ struct ReplicaTodoEditCommand: AsyncParsableCommand {
         if !tags.isEmpty { fields["tags"] = .array(tags.map(JSONValue.string)) }
         if clearTags { fields["tags"] = .array([]) }
         let client = try await replica.openClient()
-        try await reportingReplicaFailures {
+        try await CLIFailure.reportingReplica {
             let todo = try await ReplicaCLI.resolve(id, in: .todos, idMember: "todo_id", client: client)
             fields["todo_id"] = .string(todo)
             let mutation = try await client.mutate(.todoEdit, args: .object(fields))

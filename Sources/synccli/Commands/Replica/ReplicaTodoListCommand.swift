@@ -14,7 +14,7 @@ struct ReplicaTodoListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try await replica.openClient()
-        try await reportingReplicaFailures {
+        try await CLIFailure.reportingReplica {
             let todos = try await client.rows(.todos)
             if todos.isEmpty { print("no todos") }
             for todo in todos {
