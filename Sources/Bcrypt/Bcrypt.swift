@@ -95,16 +95,16 @@ public enum Bcrypt {
     ) throws(BcryptError) -> String {
         guard costRange.contains(cost) else {
             throw BcryptError(
-                code: .invalidCost,
-                message: "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
+                .invalidCost,
+                "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
             )
         }
         let saltBytes: [UInt8]
         if let salt {
             guard salt.count == saltByteCount else {
                 throw BcryptError(
-                    code: .invalidSalt,
-                    message: "bcrypt salt must be \(saltByteCount) bytes, got \(salt.count)"
+                    .invalidSalt,
+                    "bcrypt salt must be \(saltByteCount) bytes, got \(salt.count)"
                 )
             }
             saltBytes = salt
@@ -163,34 +163,34 @@ public enum Bcrypt {
             text[3] == dollar, text[6] == dollar
         else {
             throw BcryptError(
-                code: .invalidHash,
-                message: "not a bcrypt hash: expected a \"$2a$\", \"$2b$\" or \"$2y$\" prefix and a \"$\" after the cost"
+                .invalidHash,
+                "not a bcrypt hash: expected a \"$2a$\", \"$2b$\" or \"$2y$\" prefix and a \"$\" after the cost"
             )
         }
         let zero = UInt8(ascii: "0")
         let nine = UInt8(ascii: "9")
         guard (zero...nine).contains(text[4]), (zero...nine).contains(text[5]) else {
-            throw BcryptError(code: .invalidCost, message: "bcrypt cost must be two decimal digits")
+            throw BcryptError(.invalidCost, "bcrypt cost must be two decimal digits")
         }
         let cost = Int(text[4] - zero) * 10 + Int(text[5] - zero)
         guard costRange.contains(cost) else {
             throw BcryptError(
-                code: .invalidCost,
-                message: "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
+                .invalidCost,
+                "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
             )
         }
         guard text.count == hashLength else {
             throw BcryptError(
-                code: .invalidHash,
-                message: "a bcrypt hash is \(hashLength) characters long, got \(text.count)"
+                .invalidHash,
+                "a bcrypt hash is \(hashLength) characters long, got \(text.count)"
             )
         }
         let saltLength = BcryptBase64.encodedLength(byteCount: saltByteCount)
         guard let salt = BcryptBase64.decode(text[7..<(7 + saltLength)], byteCount: saltByteCount) else {
-            throw BcryptError(code: .invalidSalt, message: "bcrypt salt is not in bcrypt's base64 alphabet")
+            throw BcryptError(.invalidSalt, "bcrypt salt is not in bcrypt's base64 alphabet")
         }
         guard let digest = BcryptBase64.decode(text[(7 + saltLength)...], byteCount: digestByteCount) else {
-            throw BcryptError(code: .invalidHash, message: "bcrypt hash part is not in bcrypt's base64 alphabet")
+            throw BcryptError(.invalidHash, "bcrypt hash part is not in bcrypt's base64 alphabet")
         }
         return (cost, salt, digest)
     }

@@ -2,15 +2,23 @@
 ///
 /// Match on ``code``, which is stable; ``message`` is for people and may change.
 public struct BcryptError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The stable, machine-readable kind of a ``BcryptError``.
-    public enum Code: String, Sendable, Hashable, CaseIterable {
+    /// The stable, machine-readable kind of a ``BcryptError``. Only this module mints codes.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The wire name, e.g. "invalid_hash".
+        public let rawValue: String
+
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+
+        /// The wire name.
+        public var description: String { rawValue }
+
         /// The hash string is not a `$2a$`, `$2b$` or `$2y$` bcrypt hash of 60 characters,
         /// or its hash part is not bcrypt base64.
-        case invalidHash = "invalid_hash"
+        public static let invalidHash = Code("invalid_hash")
         /// The cost is outside ``Bcrypt/costRange`` or is not two decimal digits.
-        case invalidCost = "invalid_cost"
+        public static let invalidCost = Code("invalid_cost")
         /// The salt is not 16 bytes, or its encoding in a hash string is not bcrypt base64.
-        case invalidSalt = "invalid_salt"
+        public static let invalidSalt = Code("invalid_salt")
     }
 
     /// The stable kind of the error.
@@ -22,7 +30,7 @@ public struct BcryptError: Error, Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - code: The stable kind of the error.
     ///   - message: A human-readable explanation.
-    public init(code: Code, message: String) {
+    init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }

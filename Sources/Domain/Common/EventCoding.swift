@@ -47,9 +47,52 @@ public enum EventCoding {
 }
 
 /// Why stored event bytes could not be turned back into an event.
-public enum EventDecodingError: Error, Sendable, Equatable {
-    /// The wire name is not one of this aggregate's events.
-    case unknownEventType(String)
-    /// The schema version is not one this build can read.
-    case unsupportedSchemaVersion(eventType: String, schemaVersion: Int)
+public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A stable, machine-readable code. Only this module mints codes.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The wire name, e.g. "unknown_event_type".
+        public let rawValue: String
+
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+
+        /// The wire name.
+        public var description: String { rawValue }
+
+        /// The wire name is not one of this aggregate's events.
+        public static let unknownEventType = Code("unknown_event_type")
+        /// The schema version is not one this build can read.
+        public static let unsupportedSchemaVersion = Code("unsupported_schema_version")
+    }
+
+    /// The stable code.
+    public let code: Code
+    /// The event type's wire name.
+    public let eventType: String
+    /// The schema version, for ``Code/unsupportedSchemaVersion``.
+    public let schemaVersion: Int?
+    /// A message a person understands.
+    public let message: String
+
+    private init(_ code: Code, eventType: String, schemaVersion: Int?, message: String) {
+        self.code = code
+        self.eventType = eventType
+        self.schemaVersion = schemaVersion
+        self.message = message
+    }
+
+    /// `code: message`.
+    public var description: String { "\(code): \(message)" }
+
+    /// The wire name `eventType` is not one of this aggregate's events.
+    public static func unknownEventType(_ eventType: String) -> EventDecodingError {
+        EventDecodingError(.unknownEventType, eventType: eventType, schemaVersion: nil, message: "\(eventType) is not an event of this aggregate")
+    }
+
+    /// Schema version `schemaVersion` of `eventType` is not one this build can read.
+    public static func unsupportedSchemaVersion(eventType: String, schemaVersion: Int) -> EventDecodingError {
+        EventDecodingError(
+            .unsupportedSchemaVersion, eventType: eventType, schemaVersion: schemaVersion,
+            message: "schema version \(schemaVersion) of \(eventType) is not one this build can read"
+        )
+    }
 }
