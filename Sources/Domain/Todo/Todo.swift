@@ -17,120 +17,49 @@ public enum Todo: Aggregate {
     public static let initialState: TodoState? = nil
 
     /// Decides a todo command.
+    ///
+    /// The checks run in a fixed order: creation and edits first (`Todo+DecideFields.swift`),
+    /// then the todo must exist, the principal must own it (or be the system, for reminders it
+    /// sends), and a deleted todo only takes `delete` and `restore` (`Todo+DecideLifecycle.swift`);
+    /// reminders are decided in `Todo+DecideReminders.swift`.
     public static func decide(
         _ command: TodoCommand, state: TodoState?, context: CommandContext
     ) throws(DomainError) -> [TodoEvent] {
-        let now = context.timestamp
-        let actor = context.principal.userID
         if case .create(let id, let tenantID, let ownerID, let draft) = command {
-            try Access.owner(context, tenantID, ownerID, to: "create todos")
-            if state != nil { throw .alreadyExists("todo \(id) already exists") }
-            return [.created(.init(
-                tenantID: tenantID, todoID: id, ownerID: ownerID, title: try title(draft.title),
-                description: try description(draft.description), priority: draft.priority,
-                dueDate: try draft.dueDate.map { value throws(DomainError) in try Validate.date(value, "dueDate") },
-                tags: try tags(draft.tags), type: draft.type, at: now))]
+            return try create(id, tenantID: tenantID, ownerID: ownerID, draft, state: state, context: context)
         }
         if case .edit(let id, let edit) = command {
-            guard !edit.isEmpty else { throw .invalid("an edit must change at least one field") }
-            var current = state
-            var events: [TodoEvent] = []
-            for change in edit.commands(for: id) {
-                let produced = try decide(change, state: current, context: context)
-                for event in produced { current = evolve(current, event) }
-                events += produced
-            }
-            return events
+            return try self.edit(id, edit, state: state, context: context)
         }
         guard let todo = state, todo.id == command.todoID else {
             throw .notFound("todo \(command.todoID) does not exist")
         }
-        let tenant = todo.tenantID
-        let id = todo.id
         if case .markReminderSent = command {
-            try Access.system(context, tenant, to: "mark reminders sent")
+            try Access.system(context, todo.tenantID, to: "mark reminders sent")
         } else {
-            try Access.owner(context, tenant, todo.ownerID, to: "change todos")
+            try Access.owner(context, todo.tenantID, todo.ownerID, to: "change todos")
         }
-        if todo.isDeleted {
-            switch command {
-            case .delete: return []
-            case .restore: return [.restored(.init(tenantID: tenant, todoID: id, actorID: actor, at: now))]
-            default: throw .deleted("todo \"\(todo.title)\" is deleted")
-            }
-        }
-        let lifecycle = TodoEvent.Lifecycle(tenantID: tenant, todoID: id, actorID: actor, at: now)
+        if todo.isDeleted { return try whileDeleted(command, todo, context: context) }
+        let now = context.timestamp
 
         switch command {
-        case .create:
-            throw .alreadyExists("todo \(id) already exists")
-        case .edit:
-            throw .invalid("an edit is decided field by field")
-        case .changeTitle(_, let value):
-            let value = try title(value)
-            return value == todo.title ? [] : [.titleChanged(.init(tenantID: tenant, todoID: id, title: value, at: now))]
-        case .changeDescription(_, let value):
-            let value = try description(value)
-            return value == todo.description
-                ? [] : [.descriptionChanged(.init(tenantID: tenant, todoID: id, description: value, at: now))]
-        case .changePriority(_, let value):
-            return value == todo.priority
-                ? [] : [.priorityChanged(.init(tenantID: tenant, todoID: id, priority: value, at: now))]
-        case .changeDueDate(_, let value):
-            let value = try value.map { date throws(DomainError) in try Validate.date(date, "dueDate") }
-            return value == todo.dueDate
-                ? [] : [.dueDateChanged(.init(tenantID: tenant, todoID: id, dueDate: value, at: now))]
-        case .changeTags(_, let value):
-            let value = try tags(value)
-            return value == todo.tags ? [] : [.tagsChanged(.init(tenantID: tenant, todoID: id, tags: value, at: now))]
-        case .changeType(_, let value):
-            return value == todo.type ? [] : [.typeChanged(.init(tenantID: tenant, todoID: id, type: value, at: now))]
-
-        case .complete:
-            switch todo.status {
-            case .open: return [.completed(lifecycle)]
-            case .completed: return []
-            case .cancelled: throw .conflict("cannot complete a todo that is cancelled; reopen it first")
-            }
-        case .cancel:
-            switch todo.status {
-            case .open: return [.cancelled(lifecycle)]
-            case .cancelled: return []
-            case .completed: throw .conflict("cannot cancel a todo that is completed; reopen it first")
-            }
-        case .reopen:
-            return todo.status == .open ? [] : [.reopened(lifecycle)]
-        case .delete:
-            let pending = todo.reminders.values.filter { $0.status == .scheduled }.map(\.id).sorted()
-            return pending.map {
-                .reminderCancelled(.init(tenantID: tenant, todoID: id, reminderID: $0, at: now))
-            } + [.deleted(lifecycle)]
-        case .restore:
-            return []
-
+        case .create: throw .alreadyExists("todo \(todo.id) already exists")
+        case .edit: throw .invalid("an edit is decided field by field")
+        case .changeTitle(_, let value): return try changeTitle(value, todo, now: now)
+        case .changeDescription(_, let value): return try changeDescription(value, todo, now: now)
+        case .changePriority(_, let value): return changePriority(value, todo, now: now)
+        case .changeDueDate(_, let value): return try changeDueDate(value, todo, now: now)
+        case .changeTags(_, let value): return try changeTags(value, todo, now: now)
+        case .changeType(_, let value): return changeType(value, todo, now: now)
+        case .complete: return try complete(todo, context: context)
+        case .cancel: return try cancel(todo, context: context)
+        case .reopen: return reopen(todo, context: context)
+        case .delete: return delete(todo, context: context)
+        case .restore: return []
         case .scheduleReminder(_, let reminderID, let kind, let fireAt):
-            if todo.reminders[reminderID] != nil { throw .alreadyExists("reminder \(reminderID) already exists") }
-            let scheduled = todo.reminders.values.filter { $0.status == .scheduled }.count
-            if scheduled >= maxScheduledReminders {
-                throw .conflict("a todo can have at most \(maxScheduledReminders) scheduled reminders")
-            }
-            let fireAt = try Validate.date(fireAt, "fireAt")
-            return [.reminderScheduled(.init(
-                tenantID: tenant, todoID: id, reminderID: reminderID, kind: kind, fireAt: fireAt, at: now))]
-        case .cancelReminder(_, let reminderID):
-            let reminder = try existingReminder(todo, reminderID)
-            switch reminder.status {
-            case .scheduled: return [.reminderCancelled(.init(tenantID: tenant, todoID: id, reminderID: reminderID, at: now))]
-            case .cancelled: return []
-            case .sent: throw .conflict("cannot cancel a reminder that was already sent")
-            }
-        case .markReminderSent(_, let reminderID):
-            let reminder = try existingReminder(todo, reminderID)
-            switch reminder.status {
-            case .scheduled: return [.reminderSent(.init(tenantID: tenant, todoID: id, reminderID: reminderID, at: now))]
-            case .sent: return []
-            case .cancelled: throw .conflict("cannot send a reminder that was cancelled")
-            }
+            return try scheduleReminder(reminderID, kind: kind, fireAt: fireAt, todo, now: now)
+        case .cancelReminder(_, let reminderID): return try cancelReminder(reminderID, todo, now: now)
+        case .markReminderSent(_, let reminderID): return try markReminderSent(reminderID, todo, now: now)
         }
     }
 
@@ -193,10 +122,5 @@ public enum Todo: Aggregate {
         }
         if result.count > 20 { throw .invalid("a todo can have at most 20 tags") }
         return result
-    }
-
-    private static func existingReminder(_ todo: TodoState, _ id: ReminderID) throws(DomainError) -> TodoReminder {
-        guard let reminder = todo.reminders[id] else { throw .notFound("reminder \(id) does not exist") }
-        return reminder
     }
 }
