@@ -72,7 +72,7 @@ enum RunnerHarness {
             let rows = try await store.client.query(PostgresQuery(unsafeSQL: "SELECT count(*), coalesce(max(applied_count), 0) FROM \(schema).\(table)"))
             for try await (count, maxCount) in rows.decode((Int64, Int32).self) { return (count, maxCount) }
             return (0, 0)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
+        } catch let error as PSQLError where error.sqlState == .undefinedTable {
             return (0, 0) // the runner has not created the table yet
         }
     }
