@@ -1,3 +1,4 @@
+import Basics
 import Bcrypt
 import Commands
 import Crypto
@@ -257,7 +258,7 @@ public struct AuthService: Sendable {
     static func newRefreshToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "rt_" + TokenSigner.base64URL(Data(bytes))
+        return "rt_" + Base64URL.encode(Data(bytes))
     }
 
     static func hash(_ token: String) -> ByteBuffer {

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CommandLineSupport
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -59,10 +60,4 @@ final class BenchServerProcess: Sendable {
         }
         if process.isRunning { kill(pid, SIGKILL) }
     }
-}
-
-/// A benchmark that cannot go on, with the reason.
-struct BenchFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -4,7 +4,10 @@ import Foundation
 import Projections
 
 /// Runs a verb's work and turns failures into one readable line on standard error and exit code 1.
-func reportingFailures<Result>(_ body: () async throws -> Result) async throws -> Result {
+///
+/// - Throws: `ExitCode.failure` (or `ExitCode.validationFailure` for an unknown projection) after
+///   printing the error; `ExitCode` and `ValidationError` as they are.
+public func reportingFailures<Result>(_ body: () async throws -> Result) async throws -> Result {
     do {
         return try await body()
     } catch let error as EventStoreError {
@@ -31,6 +34,6 @@ func reportingFailures<Result>(_ body: () async throws -> Result) async throws -
 }
 
 /// Writes a line to standard error.
-func printError(_ line: String) {
+public func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
