@@ -13,15 +13,18 @@ let package = Package(
     name: "Tidemark",
     platforms: [.macOS(.v15), .iOS(.v18)],
     products: [
+        .library(name: "Basics", targets: ["Basics"]),
         .library(name: "Domain", targets: ["Domain"]),
         .library(name: "EventStore", targets: ["EventStore"]),
         .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "Outbox", targets: ["Outbox"]),
         .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
         .library(name: "Commands", targets: ["Commands"]),
         .library(name: "SyncServer", targets: ["SyncServer"]),
         .library(name: "SyncClient", targets: ["SyncClient"]),
         .library(name: "PushProviders", targets: ["PushProviders"]),
         .executable(name: "synccli", targets: ["synccli"]),
+        .executable(name: "tidemark-bench", targets: ["Bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -44,6 +47,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
+        // What every layer shares, written once: JSON text (the `JSONValue` of the protocol and of
+        // upcasters, the string escaper of hot paths), base64url, back-off. Foundation only, no I/O.
+        .target(name: "Basics", swiftSettings: swiftSettings),
         // Pure domain: ids, commands, events, decide/evolve. Foundation only, no I/O.
         .target(name: "Domain", swiftSettings: swiftSettings),
         // bcrypt password hashing in pure Swift (no I/O), used by the command service and auth.
@@ -52,6 +58,7 @@ let package = Package(
         .target(
             name: "EventStore",
             dependencies: [
+                "Basics",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -63,10 +70,21 @@ let package = Package(
         .target(
             name: "Projections",
             dependencies: [
-                "Domain", "EventStore",
+                "Basics", "Domain", "EventStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The push outbox, the one owner of the push tables: their migrations, the projection that
+        // enqueues deliveries, and the SQL dispatchers and operators run on them. No HTTP.
+        .target(
+            name: "Outbox",
+            dependencies: [
+                "Domain", "EventStore", "Projections", "PushProviders",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -74,6 +92,7 @@ let package = Package(
         .target(
             name: "PushProviders",
             dependencies: [
+                "Basics",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -85,12 +104,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Local servers that behave like APNs, FCM, Web Push services and a webhook gateway, for
-        // tests and `synccli bench push`.
+        // Local servers that behave like APNs (raw HTTP/2, to script GOAWAY), FCM, Web Push services
+        // and a webhook gateway (Hummingbird applications), for tests and `tidemark-bench push`.
         .target(
             name: "PushStandIns",
             dependencies: [
-                "PushProviders",
+                "Basics", "PushProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -105,13 +126,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Wire types shared by the server and the client.
-        .target(name: "SyncProtocol", swiftSettings: swiftSettings),
+        .target(name: "SyncProtocol", dependencies: ["Basics"], swiftSettings: swiftSettings),
         // The command service, the only way domain data changes (load, decide, append, retry), and
         // the list of every migration: usable by the server, the CLI or a worker without HTTP.
         .target(
             name: "Commands",
             dependencies: [
-                "Domain", "EventStore", "Projections", "Bcrypt",
+                "Domain", "EventStore", "Projections", "Outbox", "Bcrypt",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -121,7 +142,7 @@ let package = Package(
         .target(
             name: "SyncServer",
             dependencies: [
-                "Domain", "EventStore", "Projections", "Commands", "SyncProtocol", "Bcrypt", "PushProviders",
+                "Basics", "Domain", "EventStore", "Projections", "Outbox", "Commands", "SyncProtocol", "Bcrypt", "PushProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -138,7 +159,7 @@ let package = Package(
         .target(
             name: "SyncClient",
             dependencies: [
-                "SyncProtocol",
+                "Basics", "SyncProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WSClient", package: "swift-websocket"),
@@ -147,13 +168,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The operator's CLI.
+        // What the command-line tools share: global options, failure reporting.
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [
+                "EventStore", "Projections",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The operator's CLI. Links no stand-in (nor swift-certificates): see `tidemark-bench`.
         .executableTarget(
             name: "synccli",
             dependencies: [
-                "Domain", "EventStore", "Projections", "Commands", "SyncProtocol", "SyncServer", "SyncClient", "PushProviders", "PushStandIns",
+                "Basics", "Domain", "EventStore", "Projections", "Outbox", "Commands", "SyncProtocol", "SyncServer", "SyncClient",
+                "PushProviders", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -162,6 +193,19 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `tidemark-bench`: the benchmarks that need the providers' stand-ins (`push`).
+        .executableTarget(
+            name: "Bench",
+            dependencies: [
+                "Domain", "EventStore", "Projections", "Outbox", "Commands", "SyncServer", "PushProviders", "PushStandIns",
+                "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -181,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "PushProvidersTests",
             dependencies: [
-                "PushProviders", "PushStandIns", "TidemarkTestSupport",
+                "Basics", "PushProviders", "PushStandIns", "TidemarkTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -194,7 +238,7 @@ let package = Package(
         .testTarget(
             name: "EventStoreTests",
             dependencies: [
-                "EventStore", "TidemarkTestSupport",
+                "Basics", "EventStore", "TidemarkTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
@@ -202,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests",
             dependencies: [
-                "Projections", "EventStore", "Domain", "TidemarkTestSupport",
+                "Projections", "Outbox", "EventStore", "Domain", "TidemarkTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -229,7 +273,7 @@ let package = Package(
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "SyncClient", "SyncServer", "Commands", "SyncProtocol", "Projections", "EventStore", "Domain", "TidemarkTestSupport",
+                "SyncClient", "SyncServer", "Commands", "SyncProtocol", "Projections", "Outbox", "EventStore", "Domain", "TidemarkTestSupport",
                 "PushProviders", "PushStandIns",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,6 +1,7 @@
 import Domain
 import EventStore
 import Foundation
+import Outbox
 import Projections
 import Testing
 import TidemarkTestSupport

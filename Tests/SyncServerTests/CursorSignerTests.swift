@@ -1,3 +1,4 @@
+import Basics
 import Commands
 import Foundation
 import Testing
@@ -53,7 +54,7 @@ struct CursorSignerTests {
     @Test("an unsigned cursor of the builds before signing asks for a resync; other texts are refused invalid")
     func legacyAndJunk() throws {
         let signer = CursorSigner(secret: Self.secret)
-        let legacy = TokenSigner.base64URL(Data(#"{"e":3,"u":"a1b2","t":100,"s":4,"i":0}"#.utf8))
+        let legacy = Base64URL.encode(Data(#"{"e":3,"u":"a1b2","t":100,"s":4,"i":0}"#.utf8))
         #expect(throws: CommandError.self) { try signer.decode(legacy) }
         do {
             _ = try signer.decode(legacy)

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Outbox
 import PushProviders
 import PushStandIns
 import SyncServer

@@ -2,6 +2,7 @@ import Commands
 import Domain
 import EventStore
 import Foundation
+import Outbox
 import PostgresNIO
 import Projections
 import PushProviders

@@ -1,4 +1,5 @@
 import Foundation
+import Outbox
 import PushProviders
 import SyncServer
 import Testing

@@ -1,4 +1,5 @@
 import EventStore
+import Outbox
 import Projections
 
 /// Every migration the server needs beyond the event store's own, applied at start and by `synccli migrate`.

@@ -1,3 +1,5 @@
+import Basics
+
 extension EventMetadata {
     /// Whether any field, extra key or extra value holds a NUL character, which `jsonb` cannot store.
     var containsNUL: Bool {
@@ -16,7 +18,7 @@ extension EventMetadata {
             if !first { out += "," }
             first = false
             out += "\"\(key)\":"
-            Self.appendEscaped(value, to: &out)
+            JSONString.append(value, to: &out)
         }
         field("actor", actorID)
         field("causation", causationID)
@@ -28,9 +30,9 @@ extension EventMetadata {
             out += "\"extra\":{"
             for (index, key) in extra.keys.sorted().enumerated() {
                 if index > 0 { out += "," }
-                Self.appendEscaped(key, to: &out)
+                JSONString.append(key, to: &out)
                 out += ":"
-                Self.appendEscaped(extra[key] ?? "", to: &out)
+                JSONString.append(extra[key] ?? "", to: &out)
             }
             out += "}"
         }
@@ -38,27 +40,5 @@ extension EventMetadata {
         field("tenant", tenantID)
         out += "}"
         return out
-    }
-
-    /// Appends `value` as a JSON string literal.
-    static func appendEscaped(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import PostgresNIO
 
@@ -250,7 +251,8 @@ extension EventStore {
     public func waitUntilReadable(_ transactionID: UInt64, timeout: Duration = .seconds(30)) async throws(EventStoreError) {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
-        var delay = Duration.milliseconds(2)
+        let backoff = Backoff(base: .milliseconds(2), cap: .milliseconds(50))
+        var polls = 0
         while true {
             do {
                 let rows = try await client.query(
@@ -263,8 +265,8 @@ extension EventStore {
             guard clock.now < deadline else {
                 throw EventStoreError(.invalidArgument, "transaction \(transactionID) is still not readable: an older transaction holds the log horizon (see `synccli events status`)")
             }
-            try? await Task.sleep(for: delay)
-            delay = Swift.min(delay * 2, .milliseconds(50))
+            try? await Task.sleep(for: backoff.delay(retry: polls))
+            polls += 1
         }
     }
 }

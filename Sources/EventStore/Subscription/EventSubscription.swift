@@ -1,3 +1,4 @@
+import Basics
 import Logging
 import PostgresNIO
 
@@ -36,6 +37,9 @@ public struct EventSubscription: AsyncSequence, Sendable {
 
         /// Events read from the database but not yet delivered (at most one page).
         public var bufferedCount: Int { buffer.count - index }
+
+        /// The wait after a failed read: 100 ms, doubling up to 2 s.
+        static let backoff = Backoff(base: .milliseconds(100), cap: .seconds(2))
 
         static func read(_ subscription: EventSubscription, after cursor: LogPosition) async -> Result<LogPage, EventStoreError> {
             let outcome = await Deadline.run(timeout: subscription.store.configuration.readTimeout) {
@@ -83,8 +87,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
                         "subscription.failures": "\(failures)",
                         "error": "\(error)",
                     ])
-                    let backoff = Duration.milliseconds(Swift.min(50 << Swift.min(failures, 6), 2000))
-                    do { try await Task.sleep(for: backoff) } catch { return nil }
+                    do { try await Task.sleep(for: Self.backoff.delay(retry: failures - 1)) } catch { return nil }
                 }
             }
         }

@@ -66,40 +66,14 @@ actor LogListener: Service {
         }
     }
 
-    /// Listens until graceful shutdown, reconnecting after failures.
+    /// Listens until graceful shutdown, reconnecting after failures (see ``NotificationListener``).
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            var delay = Duration.milliseconds(100)
-            while !Task.isCancelled {
-                do {
-                    try await self.client.withConnection { connection in
-                        // A LISTEN in flight on a connection the server killed may never be answered:
-                        // closing the connection on cancellation fails it, so shutdown never hangs.
-                        try await withTaskCancellationHandler {
-                            let channel = try await self.channel.resolve(on: connection, logger: self.logger)
-                            try await connection.listen(on: channel) { notifications in
-                                // Anything may have been committed while we were not listening.
-                                await self.signal()
-                                for try await _ in notifications {
-                                    await self.signal()
-                                }
-                            }
-                        } onCancel: {
-                            connection.close().whenComplete { _ in }
-                        }
-                    }
-                } catch let error as EventStoreError where error.code == .notMigrated {
-                    // Started before the migrations ran (`synccli migrate` on a new database).
-                    self.logger.debug("log listener waits for the migrations; subscribers poll meanwhile")
-                } catch {
-                    if Task.isCancelled { return }
-                    self.logger.warning("log listener lost its connection; subscribers poll until it is back", metadata: [
-                        "error": "\(String(reflecting: error))",
-                    ])
-                }
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
-            }
-        }
+        let listener = NotificationListener(
+            client: client, channel: channel, logger: logger,
+            waitingMessage: "log listener waits for the migrations; subscribers poll meanwhile",
+            lostMessage: "log listener lost its connection; subscribers poll until it is back"
+        )
+        // Anything may have been committed while nobody listened: every (re)connection wakes the waiters.
+        await listener.run(listening: { await self.signal() }, notification: { _ in await self.signal() })
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Maps Swift event types to wire names and schema versions, and upcasts old data on the way in.

@@ -1,3 +1,5 @@
+import Basics
+
 /// Rewrites one event type's data from one schema version to the next.
 public struct Upcaster: Sendable {
     /// The event type it applies to.

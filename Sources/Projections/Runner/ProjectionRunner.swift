@@ -1,3 +1,4 @@
+import Basics
 import EventStore
 import Foundation
 import Logging
@@ -20,6 +21,8 @@ public struct ProjectionRunner: Service {
     let database: DatabaseURL
     let options: ProjectionRunnerOptions
     let logger: Logger
+    /// The wait before starting over after a failure: 200 ms, doubling up to 3 s.
+    static let backoff = Backoff(base: .milliseconds(200), cap: .seconds(3))
 
     /// Creates a runner.
     /// - Parameters:
@@ -63,7 +66,7 @@ public struct ProjectionRunner: Service {
                 if Task.isCancelled || error is CancellationError { return }
                 failures += 1
                 logger.warning("projection runner lost its connection or failed; starting over", metadata: ["error": "\(String(reflecting: error))"])
-                try? await Task.sleep(for: .milliseconds(min(100 << min(failures, 5), 3_000)))
+                try? await Task.sleep(for: Self.backoff.delay(retry: failures - 1))
             }
         }
     }

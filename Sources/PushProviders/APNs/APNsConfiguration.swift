@@ -62,8 +62,9 @@ public struct APNsConfiguration: Sendable {
 
     /// Creates a configuration from the PEM text of Apple's `.p8` key file.
     ///
-    /// - Throws: ``APNsConfigurationError`` when the key id is not 10 characters, the team id
-    ///   is empty or the PEM is not a P-256 private key.
+    /// - Throws: ``PushProviderError`` `invalid_key_id` when the key id is not 10 characters,
+    ///   `invalid_team_id` when the team id is empty, `invalid_private_key` when the PEM is not a
+    ///   P-256 private key.
     public init(
         keyID: String,
         teamID: String,
@@ -75,14 +76,16 @@ public struct APNsConfiguration: Sendable {
         trustRootsPEM: [String]? = nil,
         pushType: String = "alert",
         now: @escaping @Sendable () -> Date = { Date() }
-    ) throws {
-        guard keyID.count == 10 else { throw APNsConfigurationError.invalidKeyID(keyID) }
-        guard !teamID.isEmpty else { throw APNsConfigurationError.invalidTeamID(teamID) }
+    ) throws(PushProviderError) {
+        guard keyID.count == 10 else {
+            throw PushProviderError(.invalidKeyID, "the APNs key id must be the 10 characters Apple issues, got \"\(keyID)\"")
+        }
+        guard !teamID.isEmpty else { throw PushProviderError(.invalidTeamID, "the APNs team id is empty") }
         let key: P256.Signing.PrivateKey
         do {
             key = try P256.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
         } catch {
-            throw APNsConfigurationError.invalidPrivateKey(String(describing: error))
+            throw PushProviderError(.invalidPrivateKey, "the APNs key is not a P-256 private key PEM: \(error)")
         }
         self.init(
             keyID: keyID, teamID: teamID, privateKey: key, defaultTopic: defaultTopic,

@@ -1,3 +1,5 @@
+import Basics
+
 /// Builds the JSON body APNs expects for a visible notification, with plain string building
 /// (no `JSONSerialization`): `{"aps":{"alert":{"title":…,"body":…},"badge":…,"thread-id":…,
 /// "sound":"default"},…custom keys…}`.
@@ -11,9 +13,9 @@ public enum APNsPayload {
         var json = ""
         json.reserveCapacity(96 + message.title.utf8.count + message.body.utf8.count + message.data.count * 32)
         json += #"{"aps":{"alert":{"title":"#
-        appendQuoted(message.title, to: &json)
+        JSONString.append(message.title, to: &json)
         json += #","body":"#
-        appendQuoted(message.body, to: &json)
+        JSONString.append(message.body, to: &json)
         json += "}"
         if let badge = message.badge {
             json += #","badge":"#
@@ -21,46 +23,18 @@ public enum APNsPayload {
         }
         if let threadID = message.threadID {
             json += #","thread-id":"#
-            appendQuoted(threadID, to: &json)
+            JSONString.append(threadID, to: &json)
         }
         json += #","sound":"default"}"#
         if !message.data.isEmpty {
             for key in message.data.keys.sorted() where key != "aps" {
                 json += ","
-                appendQuoted(key, to: &json)
+                JSONString.append(key, to: &json)
                 json += ":"
-                appendQuoted(message.data[key] ?? "", to: &json)
+                JSONString.append(message.data[key] ?? "", to: &json)
             }
         }
         json += "}"
         return json
-    }
-
-    /// Appends `text` as a JSON string literal (RFC 8259 §7 escaping).
-    static func appendQuoted(_ text: String, to json: inout String) {
-        json += "\""
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            json += text
-        } else {
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": json += "\\\""
-                case "\\": json += "\\\\"
-                case "\n": json += "\\n"
-                case "\r": json += "\\r"
-                case "\t": json += "\\t"
-                case "\u{08}": json += "\\b"
-                case "\u{0C}": json += "\\f"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        json.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-        }
-        json += "\""
     }
 }

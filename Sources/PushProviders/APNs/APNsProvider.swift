@@ -28,18 +28,18 @@ public final class APNsProvider: PushProvider {
     /// - Parameters:
     ///   - configuration: Credentials, endpoints and limits.
     ///   - eventLoopGroup: The event loops for the client's connections.
-    /// - Throws: ``APNsConfigurationError/invalidTrustRoot(_:)`` when a trust root is not a PEM certificate.
+    /// - Throws: ``PushProviderError`` `invalid_trust_root` when a trust root is not a PEM certificate.
     public init(
         configuration: APNsConfiguration,
         eventLoopGroup: any EventLoopGroup = HTTPClient.defaultEventLoopGroup
-    ) throws {
+    ) throws(PushProviderError) {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let roots = configuration.trustRootsPEM, !roots.isEmpty {
             do {
                 let certificates = try roots.flatMap { try NIOSSLCertificate.fromPEMBytes(Array($0.utf8)) }
                 tls.trustRoots = .certificates(certificates)
             } catch {
-                throw APNsConfigurationError.invalidTrustRoot(String(describing: error))
+                throw PushProviderError(.invalidTrustRoot, "an APNs trust root is not a PEM certificate: \(error)")
             }
         }
         var clientConfiguration = HTTPClient.Configuration(

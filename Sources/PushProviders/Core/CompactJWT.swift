@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Builds and splits compact JWS tokens (RFC 7515 §7.1) for the provider credentials:

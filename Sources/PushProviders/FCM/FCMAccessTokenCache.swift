@@ -37,7 +37,11 @@ public actor FCMAccessTokenCache {
     public var fetchCount: Int { fetches }
 
     /// A valid access token: the cached one, the one being fetched, or a fresh one.
-    public func token() async throws(FCMTokenError) -> String {
+    ///
+    /// - Throws: ``PushProviderError`` `token_rejected` when the token endpoint refused the
+    ///   service account, `token_unavailable` when it could not be reached or answered 429/5xx
+    ///   (with its `Retry-After`), `signing_failed` when the assertion could not be signed.
+    public func token() async throws(PushProviderError) -> String {
         if let current, now() < current.refreshAt {
             return current.value
         }
@@ -59,8 +63,8 @@ public actor FCMAccessTokenCache {
             return token.value
         } catch {
             if inFlight == task { inFlight = nil }
-            if let tokenError = error as? FCMTokenError { throw tokenError }
-            throw .unavailable(detail: "\(error)", retryAfter: nil)
+            if let tokenError = error as? PushProviderError { throw tokenError }
+            throw Self.unavailable("\(error)")
         }
     }
 
@@ -71,7 +75,7 @@ public actor FCMAccessTokenCache {
         }
     }
 
-    private static func fetch(account: FCMServiceAccount, httpClient: HTTPClient, requestTimeout: Duration, now: @Sendable () -> Date) async throws(FCMTokenError) -> Token {
+    private static func fetch(account: FCMServiceAccount, httpClient: HTTPClient, requestTimeout: Duration, now: @Sendable () -> Date) async throws(PushProviderError) -> Token {
         let issuedAt = now()
         let iat = Int(issuedAt.timeIntervalSince1970.rounded(.down))
         let assertion: String
@@ -87,7 +91,7 @@ public actor FCMAccessTokenCache {
                 try key.signature(for: input, padding: .insecurePKCS1v1_5).rawRepresentation
             }
         } catch {
-            throw .signingFailed("\(error)")
+            throw PushProviderError(.signingFailed, "cannot sign the OAuth assertion: \(error)")
         }
         let form = "grant_type=" + formEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + formEncode(assertion)
         var request = HTTPClientRequest(url: account.tokenURI.absoluteString)
@@ -105,21 +109,26 @@ public actor FCMAccessTokenCache {
             retryAfter = response.headers.first(name: "Retry-After")
             body = try await response.body.collect(upTo: 64 * 1024)
         } catch {
-            throw .unavailable(detail: PushHTTPClientFactory.describe(error), retryAfter: nil)
+            throw unavailable(PushHTTPClientFactory.describe(error))
         }
         let text = String(buffer: body)
         guard status == 200 else {
             if status == 429 || status >= 500 {
-                throw .unavailable(detail: "token endpoint answered \(status)", retryAfter: HTTPRetryAfter.parse(retryAfter, now: now()))
+                throw unavailable("token endpoint answered \(status)", retryAfter: HTTPRetryAfter.parse(retryAfter, now: now()))
             }
-            throw .rejected(status: status, detail: String(text.prefix(300)))
+            throw PushProviderError(.tokenRejected, "OAuth token endpoint refused the service account (\(status)): \(text.prefix(300))")
         }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               let accessToken = object["access_token"] as? String, !accessToken.isEmpty
-        else { throw .unavailable(detail: "token endpoint reply lacks access_token", retryAfter: nil) }
+        else { throw unavailable("token endpoint reply lacks access_token") }
         let lifetime = (object["expires_in"] as? NSNumber)?.doubleValue ?? Double(object["expires_in"] as? String ?? "") ?? 3600
         let margin = min(300, lifetime / 2)
         return Token(value: accessToken, refreshAt: issuedAt.addingTimeInterval(max(0, lifetime - margin)))
+    }
+
+    /// A `token_unavailable` error: the token endpoint could not be reached or asked us to wait.
+    private static func unavailable(_ detail: String, retryAfter: Duration? = nil) -> PushProviderError {
+        PushProviderError(.tokenUnavailable, "OAuth token endpoint unavailable: \(detail)", retryAfter: retryAfter)
     }
 
     private static func formEncode(_ text: String) -> String {

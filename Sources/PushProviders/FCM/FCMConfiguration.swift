@@ -30,10 +30,12 @@ public struct FCMConfiguration: Sendable {
     }
 
     /// Creates a configuration from the service-account key file's contents (as an env var or file holds it).
+    ///
+    /// - Throws: ``PushProviderError`` when the key file is refused (see ``FCMServiceAccount/init(json:)``).
     public init(
         serviceAccountJSON: String, endpointBase: URL? = nil, requestTimeout: Duration = .seconds(10),
         now: @escaping @Sendable () -> Date = { Date() }, trustRoots: [NIOSSLCertificate]? = nil
-    ) throws(FCMServiceAccountError) {
+    ) throws(PushProviderError) {
         let account = try FCMServiceAccount(json: serviceAccountJSON)
         if let endpointBase {
             self.init(serviceAccount: account, endpointBase: endpointBase, requestTimeout: requestTimeout, now: now, trustRoots: trustRoots)

@@ -60,13 +60,13 @@ public final class FCMProvider: PushProvider {
 
         for attempt in 0..<2 {
             let accessToken: String
-            do throws(FCMTokenError) {
+            do throws(PushProviderError) {
                 accessToken = try await tokens.token()
             } catch {
-                switch error {
-                case .rejected, .signingFailed: return .credentialsRejected(reason: error.description)
-                case .unavailable(_, let retryAfter): return .retry(reason: error.description, after: retryAfter)
+                if error.code == .tokenUnavailable {
+                    return .retry(reason: error.message, after: error.retryAfter)
                 }
+                return .credentialsRejected(reason: error.message)
             }
             switch await post(body, accessToken: accessToken) {
             case .done(let outcome):

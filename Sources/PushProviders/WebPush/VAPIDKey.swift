@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 
@@ -13,23 +14,29 @@ public struct VAPIDKey: Sendable {
 
     /// Reads a key from configuration text: a PEM (`BEGIN EC PRIVATE KEY` or PKCS#8 `BEGIN PRIVATE KEY`)
     /// or base64url of the raw 32-byte private scalar (the form `web-push generate-vapid-keys` prints).
-    public init(string: String) throws(VAPIDKeyError) {
+    ///
+    /// - Throws: ``PushProviderError`` `invalid_private_key` when the text is neither.
+    public init(string: String) throws(PushProviderError) {
         let text = string.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("-----BEGIN") {
             do {
                 privateKey = try P256.Signing.PrivateKey(pemRepresentation: text)
             } catch {
-                throw .unreadableKey("PEM is not a P-256 private key (\(error))")
+                throw Self.unreadable("PEM is not a P-256 private key (\(error))")
             }
             return
         }
-        guard let raw = Base64URL.decode(text) else { throw .unreadableKey("neither PEM nor base64url") }
-        guard raw.count == 32 else { throw .unreadableKey("raw key must be 32 bytes, got \(raw.count)") }
+        guard let raw = Base64URL.decode(text) else { throw Self.unreadable("neither PEM nor base64url") }
+        guard raw.count == 32 else { throw Self.unreadable("raw key must be 32 bytes, got \(raw.count)") }
         do {
             privateKey = try P256.Signing.PrivateKey(rawRepresentation: raw)
         } catch {
-            throw .unreadableKey("not a valid P-256 scalar")
+            throw Self.unreadable("not a valid P-256 scalar")
         }
+    }
+
+    private static func unreadable(_ detail: String) -> PushProviderError {
+        PushProviderError(.invalidPrivateKey, "VAPID private key unreadable: \(detail)")
     }
 
     /// A fresh random key (for tests and for `generate`-style tooling).

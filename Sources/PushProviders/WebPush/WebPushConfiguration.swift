@@ -19,13 +19,15 @@ public struct WebPushConfiguration: Sendable {
     public var allowsPlainHTTPEndpoints: Bool
 
     /// Creates a configuration from a key already read.
+    ///
+    /// - Throws: ``PushProviderError`` `invalid_subject` when `subject` is not a `mailto:` or `https:` URI.
     public init(
         vapidKey: VAPIDKey, subject: String, requestTimeout: Duration = .seconds(10), tokenLifetime: TimeInterval = 12 * 60 * 60,
         now: @escaping @Sendable () -> Date = { Date() }, trustRoots: [NIOSSLCertificate]? = nil, allowsPlainHTTPEndpoints: Bool = false
-    ) throws(VAPIDKeyError) {
+    ) throws(PushProviderError) {
         let lowered = subject.lowercased()
         guard (lowered.hasPrefix("mailto:") && subject.count > 7) || (lowered.hasPrefix("https://") && subject.count > 8) else {
-            throw .badSubject(subject)
+            throw PushProviderError(.invalidSubject, "VAPID subject must be a mailto: or https: URI, got \"\(subject)\"")
         }
         self.vapidKey = vapidKey
         self.subject = subject
@@ -38,10 +40,12 @@ public struct WebPushConfiguration: Sendable {
 
     /// Creates a configuration from environment-style text: `vapidPrivateKey` is a PEM or base64url of
     /// the raw 32-byte scalar, `subject` a `mailto:` or `https:` URI.
+    ///
+    /// - Throws: ``PushProviderError`` `invalid_private_key` or `invalid_subject`.
     public init(
         vapidPrivateKey: String, subject: String, requestTimeout: Duration = .seconds(10),
         now: @escaping @Sendable () -> Date = { Date() }, trustRoots: [NIOSSLCertificate]? = nil, allowsPlainHTTPEndpoints: Bool = false
-    ) throws(VAPIDKeyError) {
+    ) throws(PushProviderError) {
         try self.init(
             vapidKey: VAPIDKey(string: vapidPrivateKey), subject: subject, requestTimeout: requestTimeout,
             now: now, trustRoots: trustRoots, allowsPlainHTTPEndpoints: allowsPlainHTTPEndpoints

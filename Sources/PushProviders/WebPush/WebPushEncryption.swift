@@ -16,7 +16,7 @@ public enum WebPushEncryption {
     public static let maximumPlaintextLength = recordSize - headerLength - 16 - 1
 
     /// Encrypts `plaintext` for `subscription` with a fresh sender key pair and random salt.
-    public static func encrypt(_ plaintext: Data, for subscription: WebPushSubscription) throws(WebPushEncryptionError) -> Data {
+    public static func encrypt(_ plaintext: Data, for subscription: WebPushSubscription) throws(PushProviderError) -> Data {
         try encrypt(plaintext, userAgentPublicKey: subscription.p256dh, authSecret: subscription.auth)
     }
 
@@ -29,18 +29,20 @@ public enum WebPushEncryption {
         _ plaintext: Data, userAgentPublicKey: Data, authSecret: Data,
         senderKey: P256.KeyAgreement.PrivateKey = P256.KeyAgreement.PrivateKey(),
         salt: Data? = nil
-    ) throws(WebPushEncryptionError) -> Data {
+    ) throws(PushProviderError) -> Data {
         guard plaintext.count <= maximumPlaintextLength else {
-            throw .plaintextTooLarge(length: plaintext.count, maximum: maximumPlaintextLength)
+            throw PushProviderError(
+                .plaintextTooLarge, "payload of \(plaintext.count) bytes exceeds the \(maximumPlaintextLength)-byte Web Push limit"
+            )
         }
         let salt = salt ?? randomBytes(16)
-        guard salt.count == 16 else { throw .badKeyMaterial("salt must be 16 bytes") }
-        guard authSecret.count == 16 else { throw .badKeyMaterial("auth secret must be 16 bytes") }
+        guard salt.count == 16 else { throw PushProviderError.badKeyMaterial("salt must be 16 bytes") }
+        guard authSecret.count == 16 else { throw PushProviderError.badKeyMaterial("auth secret must be 16 bytes") }
         let userAgentKey: P256.KeyAgreement.PublicKey
         do {
             userAgentKey = try P256.KeyAgreement.PublicKey(x963Representation: userAgentPublicKey)
         } catch {
-            throw .badKeyMaterial("user agent public key is not an uncompressed P-256 point")
+            throw PushProviderError.badKeyMaterial("user agent public key is not an uncompressed P-256 point")
         }
         let senderPublic = senderKey.publicKey.x963Representation
         let keys: (key: SymmetricKey, nonce: AES.GCM.Nonce)
@@ -55,7 +57,7 @@ public enum WebPushEncryption {
             record.append(0x02)
             sealed = try AES.GCM.seal(record, using: keys.key, nonce: keys.nonce)
         } catch {
-            throw .badKeyMaterial("key agreement or sealing failed: \(error)")
+            throw PushProviderError.badKeyMaterial("key agreement or sealing failed: \(error)")
         }
         var body = Data(capacity: headerLength + plaintext.count + 17)
         body.append(salt)

@@ -50,13 +50,13 @@ public final class WebPushProvider: PushProvider {
     /// Encrypts and posts one message to its subscription's endpoint.
     public func send(_ message: PushMessage) async -> PushOutcome {
         let subscription: WebPushSubscription
-        do throws(WebPushSubscriptionError) {
+        do throws(PushProviderError) {
             subscription = try WebPushSubscription(json: message.token, allowPlainHTTP: configuration.allowsPlainHTTPEndpoints)
         } catch {
-            if case .malformedJSON = error {
-                return .failed(reason: error.description)
+            if error.code == .malformedSubscription {
+                return .failed(reason: error.message)
             }
-            return .invalidToken(reason: error.description, since: nil)
+            return .invalidToken(reason: error.message, since: nil)
         }
         let now = configuration.now()
         let remaining = message.expiresAt.timeIntervalSince(now)
@@ -64,10 +64,10 @@ public final class WebPushProvider: PushProvider {
         let ttl = Int(remaining.rounded(.down))
 
         let body: Data
-        do throws(WebPushEncryptionError) {
+        do throws(PushProviderError) {
             body = try WebPushEncryption.encrypt(Self.payload(for: message), for: subscription)
         } catch {
-            return .failed(reason: error.description)
+            return .failed(reason: error.message)
         }
         guard let audience = VAPID.audience(for: subscription.endpoint) else {
             return .invalidToken(reason: "BadSubscription: endpoint has no origin", since: nil)

@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 
@@ -13,17 +14,18 @@ public struct WebPushSubscription: Sendable, Equatable {
 
     /// Creates a subscription from its parts after validating them.
     /// - Parameter allowPlainHTTP: accept an `http` endpoint (only for local stand-ins).
-    public init(endpoint: URL, p256dh: Data, auth: Data, allowPlainHTTP: Bool = false) throws(WebPushSubscriptionError) {
+    /// - Throws: ``PushProviderError`` `invalid_endpoint`, `invalid_public_key` or `invalid_auth_secret`.
+    public init(endpoint: URL, p256dh: Data, auth: Data, allowPlainHTTP: Bool = false) throws(PushProviderError) {
         guard let scheme = endpoint.scheme?.lowercased(), scheme == "https" || (allowPlainHTTP && scheme == "http"),
               let host = endpoint.host, !host.isEmpty
-        else { throw .badEndpoint("\(endpoint.absoluteString) is not an absolute https URL") }
+        else { throw PushProviderError.badEndpoint("\(endpoint.absoluteString) is not an absolute https URL") }
         guard p256dh.count == 65, p256dh.first == 0x04 else {
-            throw .badPublicKey("expected a 65-byte uncompressed point, got \(p256dh.count) bytes")
+            throw PushProviderError.badPublicKey("expected a 65-byte uncompressed point, got \(p256dh.count) bytes")
         }
         guard (try? P256.KeyAgreement.PublicKey(x963Representation: p256dh)) != nil else {
-            throw .badPublicKey("not a point on P-256")
+            throw PushProviderError.badPublicKey("not a point on P-256")
         }
-        guard auth.count == 16 else { throw .badAuthSecret("expected 16 bytes, got \(auth.count)") }
+        guard auth.count == 16 else { throw PushProviderError.badAuthSecret("expected 16 bytes, got \(auth.count)") }
         self.endpoint = endpoint
         self.p256dh = p256dh
         self.auth = auth
@@ -31,20 +33,20 @@ public struct WebPushSubscription: Sendable, Equatable {
 
     /// Parses and validates the subscription JSON.
     ///
-    /// Throws ``WebPushSubscriptionError/malformedJSON(_:)`` when the text is not a JSON object with
-    /// string fields `endpoint`, `keys.p256dh` and `keys.auth`, and the other cases when a field is
-    /// present but unusable.
-    public init(json: String, allowPlainHTTP: Bool = false) throws(WebPushSubscriptionError) {
+    /// - Throws: ``PushProviderError`` `malformed_subscription` when the text is not a JSON object
+    ///   with string fields `endpoint`, `keys.p256dh` and `keys.auth`; `invalid_endpoint`,
+    ///   `invalid_public_key` or `invalid_auth_secret` when a field is present but unusable.
+    public init(json: String, allowPlainHTTP: Bool = false) throws(PushProviderError) {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else {
-            throw .malformedJSON("not a JSON object")
+            throw PushProviderError.malformed("not a JSON object")
         }
-        guard let endpointText = object["endpoint"] as? String else { throw .malformedJSON("missing string \"endpoint\"") }
-        guard let keys = object["keys"] as? [String: Any] else { throw .malformedJSON("missing object \"keys\"") }
-        guard let p256dhText = keys["p256dh"] as? String else { throw .malformedJSON("missing string \"keys.p256dh\"") }
-        guard let authText = keys["auth"] as? String else { throw .malformedJSON("missing string \"keys.auth\"") }
-        guard let endpoint = URL(string: endpointText) else { throw .badEndpoint("\(endpointText) is not a URL") }
-        guard let p256dh = Base64URL.decode(p256dhText) else { throw .badPublicKey("not base64url") }
-        guard let auth = Base64URL.decode(authText) else { throw .badAuthSecret("not base64url") }
+        guard let endpointText = object["endpoint"] as? String else { throw PushProviderError.malformed("missing string \"endpoint\"") }
+        guard let keys = object["keys"] as? [String: Any] else { throw PushProviderError.malformed("missing object \"keys\"") }
+        guard let p256dhText = keys["p256dh"] as? String else { throw PushProviderError.malformed("missing string \"keys.p256dh\"") }
+        guard let authText = keys["auth"] as? String else { throw PushProviderError.malformed("missing string \"keys.auth\"") }
+        guard let endpoint = URL(string: endpointText) else { throw PushProviderError.badEndpoint("\(endpointText) is not a URL") }
+        guard let p256dh = Base64URL.decode(p256dhText) else { throw PushProviderError.badPublicKey("not base64url") }
+        guard let auth = Base64URL.decode(authText) else { throw PushProviderError.badAuthSecret("not base64url") }
         try self.init(endpoint: endpoint, p256dh: p256dh, auth: auth, allowPlainHTTP: allowPlainHTTP)
     }
 

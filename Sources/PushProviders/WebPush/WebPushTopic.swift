@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 
@@ -7,9 +8,7 @@ public enum WebPushTopic {
     /// The key itself when it already fits; otherwise base64url of the first 24 bytes of its SHA-256
     /// (exactly 32 characters), so equal keys always give equal topics.
     public static func make(from collapseKey: String) -> String {
-        let fits = !collapseKey.isEmpty && collapseKey.utf8.count <= 32 && collapseKey.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
-        }
+        let fits = !collapseKey.isEmpty && collapseKey.utf8.count <= 32 && collapseKey.utf8.allSatisfy(Base64URL.isAlphabetByte)
         if fits { return collapseKey }
         let digest = SHA256.hash(data: Data(collapseKey.utf8))
         return Base64URL.encode(Array(digest).prefix(24))

@@ -9,25 +9,6 @@ public enum WebhookSignature {
     /// The header name.
     public static let headerName = "Tidemark-Signature"
 
-    /// Why a signature header did not verify.
-    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        /// The header is missing or lacks `t=` or `v1=`.
-        case malformed
-        /// The timestamp is further from now than the tolerance.
-        case timestampOutsideTolerance
-        /// No `v1` value matches the body and secret.
-        case mismatch
-
-        /// A readable explanation.
-        public var description: String {
-            switch self {
-            case .malformed: "signature header malformed"
-            case .timestampOutsideTolerance: "signature timestamp outside tolerance"
-            case .mismatch: "signature does not match"
-            }
-        }
-    }
-
     /// The hex HMAC-SHA256 of `"<timestamp>.<body>"` under `secret`.
     public static func digest(body: Data, secret: String, timestamp: Int) -> String {
         var input = Data("\(timestamp).".utf8)
@@ -44,10 +25,14 @@ public enum WebhookSignature {
 
     /// Checks `header` against `body` and `secret`: the timestamp must lie within `tolerance` of `now`
     /// and one of the `v1` values must equal the expected HMAC (compared in constant time).
+    ///
+    /// - Throws: ``PushProviderError`` `signature_malformed` for a missing header or one without
+    ///   `t=` or `v1=`, `signature_outside_tolerance` for a stale timestamp, `signature_mismatch`
+    ///   when no `v1` value matches.
     public static func verify(
         header: String?, body: Data, secret: String, now: Date, tolerance: TimeInterval = 300
-    ) throws(Failure) {
-        guard let header else { throw .malformed }
+    ) throws(PushProviderError) {
+        guard let header else { throw malformed }
         var timestamp: Int?
         var candidates: [String] = []
         for part in header.split(separator: ",") {
@@ -59,15 +44,19 @@ public enum WebhookSignature {
             default: continue
             }
         }
-        guard let timestamp, !candidates.isEmpty else { throw .malformed }
-        guard abs(now.timeIntervalSince1970 - Double(timestamp)) <= tolerance else { throw .timestampOutsideTolerance }
+        guard let timestamp, !candidates.isEmpty else { throw malformed }
+        guard abs(now.timeIntervalSince1970 - Double(timestamp)) <= tolerance else {
+            throw PushProviderError(.signatureOutsideTolerance, "signature timestamp outside tolerance")
+        }
         let expected = Array(digest(body: body, secret: secret, timestamp: timestamp).utf8)
         var matched = false
         for candidate in candidates where constantTimeEqual(Array(candidate.lowercased().utf8), expected) {
             matched = true
         }
-        guard matched else { throw .mismatch }
+        guard matched else { throw PushProviderError(.signatureMismatch, "signature does not match") }
     }
+
+    private static let malformed = PushProviderError(.signatureMalformed, "signature header malformed")
 
     /// Whether two byte strings are equal, taking time that depends only on their lengths.
     static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {

@@ -73,8 +73,8 @@ final class APNsStandInCore: Sendable {
         }
         let issuedAt: Int
         switch authorize(headers.first(name: "authorization")) {
-        case .success(let iat): issuedAt = iat
-        case .failure(let failure): return reject(failure.reason, apnsID: apnsID)
+        case .accepted(let iat): issuedAt = iat
+        case .refused(let reason): return reject(reason, apnsID: apnsID)
         }
         if let rejection = state.withLock({ $0.credentialRejection }) {
             return reject(rejection, apnsID: apnsID)
@@ -144,15 +144,18 @@ final class APNsStandInCore: Sendable {
         return .respond(status: reason.status, headers: headers, body: body)
     }
 
-    /// Why a provider token was refused.
-    struct AuthorizationFailure: Error {
-        var reason: APNsReason
+    /// What the check of a request's provider token found.
+    enum Authorization {
+        /// The token is accepted; it was issued at this `iat`.
+        case accepted(issuedAt: Int)
+        /// The token is refused with this reason.
+        case refused(APNsReason)
     }
 
-    /// Checks the `authorization` header and the age and update rules of its token; the token's `iat` on success.
-    func authorize(_ header: String?) -> Result<Int, AuthorizationFailure> {
+    /// Checks the `authorization` header and the age and update rules of its token.
+    func authorize(_ header: String?) -> Authorization {
         guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else {
-            return .failure(AuthorizationFailure(reason: .missingProviderToken))
+            return .refused(.missingProviderToken)
         }
         let jwt = String(header.dropFirst(7))
         let cached = state.withLock { $0.verifiedProviderTokens[jwt] }
@@ -160,7 +163,7 @@ final class APNsStandInCore: Sendable {
         if let cached {
             issuedAt = cached
         } else {
-            guard let verified = verify(jwt) else { return .failure(AuthorizationFailure(reason: .invalidProviderToken)) }
+            guard let verified = verify(jwt) else { return .refused(.invalidProviderToken) }
             issuedAt = verified
         }
         let nowSeconds = Int(now().timeIntervalSince1970)
@@ -171,18 +174,18 @@ final class APNsStandInCore: Sendable {
             }
             if nowSeconds - issuedAt > 3600 {
                 state.tokenUpdateAllowed = true
-                return .failure(AuthorizationFailure(reason: .expiredProviderToken))
+                return .refused(.expiredProviderToken)
             }
             if let latest = state.latestIssuedAt {
-                guard issuedAt > latest else { return .success(issuedAt) }
+                guard issuedAt > latest else { return .accepted(issuedAt: issuedAt) }
                 if issuedAt - latest < 20 * 60, !state.tokenUpdateAllowed {
-                    return .failure(AuthorizationFailure(reason: .tooManyProviderTokenUpdates))
+                    return .refused(.tooManyProviderTokenUpdates)
                 }
             }
             state.latestIssuedAt = issuedAt
             state.tokenUpdateAllowed = false
             state.issuedAtsSeen.append(issuedAt)
-            return .success(issuedAt)
+            return .accepted(issuedAt: issuedAt)
         }
     }
 

@@ -15,7 +15,7 @@ import _CryptoExtras
 ///   a well-formed body (else 400 `INVALID_ARGUMENT`); then answers the next scripted reply for the
 ///   registration token (``script(_:for:)``) or `200 {"name":"projects/{project}/messages/{id}"}`.
 /// - ``rejectsCredentials`` makes the token endpoint answer `invalid_grant` and every send 401.
-public final class FCMStandIn: Sendable {
+public final class FCMStandIn: LoopbackStandIn {
     private struct Account: Sendable {
         var publicKey: _RSA.Signing.PublicKey
         var privateKeyID: String
@@ -40,7 +40,8 @@ public final class FCMStandIn: Sendable {
         var tokenLifetime = 3600
     }
 
-    private let server = LoopbackHTTPServer()
+    /// The server it listens with.
+    public let server = LoopbackHTTPServer()
     private let state = Mutex(State())
     private let now: @Sendable () -> Date
 
@@ -56,22 +57,7 @@ public final class FCMStandIn: Sendable {
         return standIn
     }
 
-    /// Starts listening on `127.0.0.1` and an ephemeral port.
-    public func start() async throws {
-        try await server.start { [self] request in
-            handle(request)
-        }
-    }
-
-    /// Stops listening and closes connections.
-    public func stop() async {
-        await server.stop()
-    }
-
-    /// `http://127.0.0.1:<port>`: pass it as ``FCMConfiguration/endpointBase``.
-    public var origin: String { server.origin }
-
-    /// `origin` as a URL.
+    /// ``origin`` as a URL: pass it as ``FCMConfiguration/endpointBase``.
     public var baseURL: URL {
         URL(string: origin) ?? URL(fileURLWithPath: "/")
     }
@@ -151,7 +137,8 @@ public final class FCMStandIn: Sendable {
         state.withLock { $0.rejections.append(reason) }
     }
 
-    private func handle(_ request: LoopbackHTTPRequest) -> LoopbackHTTPResponse {
+    /// Answers a token request (`POST /token`) or a send (`POST /v1/projects/{project}/messages:send`).
+    public func respond(to request: LoopbackHTTPRequest) -> LoopbackHTTPResponse {
         guard request.method == "POST" else { return .text(status: 405, "method not allowed") }
         if request.path == "/token" {
             return handleToken(request)

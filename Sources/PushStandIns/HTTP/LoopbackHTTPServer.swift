@@ -1,20 +1,22 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
 import NIOCore
-import NIOHTTP1
-import NIOPosix
 import Synchronization
 
-/// A small HTTP/1.1 server on `127.0.0.1` and an ephemeral port, for the push stand-ins.
+/// A Hummingbird application on `127.0.0.1` and an ephemeral port, for the stand-ins that speak
+/// plain HTTP/1.1 (FCM, Web Push, webhook).
 ///
 /// Every complete request is handed to the handler given to ``start(handler:)``, whose reply is
-/// written back; connections are kept alive as the client asks. Plain HTTP only.
+/// written back; connections are kept alive as the client asks. Bodies above the limit get `413`
+/// without reaching the handler.
 public final class LoopbackHTTPServer: Sendable {
     /// Handles one request and returns the reply to write.
     public typealias Handler = @Sendable (LoopbackHTTPRequest) async -> LoopbackHTTPResponse
 
     private struct Running: Sendable {
-        var channel: any Channel
-        var task: Task<Void, Never>
+        var task: Task<Void, any Error>
         var port: Int
     }
 
@@ -37,34 +39,41 @@ public final class LoopbackHTTPServer: Sendable {
     }
 
     /// Binds `127.0.0.1:0` and starts serving requests with `handler`. Returns the bound port.
+    ///
+    /// - Throws: When the port cannot be bound.
     @discardableResult
     public func start(handler: @escaping Handler) async throws -> Int {
-        let serverChannel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
-                }
-            }
-        let port = serverChannel.channel.localAddress?.port ?? 0
         let limit = maximumBodySize
-        let task = Task {
-            await withDiscardingTaskGroup { group in
-                do {
-                    try await serverChannel.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            group.addTask {
-                                await Self.serve(connection, handler: handler, maximumBodySize: limit)
-                            }
-                        }
-                    }
-                } catch {
-                    // The listening socket closed or failed: stop accepting; running connections finish or are cancelled.
-                }
+        let responder = CallbackResponder { (request: Request, _: BasicRequestContext) async throws -> Response in
+            guard let body = try? await request.body.collect(upTo: limit) else {
+                return Self.response(.text(status: 413, "request body too large"))
             }
+            return Self.response(await handler(LoopbackHTTPRequest(request, body: body)))
         }
-        state.withLock { $0 = Running(channel: serverChannel.channel, task: task, port: port) }
+        let (bound, listening) = AsyncStream.makeStream(of: Int.self)
+        let application = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                listening.yield(channel.localAddress?.port ?? 0)
+                listening.finish()
+            },
+            logger: Logger(label: "tidemark.push-stand-in") { _ in SwiftLogNoOpLogHandler() }
+        )
+        let task = Task {
+            defer { listening.finish() }
+            try await application.run()
+        }
+        var port: Int?
+        for await value in bound {
+            port = value
+        }
+        guard let port else {
+            // The application ended before it listened: its error says why (a port in use, say).
+            try await task.value
+            throw CancellationError()
+        }
+        state.withLock { $0 = Running(task: task, port: port) }
         return port
     }
 
@@ -75,67 +84,21 @@ public final class LoopbackHTTPServer: Sendable {
             current = nil
             return value
         }) else { return }
-        try? await running.channel.close()
         running.task.cancel()
-        await running.task.value
+        _ = try? await running.task.value
     }
 
-    private static func serve(
-        _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
-        handler: Handler, maximumBodySize: Int
-    ) async {
-        try? await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            var body = ByteBuffer()
-            var tooLarge = false
-            for try await part in inbound {
-                switch part {
-                case .head(let requestHead):
-                    head = requestHead
-                    body.clear()
-                    tooLarge = false
-                case .body(var chunk):
-                    if body.readableBytes + chunk.readableBytes > maximumBodySize {
-                        tooLarge = true
-                    } else {
-                        body.writeBuffer(&chunk)
-                    }
-                case .end:
-                    guard let requestHead = head else { continue }
-                    head = nil
-                    let response: LoopbackHTTPResponse
-                    if tooLarge {
-                        response = .text(status: 413, "request body too large")
-                    } else {
-                        let target = requestHead.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-                        let request = LoopbackHTTPRequest(
-                            method: requestHead.method.rawValue,
-                            path: target.first.map(String.init) ?? "/",
-                            query: target.count > 1 ? String(target[1]) : nil,
-                            headers: requestHead.headers.map { (name: $0.name, value: $0.value) },
-                            body: Data(body.readableBytesView)
-                        )
-                        response = await handler(request)
-                    }
-                    var headers = HTTPHeaders()
-                    for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) {
-                        headers.add(name: name, value: value)
-                    }
-                    headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
-                    if !requestHead.isKeepAlive {
-                        headers.replaceOrAdd(name: "Connection", value: "close")
-                    }
-                    let responseHead = HTTPResponseHead(
-                        version: requestHead.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers
-                    )
-                    try await outbound.write(.head(responseHead))
-                    if !response.body.isEmpty {
-                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-                    }
-                    try await outbound.write(.end(nil))
-                    if !requestHead.isKeepAlive { return }
-                }
-            }
+    /// The Hummingbird response for `reply`: its headers (sorted by name) and body, with
+    /// `Content-Length` set by the server.
+    private static func response(_ reply: LoopbackHTTPResponse) -> Response {
+        var headers = HTTPFields()
+        for (name, value) in reply.headers.sorted(by: { $0.key < $1.key }) {
+            guard let fieldName = HTTPField.Name(name) else { continue }
+            headers.append(HTTPField(name: fieldName, value: value))
         }
+        return Response(
+            status: HTTPResponse.Status(code: reply.status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body))
+        )
     }
 }

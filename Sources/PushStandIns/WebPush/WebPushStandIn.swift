@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 import PushProviders
@@ -13,7 +14,7 @@ import Synchronization
 /// or bad `TTL`, `Urgency` or `Topic`, or a `Content-Encoding` other than `aes128gcm` → 400; body above
 /// 4096 bytes → 413; undecryptable body → 400. Then the next scripted reply for the subscription
 /// (see ``script(_:for:)``) or `201 Created` with a `Location`.
-public final class WebPushStandIn: Sendable {
+public final class WebPushStandIn: LoopbackStandIn {
     private struct Subscriber: Sendable {
         var privateKey: P256.KeyAgreement.PrivateKey
         var auth: Data
@@ -28,7 +29,8 @@ public final class WebPushStandIn: Sendable {
         var requestCount = 0
     }
 
-    private let server = LoopbackHTTPServer()
+    /// The server it listens with.
+    public let server = LoopbackHTTPServer()
     private let state = Mutex(State())
     private let now: @Sendable () -> Date
 
@@ -43,21 +45,6 @@ public final class WebPushStandIn: Sendable {
         try await standIn.start()
         return standIn
     }
-
-    /// Starts listening on `127.0.0.1` and an ephemeral port.
-    public func start() async throws {
-        try await server.start { [self] request in
-            handle(request)
-        }
-    }
-
-    /// Stops listening and closes connections.
-    public func stop() async {
-        await server.stop()
-    }
-
-    /// `http://127.0.0.1:<port>`, the `aud` VAPID tokens must carry.
-    public var origin: String { server.origin }
 
     /// Creates a subscription: a fresh P-256 key pair and 16-byte auth secret, and an endpoint
     /// `http://127.0.0.1:<port>/push/<id>`. Returns the subscription JSON (the device token).
@@ -112,7 +99,8 @@ public final class WebPushStandIn: Sendable {
         return .text(status: status, reason)
     }
 
-    private func handle(_ request: LoopbackHTTPRequest) -> LoopbackHTTPResponse {
+    /// Answers a push (`POST /push/<subscription id>`), with the checks listed on the type.
+    public func respond(to request: LoopbackHTTPRequest) -> LoopbackHTTPResponse {
         state.withLock { $0.requestCount += 1 }
         let segments = request.path.split(separator: "/")
         guard segments.count == 2, segments[0] == "push" else { return reject(404, "no such resource \(request.path)") }
@@ -123,8 +111,8 @@ public final class WebPushStandIn: Sendable {
         guard let authorization = request.header("Authorization") else { return reject(401, "missing VAPID Authorization") }
         let vapid: (subject: String, expiry: Date, key: String)
         switch verifyVAPID(authorization, subscriber: subscriber) {
-        case .success(let value): vapid = value
-        case .failure(let failure): return reject(403, failure.reason)
+        case .valid(let subject, let expiry, let key): vapid = (subject, expiry, key)
+        case .refused(let reason): return reject(403, reason)
         }
 
         guard let ttlText = request.header("TTL"), let ttl = Int(ttlText.trimmingCharacters(in: .whitespaces)), ttl >= 0 else {
@@ -133,16 +121,16 @@ public final class WebPushStandIn: Sendable {
         let urgency = request.header("Urgency")
         if let urgency, !["very-low", "low", "normal", "high"].contains(urgency) { return reject(400, "bad Urgency \(urgency)") }
         let topic = request.header("Topic")
-        if let topic, topic.isEmpty || topic.utf8.count > 32 || !topic.utf8.allSatisfy(Self.isBase64URLByte) {
+        if let topic, topic.isEmpty || topic.utf8.count > 32 || !topic.utf8.allSatisfy(Base64URL.isAlphabetByte) {
             return reject(400, "bad Topic \(topic)")
         }
         guard request.header("Content-Encoding")?.lowercased() == "aes128gcm" else { return reject(400, "Content-Encoding must be aes128gcm") }
         guard request.body.count <= 4096 else { return reject(413, "body of \(request.body.count) bytes exceeds 4096") }
         let plaintext: Data
-        do {
+        do throws(PushProviderError) {
             plaintext = try WebPushDecryption.decrypt(request.body, userAgentPrivateKey: subscriber.privateKey, authSecret: subscriber.auth)
         } catch {
-            return reject(400, "cannot decrypt: \(error)")
+            return reject(400, "cannot decrypt: \(error.message)")
         }
 
         let reply = state.withLock { state -> LoopbackHTTPResponse in
@@ -160,36 +148,36 @@ public final class WebPushStandIn: Sendable {
         return reply
     }
 
-    private struct VAPIDFailure: Error {
-        var reason: String
+    /// What the VAPID check of one request found.
+    private enum VAPIDCheck {
+        /// The token verified: its `sub`, its `exp` and the key `k`.
+        case valid(subject: String, expiry: Date, key: String)
+        /// The token is refused, for this reason.
+        case refused(String)
     }
 
-    private func verifyVAPID(_ authorization: String, subscriber: Subscriber) -> Result<(subject: String, expiry: Date, key: String), VAPIDFailure> {
-        guard let parts = VAPID.parseAuthorization(authorization) else { return .failure(VAPIDFailure(reason: "Authorization is not vapid t=…, k=…")) }
+    private func verifyVAPID(_ authorization: String, subscriber: Subscriber) -> VAPIDCheck {
+        guard let parts = VAPID.parseAuthorization(authorization) else { return .refused("Authorization is not vapid t=…, k=…") }
         if let restricted = subscriber.applicationServerKey, restricted != parts.publicKey {
-            return .failure(VAPIDFailure(reason: "VAPID key differs from the subscription's applicationServerKey"))
+            return .refused("VAPID key differs from the subscription's applicationServerKey")
         }
         guard let keyBytes = Base64URL.decode(parts.publicKey), let key = try? P256.Signing.PublicKey(x963Representation: keyBytes) else {
-            return .failure(VAPIDFailure(reason: "VAPID k is not an uncompressed P-256 key"))
+            return .refused("VAPID k is not an uncompressed P-256 key")
         }
-        guard let jwt = CompactJWT.split(parts.token) else { return .failure(VAPIDFailure(reason: "VAPID t is not a JWT")) }
-        guard jwt.header["alg"] as? String == "ES256" else { return .failure(VAPIDFailure(reason: "VAPID alg must be ES256")) }
+        guard let jwt = CompactJWT.split(parts.token) else { return .refused("VAPID t is not a JWT") }
+        guard jwt.header["alg"] as? String == "ES256" else { return .refused("VAPID alg must be ES256") }
         guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: jwt.signature),
               key.isValidSignature(signature, for: jwt.signingInput)
-        else { return .failure(VAPIDFailure(reason: "VAPID signature invalid")) }
+        else { return .refused("VAPID signature invalid") }
         let audience = jwt.claims["aud"] as? String
-        guard audience == origin else { return .failure(VAPIDFailure(reason: "VAPID aud \(audience ?? "nil") is not \(origin)")) }
-        guard let exp = (jwt.claims["exp"] as? NSNumber)?.doubleValue else { return .failure(VAPIDFailure(reason: "VAPID exp missing")) }
+        guard audience == origin else { return .refused("VAPID aud \(audience ?? "nil") is not \(origin)") }
+        guard let exp = (jwt.claims["exp"] as? NSNumber)?.doubleValue else { return .refused("VAPID exp missing") }
         let current = now().timeIntervalSince1970
-        guard exp > current else { return .failure(VAPIDFailure(reason: "VAPID token expired")) }
-        guard exp <= current + VAPID.maximumLifetime + 60 else { return .failure(VAPIDFailure(reason: "VAPID exp more than 24 h ahead")) }
+        guard exp > current else { return .refused("VAPID token expired") }
+        guard exp <= current + VAPID.maximumLifetime + 60 else { return .refused("VAPID exp more than 24 h ahead") }
         guard let subject = jwt.claims["sub"] as? String, subject.hasPrefix("mailto:") || subject.hasPrefix("https:") else {
-            return .failure(VAPIDFailure(reason: "VAPID sub must be mailto: or https:"))
+            return .refused("VAPID sub must be mailto: or https:")
         }
-        return .success((subject, Date(timeIntervalSince1970: exp), parts.publicKey))
-    }
-
-    private static func isBase64URLByte(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
+        return .valid(subject: subject, expiry: Date(timeIntervalSince1970: exp), key: parts.publicKey)
     }
 }

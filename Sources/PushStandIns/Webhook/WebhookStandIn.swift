@@ -6,7 +6,7 @@ import Synchronization
 /// wrong or outside the tolerance by the injected clock), checks the JSON body (400), records each
 /// delivery and answers the next scripted reply for its token (``script(_:for:)``) or
 /// `200 {"id":"<uuid>"}`. Listens at ``url`` (`http://127.0.0.1:<port>/hook`).
-public final class WebhookStandIn: Sendable {
+public final class WebhookStandIn: LoopbackStandIn {
     private struct State: Sendable {
         var scripted: [String: [LoopbackHTTPResponse]] = [:]
         var deliveries: [WebhookStandInDelivery] = []
@@ -14,7 +14,8 @@ public final class WebhookStandIn: Sendable {
         var requestCount = 0
     }
 
-    private let server = LoopbackHTTPServer()
+    /// The server it listens with.
+    public let server = LoopbackHTTPServer()
     private let state = Mutex(State())
     private let secret: String
     private let tolerance: TimeInterval
@@ -34,21 +35,9 @@ public final class WebhookStandIn: Sendable {
         return standIn
     }
 
-    /// Starts listening on `127.0.0.1` and an ephemeral port.
-    public func start() async throws {
-        try await server.start { [self] request in
-            handle(request)
-        }
-    }
-
-    /// Stops listening and closes connections.
-    public func stop() async {
-        await server.stop()
-    }
-
     /// The URL to configure: `http://127.0.0.1:<port>/hook`.
     public var url: URL {
-        URL(string: server.origin + "/hook") ?? URL(fileURLWithPath: "/")
+        URL(string: origin + "/hook") ?? URL(fileURLWithPath: "/")
     }
 
     /// Queues replies for deliveries to `token`; each delivery takes the next one, then `200` again.
@@ -68,15 +57,16 @@ public final class WebhookStandIn: Sendable {
         return .json(status: status, ["error": reason])
     }
 
-    private func handle(_ request: LoopbackHTTPRequest) -> LoopbackHTTPResponse {
+    /// Answers a delivery (`POST /hook`), with the checks listed on the type.
+    public func respond(to request: LoopbackHTTPRequest) -> LoopbackHTTPResponse {
         state.withLock { $0.requestCount += 1 }
         guard request.path == "/hook" else { return reject(404, "no such path") }
         guard request.method == "POST" else { return reject(405, "method not allowed") }
         let signature = request.header(WebhookSignature.headerName)
-        do {
+        do throws(PushProviderError) {
             try WebhookSignature.verify(header: signature, body: request.body, secret: secret, now: now(), tolerance: tolerance)
         } catch {
-            return reject(401, error.description)
+            return reject(401, error.message)
         }
         guard request.header("Content-Type")?.lowercased().hasPrefix("application/json") == true else {
             return reject(415, "Content-Type must be application/json")

@@ -1,3 +1,5 @@
+import Basics
+
 /// How the client waits between attempts after a transient failure: exponential backoff with
 /// full jitter (a random delay between zero and `min(cap, base × 2^attempt)`).
 ///
@@ -41,20 +43,22 @@ public struct RetryPolicy: Sendable {
     /// A policy that never waits (for tests): the same attempts, zero delays.
     public static var immediate: RetryPolicy { RetryPolicy(base: .zero, cap: .zero, sleep: { _ in try Task.checkCancellation() }) }
 
+    /// The policy's back-off: `base`, `cap` and full jitter from `random`.
+    public var backoff: Backoff {
+        Backoff(base: base, cap: cap, jitter: .full, random: random)
+    }
+
     /// The upper bound of the delay before retry number `attempt` (0 for the first retry).
     /// - Parameter attempt: How many attempts failed before, minus one.
     /// - Returns: `min(cap, base × 2^attempt)`.
     public func bound(forAttempt attempt: Int) -> Duration {
-        let exponent = min(max(attempt, 0), 30)
-        let bound = base * (1 << exponent)
-        return bound < cap ? bound : cap
+        backoff.step(retry: attempt)
     }
 
     /// The jittered delay before retry number `attempt`: uniformly in `0...bound(forAttempt:)`.
     /// - Parameter attempt: How many attempts failed before, minus one.
     /// - Returns: The delay.
     public func delay(forAttempt attempt: Int) -> Duration {
-        let fraction = min(max(random(), 0), 1)
-        return bound(forAttempt: attempt) * fraction
+        backoff.delay(retry: attempt)
     }
 }

@@ -1,10 +1,11 @@
 import Commands
 import EventStore
+import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import Outbox
 import PostgresNIO
-import Foundation
 import Projections
 import Prometheus
 

@@ -1,4 +1,5 @@
 import EventStore
+import Outbox
 import Projections
 import PushProviders
 import SyncProtocol

@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Commands
 import Domain
@@ -23,7 +24,7 @@ extension AuthService {
     static func newRefreshToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "rt_" + TokenSigner.base64URL(Data(bytes))
+        return "rt_" + Base64URL.encode(Data(bytes))
     }
 
     /// The SHA-256 of a refresh token, as stored.

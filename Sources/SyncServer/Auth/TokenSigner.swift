@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 
@@ -29,13 +30,13 @@ public struct TokenSigner: Sendable {
 
     /// The compact JWS of `claims`.
     public func sign(_ claims: AccessClaims) -> String {
-        let header = Self.base64URL(Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
+        let header = Base64URL.encode(Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let payload = Self.base64URL((try? encoder.encode(claims)) ?? Data())
+        let payload = Base64URL.encode((try? encoder.encode(claims)) ?? Data())
         let input = header + "." + payload
         let signature = HMAC<SHA256>.authenticationCode(for: Data(input.utf8), using: key)
-        return input + "." + Self.base64URL(Data(signature))
+        return input + "." + Base64URL.encode(Data(signature))
     }
 
     /// The claims of `token` after checking its algorithm, signature and expiry.
@@ -45,9 +46,9 @@ public struct TokenSigner: Sendable {
     public func verify(_ token: String, now: Date) throws(AuthError) -> AccessClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, token.utf8.count <= 4096,
-              let headerData = Self.decodeBase64URL(parts[0]),
-              let payloadData = Self.decodeBase64URL(parts[1]),
-              let signature = Self.decodeBase64URL(parts[2])
+              let headerData = Base64URL.decode(parts[0]),
+              let payloadData = Base64URL.decode(parts[1]),
+              let signature = Base64URL.decode(parts[2])
         else {
             throw AuthError(.unauthorized, "the access token is malformed")
         }
@@ -66,18 +67,5 @@ public struct TokenSigner: Sendable {
             throw AuthError(.tokenExpired, "the access token has expired; refresh it")
         }
         return claims
-    }
-
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decodeBase64URL(_ text: Substring) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
     }
 }

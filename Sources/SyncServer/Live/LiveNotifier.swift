@@ -21,36 +21,15 @@ public struct LiveNotifier: Service {
         self.logger = logger
     }
 
-    /// Listens until graceful shutdown, reconnecting after failures.
+    /// Listens until graceful shutdown, reconnecting after failures (see ``NotificationListener``).
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            var delay = Duration.milliseconds(100)
-            while !Task.isCancelled {
-                do {
-                    try await client.withConnection { connection in
-                        try await withTaskCancellationHandler {
-                            let channel = try await ChangeFeed.channel.resolve(on: connection, logger: logger)
-                            try await connection.listen(on: channel) { notifications in
-                                // Changes may have been written while nobody listened.
-                                await hub.pokeAll()
-                                delay = .milliseconds(100)
-                                for try await notification in notifications {
-                                    await hub.poke(payload: notification.payload)
-                                }
-                            }
-                        } onCancel: {
-                            connection.close().whenComplete { _ in }
-                        }
-                    }
-                } catch let error as EventStoreError where error.code == .notMigrated {
-                    logger.debug("live notifier waits for the migrations")
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.warning("live notifier lost its connection; retrying", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
-            }
-        }
+        let listener = NotificationListener(
+            client: client, channel: ChangeFeed.channel, logger: logger,
+            waitingMessage: "live notifier waits for the migrations",
+            lostMessage: "live notifier lost its connection; retrying"
+        )
+        let hub = hub
+        // Changes may have been written while nobody listened: every (re)connection pokes everyone.
+        await listener.run(listening: { await hub.pokeAll() }, notification: { await hub.poke(payload: $0.payload) })
     }
 }

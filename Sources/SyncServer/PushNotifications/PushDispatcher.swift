@@ -1,6 +1,8 @@
+import Basics
 import Commands
 import Foundation
 import Logging
+import Outbox
 import PostgresNIO
 import PushProviders
 import ServiceLifecycle
@@ -32,7 +34,7 @@ public struct PushDispatcher: Service {
     public let owner: String
     /// Log.
     public let logger: Logger
-    private let backoff: PushBackoff
+    private let backoff: Backoff
 
     /// Creates a dispatcher.
     public init(
@@ -47,7 +49,7 @@ public struct PushDispatcher: Service {
         self.metrics = metrics
         self.owner = owner
         self.logger = logger
-        self.backoff = PushBackoff(base: options.backoffBase, cap: options.backoffCap, random: random)
+        self.backoff = Backoff(base: options.backoffBase, cap: options.backoffCap, jitter: .equal, random: random)
         // Providers keep their own tokens with the channel state, so a restarted or second
         // instance reuses them (APNs refuses token updates more often than every 20 minutes).
         for provider in providers { provider.useTokenStore(outbox) }

@@ -1,7 +1,9 @@
+import Basics
 import Commands
 import Domain
 import Foundation
 import Logging
+import Outbox
 import PushProviders
 
 /// Records the outcomes of one dispatch round as they arrive, a few at a time, so that a crash
@@ -17,7 +19,8 @@ struct PushOutcomeWriter {
     let metrics: PushMetrics?
     let owner: String
     let logger: Logger
-    let backoff: PushBackoff
+    /// Retries wait this long (equal jitter), and never less than the provider's `Retry-After`.
+    let backoff: Backoff
 
     /// Channels with at least one accepted send this round.
     private var succeeded: Set<String> = []
@@ -31,7 +34,7 @@ struct PushOutcomeWriter {
 
     init(
         outbox: PushOutbox, commands: CommandService, options: PushDispatcherOptions, metrics: PushMetrics?, owner: String,
-        logger: Logger, backoff: PushBackoff
+        logger: Logger, backoff: Backoff
     ) {
         self.outbox = outbox
         self.commands = commands
@@ -61,7 +64,8 @@ struct PushOutcomeWriter {
                 succeeded.insert(delivery.channel)
                 metrics?.latency(provider: delivery.channel, seconds: now - delivery.eventAt)
             case .retry(let reason, let after):
-                retries.append((delivery.deliveryID, backoff.delay(afterAttempt: delivery.attempts, retryAfter: after), reason))
+                let delay = max(backoff.delay(retry: delivery.attempts - 1), after ?? .zero)
+                retries.append((delivery.deliveryID, delay, reason))
             case .failed(let reason):
                 failures.append((delivery.deliveryID, reason))
             case .invalidToken(let reason, let since):

@@ -1,3 +1,4 @@
+import Basics
 import Commands
 import Crypto
 import Foundation
@@ -35,7 +36,7 @@ public struct CursorSigner: Sendable {
     func encode(_ cursor: SyncCursor) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let payload = TokenSigner.base64URL((try? encoder.encode(cursor)) ?? Data())
+        let payload = Base64URL.encode((try? encoder.encode(cursor)) ?? Data())
         return sign(version: Self.version, payload: payload)
     }
 
@@ -43,7 +44,7 @@ public struct CursorSigner: Sendable {
     func sign(version: String, payload: String) -> String {
         let input = version + "." + payload
         let mac = HMAC<SHA256>.authenticationCode(for: Data(input.utf8), using: key)
-        return input + "." + TokenSigner.base64URL(Data(mac))
+        return input + "." + Base64URL.encode(Data(mac))
     }
 
     /// The cursor of a text this server issued.
@@ -60,9 +61,9 @@ public struct CursorSigner: Sendable {
             }
             throw Self.notIssued
         }
-        guard parts[0] == Self.version, let mac = TokenSigner.decodeBase64URL(parts[2]), mac.count == SHA256.byteCount,
+        guard parts[0] == Self.version, let mac = Base64URL.decode(parts[2]), mac.count == SHA256.byteCount,
               HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data("\(parts[0]).\(parts[1])".utf8), using: key),
-              let payload = TokenSigner.decodeBase64URL(parts[1]),
+              let payload = Base64URL.decode(parts[1]),
               let cursor = try? JSONDecoder().decode(SyncCursor.self, from: payload)
         else { throw Self.notIssued }
         return cursor
@@ -78,6 +79,6 @@ public struct CursorSigner: Sendable {
             var user: String
             enum CodingKeys: String, CodingKey { case epoch = "e", user = "u" }
         }
-        return TokenSigner.decodeBase64URL(text).flatMap { try? JSONDecoder().decode(Legacy.self, from: $0) } != nil
+        return Base64URL.decode(text).flatMap { try? JSONDecoder().decode(Legacy.self, from: $0) } != nil
     }
 }

@@ -32,7 +32,7 @@ public struct PullPage: Sendable {
         for (index, change) in changes.enumerated() {
             if index > 0 { output += "," }
             output += "{\"entity\":\"\(change.entity.rawValue)\",\"key\":"
-            JSONValue.writeString(change.key, to: &output)
+            JSONString.append(change.key, to: &output)
             if let row = change.row {
                 output += ",\"op\":\"upsert\",\"row\":"
                 output += row
@@ -42,7 +42,7 @@ public struct PullPage: Sendable {
             output += "}"
         }
         output += "],\"cursor\":"
-        JSONValue.writeString(cursor, to: &output)
+        JSONString.append(cursor, to: &output)
         output += ",\"has_more\":\(hasMore),\"reset\":\(reset),\"included_seq\":\(includedSeq)}"
         return output
     }

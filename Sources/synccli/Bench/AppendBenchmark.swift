@@ -1,3 +1,4 @@
+import CommandLineSupport
 import EventStore
 import Foundation
 import Logging

@@ -1,3 +1,4 @@
+import CommandLineSupport
 import Domain
 import EventStore
 import Foundation
@@ -5,8 +6,8 @@ import HTTPTypes
 import Logging
 import NIOCore
 import PostgresNIO
-import SyncServer
 import Synchronization
+import SyncServer
 import WSClient
 
 /// Many idle live WebSockets, each a device of its own user, as a connected population while

@@ -1,8 +1,9 @@
 import AsyncHTTPClient
+import CommandLineSupport
 import Foundation
-import Synchronization
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import SyncProtocol
 
 /// A signed-in benchmark device: its tokens and its next sequence number.

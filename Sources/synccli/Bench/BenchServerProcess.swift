@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CommandLineSupport
 import Foundation
 import NIOCore
 import NIOHTTP1

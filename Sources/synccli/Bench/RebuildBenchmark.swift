@@ -1,3 +1,4 @@
+import CommandLineSupport
 import Commands
 import EventStore
 import Foundation

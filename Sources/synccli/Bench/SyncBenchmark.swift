@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CommandLineSupport
 import Commands
 import Domain
 import EventStore

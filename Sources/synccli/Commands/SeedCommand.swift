@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Commands
 import EventStore
 import Foundation

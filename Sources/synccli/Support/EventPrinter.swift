@@ -1,3 +1,4 @@
+import Basics
 import EventStore
 import Foundation
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import Outbox
 import PostgresNIO
 import Projections
 

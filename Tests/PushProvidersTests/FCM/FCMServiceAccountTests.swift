@@ -19,15 +19,17 @@ struct FCMServiceAccountTests {
         var object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String])
         object["client_email"] = nil
         let missing = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-        #expect(throws: FCMServiceAccountError.missingField("client_email")) { try FCMServiceAccount(json: missing) }
+        expectPushProviderError(.serviceAccountMissingField, "service account file lacks \"client_email\"") { try FCMServiceAccount(json: missing) }
         object["client_email"] = "x@y"
         object["type"] = "authorized_user"
         let wrongType = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-        #expect(throws: FCMServiceAccountError.wrongType("authorized_user")) { try FCMServiceAccount(json: wrongType) }
+        expectPushProviderError(.serviceAccountWrongType, "service account file has type \"authorized_user\", expected \"service_account\"") {
+            try FCMServiceAccount(json: wrongType)
+        }
         object["type"] = "service_account"
         object["private_key"] = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
         let badKey = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-        #expect(throws: FCMServiceAccountError.self) { try FCMServiceAccount(json: badKey) }
-        #expect(throws: FCMServiceAccountError.notJSON) { try FCMServiceAccount(json: "nope") }
+        #expect(throws: PushProviderError.self) { try FCMServiceAccount(json: badKey) }
+        expectPushProviderError(.serviceAccountNotJSON) { try FCMServiceAccount(json: "nope") }
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 import PushProviders
@@ -14,9 +15,9 @@ struct VAPIDTests {
         let fromRaw = try VAPIDKey(string: Base64URL.encode(key.rawRepresentation))
         #expect(fromPEM.publicKeyBase64URL == fromRaw.publicKeyBase64URL)
         #expect(try #require(Base64URL.decode(fromRaw.publicKeyBase64URL)).count == 65)
-        #expect(throws: VAPIDKeyError.self) { try VAPIDKey(string: "not a key!") }
-        #expect(throws: VAPIDKeyError.self) { try VAPIDKey(string: Base64URL.encode(Data(repeating: 1, count: 20))) }
-        #expect(throws: VAPIDKeyError.badSubject("ops@example.com")) {
+        #expect(throws: PushProviderError.self) { try VAPIDKey(string: "not a key!") }
+        #expect(throws: PushProviderError.self) { try VAPIDKey(string: Base64URL.encode(Data(repeating: 1, count: 20))) }
+        expectPushProviderError(.invalidSubject, "VAPID subject must be a mailto: or https: URI, got \"ops@example.com\"") {
             try WebPushConfiguration(vapidKey: fromRaw, subject: "ops@example.com")
         }
     }

@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 import PushProviders
@@ -50,10 +51,10 @@ struct WebPushEncryptionTests {
 
         var tampered = body
         tampered[tampered.count - 20] ^= 0x01
-        #expect(throws: WebPushEncryptionError.authenticationFailed) {
+        expectPushProviderError(.authenticationFailed) {
             try WebPushDecryption.decrypt(tampered, userAgentPrivateKey: receiver, authSecret: auth)
         }
-        #expect(throws: WebPushEncryptionError.authenticationFailed) {
+        expectPushProviderError(.authenticationFailed) {
             try WebPushDecryption.decrypt(body, userAgentPrivateKey: receiver, authSecret: Data(repeating: 1, count: 16))
         }
     }
@@ -65,7 +66,7 @@ struct WebPushEncryptionTests {
         let largest = Data(repeating: 0x41, count: WebPushEncryption.maximumPlaintextLength)
         let body = try WebPushEncryption.encrypt(largest, userAgentPublicKey: receiver.publicKey.x963Representation, authSecret: auth)
         #expect(body.count == 4096)
-        #expect(throws: WebPushEncryptionError.plaintextTooLarge(length: 3994, maximum: 3993)) {
+        expectPushProviderError(.plaintextTooLarge, "payload of 3994 bytes exceeds the 3993-byte Web Push limit") {
             try WebPushEncryption.encrypt(largest + Data([0x41]), userAgentPublicKey: receiver.publicKey.x963Representation, authSecret: auth)
         }
     }

@@ -1,3 +1,4 @@
+import Basics
 import Crypto
 import Foundation
 import PushProviders
@@ -24,15 +25,17 @@ struct WebPushSubscriptionTests {
 
     @Test("malformed JSON and unusable fields give distinct errors")
     func errors() {
-        #expect(throws: WebPushSubscriptionError.malformedJSON("not a JSON object")) { try WebPushSubscription(json: "abc") }
-        #expect(throws: WebPushSubscriptionError.malformedJSON("missing object \"keys\"")) {
+        expectPushProviderError(.malformedSubscription, "BadSubscription: malformed subscription JSON: not a JSON object") {
+            try WebPushSubscription(json: "abc")
+        }
+        expectPushProviderError(.malformedSubscription, "BadSubscription: malformed subscription JSON: missing object \"keys\"") {
             try WebPushSubscription(json: #"{"endpoint":"https://x.example/1"}"#)
         }
-        #expect(throws: WebPushSubscriptionError.self) { try WebPushSubscription(json: Self.json(p256dh: Base64URL.encode(Data(repeating: 4, count: 65)))) }
-        #expect(throws: WebPushSubscriptionError.badAuthSecret("expected 16 bytes, got 8")) {
+        #expect(throws: PushProviderError.self) { try WebPushSubscription(json: Self.json(p256dh: Base64URL.encode(Data(repeating: 4, count: 65)))) }
+        expectPushProviderError(.invalidAuthSecret, "BadSubscription: bad keys.auth: expected 16 bytes, got 8") {
             try WebPushSubscription(json: Self.json(auth: Base64URL.encode(Data(repeating: 1, count: 8))))
         }
-        #expect(throws: WebPushSubscriptionError.self) { try WebPushSubscription(json: Self.json(endpoint: "http://push.example.net/1")) }
+        #expect(throws: PushProviderError.self) { try WebPushSubscription(json: Self.json(endpoint: "http://push.example.net/1")) }
         #expect((try? WebPushSubscription(json: Self.json(endpoint: "http://127.0.0.1:9/1"), allowPlainHTTP: true)) != nil)
     }
 

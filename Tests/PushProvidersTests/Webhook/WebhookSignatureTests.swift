@@ -15,23 +15,23 @@ struct WebhookSignatureTests {
 
         var tampered = body
         tampered[tampered.count - 3] = UInt8(ascii: "o")
-        #expect(throws: WebhookSignature.Failure.mismatch) {
+        expectPushProviderError(.signatureMismatch) {
             try WebhookSignature.verify(header: header, body: tampered, secret: "s3cret", now: now)
         }
-        #expect(throws: WebhookSignature.Failure.mismatch) {
+        expectPushProviderError(.signatureMismatch) {
             try WebhookSignature.verify(header: header, body: body, secret: "other", now: now)
         }
         let forgedTime = header.replacingOccurrences(of: "t=1800000000", with: "t=1800000001")
-        #expect(throws: WebhookSignature.Failure.mismatch) {
+        expectPushProviderError(.signatureMismatch) {
             try WebhookSignature.verify(header: forgedTime, body: body, secret: "s3cret", now: now)
         }
-        #expect(throws: WebhookSignature.Failure.timestampOutsideTolerance) {
+        expectPushProviderError(.signatureOutsideTolerance) {
             try WebhookSignature.verify(header: header, body: body, secret: "s3cret", now: now.addingTimeInterval(301))
         }
-        #expect(throws: WebhookSignature.Failure.malformed) {
+        expectPushProviderError(.signatureMalformed) {
             try WebhookSignature.verify(header: "v1=abc", body: body, secret: "s3cret", now: now)
         }
-        #expect(throws: WebhookSignature.Failure.malformed) {
+        expectPushProviderError(.signatureMalformed) {
             try WebhookSignature.verify(header: nil, body: body, secret: "s3cret", now: now)
         }
         // A rotated secret: any matching v1 value is enough.

@@ -4,6 +4,7 @@ import Domain
 import EventStore
 import Foundation
 import Logging
+import Outbox
 import PostgresNIO
 import PushProviders
 import PushStandIns

@@ -2,17 +2,17 @@ import Domain
 
 /// The rows of one table that a batch touches: loaded with one query, changed in memory in log
 /// order, and written back with one upsert (or one insert for append-only tables).
-struct RowCache<Row: ReadRow> {
+package struct RowCache<Row: ReadRow> {
     private var rows: [ReadKey: Row] = [:]
     private var loaded: Set<ReadKey> = []
     private var changed: [ReadKey] = []
     private var changedSet: Set<ReadKey> = []
 
     /// An empty cache.
-    init() {}
+    package init() {}
 
     /// Loads the stored rows of `keys` not looked up yet, in one query.
-    mutating func load(_ keys: some Sequence<ReadKey>, in context: ProjectionContext) async throws {
+    package mutating func load(_ keys: some Sequence<ReadKey>, in context: ProjectionContext) async throws {
         let wanted = Set(keys).subtracting(loaded)
         guard !wanted.isEmpty else { return }
         loaded.formUnion(wanted)
@@ -23,13 +23,13 @@ struct RowCache<Row: ReadRow> {
     }
 
     /// The current row of `key`, if any.
-    subscript(key: ReadKey) -> Row? { rows[key] }
+    package subscript(key: ReadKey) -> Row? { rows[key] }
 
     /// Every row loaded or written so far.
-    var all: Dictionary<ReadKey, Row>.Values { rows.values }
+    package var all: Dictionary<ReadKey, Row>.Values { rows.values }
 
     /// Stores `row` (new or replaced) and marks it for writing.
-    mutating func put(_ row: Row) {
+    package mutating func put(_ row: Row) {
         let key = row.key
         rows[key] = row
         if changedSet.insert(key).inserted { changed.append(key) }
@@ -53,7 +53,7 @@ struct RowCache<Row: ReadRow> {
     }
 
     /// Upserts the changed rows and forgets that they changed, so that SQL run next sees them.
-    mutating func flush(in context: ProjectionContext) async throws {
+    package mutating func flush(in context: ProjectionContext) async throws {
         try await save(in: context)
         changed = []
         changedSet = []

@@ -1,6 +1,8 @@
 import ArgumentParser
+import CommandLineSupport
 import EventStore
 import Foundation
+import Outbox
 import SyncServer
 
 /// `synccli push resume CHANNEL`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import SyncClient
 
 /// `synccli replica sync`: push the queue, pull the changes.

@@ -2,6 +2,7 @@ import Domain
 import EventStore
 import Foundation
 import PostgresNIO
+import Projections
 
 /// The outbox's work on one batch of events, in log order: keeps its device, audience and source
 /// tables current, fans messages out into `push_deliveries`, and withdraws pending deliveries that

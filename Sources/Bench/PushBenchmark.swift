@@ -1,16 +1,18 @@
+import CommandLineSupport
 import Commands
 import Crypto
 import Domain
 import EventStore
 import Foundation
 import Logging
+import Outbox
 import PostgresNIO
 import Projections
 import PushProviders
 import PushStandIns
 import SyncServer
 
-/// `synccli bench push`: deliveries per second from the outbox through the real APNs provider to
+/// `tidemark-bench push`: deliveries per second from the outbox through the real APNs provider to
 /// the local APNs stand-in (HTTP/2 over TLS, connections reused), against the same sends with no
 /// database and against a bare SQL claim-and-mark queue, in one run.
 struct PushBenchmark: Sendable {
@@ -53,7 +55,7 @@ struct PushBenchmark: Sendable {
             productionURL: standIn.baseURL, sandboxURL: standIn.baseURL, requestTimeout: .seconds(30),
             trustRootsPEM: [standIn.certificatePEM]))
         do {
-            let report = try await EventStore.withRunning(url: url, maximumConnections: dispatchers * 2 + 24, applicationName: "synccli-bench-push", logger: logger) { store in
+            let report = try await EventStore.withRunning(url: url, maximumConnections: dispatchers * 2 + 24, applicationName: "tidemark-bench-push", logger: logger) { store in
                 _ = try await store.migrate(additional: TidemarkMigrations.all)
                 return try await measure(store: store, url: url, standIn: standIn, provider: provider, progress: progress)
             }

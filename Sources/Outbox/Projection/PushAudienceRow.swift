@@ -1,3 +1,5 @@
+import Projections
+
 /// A row of `push_audience`: a user who may receive pushes, with their preferences.
 struct PushAudienceRow: ReadRow, Equatable {
     var userID: String

@@ -3,7 +3,9 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The SQL of `push_deliveries` and `push_channels` that dispatchers and operators run.
+/// The SQL of `push_deliveries`, `push_channels` and `push_device_health` that dispatchers and
+/// operators run. The tables' schema (``PushMigrations``) and the projection that enqueues deliveries
+/// (``PushOutboxProjection``) live in this module too: it is the one owner of the push tables.
 ///
 /// Every outcome statement only touches rows still leased by the caller (`lease_owner`), so a
 /// dispatcher whose lease ran out and whose rows another dispatcher claimed records nothing.
@@ -20,11 +22,14 @@ public struct PushOutbox: Sendable {
     }
 
     /// Fails with a hint to run `synccli migrate` when the push tables do not exist yet.
+    ///
+    /// - Throws: ``PushOutboxError`` `not_migrated` when they do not; the database's error when
+    ///   it cannot be asked.
     public func requireTables() async throws {
         let rows = try await client.query(
             "SELECT to_regclass('public.push_deliveries') IS NOT NULL AND to_regclass('public.push_channels') IS NOT NULL", logger: logger)
         for try await ready in rows.decode(Bool.self) where ready { return }
-        throw PushOutboxError("this database has no push tables yet; run `synccli migrate` (or start the server) first")
+        throw PushOutboxError(.notMigrated, "this database has no push tables yet; run `synccli migrate` (or start the server) first")
     }
 
     /// The state of each channel that has been paused at least once.
@@ -136,7 +141,7 @@ public struct PushOutbox: Sendable {
 
     /// Marks one delivery `failed` because the provider rejected its token, on `connection`
     /// (the transaction that appends `DeviceTokenInvalidated`).
-    static func markInvalidToken(_ id: UUID, reason: String, owner: String, on connection: PostgresConnection, logger: Logger) async throws {
+    package static func markInvalidToken(_ id: UUID, reason: String, owner: String, on connection: PostgresConnection, logger: Logger) async throws {
         _ = try await connection.query("""
             WITH failed AS (
                 UPDATE push_deliveries d

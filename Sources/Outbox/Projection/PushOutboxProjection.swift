@@ -1,6 +1,7 @@
 import Domain
 import EventStore
 import Foundation
+import Projections
 
 /// Turns notifications, announcement publications and order state changes into push deliveries:
 /// one row in `push_deliveries` per (event, device), with a deterministic id, so replays and

@@ -1,3 +1,5 @@
+import Projections
+
 /// A row of `push_sources`: what a later event needs to word its push: an announcement's title
 /// and body (publishing carries neither) or an order's customer.
 struct PushSourceRow: ReadRow, Equatable {

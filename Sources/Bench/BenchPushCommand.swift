@@ -1,8 +1,9 @@
 import ArgumentParser
+import CommandLineSupport
 import EventStore
 import Foundation
 
-/// `synccli bench push`: outbox → dispatchers → APNs provider → local APNs stand-in.
+/// `tidemark-bench push`: outbox → dispatchers → APNs provider → local APNs stand-in.
 struct BenchPushCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push",
@@ -19,8 +20,8 @@ struct BenchPushCommand: AsyncParsableCommand {
         Build with -c release for meaningful figures (`make bench-push`).
 
         Examples:
-          synccli bench push
-          synccli bench push --devices 2000 --json | tail -1 | jq .deliveries_per_s
+          tidemark-bench push
+          tidemark-bench push --devices 2000 --json | tail -1 | jq .deliveries_per_s
         """
     )
 
@@ -53,7 +54,7 @@ struct BenchPushCommand: AsyncParsableCommand {
 
     func run() async throws {
         let base = try await global.resolvedDatabaseURL()
-        let logger = try global.makeLogger(label: "synccli.bench")
+        let logger = try global.makeLogger(label: "tidemark-bench.push")
         let benchmark = PushBenchmark(devices: devices, dispatchers: dispatchers, concurrency: concurrency, batchSize: batchSize, logger: logger)
         let name = benchDatabase ?? "\(base.database)_bench_push"
         let report = try await CLIFailure.reporting {

@@ -1,4 +1,7 @@
-/// Any JSON value, for mutation arguments and replicated rows whose shape belongs to one entity.
+/// Any JSON value: mutation arguments and replicated rows whose shape belongs to one entity (the
+/// sync protocol), and stored event data an upcaster rewrites (the event store).
+///
+/// A number is a `Double`: integers are exact up to 2⁵³ and written without a fraction.
 public enum JSONValue: Sendable, Hashable, Codable {
     /// `null`.
     case null
@@ -49,10 +52,19 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// The member `key` of an object, or `nil`.
+    /// The member `key` of an object, or `nil`. Setting it changes an object's member (`nil`
+    /// removes it) and leaves any other value as it is.
     public subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
+        get {
+            if case .object(let members) = self { return members[key] }
+            return nil
+        }
+        set {
+            if case .object(var members) = self {
+                members[key] = newValue
+                self = .object(members)
+            }
+        }
     }
 
     /// The string, or `nil` when this is not a string.

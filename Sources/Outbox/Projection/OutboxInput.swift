@@ -1,5 +1,6 @@
 import Domain
 import EventStore
+import Projections
 
 /// One event the outbox reads, decoded into its aggregate's event type.
 enum OutboxInput: Sendable {

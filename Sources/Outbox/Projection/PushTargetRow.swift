@@ -1,3 +1,5 @@
+import Projections
+
 /// A row of `push_targets`: a device as the outbox sees it when it fans a message out.
 /// The outbox keeps its own copy (instead of reading `devices`) so that fan-out sees exactly the
 /// devices registered before the message in log order, whatever the other projections' lag.
