@@ -1,4 +1,3 @@
-import Bcrypt
 import Commands
 import Crypto
 import Domain
@@ -41,7 +40,7 @@ public struct AuthService: Sendable {
         self.attempts = AttemptLimiter(client: commands.store.client, logger: commands.store.logger, metrics: metrics)
         self.liveSessions = SessionCache(ttl: .milliseconds(Int64(options.sessionCheckCacheMilliseconds)))
         // Compared against when the user is unknown, so that both answers take as long.
-        self.dummyHash = (try? Bcrypt.hash("tidemark-dummy-password", cost: commands.passwordCost)) ?? ""
+        self.dummyHash = (try? PasswordHashing.hash("tidemark-dummy-password", cost: commands.passwordCost)) ?? ""
     }
 
     var client: PostgresClient { commands.store.client }
@@ -95,7 +94,7 @@ public struct AuthService: Sendable {
         if let user { knownDevice = try await hasSignedIn(user.id, on: deviceID) }
         try await throttle.claimForName(unlessKnownDevice: knownDevice)
         let hash = user?.passwordHash ?? dummyHash
-        let matches = (try? Bcrypt.verify(request.password, against: hash)) ?? false
+        let matches = (try? PasswordHashing.verify(request.password, against: hash)) ?? false
         metrics.passwordChecked(matched: matches)
         guard let user, matches else {
             logger.notice("sign-in refused", metadata: ["auth.subject": "\(subject)", "auth.client": "\(address)"])
