@@ -29,6 +29,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -52,8 +53,6 @@ let package = Package(
         .target(name: "Basics", swiftSettings: swiftSettings),
         // Pure domain: ids, commands, events, decide/evolve. Foundation only, no I/O.
         .target(name: "Domain", swiftSettings: swiftSettings),
-        // bcrypt password hashing in pure Swift (no I/O), used by the command service and auth.
-        .target(name: "Bcrypt", swiftSettings: swiftSettings),
         // The PostgreSQL event log: migrations, append, read, subscribe. Knows no domain types.
         .target(
             name: "EventStore",
@@ -127,12 +126,14 @@ let package = Package(
         ),
         // Wire types shared by the server and the client.
         .target(name: "SyncProtocol", dependencies: ["Basics"], swiftSettings: swiftSettings),
-        // The command service, the only way domain data changes (load, decide, append, retry), and
-        // the list of every migration: usable by the server, the CLI or a worker without HTTP.
+        // The command service, the only way domain data changes (load, decide, append, retry), the
+        // password hashes (bcrypt, from hummingbird-auth's HummingbirdBcrypt, which needs no HTTP)
+        // and the list of every migration: usable by the server, the CLI or a worker without HTTP.
         .target(
             name: "Commands",
             dependencies: [
-                "Domain", "EventStore", "Projections", "Outbox", "Bcrypt",
+                "Domain", "EventStore", "Projections", "Outbox",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -142,7 +143,7 @@ let package = Package(
         .target(
             name: "SyncServer",
             dependencies: [
-                "Basics", "Domain", "EventStore", "Projections", "Outbox", "Commands", "SyncProtocol", "Bcrypt", "PushProviders",
+                "Basics", "Domain", "EventStore", "Projections", "Outbox", "Commands", "SyncProtocol", "PushProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -221,7 +222,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TidemarkTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "BcryptTests", dependencies: ["Bcrypt"], swiftSettings: swiftSettings),
+        .testTarget(name: "BcryptTests", dependencies: ["Commands"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PushProvidersTests",
             dependencies: [
@@ -249,6 +250,7 @@ let package = Package(
                 "Projections", "Outbox", "EventStore", "Domain", "TidemarkTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

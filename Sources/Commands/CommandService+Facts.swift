@@ -1,4 +1,3 @@
-import Bcrypt
 import Domain
 import Foundation
 
@@ -30,7 +29,7 @@ extension CommandService {
         }
         let hash: String
         do {
-            hash = try Bcrypt.hash(password, cost: passwordCost)
+            hash = try PasswordHashing.hash(password, cost: passwordCost)
         } catch {
             throw CommandError(.invalid, error.message)
         }

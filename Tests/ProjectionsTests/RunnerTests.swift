@@ -2,6 +2,7 @@ import EventStore
 import Foundation
 import PostgresNIO
 import Projections
+import ServiceLifecycle
 import Testing
 import TidemarkTestSupport
 
@@ -58,6 +59,73 @@ struct RunnerTests {
             #expect(try await RunnerHarness.exactlyOnce(store))
             #expect(try await RunnerHarness.applied(store).rows == 750)
             await RunnerHarness.stop(second)
+        }
+    }
+
+    @Test("a graceful shutdown mid-batch lets the batch commit, then the runner releases its lease and returns; the next runner goes on from there")
+    func gracefulShutdownAtABatchBoundary() async throws {
+        try await withFreshStore { store, database in
+            try await RunnerHarness.migrate(store)
+            try await RunnerHarness.appendCounted(store, count: 200)
+            // Given a runner in a service group whose first batch (50 events) waits in the
+            // projection, after writing its rows, until the test lets it go
+            let (entered, enter) = AsyncStream.makeStream(of: Void.self)
+            let (gate, open) = AsyncStream.makeStream(of: Void.self)
+            let batches = Locked(0)
+            let hook: @Sendable ([RecordedEvent]) async -> Void = { _ in
+                guard batches.withLock({ $0 += 1; return $0 }) == 1 else { return }
+                enter.yield()
+                for await _ in gate { return }
+            }
+            let projection = CounterProjection(name: "counter", hook: hook)
+            let runner = ProjectionRunner(projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger)
+            let group = ServiceGroup(configuration: .init(services: [runner], logger: RunnerHarness.logger))
+            let running = Task { try await group.run() }
+            for await _ in entered { break }
+
+            // When the group shuts down gracefully while the batch is open, and the batch then ends
+            await group.triggerGracefulShutdown()
+            open.yield()
+            try await running.value
+
+            // Then the batch was committed, nothing after it was applied, and the lease is free
+            let applied = try await RunnerHarness.applied(store)
+            #expect(applied.rows == 50)
+            #expect(applied.maxCount == 1)
+            let admin = ProjectionAdmin(projections: [projection], client: store.client, logger: RunnerHarness.logger)
+            let status = try #require(try await admin.status().first)
+            #expect(status.eventsApplied == 50)
+            #expect(status.runner == nil)
+            // And a new runner applies the rest, each event once
+            let next = RunnerHarness.start(CounterProjection(name: "counter"), store, database)
+            #expect(try await RunnerHarness.exactlyOnce(store))
+            #expect(try await RunnerHarness.applied(store).rows == 200)
+            await RunnerHarness.stop(next)
+        }
+    }
+
+    @Test("a graceful shutdown while the runner waits for new events or for the lease stops it at once")
+    func gracefulShutdownWhileWaiting() async throws {
+        try await withFreshStore { store, database in
+            try await RunnerHarness.migrate(store)
+            try await RunnerHarness.appendCounted(store, count: 20)
+            // Given a caught-up runner and a standby for the same projection, each in a service group
+            let options = ProjectionRunnerOptions(leaseRetryInterval: .seconds(3600), operationTimeout: .seconds(3))
+            let groups = (0..<2).map { _ in
+                ServiceGroup(configuration: .init(
+                    services: [ProjectionRunner(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: options, logger: RunnerHarness.logger)],
+                    logger: RunnerHarness.logger))
+            }
+            let tasks = groups.map { group in Task { try await group.run() } }
+            #expect(try await RunnerHarness.exactlyOnce(store))
+            #expect(try await RunnerHarness.eventually { try await RunnerHarness.runnerBackends(store, name: "counter").count == 2 })
+
+            // When both shut down gracefully (one waits for a commit, the other an hour for the lease)
+            for group in groups { await group.triggerGracefulShutdown() }
+
+            // Then both return without being cancelled, and their connections are closed
+            for task in tasks { try await task.value }
+            #expect(try await RunnerHarness.eventually { try await RunnerHarness.runnerBackends(store, name: "counter").isEmpty })
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SyncProtocol
 import Testing
 @testable import SyncClient
@@ -220,10 +221,10 @@ struct RebaseTests {
         let id = ReplicaFixture.newID()
         var iterator = replica.observe(.todos).makeAsyncIterator()
 
-        let initial = await iterator.next()
+        let initial = try await iterator.next()
         #expect(initial == [])
         try await replica.enqueue(.todoCreate, args: .object(["todo_id": .string(id), "title": "Seen"]))
-        let next = await iterator.next()
+        let next = try await iterator.next()
         #expect(next?.first?["title"] == "Seen")
     }
 }

@@ -41,32 +41,37 @@ public struct ProjectionRunner: Service {
         self.logger = logger
     }
 
-    /// Runs until the task is cancelled or the service group shuts down gracefully: stands by,
+    /// Runs until the service group shuts down gracefully or the task is cancelled: stands by,
     /// leads, and starts over after any failure.
+    ///
+    /// A graceful shutdown stops the runner at a batch boundary: a batch being applied finishes
+    /// (commits, or rolls back on its own failure), then the runner releases its lease and
+    /// returns; waits (for a commit, the lease, an operator) end at once, and a rebuild at start is
+    /// cancelled. Cancellation stops it wherever it is; an open batch then rolls back.
     public func run() async throws {
-        let loop = Task { await runLoop() }
-        await withTaskCancellationHandler {
-            await withGracefulShutdownHandler {
-                await loop.value
-            } onGracefulShutdown: {
-                loop.cancel()
-            }
-        } onCancel: {
-            loop.cancel()
-        }
+        await runLoop()
+    }
+
+    /// Whether the runner should stop: its task is cancelled, or its service group shuts down.
+    static var shouldStop: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+
+    /// Waits for `duration`, or less when the runner should stop.
+    /// - Throws: `CancellationError` when it should.
+    func pause(for duration: Duration) async throws {
+        try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
     }
 
     func runLoop() async {
         var failures = 0
-        while !Task.isCancelled {
+        while !Self.shouldStop {
             do {
                 try await runOnce()
                 failures = 0
             } catch {
-                if Task.isCancelled || error is CancellationError { return }
+                if Self.shouldStop || error is CancellationError { return }
                 failures += 1
                 logger.warning("projection runner lost its connection or failed; starting over", metadata: ["error": "\(String(reflecting: error))"])
-                try? await Task.sleep(for: Self.backoff.delay(retry: failures - 1))
+                try? await pause(for: Self.backoff.delay(retry: failures - 1))
             }
         }
     }
@@ -76,7 +81,7 @@ public struct ProjectionRunner: Service {
         let lease = try await ProjectionLease.connect(to: database, purpose: .live, name: projection.name, logger: logger)
         do {
             while try await !guarded("taking the lease", { try await lease.tryAcquire(logger: logger) }) {
-                try await Task.sleep(for: options.leaseRetryInterval)
+                try await pause(for: options.leaseRetryInterval)
             }
             logger.info("took the projection lease; applying events")
             try await lead(on: lease.connection)
@@ -87,9 +92,9 @@ public struct ProjectionRunner: Service {
         await lease.close(logger: logger)
     }
 
-    /// Applies events while holding the lease on `connection`.
+    /// Applies events while holding the lease on `connection`, until the runner should stop.
     func lead(on connection: PostgresConnection) async throws {
-        while !Task.isCancelled {
+        while !Self.shouldStop {
             var checkpoint = try await guarded("preparing the tables") {
                 try await ProjectionSetup.prepare(projection, on: connection, logger: logger)
             }
@@ -98,24 +103,25 @@ public struct ProjectionRunner: Service {
                     logger.error("the live tables were built by a newer version of this projection; not applying", metadata: [
                         "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
                     ])
-                    try await Task.sleep(for: .seconds(30))
+                    try await pause(for: .seconds(30))
                     continue
                 }
                 guard options.rebuildOnVersionChange else {
                     logger.warning("the projection's code version changed; run `synccli projections rebuild \(projection.name)`", metadata: [
                         "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
                     ])
-                    try await Task.sleep(for: .seconds(30))
+                    try await pause(for: .seconds(30))
                     continue
                 }
                 logger.info("the projection's code version changed; rebuilding blue/green", metadata: [
                     "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
                 ])
-                _ = try await ProjectionRebuilder(projection: projection, store: store, database: database, options: options, logger: logger).rebuild()
+                let rebuilder = ProjectionRebuilder(projection: projection, store: store, database: database, options: options, logger: logger)
+                _ = try await cancelWhenGracefulShutdown { try await rebuilder.rebuild() }
                 continue
             }
             if checkpoint.state == .failed {
-                try await Task.sleep(for: options.failedPollInterval)
+                try await pause(for: options.failedPollInterval)
                 continue
             }
             checkpoint = try await follow(from: checkpoint, on: connection)
@@ -123,7 +129,8 @@ public struct ProjectionRunner: Service {
     }
 
     /// Reads the log after `checkpoint` and applies it in batches until the checkpoint moves
-    /// underneath (a rebuild, reset, retry or skip), the projection fails, or the task is cancelled.
+    /// underneath (a rebuild, reset, retry or skip), the projection fails, or the runner should
+    /// stop (checked between batches: a batch once started is finished).
     ///
     /// While caught up it waits for a commit notification (or the store's poll interval) and, each
     /// time, checks that its checkpoint row has not been changed by an operator, so an idle runner
@@ -140,7 +147,7 @@ public struct ProjectionRunner: Service {
         let clock = ContinuousClock()
         var lastHorizon = clock.now - options.idleCheckInterval
         var lastCheck = clock.now
-        while !Task.isCancelled {
+        while !Self.shouldStop {
             let generation = await store.commitGeneration()
             let from = expected
             let scanFrom = max(readFrom, expected)
@@ -163,7 +170,10 @@ public struct ProjectionRunner: Service {
                     }
                     stored = current
                 }
-                await store.waitForCommit(after: generation, timeout: store.configuration.pollInterval)
+                let store = store
+                await cancelWhenGracefulShutdown {
+                    await store.waitForCommit(after: generation, timeout: store.configuration.pollInterval)
+                }
                 continue
             }
             let events = page.events

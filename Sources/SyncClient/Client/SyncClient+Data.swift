@@ -40,8 +40,10 @@ extension SyncClient {
     }
 
     /// The visible rows of an entity now, and again after every change to them (local writes and
-    /// pulled changes). The stream ends when the consumer stops iterating or the replica closes.
-    public nonisolated func observe(_ entity: SyncEntity) -> AsyncStream<[JSONValue]> {
+    /// pulled changes), skipping values equal to the last one. It is GRDB's `ValueObservation`:
+    /// the sequence throws when the replica cannot be read (``SyncClientError`` `database` for a row
+    /// that does not decode), and ends when the consumer stops iterating.
+    public nonisolated func observe(_ entity: SyncEntity) -> some AsyncSequence<[JSONValue], any Error> {
         replica.observe(entity)
     }
 

@@ -11,7 +11,7 @@ import SyncProtocol
 /// try await client.login(tenantCode: "acme", username: "ana", password: secret, deviceName: "Ana's iPhone")
 /// try await client.mutate(.todoCreate, args: .object(["todo_id": .string(id), "title": .string("Buy milk")]))
 /// try await client.sync()
-/// for await todos in client.observe(.todos) { render(todos) }
+/// for try await todos in client.observe(.todos) { render(todos) }
 /// ```
 ///
 /// Local writes (``mutate(_:args:)``) and reads never touch the network and work offline. The

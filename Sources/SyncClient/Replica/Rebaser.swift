@@ -12,7 +12,7 @@ enum Rebaser {
     static func rebase(_ refs: Set<RowRef>, _ db: Database) throws {
         guard !refs.isEmpty else { return }
         let context = try EffectContext.load(db)
-        let queue = try QueuedMutation.fetchAll(db).map { mutation in
+        let queue = try QueuedMutation.fetchInSequence(db).map { mutation in
             (mutation, Set(LocalEffects.touchedRows(mutation.name, args: mutation.args, context: context)))
         }
         for ref in refs {
@@ -28,7 +28,7 @@ enum Rebaser {
     static func queuedRefs(_ db: Database) throws -> Set<RowRef> {
         let context = try EffectContext.load(db)
         var refs: Set<RowRef> = []
-        for mutation in try QueuedMutation.fetchAll(db) {
+        for mutation in try QueuedMutation.fetchInSequence(db) {
             refs.formUnion(LocalEffects.touchedRows(mutation.name, args: mutation.args, context: context))
         }
         return refs

@@ -3,7 +3,7 @@ import SyncProtocol
 
 /// A mutation the server refused for good. Its local effect was rolled back; it is kept in the
 /// `rejections` table so the app can show why, retry it or dismiss it.
-public struct Rejection: Sendable, Hashable {
+public struct Rejection: Sendable, Hashable, Codable {
     /// The sequence number it had.
     public var seq: Int64
     /// The mutation's id.
@@ -18,9 +18,36 @@ public struct Rejection: Sendable, Hashable {
     public var message: String
     /// When the client learned of it (ISO-8601, UTC).
     public var rejectedAt: String
+
+    /// The members, named as the table's columns.
+    enum CodingKeys: String, CodingKey {
+        case seq, id, name, args, code, message
+        case rejectedAt = "rejected_at"
+    }
 }
 
-extension Rejection {
+extension Rejection: FetchableRecord, PersistableRecord {
+    /// The table.
+    public static var databaseTableName: String { "rejections" }
+
+    /// The columns of the `rejections` table, for requests.
+    public enum Columns {
+        /// The sequence number the mutation had (the primary key).
+        public static let seq = Column(CodingKeys.seq)
+        /// The mutation's id.
+        public static let id = Column(CodingKeys.id)
+        /// The mutation's name.
+        public static let name = Column(CodingKeys.name)
+        /// Its arguments, as JSON text.
+        public static let args = Column(CodingKeys.args)
+        /// The server's refusal code.
+        public static let code = Column(CodingKeys.code)
+        /// The server's message.
+        public static let message = Column(CodingKeys.message)
+        /// When the client learned of it.
+        public static let rejectedAt = Column(CodingKeys.rejectedAt)
+    }
+
     /// Creates the table (migration `v1`).
     static func createTable(_ db: Database) throws {
         try db.execute(sql: """
@@ -37,52 +64,27 @@ extension Rejection {
     }
 
     /// Every rejection, oldest first.
-    static func fetchAll(_ db: Database) throws -> [Rejection] {
-        try Row.fetchAll(db, sql: "SELECT seq, id, name, args, code, message, rejected_at FROM rejections ORDER BY seq")
-            .map(decode)
+    static func fetchInSequence(_ db: Database) throws -> [Rejection] {
+        try all().order(Columns.seq).fetchAll(db)
     }
 
     /// The rejection with this id, or `nil`.
     static func fetch(id: String, _ db: Database) throws -> Rejection? {
-        try Row.fetchOne(
-            db, sql: "SELECT seq, id, name, args, code, message, rejected_at FROM rejections WHERE id = ?", arguments: [id]
-        ).map(decode)
+        try filter(Columns.id == id).fetchOne(db)
     }
 
     /// How many rejections are kept.
     static func count(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM rejections") ?? 0
+        try fetchCount(db)
     }
 
     /// Stores the rejection (a repeated answer for the same id replaces the first).
-    func insert(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT OR REPLACE INTO rejections (seq, id, name, args, code, message, rejected_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [seq, id, name.rawValue, try JSONText.encode(args), code, message, rejectedAt])
+    func store(_ db: Database) throws {
+        try insert(db, onConflict: .replace)
     }
 
     /// Removes a rejection; returns whether one existed.
     static func delete(id: String, _ db: Database) throws -> Bool {
-        try db.execute(sql: "DELETE FROM rejections WHERE id = ?", arguments: [id])
-        return db.changesCount > 0
-    }
-
-    /// Removes every rejection.
-    static func deleteAll(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM rejections")
-    }
-
-    /// Reads one row of the table.
-    private static func decode(_ row: Row) throws -> Rejection {
-        let rawName: String = row["name"]
-        guard let name = MutationName(rawValue: rawName) else {
-            throw SyncClientError(.database, "the rejections table holds an unknown mutation \(rawName)")
-        }
-        return Rejection(
-            seq: row["seq"], id: row["id"], name: name, args: try JSONText.decode(from: row["args"]),
-            code: row["code"], message: row["message"], rejectedAt: row["rejected_at"])
+        try filter(Columns.id == id).deleteAll(db) > 0
     }
 }

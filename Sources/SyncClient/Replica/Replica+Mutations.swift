@@ -42,12 +42,12 @@ extension Replica {
 
     /// The oldest pending mutations, in sequence order.
     func pending(limit: Int) async throws -> [QueuedMutation] {
-        try await read { db in try QueuedMutation.fetchAll(db, status: .pending, limit: limit) }
+        try await read { db in try QueuedMutation.fetchInSequence(db, status: .pending, limit: limit) }
     }
 
     /// Every queued mutation (pending and applied), in sequence order.
     func queued() async throws -> [QueuedMutation] {
-        try await read { db in try QueuedMutation.fetchAll(db) }
+        try await read { db in try QueuedMutation.fetchInSequence(db) }
     }
 
     /// Records the server's answers: applied mutations are marked applied (and keep being re-applied
@@ -77,7 +77,7 @@ extension Replica {
                         code: result.code ?? "rejected", message: result.message ?? "the server refused the mutation",
                         rejectedAt: rejectedAt)
                     try QueuedMutation.delete(id: mutation.id, db)
-                    try rejection.insert(db)
+                    try rejection.store(db)
                     refs.formUnion(LocalEffects.touchedRows(mutation.name, args: mutation.args, context: context))
                     outcome.rejections.append(rejection)
                 }
@@ -89,7 +89,7 @@ extension Replica {
 
     /// The kept rejections, oldest first.
     func rejections() async throws -> [Rejection] {
-        try await read { db in try Rejection.fetchAll(db) }
+        try await read { db in try Rejection.fetchInSequence(db) }
     }
 
     /// Forgets a rejection.

@@ -69,7 +69,7 @@ extension Replica {
                     .replicaBelongsToAnotherUser,
                     "the replica holds \(pending) unsent mutation(s) of another user; sync them as that user first")
             }
-            try db.execute(sql: "DELETE FROM mutations")
+            try QueuedMutation.deleteAll(db)
             try Rejection.deleteAll(db)
             try ServerRow.deleteAll(db)
             try EntityTable.deleteAll(db)

@@ -1,25 +1,39 @@
-import Dispatch
 import Foundation
 import GRDB
 import SyncProtocol
 
-/// The replica file: visible rows, server copies, the mutation queue, rejections and sync state in
-/// one SQLite database. It migrates itself when opened, and every write method keeps the
-/// invariant *visible row = server copy + queued mutations re-applied in sequence order* in one
-/// transaction.
+/// The replica database: visible rows, server copies, the mutation queue, rejections and sync
+/// state. It migrates itself when opened, and every write method keeps the invariant *visible row
+/// = server copy + queued mutations re-applied in sequence order* in one transaction.
 struct Replica: Sendable {
-    /// The database (WAL mode, so readers and observers never wait for the writer).
-    let writer: DatabasePool
+    /// The database: a `DatabasePool` on a file (WAL mode, so readers and observers never wait for
+    /// the writer), or any other writer, such as an in-memory `DatabaseQueue` in tests.
+    let writer: any DatabaseWriter
 
-    /// Opens (creating if needed) and migrates the replica at `path`, and gives a new replica its
-    /// device id.
+    /// Opens (creating if needed) and migrates the replica file at `path`, and gives a new replica
+    /// its device id.
     /// - Throws: ``SyncClientError`` `database` when the file cannot be opened or migrated.
     init(path: String) throws {
         var configuration = Configuration()
         configuration.label = "tidemark.replica"
         configuration.busyMode = .timeout(10)
+        let pool: DatabasePool
         do {
-            writer = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw SyncClientError(.database, "the replica at \(path) could not be opened", underlying: error)
+        }
+        try self.init(writer: pool, name: path)
+    }
+
+    /// Migrates the replica in `writer` (an empty database becomes a new replica), and gives a new
+    /// replica its device id.
+    /// - Parameters:
+    ///   - writer: The database, for example `DatabaseQueue()` for a replica in memory.
+    ///   - name: How errors name the database.
+    /// - Throws: ``SyncClientError`` `database` when the database cannot be migrated.
+    init(writer: any DatabaseWriter, name: String = "in memory") throws {
+        do {
             try ReplicaMigrator.migrator.migrate(writer)
             try writer.write { db in
                 if try SyncStateStore.get(.deviceID, db) == nil {
@@ -32,8 +46,9 @@ struct Replica: Sendable {
         } catch let error as SyncClientError {
             throw error
         } catch {
-            throw SyncClientError(.database, "the replica at \(path) could not be opened", underlying: error)
+            throw SyncClientError(.database, "the replica at \(name) could not be opened", underlying: error)
         }
+        self.writer = writer
     }
 
     /// Closes the database; later calls fail.
@@ -85,18 +100,14 @@ struct Replica: Sendable {
     }
 
     /// The visible rows of an entity now and after every committed change to them.
-    func observe(_ entity: SyncEntity) -> AsyncStream<[JSONValue]> {
-        let writer = writer
-        return AsyncStream(bufferingPolicy: .bufferingNewest(1)) { continuation in
-            let observation = ValueObservation
-                .tracking { db in try EntityTable.fetchAll(entity, db) }
-                .removeDuplicates()
-            let cancellable = observation.start(
-                in: writer,
-                scheduling: .async(onQueue: DispatchQueue(label: "tidemark.replica.observe.\(entity.rawValue)")),
-                onError: { _ in continuation.finish() },
-                onChange: { rows in continuation.yield(rows) })
-            continuation.onTermination = { _ in cancellable.cancel() }
-        }
+    ///
+    /// The sequence throws when the database fails (``SyncClientError`` `database` for a row that
+    /// does not decode, GRDB's `DatabaseError` otherwise) instead of ending quietly; it ends when
+    /// the consumer stops iterating.
+    func observe(_ entity: SyncEntity) -> AsyncValueObservation<[JSONValue]> {
+        ValueObservation
+            .tracking { db in try EntityTable.fetchAll(entity, db) }
+            .removeDuplicates()
+            .values(in: writer, bufferingPolicy: .bufferingNewest(1))
     }
 }

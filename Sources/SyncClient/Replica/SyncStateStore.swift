@@ -42,27 +42,40 @@ enum SyncStateStore {
             """)
     }
 
+    /// One row of the table.
+    struct Entry: Codable, FetchableRecord, PersistableRecord {
+        static var databaseTableName: String { "sync_state" }
+
+        /// The columns, for requests.
+        enum Columns {
+            static let key = Column(CodingKeys.key)
+            static let value = Column(CodingKeys.value)
+        }
+
+        var key: String
+        var value: String?
+    }
+
     /// The stored value, or `nil`.
     static func get(_ key: Key, _ db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [key.rawValue])
+        try Entry.fetchOne(db, key: key.rawValue)?.value
     }
 
     /// Stores a value; `nil` removes it.
     static func set(_ key: Key, _ value: String?, _ db: Database) throws {
         if let value {
-            try db.execute(
-                sql: "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                arguments: [key.rawValue, value])
+            // Not `upsert`: it reads back the rowid, which a WITHOUT ROWID table has not.
+            try Entry(key: key.rawValue, value: value).insert(db, onConflict: .replace)
         } else {
-            try db.execute(sql: "DELETE FROM sync_state WHERE key = ?", arguments: [key.rawValue])
+            _ = try Entry.deleteOne(db, key: key.rawValue)
         }
     }
 
     /// Every stored value.
     static func all(_ db: Database) throws -> [Key: String] {
         var values: [Key: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM sync_state WHERE value IS NOT NULL") {
-            if let key = Key(rawValue: row["key"]), let value: String = row["value"] { values[key] = value }
+        for entry in try Entry.filter(Entry.Columns.value != nil).fetchAll(db) {
+            if let key = Key(rawValue: entry.key), let value = entry.value { values[key] = value }
         }
         return values
     }

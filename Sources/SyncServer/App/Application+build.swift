@@ -45,22 +45,21 @@ public func buildApplication(
 
     let router = Router(context: SyncRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: logger))
-    router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxRequestBodyBytes))
     router.add(middleware: ProtocolVersionMiddleware(minimum: configuration.minimumProtocolVersion))
     HealthController(store: store).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     MetricsController(registry: metricsRegistry).addRoutes(to: router)
     let api = router.group("v1")
     let authController = AuthController(auth: auth)
-    authController.addPublicRoutes(to: api)
-    let secured = api.group().add(middleware: Authenticator(auth: auth))
+    authController.addPublicRoutes(to: api.group(context: CredentialRequestContext.self))
+    // Handlers below get an AuthenticatedRequestContext, or the request is 401 before they run.
+    let secured = api.group().add(middleware: Authenticator(auth: auth)).group(context: AuthenticatedRequestContext.self)
     authController.addRoutes(to: secured)
     SyncController(
         push: SyncPushService(planner: planner, maxBatch: configuration.maxPushBatch),
-        pull: PullService(client: client, logger: logger, cursors: configuration.tokenSecret.map(CursorSigner.init(secret:)) ?? .random()),
-        maxBody: configuration.maxRequestBodyBytes
+        pull: PullService(client: client, logger: logger, cursors: configuration.tokenSecret.map(CursorSigner.init(secret:)) ?? .random())
     ).addRoutes(to: secured.group().add(middleware: DeviceRateLimitMiddleware(limiter: deviceLimiter)))
-    WriteController(planner: planner, maxBody: configuration.maxRequestBodyBytes).addRoutes(to: secured)
+    WriteController(planner: planner).addRoutes(to: secured)
 
     let webSocketRouter = Router(context: SyncRequestContext.self)
     webSocketRouter.add(middleware: ProblemMiddleware(logger: logger))
@@ -68,19 +67,24 @@ public func buildApplication(
     webSocketRouter.add(middleware: Authenticator(auth: auth, acceptsQueryToken: true))
     LiveController(hub: hub).addRoutes(to: webSocketRouter)
 
-    // Outside the router: the deadline answers while an overrunning handler finishes on its own;
-    // a path routed for other methods is 405, not 404.
-    let responder = RequestDeadlineResponder(
-        base: MethodNotAllowedResponder(
-            base: router.buildResponder(),
-            routes: RouteMethods((router.routes + webSocketRouter.routes).map { ($0.path.description, $0.method) })
-        ),
-        timeout: configuration.requestDeadline, maxBodyBytes: configuration.maxRequestBodyBytes, logger: logger
+    // Outside the router: HTTP metrics count every answer written (also 405, 413 and the 503 at
+    // the deadline); the deadline answers while an overrunning handler finishes on its own, and
+    // reads the body first, within the body limit; a path routed for other methods is 405, not 404.
+    let responder = MiddlewareResponder(
+        middleware: MetricsMiddleware<SyncRequestContext>(),
+        base: RequestDeadlineResponder(
+            base: MethodNotAllowedResponder(
+                base: router.buildResponder(),
+                routes: RouteMethods((router.routes + webSocketRouter.routes).map { ($0.path.description, $0.method) })
+            ),
+            timeout: configuration.requestDeadline, maxBodyBytes: configuration.maxRequestBodyBytes, logger: logger
+        )
     )
     var app = Application(
         responder: responder,
         server: .guardedHTTP1WebSocketUpgrade(
-            webSocketRouter: webSocketRouter, webSocket: .init(maxFrameSize: 1 << 16), limits: configuration.connectionLimits
+            webSocketRouter: webSocketRouter, webSocket: .init(maxFrameSize: 1 << 16), limits: configuration.connectionLimits,
+            metrics: PrometheusMetricsFactory(registry: metricsRegistry)
         ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tidemark"),
         services: [client],

@@ -6,57 +6,54 @@ import SyncProtocol
 public struct AuthController: Sendable {
     /// The service.
     public let auth: AuthService
-    /// The largest body accepted.
-    public let maxBody: Int
 
     /// Creates the controller.
-    public init(auth: AuthService, maxBody: Int = 16 * 1024) {
+    public init(auth: AuthService) {
         self.auth = auth
-        self.maxBody = maxBody
     }
 
-    /// Adds the public routes (no token needed).
-    public func addPublicRoutes(to group: RouterGroup<SyncRequestContext>) {
+    /// Adds the public routes (no token needed; bodies of at most 16 KiB, see ``CredentialRequestContext``).
+    public func addPublicRoutes(to group: RouterGroup<CredentialRequestContext>) {
         group.post("auth/register") { request, context in
-            let body = try await JSONBody.decode(RegisterRequest.self, from: request, context: context, limit: maxBody)
+            let body = try await request.decode(as: RegisterRequest.self, context: context)
             try CredentialFields.check(body)
             let (user, tenant) = try await auth.register(body, from: clientAddress(request, context))
-            return try JSONBody.response(["user_id": user.description, "tenant_id": tenant.description], status: .created)
+            return try context.responseEncoder.encode(["user_id": user.description, "tenant_id": tenant.description], status: .created)
         }
         group.post("auth/login") { request, context in
-            let body = try await JSONBody.decode(LoginRequest.self, from: request, context: context, limit: maxBody)
+            let body = try await request.decode(as: LoginRequest.self, context: context)
             try CredentialFields.check(body)
-            return try JSONBody.response(try await auth.login(body, from: clientAddress(request, context)))
+            return try context.responseEncoder.encode(try await auth.login(body, from: clientAddress(request, context)), from: request, context: context)
         }
         group.post("auth/refresh") { request, context in
-            let body = try await JSONBody.decode(RefreshRequest.self, from: request, context: context, limit: maxBody)
-            return try JSONBody.response(try await auth.refresh(body.refreshToken, from: clientAddress(request, context)))
+            let body = try await request.decode(as: RefreshRequest.self, context: context)
+            return try context.responseEncoder.encode(
+                try await auth.refresh(body.refreshToken, from: clientAddress(request, context)), from: request, context: context)
         }
     }
 
     /// Where `request` came from (see ``ClientAddress``).
-    func clientAddress(_ request: Request, _ context: SyncRequestContext) -> ClientAddress {
+    func clientAddress(_ request: Request, _ context: CredentialRequestContext) -> ClientAddress {
         ClientAddress(request: request, peer: context.remoteAddress, trustedProxies: auth.options.trustedProxies)
     }
 
     /// Adds the routes that need a signed-in caller.
-    public func addRoutes(to group: RouterGroup<SyncRequestContext>) {
+    public func addRoutes(to group: RouterGroup<AuthenticatedRequestContext>) {
         group.post("auth/logout") { _, context in
-            try await auth.logout(try context.requireIdentity())
+            try await auth.logout(context.identity)
             return Response(status: .noContent)
         }
         group.get("auth/sessions") { request, context in
-            let identity = try context.requireIdentity()
-            var user = identity.userID
+            var user = context.identity.userID
             if let text = request.uri.queryParameters.get("user_id") {
                 guard let id = UserID(text) else { throw AuthError(.invalid, "user_id must be a UUID") }
                 user = id
             }
-            return try JSONBody.response(["sessions": try await auth.sessions(of: user, by: identity)])
+            return try context.responseEncoder.encode(
+                ["sessions": try await auth.sessions(of: user, by: context.identity)], from: request, context: context)
         }
         group.delete("auth/sessions/:session_id") { _, context in
-            let identity = try context.requireIdentity()
-            try await auth.revoke(sessionID: context.parameters.get("session_id") ?? "", by: identity)
+            try await auth.revoke(sessionID: context.parameters.get("session_id") ?? "", by: context.identity)
             return Response(status: .noContent)
         }
     }

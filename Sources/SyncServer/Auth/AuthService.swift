@@ -1,4 +1,3 @@
-import Bcrypt
 import Commands
 import Domain
 import EventStore
@@ -50,7 +49,7 @@ public struct AuthService: Sendable {
         self.directory = AccountDirectory(client: client, logger: logger)
         self.liveSessions = SessionCache(ttl: .milliseconds(Int64(options.sessionCheckCacheMilliseconds)))
         // Compared against when the user is unknown, so that both answers take as long.
-        self.dummyHash = (try? Bcrypt.hash("tidemark-dummy-password", cost: commands.passwordCost)) ?? ""
+        self.dummyHash = (try? PasswordHashing.hash("tidemark-dummy-password", cost: commands.passwordCost)) ?? ""
     }
 
     var logger: Logger { commands.store.logger }
@@ -101,7 +100,7 @@ public struct AuthService: Sendable {
         if let user { knownDevice = try await sessions.hasSignedIn(user.id, on: deviceID) }
         try await throttle.claimForName(unlessKnownDevice: knownDevice)
         let hash = user?.passwordHash ?? dummyHash
-        let matches = (try? Bcrypt.verify(request.password, against: hash)) ?? false
+        let matches = (try? PasswordHashing.verify(request.password, against: hash)) ?? false
         metrics.passwordChecked(matched: matches)
         guard let user, matches else {
             logger.notice("sign-in refused", metadata: ["auth.subject": "\(subject)", "auth.client": "\(address)"])

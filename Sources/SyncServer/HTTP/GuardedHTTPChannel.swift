@@ -1,5 +1,6 @@
 import HummingbirdCore
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 
@@ -9,11 +10,17 @@ import NIOHTTP1
 ///
 /// Hummingbird's `additionalChannelHandlers` come too late for that: the WebSocket upgrade channel
 /// adds them only after the first request head has been read.
+///
+/// It also binds the server's metrics factory (task-locally) while the connection is handled, so
+/// the metrics Hummingbird's `MetricsMiddleware` creates for its requests land in this server's
+/// Prometheus registry, without a process-wide `MetricsSystem.bootstrap`.
 struct GuardedHTTPChannel<Base: ServerChildChannel>: ServerChildChannel {
     /// The channel that builds the HTTP pipeline and handles requests.
     let base: Base
     /// The limits the guard enforces.
     let limits: ConnectionLimits
+    /// Where the metrics of the connection's requests are made.
+    let metrics: any MetricsFactory
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Base.Value> {
         let limits = limits
@@ -26,6 +33,8 @@ struct GuardedHTTPChannel<Base: ServerChildChannel>: ServerChildChannel {
     }
 
     func handle(value: Base.Value, logger: Logger) async {
-        await base.handle(value: value, logger: logger)
+        await withMetricsFactory(metrics) {
+            await base.handle(value: value, logger: logger)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
+import Metrics
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with WebSocket upgrades (Hummingbird's `http1WebSocketUpgrade`), with the decoder's
@@ -9,9 +10,11 @@ extension HTTPServerBuilder {
     ///   - webSocketRouter: The router that decides WebSocket upgrades.
     ///   - webSocket: The WebSocket settings.
     ///   - limits: Header size, header timeout and idle timeout.
+    ///   - metrics: The factory of the metrics recorded while connections are handled.
     /// - Returns: The server builder for `Application`.
     static func guardedHTTP1WebSocketUpgrade(
-        webSocketRouter: Router<SyncRequestContext>, webSocket: WebSocketServerConfiguration, limits: ConnectionLimits
+        webSocketRouter: Router<SyncRequestContext>, webSocket: WebSocketServerConfiguration, limits: ConnectionLimits,
+        metrics: any MetricsFactory
     ) -> HTTPServerBuilder {
         let webSocketResponder = webSocketRouter.buildResponder()
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
@@ -25,7 +28,7 @@ extension HTTPServerBuilder {
         return HTTPServerBuilder { responder in
             GuardedHTTPChannel(
                 base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
-                limits: limits
+                limits: limits, metrics: metrics
             )
         }
     }

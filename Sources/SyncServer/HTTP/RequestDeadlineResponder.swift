@@ -25,12 +25,14 @@ import NIOCore
 ///
 /// Because the handler may outlive its request, it must not read from the connection: the request
 /// body is read here first, within the same deadline (that read stops at once when cancelled), and
-/// the handler gets it as a buffer. A declared body over `maxBodyBytes` is left unread for
-/// ``BodyLimitMiddleware``; an undeclared one that grows past it is `413 payload_too_large`.
+/// the handler gets it as a buffer. So the body limit lives here too: a body whose `Content-Length`
+/// is over `maxBodyBytes` is answered `413 payload_too_large` before it is read, and one without a
+/// length that grows past it as well; the context's `maxUploadSize` is set to the same limit, so
+/// `request.decode(as:context:)` in the handlers enforces it for Hummingbird too.
 ///
 /// The responder wraps the whole router (it is not a middleware), because a middleware's `next`
 /// cannot outlive the middleware's call.
-struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.Context: RequestContext {
+struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.Context == SyncRequestContext {
     /// The router's responder.
     let base: Base
     /// How long a request may take.
@@ -42,7 +44,14 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
     func respond(to request: Request, context: Base.Context) async throws -> Response {
         let start = ContinuousClock.now
         var request = request
-        if Self.hasBody(request), request.headers[.contentLength].flatMap(Int.init).map({ $0 <= maxBodyBytes }) ?? true {
+        var context = context
+        context.maxUploadSize = maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            // Outside the router, so no middleware turns errors into answers.
+            return try Problem(.contentTooLarge, code: "payload_too_large", message: "the request body is \(length) bytes; the limit is \(maxBodyBytes)")
+                .response(from: request, context: context)
+        }
+        if Self.hasBody(request) {
             do {
                 guard let body = try await readBody(of: request, until: start + timeout) else {
                     return try timedOut(request, context: context)
@@ -55,7 +64,7 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
             }
         }
         let base = base, logger = logger, timeout = timeout
-        let answer = await Deadline.run(timeout: timeout - (ContinuousClock.now - start)) { [request] in
+        let answer = await Deadline.run(timeout: timeout - (ContinuousClock.now - start)) { [request, context] in
             let result: Result<Response, any Error>
             do {
                 result = .success(try await base.respond(to: request, context: context))

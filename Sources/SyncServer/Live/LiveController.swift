@@ -13,7 +13,9 @@ public struct LiveController: Sendable {
     /// Creates the controller.
     public init(hub: LiveHub) { self.hub = hub }
 
-    /// Adds the WebSocket route to the upgrade router.
+    /// Adds the WebSocket route to the upgrade router (behind an ``Authenticator`` that accepts
+    /// `?access_token=`). The route stays in the router's own context, where the upgrade keeps its
+    /// handler, so it reads the caller from ``SyncRequestContext/identity``: no caller, no upgrade.
     public func addRoutes(to router: Router<SyncRequestContext>) {
         router.ws("/v1/sync/live") { _, context in
             context.identity == nil ? .dontUpgrade : .upgrade([:])

@@ -10,17 +10,14 @@ import SyncProtocol
 public struct WriteController: Sendable {
     /// Runs the commands.
     public let planner: MutationPlanner
-    /// The largest body accepted.
-    public let maxBody: Int
 
     /// Creates the controller.
-    public init(planner: MutationPlanner, maxBody: Int) {
+    public init(planner: MutationPlanner) {
         self.planner = planner
-        self.maxBody = maxBody
     }
 
     /// Adds every write route (they need a signed-in caller).
-    public func addRoutes(to group: RouterGroup<SyncRequestContext>) {
+    public func addRoutes(to group: RouterGroup<AuthenticatedRequestContext>) {
         for route in WriteRoute.all {
             group.on(RouterPath(route.path), method: route.method) { request, context in
                 try await handle(route, request: request, context: context)
@@ -28,10 +25,11 @@ public struct WriteController: Sendable {
         }
     }
 
-    private func handle(_ route: WriteRoute, request: Request, context: SyncRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    private func handle(_ route: WriteRoute, request: Request, context: AuthenticatedRequestContext) async throws -> Response {
+        let identity = context.identity
         var args: [String: JSONValue] = [:]
-        let buffer = try await request.body.collect(upTo: maxBody)
+        // Not `request.decode`: an empty body is allowed, and any JSON object is taken as it is.
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         if buffer.readableBytes > 0 {
             guard let body = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)), let members = body.objectValue else {
                 throw Problem(.invalid, "the request body must be a JSON object")
@@ -59,7 +57,7 @@ public struct WriteController: Sendable {
         )
         let outcome = try await planner.run(route.mutation.rawValue, args: .object(args), envelope: envelope)
         let id = route.generates.flatMap { args[$0]?.stringValue } ?? route.parameters.first.flatMap { args[$0]?.stringValue }
-        return try JSONBody.response(WriteResult(id: id, outcome: outcome), status: route.generates == nil ? .ok : .created)
+        return try context.responseEncoder.encode(WriteResult(id: id, outcome: outcome), status: route.generates == nil ? .ok : .created)
     }
 }
 

@@ -7,28 +7,23 @@ public struct SyncController: Sendable {
     public let push: SyncPushService
     /// Answers pulls.
     public let pull: PullService
-    /// The largest push body.
-    public let maxBody: Int
     /// The page size when the client names none.
     public let defaultLimit: Int
 
     /// Creates the controller.
-    public init(push: SyncPushService, pull: PullService, maxBody: Int, defaultLimit: Int = 500) {
+    public init(push: SyncPushService, pull: PullService, defaultLimit: Int = 500) {
         self.push = push
         self.pull = pull
-        self.maxBody = maxBody
         self.defaultLimit = defaultLimit
     }
 
     /// Adds the routes (they need a signed-in caller).
-    public func addRoutes(to group: RouterGroup<SyncRequestContext>) {
+    public func addRoutes(to group: RouterGroup<AuthenticatedRequestContext>) {
         group.post("sync/push") { request, context in
-            let identity = try context.requireIdentity()
-            let body = try await JSONBody.decode(SyncPushRequest.self, from: request, context: context, limit: maxBody)
-            return try JSONBody.response(try await push.push(body, identity: identity))
+            let body = try await request.decode(as: SyncPushRequest.self, context: context)
+            return try context.responseEncoder.encode(try await push.push(body, identity: context.identity), from: request, context: context)
         }
         group.get("sync/pull") { request, context in
-            let identity = try context.requireIdentity()
             let parameters = request.uri.queryParameters
             var limit = defaultLimit
             if let text = parameters.get("limit") {
@@ -36,7 +31,7 @@ public struct SyncController: Sendable {
                 limit = value
             }
             let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
-            let page = try await pull.pull(identity: identity, cursor: cursor, limit: limit)
+            let page = try await pull.pull(identity: context.identity, cursor: cursor, limit: limit)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: page.json)))
         }
     }

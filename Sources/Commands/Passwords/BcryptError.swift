@@ -1,4 +1,4 @@
-/// An error thrown by ``Bcrypt`` for an invalid cost, salt or hash string.
+/// An error thrown by ``PasswordHashing`` for an invalid cost, salt, hash string or password.
 ///
 /// Match on ``code``, which is stable; ``message`` is for people and may change.
 public struct BcryptError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -15,10 +15,12 @@ public struct BcryptError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The hash string is not a `$2a$`, `$2b$` or `$2y$` bcrypt hash of 60 characters,
         /// or its hash part is not bcrypt base64.
         public static let invalidHash = Code("invalid_hash")
-        /// The cost is outside ``Bcrypt/costRange`` or is not two decimal digits.
+        /// The cost is outside ``PasswordHashing/costRange`` or is not two decimal digits.
         public static let invalidCost = Code("invalid_cost")
-        /// The salt is not 16 bytes, or its encoding in a hash string is not bcrypt base64.
+        /// The salt in a hash string is not bcrypt base64.
         public static let invalidSalt = Code("invalid_salt")
+        /// The password contains U+0000, which the C implementation would read as its end.
+        public static let invalidPassword = Code("invalid_password")
     }
 
     /// The stable kind of the error.
