@@ -3,7 +3,7 @@ SWIFT ?= swift
 CLI := .build/debug/synccli
 RELEASE_CLI := .build/release/synccli
 
-.PHONY: run test fuzz db stop build migrate seed bench bench-append bench-rebuild bench-sync bench-push clean-db help
+.PHONY: run test lint fuzz db stop build migrate seed bench bench-append bench-rebuild bench-sync bench-push clean-db help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -15,6 +15,9 @@ run: build db ## Set everything up, seed a demo tenant on an empty database, and
 
 test: ## Set everything up and run every test against a fresh database
 	scripts/test.sh
+
+lint: ## Check the Swift sources against .swift-format (swift format lint --strict)
+	scripts/lint.sh
 
 fuzz: build db ## Test the running server from the outside with schemathesis (FUZZ_SECONDS=240 by default)
 	scripts/fuzz.sh
