@@ -5,7 +5,7 @@ RELEASE_CLI := .build/release/synccli
 # Benchmarks that need the providers' stand-ins: a binary of their own, so synccli carries no test servers.
 RELEASE_BENCH := .build/release/tidemark-bench
 
-.PHONY: run test fuzz db stop build migrate seed bench bench-append bench-rebuild bench-sync bench-push clean-db help
+.PHONY: run test lint fuzz db stop build migrate seed bench bench-append bench-rebuild bench-sync bench-push clean-db help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -17,6 +17,9 @@ run: build db ## Set everything up, seed a demo tenant on an empty database, and
 
 test: ## Set everything up and run every test against a fresh database
 	scripts/test.sh
+
+lint: ## Check the Swift sources against .swift-format (swift format lint --strict)
+	scripts/lint.sh
 
 fuzz: build db ## Test the running server from the outside with schemathesis (FUZZ_SECONDS=240 by default)
 	scripts/fuzz.sh

@@ -210,7 +210,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Shared test helpers: a fresh PostgreSQL database per test suite.
+        // Shared test helpers: test databases copied from migrated templates, store harnesses,
+        // `eventually`, the synccli process runner, a seeded random generator.
         .target(
             name: "TidemarkTestSupport",
             dependencies: [
@@ -223,6 +224,8 @@ let package = Package(
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TidemarkTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BcryptTests", dependencies: ["Commands"], swiftSettings: swiftSettings),
+        // The hand-written JSON parser and writer of the wire types; no database.
+        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "TidemarkTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PushProvidersTests",
             dependencies: [
@@ -257,7 +260,7 @@ let package = Package(
         .testTarget(
             name: "SyncServerTests",
             dependencies: [
-                "SyncServer", "Commands", "EventStore", "Domain", "TidemarkTestSupport",
+                "SyncServer", "Commands", "EventStore", "Projections", "Domain", "TidemarkTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -7,6 +7,7 @@
 #   scripts/pg.sh createdb NAME    create database NAME (no-op when it exists)
 #   scripts/pg.sh dropdb NAME      drop database NAME (no-op when absent)
 #   scripts/pg.sh url [NAME]       print the DATABASE_URL of database NAME (default: the app database)
+#   scripts/pg.sh droptemplates    drop the tests' template databases (tmpl_<time>_<pid>_…) whose process has ended
 #
 # Every command is idempotent. Settings (environment):
 #   TIDEMARK_PG_PORT   TCP port on 127.0.0.1 (default 54329)
@@ -169,6 +170,15 @@ cmd_dropdb() {
     psql_admin -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null
 }
 
+cmd_droptemplates() {
+    local name rest pid
+    for name in $(psql_admin -tA -c "SELECT datname FROM pg_database WHERE datname LIKE 'tmpl\_%'"); do
+        rest="${name#tmpl_*_}"; pid="${rest%%_*}"
+        [[ "$pid" =~ ^[0-9]+$ ]] || continue
+        if ! ps -p "$pid" >/dev/null 2>&1; then cmd_dropdb "$name"; fi
+    done
+}
+
 cmd_url() {
     local name="${1:-$DB_NAME}"
     echo "postgres://$SUPERUSER@127.0.0.1:$PORT/$name"
@@ -181,5 +191,6 @@ case "${1:-}" in
     createdb) [[ $# -eq 2 ]] || die "usage: pg.sh createdb NAME"; cmd_createdb "$2" ;;
     dropdb) [[ $# -eq 2 ]] || die "usage: pg.sh dropdb NAME"; cmd_dropdb "$2" ;;
     url) cmd_url "${2:-}" ;;
+    droptemplates) cmd_droptemplates ;;
     *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

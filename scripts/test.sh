@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against a fresh database of the private PostgreSQL.
 # A database named tidemark_test_<time>_<pid> is created for this run and dropped afterwards;
-# test suites that need an empty log create further databases of their own on the same server.
+# test suites create further databases of their own on the same server, copied from template
+# databases the test process makes once (dropped at the end of the run).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -9,7 +10,9 @@ scripts/bootstrap.sh
 scripts/pg.sh start
 RUN_DB="tidemark_test_$(date +%s)_$$"
 scripts/pg.sh createdb "$RUN_DB"
-trap 'scripts/pg.sh dropdb "$RUN_DB" || true' EXIT
+# Test suites copy their databases from migrated templates (tmpl_<time>_<pid>_<name>) made once by
+# the test process; drop them, and any left by killed runs, when this run ends.
+trap 'scripts/pg.sh dropdb "$RUN_DB" || true; scripts/pg.sh droptemplates || true' EXIT
 export DATABASE_URL="$(scripts/pg.sh url "$RUN_DB")"
 export TIDEMARK_REQUIRE_DATABASE=1
 echo "test: DATABASE_URL=$DATABASE_URL" >&2

@@ -213,11 +213,6 @@ struct AppendCoalescingTests {
 
     /// Polls `condition` every 10 ms; fails after 30 s (a hang guard, not a timing assertion).
     static func until(_ condition: @Sendable () async -> Bool) async throws {
-        for _ in 0..<3000 {
-            if await condition() { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("condition not reached within 30 s")
-        throw CancellationError()
+        try await eventually("the condition holds (30 s)", timeout: .seconds(30), interval: .milliseconds(10)) { await condition() }
     }
 }

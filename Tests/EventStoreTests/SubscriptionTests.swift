@@ -11,16 +11,18 @@ struct SubscriptionTests {
         try await withFreshStore { store, _ in
             let stream = Fixtures.stream()
             try await store.append(to: stream, expected: .noStream, events: Fixtures.events(5))
+            let received = Locked(0)
             let collector = Task { () throws -> [Int64] in
                 var versions: [Int64] = []
                 for try await event in store.subscribe(pageSize: 2) {
                     versions.append(event.streamVersion)
+                    received.withLock { $0 = versions.count }
                     if versions.count == 12 { break }
                 }
                 return versions
             }
             // Live events arrive after the subscriber caught up
-            try await Task.sleep(for: .milliseconds(300))
+            try await eventually("the subscriber caught up") { received.value == 5 }
             for _ in 0..<7 {
                 try await store.append(to: stream, expected: .any, events: Fixtures.events(1))
             }

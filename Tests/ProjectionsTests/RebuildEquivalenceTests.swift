@@ -10,8 +10,7 @@ import TidemarkTestSupport
 struct RebuildEquivalenceTests {
     @Test("every read model rebuilt blue/green (deferred indexes, summary built at the end) equals the same events applied live")
     func rebuildEqualsLive() async throws {
-        try await withFreshStore { store, database in
-            try await store.migrate(additional: ProjectionMigrations.all)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             let events = try await Stories.everything().stored(in: store)
             var logger = Logger(label: "rebuild-equivalence")
             logger.logLevel = .warning

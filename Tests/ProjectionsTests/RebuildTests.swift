@@ -18,8 +18,7 @@ struct RebuildTests {
 
     @Test("a rebuild to a new version while writers write: readers never see an empty or shrinking table, and no event is lost or doubled")
     func rebuildUnderWriters() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 1_000, batch: 20)
             let v1 = RunnerHarness.start(CounterProjection(name: "counter"), store, database)
             #expect(try await RunnerHarness.exactlyOnce(store))
@@ -61,7 +60,9 @@ struct RebuildTests {
             let report = try await RunnerHarness.rebuilder(CounterProjection(name: "counter", version: 2), store, database).rebuild()
             #expect(report.version == 2)
             #expect(report.events >= 1_000)
-            try await Task.sleep(for: .milliseconds(300))
+            // The writers and readers go on after the swap for a few more rounds.
+            let atSwap = try await RunnerHarness.logCount(store)
+            try await eventually("the writers append after the swap") { try await RunnerHarness.logCount(store) >= atSwap + 24 }
             stop.withLock { $0 = true }
             try await writers.value
             await RunnerHarness.stop(v1)
@@ -89,8 +90,7 @@ struct RebuildTests {
 
     @Test("a runner whose code version is newer than the live tables rebuilds them at start")
     func rebuildOnVersionChange() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 400)
             let v1 = RunnerHarness.start(CounterProjection(name: "counter"), store, database)
             #expect(try await RunnerHarness.exactlyOnce(store))
@@ -100,7 +100,7 @@ struct RebuildTests {
             let admin = ProjectionAdmin(projections: [projection], client: store.client, logger: RunnerHarness.logger)
             #expect(try await admin.status().first?.state == "outdated")
             let v2 = RunnerHarness.start(projection, store, database)
-            #expect(try await RunnerHarness.eventually { try await admin.status().first?.liveVersion == 2 })
+            #expect(try await holdsEventually { try await admin.status().first?.liveVersion == 2 })
             #expect(try await RunnerHarness.exactlyOnce(store))
             #expect(try await admin.status().first?.state == "running")
             await RunnerHarness.stop(v2)
@@ -109,8 +109,7 @@ struct RebuildTests {
 
     @Test("two rebuilds of one projection at once: the second is refused as busy, the live tables stay intact")
     func concurrentRebuildRefused() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 600)
             let started = Locked(false)
             let slow = CounterProjection(name: "counter", version: 2, hook: { _ in
@@ -120,7 +119,7 @@ struct RebuildTests {
             let first = Task {
                 try await RunnerHarness.rebuilder(slow, store, database).rebuild()
             }
-            #expect(try await RunnerHarness.eventually { started.value })
+            #expect(try await holdsEventually { started.value })
             let error = await #expect(throws: ProjectionError.self) {
                 try await RunnerHarness.rebuilder(CounterProjection(name: "counter", version: 2), store, database).rebuild()
             }
@@ -134,8 +133,7 @@ struct RebuildTests {
     @Test("the analyst role reads the read schema, across rebuilds, and is refused the log, the bookkeeping and writes")
     func analystRole() async throws {
         let role = "analyst_\(UUID().uuidString.lowercased().prefix(8))"
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 50)
             _ = try await RunnerHarness.rebuilder(CounterProjection(name: "counter"), store, database).rebuild()
             try await AnalystRole.ensure(name: role, client: store.client, logger: RunnerHarness.logger)
@@ -177,15 +175,14 @@ struct RebuildTests {
 struct FailedRebuildTests {
     @Test("a rebuild stopped by an event the new version cannot apply leaves the live tables, version and checkpoint untouched; the next rebuild starts clean")
     func failedRebuildLeavesLiveTables() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 300)
             let v1 = RunnerHarness.start(CounterProjection(name: "counter", poisoned: Locked(false)), store, database)
             let poison = try await RunnerHarness.appendPoison(store)
             try await store.waitUntilReadable(poison.transactionID)
             try await RunnerHarness.appendCounted(store, count: 100)
             let admin = ProjectionAdmin(projections: [CounterProjection(name: "counter")], client: store.client, logger: RunnerHarness.logger)
-            #expect(try await RunnerHarness.eventually { try await admin.status().first?.lagEvents == 0 })
+            #expect(try await holdsEventually { try await admin.status().first?.lagEvents == 0 })
             let before = try #require(try await admin.status().first)
             // Version 2 still chokes on the poison event.
             let error = await #expect(throws: ProjectionError.self) {

@@ -36,9 +36,8 @@ enum RunnerHarness {
         for task in tasks { _ = await task.result }
     }
 
-    static func migrate(_ store: EventStore) async throws {
-        try await store.migrate(additional: ProjectionMigrations.all)
-    }
+    /// The event store's and the projections' migrations: what every runner test starts from.
+    static let template = DatabaseTemplate.migrated("projections", ProjectionMigrations.all)
 
     /// Appends `count` `Counted` events in batches of `batch` to fresh streams and waits until they
     /// are readable; returns their transaction ids.
@@ -84,21 +83,10 @@ enum RunnerHarness {
         return 0
     }
 
-    /// Polls `condition` every 50 ms until it holds or `timeout` passes.
-    static func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
-
     /// Every `Counted` event in the log is in `read.applied` exactly once.
     static func exactlyOnce(_ store: EventStore, timeout: Duration = .seconds(30)) async throws -> Bool {
         let expected = try await logCount(store)
-        return try await eventually(timeout: timeout) {
+        return try await holdsEventually(timeout: timeout) {
             let (rows, maxCount) = try await applied(store)
             return rows == expected && maxCount == 1
         }

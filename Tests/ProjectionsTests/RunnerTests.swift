@@ -10,8 +10,7 @@ import TidemarkTestSupport
 struct RunnerTests {
     @Test("catches up in batches, then follows concurrent writers, applying every event exactly once")
     func catchUpAndFollow() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 600)
             let runner = ProjectionRunner(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger)
             let task = Task { try await runner.run() }
@@ -33,8 +32,7 @@ struct RunnerTests {
 
     @Test("killed mid-batch (connection terminated) and between batches (stopped), it resumes with nothing lost or applied twice")
     func crashesMidAndBetweenBatches() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 500)
             let batches = Locked(0)
             let killed = Locked(0)
@@ -131,8 +129,7 @@ struct RunnerTests {
 
     @Test("three runners of one projection: exactly one applies; when its connection is terminated another takes over within seconds")
     func leaseAcrossInstances() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 200)
             let tasks = (0..<3).map { _ in
                 RunnerHarness.start(CounterProjection(name: "counter"), store, database)
@@ -147,7 +144,7 @@ struct RunnerTests {
             try await RunnerHarness.terminate(store, pids: [holderPID])
             let clock = ContinuousClock()
             let killedAt = clock.now
-            let tookOver = try await RunnerHarness.eventually(timeout: .seconds(10)) {
+            let tookOver = try await holdsEventually(timeout: .seconds(10)) {
                 guard let runner = try await admin.status().first?.runner else { return false }
                 return !runner.hasSuffix("(pid \(holderPID))")
             }
@@ -161,8 +158,7 @@ struct RunnerTests {
 
     @Test("an event a projection cannot apply stops that projection only; retry and skip resume it")
     func failureIsolation() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 120)
             let poison = try await RunnerHarness.appendPoison(store)
             try await RunnerHarness.appendCounted(store, count: 80)
@@ -173,22 +169,22 @@ struct RunnerTests {
                 RunnerHarness.start(projection, store, database)
             }
             // The failing one stops exactly at the poison event, having applied everything before it.
-            #expect(try await RunnerHarness.eventually { try await admin.status(of: "counter").first?.state == "failed" })
+            #expect(try await holdsEventually { try await admin.status(of: "counter").first?.state == "failed" })
             let status = try #require(try await admin.status(of: "counter").first)
             #expect(status.failure?.eventType == "Poison")
             #expect(status.failure?.position.position == poison.positions.first)
             #expect(status.failure?.error.contains("poison event") == true)
             #expect(status.eventsApplied == 120)
             // The other keeps running and applies everything, poison included.
-            #expect(try await RunnerHarness.eventually {
+            #expect(try await holdsEventually {
                 try await admin.status(of: "other").first.map { $0.state == "running" && $0.lagEvents == 0 && $0.eventsApplied == 201 } ?? false
             })
             // retry while still poisoned fails again at the same event; skip moves past it.
             try await admin.retry("counter")
-            #expect(try await RunnerHarness.eventually { try await admin.status(of: "counter").first?.state == "failed" })
+            #expect(try await holdsEventually { try await admin.status(of: "counter").first?.state == "failed" })
             let skipped = try await admin.skip("counter")
             #expect(skipped.position.position == poison.positions.first)
-            #expect(try await RunnerHarness.eventually {
+            #expect(try await holdsEventually {
                 try await admin.status(of: "counter").first.map { $0.state == "running" && $0.lagEvents == 0 } ?? false
             })
             #expect(try await admin.status(of: "counter").first?.eventsApplied == 200)
@@ -201,8 +197,7 @@ struct RunnerTests {
 
     @Test("an idle runner notices a reset and refills the tables without waiting for a new event")
     func resetWhileIdle() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 300)
             let projection = CounterProjection(name: "counter")
             let admin = ProjectionAdmin(projections: [projection], client: store.client, logger: RunnerHarness.logger)
@@ -210,7 +205,7 @@ struct RunnerTests {
             #expect(try await RunnerHarness.exactlyOnce(store))
             try await admin.reset("counter")
             #expect(try await admin.status().first?.eventsApplied ?? 0 < 300)
-            #expect(try await RunnerHarness.eventually(timeout: .seconds(10)) {
+            #expect(try await holdsEventually(timeout: .seconds(10)) {
                 try await admin.status().first?.eventsApplied == 300
             })
             #expect(try await RunnerHarness.exactlyOnce(store))
@@ -220,17 +215,16 @@ struct RunnerTests {
 
     @Test("retry applies the failed event once the projection can handle it")
     func retryAfterFix() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 30)
             _ = try await RunnerHarness.appendPoison(store)
             let projection = CounterProjection(name: "counter")
             let admin = ProjectionAdmin(projections: [projection], client: store.client, logger: RunnerHarness.logger)
             let task = RunnerHarness.start(projection, store, database)
-            #expect(try await RunnerHarness.eventually { try await admin.status().first?.state == "failed" })
+            #expect(try await holdsEventually { try await admin.status().first?.state == "failed" })
             projection.poisoned.withLock { $0 = false }
             try await admin.retry("counter")
-            #expect(try await RunnerHarness.eventually {
+            #expect(try await holdsEventually {
                 try await admin.status().first.map { $0.state == "running" && $0.eventsApplied == 31 } ?? false
             })
             #expect(try await RunnerHarness.applied(store).maxCount == 1)

@@ -50,5 +50,6 @@ struct ReplicaFixture {
 }
 
 extension JSONValue: ExpressibleByStringLiteral {
+    /// A string literal is a JSON string.
     public init(stringLiteral value: String) { self = .string(value) }
 }

@@ -6,11 +6,15 @@ import SyncServer
 import Testing
 import TidemarkTestSupport
 
+/// Every migration: the database the command service tests start from.
+extension DatabaseTemplate {
+    static let allMigrations = DatabaseTemplate.migrated("migrated", TidemarkMigrations.all)
+}
+
 /// A command service over a fresh, fully migrated database.
 func withCommandService<Result: Sendable>(_ body: @Sendable (CommandService) async throws -> Result) async throws -> Result {
-    try await withFreshStore { store, _ in
-        try await store.migrate(additional: TidemarkMigrations.all)
-        return try await body(CommandService(store: store, passwordCost: 4))
+    try await withFreshStore(template: .allMigrations) { store, _ in
+        try await body(CommandService(store: store, passwordCost: 4))
     }
 }
 

@@ -3,6 +3,7 @@ import EventStore
 import Foundation
 import SyncProtocol
 import Testing
+import TidemarkTestSupport
 
 /// The conflict rules of docs/sync.md, each decided on the server between two devices of a user.
 @Suite("Conflict rules over real HTTP")

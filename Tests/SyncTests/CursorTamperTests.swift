@@ -3,6 +3,7 @@ import SyncProtocol
 import Testing
 
 @testable import SyncServer
+import TidemarkTestSupport
 
 @Suite("Forged pull cursors", .timeLimit(.minutes(5)))
 struct CursorTamperTests {

@@ -3,6 +3,7 @@ import EventStore
 import Foundation
 import SyncProtocol
 import Testing
+import TidemarkTestSupport
 
 @Suite("Sync state per tenant, user and device")
 struct DeviceIsolationTests {

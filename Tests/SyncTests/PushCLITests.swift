@@ -12,62 +12,16 @@ import TidemarkTestSupport
 /// `synccli push …` run as a real process against a real database.
 @Suite("synccli push", .timeLimit(.minutes(3)))
 struct PushCLITests {
-    /// Runs the `synccli` built next to the test bundle with `arguments` against `database`, off the
-    /// cooperative thread pool, with its output in files (no pipe can fill up and block it).
-    static func synccli(
-        _ arguments: [String], database: String, environment extra: [String: String] = [:]
-    ) async throws -> (status: Int32, output: String, error: String) {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let binary = bundle.appendingPathComponent("synccli")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw TestFailure("no synccli at \(binary.path); build it first") }
-        guard let base = ProcessInfo.processInfo.environment["DATABASE_URL"], let slash = base.lastIndex(of: "/") else {
-            throw TestFailure("DATABASE_URL is not set")
-        }
-        var variables = ProcessInfo.processInfo.environment
-        variables["DATABASE_URL"] = String(base[...slash]) + database
-        variables.merge(extra) { _, new in new }
-        let environment = variables
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synccli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outURL = directory.appendingPathComponent("out")
-        let errURL = directory.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = binary
-                process.arguments = arguments
-                process.environment = environment
-                process.standardOutput = out
-                process.standardError = err
-                do {
-                    try process.run()
-                    process.waitUntilExit()
-                    continuation.resume(returning: process.terminationStatus)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-        try out.close()
-        try err.close()
-        return (status, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
-    }
-
     @Test("serve refuses a half-configured provider with exit 64, naming what is missing")
     func halfConfigured() async throws {
         let database = try await TestDatabase.create(prefix: "cli")
         try await withCleanUp {
-            let serve = try await Self.synccli(["serve", "--port", "0"], database: database.url.database, environment: [
+            let serve = try await SyncCLI.run(["serve", "--port", "0"], database: database.url.database, environment: [
                 "TIDEMARK_APNS_KEY_ID": "KEY1234567", "TIDEMARK_APNS_TEAM_ID": "TEAM123456",
             ])
             #expect(serve.status == 64, "\(serve.error)")
             #expect(serve.error.contains("APNs is half configured: set TIDEMARK_APNS_KEY_FILE, TIDEMARK_APNS_TOPIC too"), "\(serve.error)")
-            let webhook = try await Self.synccli(["serve", "--port", "0"], database: database.url.database, environment: [
+            let webhook = try await SyncCLI.run(["serve", "--port", "0"], database: database.url.database, environment: [
                 "TIDEMARK_WEBHOOK_URL": "not a url", "TIDEMARK_WEBHOOK_SECRET": "0123456789abcdef0123",
             ])
             #expect(webhook.status == 64 && webhook.error.contains("TIDEMARK_WEBHOOK_URL must be an absolute http(s) URL"), "\(webhook.error)")
@@ -81,21 +35,14 @@ struct PushCLITests {
     static func serveUntilSigterm(
         database: String, environment extra: [String: String] = [:]
     ) async throws -> (reason: Process.TerminationReason, status: Int32, log: String) {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        guard let base = ProcessInfo.processInfo.environment["DATABASE_URL"], let slash = base.lastIndex(of: "/") else {
-            throw TestFailure("DATABASE_URL is not set")
-        }
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: logURL) }
         let log = try FileHandle(forWritingTo: logURL)
         let process = Process()
-        process.executableURL = bundle.appendingPathComponent("synccli")
+        process.executableURL = try SyncCLI.binary()
         process.arguments = ["serve", "--port", "0", "--shutdown-grace", "10"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = String(base[...slash]) + database
-        environment.merge(extra) { _, new in new }
-        process.environment = environment
+        process.environment = try SyncCLI.environment(database: database, extra: extra)
         process.standardOutput = log
         process.standardError = log
         try process.run()
@@ -111,9 +58,9 @@ struct PushCLITests {
 
     @Test("serve stops on SIGTERM and exits 0; a --shutdown-grace outside 1-600 is refused with exit 64")
     func serveStopsOnSigterm() async throws {
-        let database = try await TestDatabase.create(prefix: "cli")
+        let database = try await TestDatabase.create(prefix: "cli", from: .server)
         try await withCleanUp {
-            let bad = try await Self.synccli(["serve", "--port", "0", "--shutdown-grace", "0"], database: database.url.database)
+            let bad = try await SyncCLI.run(["serve", "--port", "0", "--shutdown-grace", "0"], database: database.url.database)
             #expect(bad.status == 64 && bad.error.contains("--shutdown-grace must be 1-600 seconds"), "\(bad.error)")
             let served = try await Self.serveUntilSigterm(database: database.url.database)
             #expect(served.reason == .exit && served.status == 0, "\(served.log)")
@@ -128,7 +75,7 @@ struct PushCLITests {
     func serveWithProvidersStopsOnSigterm(channels: [ProviderStandIns.Channel]) async throws {
         // Given stand-ins for the providers and a server configured to use them
         let standIns = try await ProviderStandIns.start(Set(channels))
-        let database = try await TestDatabase.create(prefix: "cli")
+        let database = try await TestDatabase.create(prefix: "cli", from: .server)
         try await withCleanUp {
             // When it runs until it listens and then gets SIGTERM
             let served = try await Self.serveUntilSigterm(database: database.url.database, environment: standIns.environment)
@@ -155,7 +102,7 @@ struct PushCLITests {
             environment["TIDEMARK_WEBHOOK_SECRET"] = "0123456789abcdef0123"
 
             // When the server starts
-            let serve = try await Self.synccli(["serve", "--port", "0"], database: database.url.database, environment: environment)
+            let serve = try await SyncCLI.run(["serve", "--port", "0"], database: database.url.database, environment: environment)
 
             // Then it names what is missing and exits 64; the APNs client made first is closed, not trapped on
             #expect(serve.status == 64, "\(serve.status): \(serve.error)")
@@ -171,7 +118,7 @@ struct PushCLITests {
     func unmigrated() async throws {
         let database = try await TestDatabase.create(prefix: "cli")
         try await withCleanUp {
-            let status = try await Self.synccli(["push", "status"], database: database.url.database)
+            let status = try await SyncCLI.run(["push", "status"], database: database.url.database)
             #expect(status.status == 1 && status.error.contains("run `synccli migrate`"), "\(status.error)")
         } cleanUp: {
             try? await database.drop()
@@ -190,34 +137,34 @@ struct PushCLITests {
             try await world.outbox.pause(channel: "apns", reason: "InvalidProviderToken", probe: .seconds(600))
             let database = world.h.server.database.url.database
 
-            let status = try await Self.synccli(["push", "status", "--json"], database: database)
+            let status = try await SyncCLI.run(["push", "status", "--json"], database: database)
             #expect(status.status == 0, "\(status.error)")
             let report = try JSONDecoder.iso8601.decode(PushStatusReport.self, from: Data(status.output.utf8))
             #expect(report.channels.count == 1)
             #expect(report.channels.first?.dead == 1 && report.channels.first?.paused?.pausedReason == "InvalidProviderToken")
-            let text = try await Self.synccli(["push", "status"], database: database)
+            let text = try await SyncCLI.run(["push", "status"], database: database)
             #expect(text.output.contains("PAUSED apns: InvalidProviderToken"), "\(text.output)")
 
-            let retried = try await Self.synccli(["push", "retry", "--dead", "--channel", "apns"], database: database)
+            let retried = try await SyncCLI.run(["push", "retry", "--dead", "--channel", "apns"], database: database)
             #expect(retried.status == 0 && retried.output.contains("requeued 1 dead delivery"), "\(retried.output)\(retried.error)")
             #expect(try await world.deliveries().first?.status == "queued")
-            let resumed = try await Self.synccli(["push", "resume", "apns"], database: database)
+            let resumed = try await SyncCLI.run(["push", "resume", "apns"], database: database)
             #expect(resumed.output.contains("apns resumed"))
-            #expect(try await Self.synccli(["push", "resume", "apns"], database: database).output.contains("apns was not paused"))
+            #expect(try await SyncCLI.run(["push", "resume", "apns"], database: database).output.contains("apns was not paused"))
 
             // Prune: only finished rows older than the age go; too young an age is refused.
             #expect(try await world.deliveries().first?.status == "queued")
             _ = try await world.h.store.client.query(
                 "UPDATE push_deliveries SET status = 'sent', updated_at = now() - interval '10 days'", logger: world.h.logger)
-            let tooYoung = try await Self.synccli(["push", "prune", "--older-than", "1d"], database: database)
+            let tooYoung = try await SyncCLI.run(["push", "prune", "--older-than", "1d"], database: database)
             #expect(tooYoung.status == 64 && tooYoung.error.contains("at least 4d"), "\(tooYoung.error)")
-            let pruned = try await Self.synccli(["push", "prune", "--older-than", "7d", "--json"], database: database)
+            let pruned = try await SyncCLI.run(["push", "prune", "--older-than", "7d", "--json"], database: database)
             #expect(pruned.status == 0 && pruned.output.contains(#"{"deleted":1}"#), "\(pruned.output)\(pruned.error)")
             #expect(try await world.deliveries().isEmpty)
 
-            let noKind = try await Self.synccli(["push", "retry"], database: database)
+            let noKind = try await SyncCLI.run(["push", "retry"], database: database)
             #expect(noKind.status == 64 && noKind.error.contains("say what to retry: --dead"), "\(noKind.error)")
-            let badChannel = try await Self.synccli(["push", "resume", "pigeon"], database: database)
+            let badChannel = try await SyncCLI.run(["push", "resume", "pigeon"], database: database)
             #expect(badChannel.status == 64 && badChannel.error.contains("apns, fcm, webpush, webhook"))
         }
     }

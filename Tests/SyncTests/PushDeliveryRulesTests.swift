@@ -217,7 +217,7 @@ struct PushDeliveryRulesTests {
                 // When a dispatcher sends the first and dies before recording it, and another sends both
                 let crashed = try #require(try await world.outbox.claim(channels: ["fcm"], limit: 1, owner: "crashed", lease: .milliseconds(300)).first)
                 #expect(await fcmProvider.send(crashed.message).label == "accepted")
-                try await Task.sleep(for: .milliseconds(400))
+                try await eventually("the crashed dispatcher's lease runs out") { try await world.leasesRunOut() }
                 try await world.drain([world.dispatcher("fcm", providers: [fcmProvider])])
                 #expect(try await world.deliveries().allSatisfy { $0.status == "sent" })
 

@@ -35,7 +35,7 @@ struct PushDeliveryTests {
                 #expect(await world.provider.send(delivery.message) == .accepted(providerID: delivery.deliveryID.uuidString.lowercased()) ||
                         world.standIn.deliveries.contains { $0.apnsID.lowercased() == delivery.deliveryID.uuidString.lowercased() })
             }
-            try await Task.sleep(for: .milliseconds(400))
+            try await eventually("the crashed dispatcher's leases run out") { try await world.leasesRunOut() }
             // Two dispatchers race for the rows whose lease ran out.
             try await world.drain([world.dispatcher("one"), world.dispatcher("two")])
             let rows = try await world.deliveries()
@@ -140,8 +140,12 @@ struct PushDeliveryTests {
             #expect(try await dispatcher.round() == 0)
             // The key is fixed; after the pause one delivery probes, then the rest follow.
             world.standIn.rejectAll(with: nil)
-            try await Task.sleep(for: .milliseconds(1100))
-            #expect(try await dispatcher.round() == 1)
+            var probed = 0
+            try await eventually("the pause ends and one delivery probes") {
+                probed = try await dispatcher.round()
+                return probed != 0
+            }
+            #expect(probed == 1)
             try await world.drain([dispatcher])
             rows = try await world.deliveries()
             #expect(rows.allSatisfy { $0.status == "sent" })
@@ -163,11 +167,11 @@ struct PushDeliveryTests {
             try await dispatcher.round()
             var rows = try await world.deliveries()
             #expect(rows.first { $0.device == slow.id.description }.map { $0.status == "retrying" && $0.waitsLong } == true)
-            try await world.drain([dispatcher])
-            try await Task.sleep(for: .milliseconds(50))
-            try await world.drain([dispatcher])
-            try await Task.sleep(for: .milliseconds(50))
-            try await world.drain([dispatcher])
+            // The broken one backs off 10 ms, then 20 ms, between its attempts.
+            try await eventually("the broken delivery runs out of attempts") {
+                try await world.drain([dispatcher])
+                return try await world.deliveries().first { $0.device == broken.id.description }?.status == "dead"
+            }
             rows = try await world.deliveries()
             let dead = rows.first { $0.device == broken.id.description }
             #expect(dead?.status == "dead" && dead?.attempts == 3 && dead?.reason == "gave up after 3 attempts", "\(String(describing: dead))")
@@ -285,7 +289,7 @@ struct PushDeliveryTests {
             let slow = try #require(try await world.outbox.claim(channels: ["apns"], limit: 1, owner: "slow", lease: .milliseconds(200)).first)
             // While the lease holds, nobody else gets the row.
             #expect(try await world.outbox.claim(channels: ["apns"], limit: 1, owner: "fast", lease: .seconds(30)).isEmpty)
-            try await Task.sleep(for: .milliseconds(300))
+            try await eventually("the slow dispatcher's lease runs out") { try await world.leasesRunOut() }
             let fast = try #require(try await world.outbox.claim(channels: ["apns"], limit: 1, owner: "fast", lease: .seconds(30)).first)
             #expect(fast.deliveryID == slow.deliveryID && fast.attempts == 2)
             // The first dispatcher comes back late: neither its retry nor its success is recorded.

@@ -2,6 +2,7 @@ import Foundation
 import SyncProtocol
 import SyncServer
 import Testing
+import TidemarkTestSupport
 
 /// The refresh-token rules of docs/protocol.md ("Refresh and rotation"): one grace retry of the
 /// token the last rotation replaced, measured from that rotation; any other reuse revokes the session.

@@ -18,7 +18,7 @@ struct ReplicaCLITests {
             let db = folder.appendingPathComponent("ana.sqlite").path
             let database = h.server.database.url.database
             func replica(_ arguments: [String]) async throws -> (status: Int32, output: String, error: String) {
-                try await PushCLITests.synccli(["replica"] + arguments + ["--db", db], database: database)
+                try await SyncCLI.run(["replica"] + arguments + ["--db", db], database: database)
             }
 
             // A new replica needs a server; a wrong password is refused without a session.

@@ -4,6 +4,7 @@ import Foundation
 import PostgresNIO
 import SyncProtocol
 import Testing
+import TidemarkTestSupport
 
 @Suite("Pushed batches are decided together and committed once")
 struct SyncPushBatchTests {

@@ -4,6 +4,7 @@ import Foundation
 import Projections
 import SyncProtocol
 import Testing
+import TidemarkTestSupport
 
 @Suite("Push and pull over real HTTP")
 struct SyncPushPullTests {

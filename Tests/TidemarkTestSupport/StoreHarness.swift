@@ -3,22 +3,23 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Runs `body` with a migrated ``EventStore`` on a fresh database, with the client and the store's
-/// services running; stops them and drops the database afterwards.
+/// Runs `body` with an ``EventStore`` on a fresh database copied from `template` (the event
+/// store's migrations by default), with the client and the store's services running; stops them
+/// and drops the database afterwards.
 public func withFreshStore<Result: Sendable>(
     configuration: EventStoreConfiguration = EventStoreConfiguration(),
+    template: DatabaseTemplate = .eventStore,
     maximumConnections: Int = 40,
     applicationName: String = "tidemark-test",
     _ body: @Sendable (EventStore, TestDatabase) async throws -> Result
 ) async throws -> Result {
-    let database = try await TestDatabase.create()
+    let database = try await TestDatabase.create(from: template)
     do {
         let result = try await withStore(
             url: database.url, configuration: configuration, maximumConnections: maximumConnections,
             applicationName: applicationName
         ) { store in
-            try await store.migrate()
-            return try await body(store, database)
+            try await body(store, database)
         }
         try await database.drop()
         return result

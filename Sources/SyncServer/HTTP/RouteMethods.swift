@@ -49,10 +49,14 @@ struct RouteMethods: Sendable {
     }
 
     private let patterns: [Pattern]
+    /// Every routed path and method, in the order the routes were added (for the test that
+    /// compares the routes with the documents).
+    let routes: [(path: String, method: HTTPRequest.Method)]
 
     /// Collects the methods of each path (paths as `Router.RouteDescription` writes them, with
     /// `{parameter}` segments).
     init(_ routes: [(path: String, method: HTTPRequest.Method)]) {
+        self.routes = routes
         var byPath: [String: Set<HTTPRequest.Method>] = [:]
         var order: [String] = []
         for route in routes {

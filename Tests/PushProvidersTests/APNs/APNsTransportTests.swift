@@ -2,6 +2,7 @@ import Foundation
 import PushProviders
 import PushStandIns
 import Testing
+import TidemarkTestSupport
 
 @Suite("APNs transport", .timeLimit(.minutes(3)))
 struct APNsTransportTests {
@@ -100,10 +101,7 @@ struct APNsTransportTests {
                 accepted = await fixture.provider.send(message).label == "accepted"
             }
             #expect(accepted)
-            let deadline = ContinuousClock.now + .seconds(60)
-            while fixture.standIn.deliveryCount(for: token) < 2, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            try await eventually("APNs received the message twice", timeout: .seconds(60)) { fixture.standIn.deliveryCount(for: token) >= 2 }
 
             // Then APNs received it twice, and the device shows it once
             #expect(fixture.standIn.deliveryCount(for: token) >= 2)

@@ -159,6 +159,14 @@ final class PushWorld: Sendable {
         return rows
     }
 
+    /// Whether no delivery is leased any more: every claim's lease has run out (by the database's
+    /// clock, which the claim compares with).
+    func leasesRunOut() async throws -> Bool {
+        let rows = try await h.store.client.query("SELECT count(*) FROM push_deliveries WHERE lease_until >= now()", logger: h.logger)
+        for try await count in rows.decode(Int.self) { return count == 0 }
+        return false
+    }
+
     /// Runs rounds of `dispatchers` at once until no delivery is due, at most `rounds` times.
     func drain(_ dispatchers: [PushDispatcher], rounds: Int = 50) async throws {
         for _ in 0..<rounds {

@@ -6,7 +6,7 @@ import SyncProtocol
 import SyncServer
 import TidemarkTestSupport
 
-/// `synccli serve` running as a child process on a fresh, migrated database with one tenant: a
+/// `synccli serve` running as a child process on a copy of the server template with one tenant: a
 /// crash (a trap) ends only the child, so a test can tell "answered" from "died".
 final class ServeProcess: Sendable {
     /// The token secret the process signs with (and derives its cursor key from).
@@ -35,10 +35,9 @@ final class ServeProcess: Sendable {
     /// Creates a database with the tenant `tenantCode`, starts `synccli serve --port 0` on it and
     /// waits until it listens; runs `body`; stops the child and drops the database.
     static func with(tenantCode: String = "acme", _ body: (ServeProcess) async throws -> Void) async throws {
-        let database = try await TestDatabase.create(prefix: "serve")
+        let database = try await TestDatabase.create(prefix: "serve", from: .server)
         try await withCleanUp {
             try await withStore(url: database.url) { store in
-                _ = try await store.migrate(additional: TidemarkMigrations.all)
                 try await CommandService(store: store, passwordCost: 4).createTenant(
                     TenantID(), name: "Tenant \(tenantCode)", code: tenantCode, envelope: CommandEnvelope(principal: .system(tenantID: nil)))
             }
@@ -50,12 +49,7 @@ final class ServeProcess: Sendable {
     }
 
     private static func start(database: TestDatabase) async throws -> ServeProcess {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let binary = bundle.appendingPathComponent("synccli")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw TestFailure("no synccli at \(binary.path); build it first") }
-        guard let base = ProcessInfo.processInfo.environment["DATABASE_URL"], let slash = base.lastIndex(of: "/") else {
-            throw TestFailure("DATABASE_URL is not set")
-        }
+        let binary = try SyncCLI.binary()
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
@@ -63,11 +57,9 @@ final class ServeProcess: Sendable {
         process.executableURL = binary
         // Without the per-device limits, so hostile probes reach the parsers instead of a 429.
         process.arguments = ["serve", "--port", "0", "--shutdown-grace", "10", "--push-dispatchers", "0", "--max-connections", "6", "--no-request-limits"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = String(base[...slash]) + database.url.database
-        environment["TIDEMARK_JWT_SECRET"] = secret
-        environment["LOG_LEVEL"] = "info"
-        process.environment = environment
+        process.environment = try SyncCLI.environment(
+            database: database.url.database, extra: ["TIDEMARK_JWT_SECRET": secret, "LOG_LEVEL": "info"]
+        )
         process.standardOutput = log
         process.standardError = log
         try process.run()

@@ -29,11 +29,12 @@ final class SyncHarness: Sendable {
         self.clientTask = clientTask
     }
 
-    /// Creates the database, starts the server (which migrates it) and a set-up client.
+    /// Copies the server template (migrated, with every projection's tables), starts the server
+    /// and a set-up client.
     static func start(configure: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }) async throws -> SyncHarness {
         var logger = Logger(label: "sync-test")
         logger.logLevel = ProcessInfo.processInfo.environment["TIDEMARK_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        let database = try await TestDatabase.create(prefix: "sync")
+        let database = try await TestDatabase.create(prefix: "sync", from: .server)
         let client = PostgresClient(configuration: database.url.clientConfiguration(maximumConnections: 4, applicationName: "sync-test"), backgroundLogger: logger)
         let (started, signal) = AsyncStream.makeStream(of: Void.self)
         let clientTask = Task {
@@ -42,8 +43,6 @@ final class SyncHarness: Sendable {
         }
         for await _ in started {}
         let store = EventStore(client: client, logger: logger)
-        // Migrated before the server starts, so its projection runners find their tables at once.
-        _ = try await store.migrate(additional: TidemarkMigrations.all)
         let server = TestServer(database: database, logger: logger, configure: configure)
         try await server.start()
         try await eventually("every projection has created its tables") {
@@ -201,18 +200,5 @@ struct Replica: Sendable {
 
     func rows(_ entity: SyncEntity) -> [String: JSONValue] {
         rows.filter { $0.key.hasPrefix(entity.rawValue + "/") }.reduce(into: [:]) { $0[String($1.key.dropFirst(entity.rawValue.count + 1))] = $1.value }
-    }
-}
-
-/// Polls `condition` until it holds or `timeout` passes.
-///
-/// The timeout is a guard against a hang, not a timing assertion: it is generous because the whole
-/// suite runs in parallel on small CI machines, where a projection can take many seconds to catch up.
-func eventually(_ what: String, timeout: Duration = .seconds(90), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if try await condition() { return }
-        guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting: \(what)") }
-        try await Task.sleep(for: .milliseconds(50))
     }
 }

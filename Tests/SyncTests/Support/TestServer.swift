@@ -56,11 +56,7 @@ final class TestServer: Sendable {
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let task = Task { try await group.run() }
         running.withLock { $0 = (group, task) }
-        let deadline = ContinuousClock.now + .seconds(90)
-        while ready.value == 0 {
-            guard ContinuousClock.now < deadline else { throw TestFailure("the server did not start within 90 s") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await eventually("the server listens (90 s)", timeout: .seconds(90), interval: .milliseconds(20)) { ready.value != 0 }
         boundPort.withLock { $0 = ready.value }
     }
 
@@ -82,10 +78,4 @@ final class TestServer: Sendable {
         }
         logger.notice("test server stopped", metadata: ["seconds": "\(ContinuousClock.now - started)"])
     }
-}
-
-/// A test failure with a message.
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The `synccli` built next to the test bundle, run as a child process against a test database.
+public enum SyncCLI {
+    /// The executable; a test fails with a clear message when it has not been built.
+    public static func binary() throws -> URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let binary = bundle.appendingPathComponent("synccli")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw TestFailure("no synccli at \(binary.path); build it first") }
+        return binary
+    }
+
+    /// This process's environment with `DATABASE_URL` naming `database` on the same server, and
+    /// `extra` on top.
+    public static func environment(database: String, extra: [String: String] = [:]) throws -> [String: String] {
+        guard let base = ProcessInfo.processInfo.environment["DATABASE_URL"], let slash = base.lastIndex(of: "/") else {
+            throw TestFailure("DATABASE_URL is not set")
+        }
+        var variables = ProcessInfo.processInfo.environment
+        variables["DATABASE_URL"] = String(base[...slash]) + database
+        variables.merge(extra) { _, new in new }
+        return variables
+    }
+
+    /// Runs `synccli` with `arguments` against `database` (or, when `nil`, with this process's
+    /// environment: for `--help` and other verbs that need no database) until it exits, off the
+    /// cooperative thread pool, with its output in files (no pipe can fill up and block it).
+    /// - Returns: The exit status, standard output and standard error.
+    public static func run(
+        _ arguments: [String], database: String?, environment extra: [String: String] = [:]
+    ) async throws -> (status: Int32, output: String, error: String) {
+        let binary = try binary()
+        let environment = try database.map { try environment(database: $0, extra: extra) }
+            ?? ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synccli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outURL = directory.appendingPathComponent("out")
+        let errURL = directory.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = binary
+                process.arguments = arguments
+                process.environment = environment
+                process.standardOutput = out
+                process.standardError = err
+                do {
+                    try process.run()
+                    process.waitUntilExit()
+                    continuation.resume(returning: process.terminationStatus)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        try out.close()
+        try err.close()
+        return (status, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
+    }
+}
