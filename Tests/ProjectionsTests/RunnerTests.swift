@@ -62,8 +62,7 @@ struct RunnerTests {
 
     @Test("a graceful shutdown mid-batch lets the batch commit, then the runner releases its lease and returns; the next runner goes on from there")
     func gracefulShutdownAtABatchBoundary() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 200)
             // Given a runner in a service group whose first batch (50 events) waits in the
             // projection, after writing its rows, until the test lets it go
@@ -104,8 +103,7 @@ struct RunnerTests {
 
     @Test("a graceful shutdown while the runner waits for new events or for the lease stops it at once")
     func gracefulShutdownWhileWaiting() async throws {
-        try await withFreshStore { store, database in
-            try await RunnerHarness.migrate(store)
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 20)
             // Given a caught-up runner and a standby for the same projection, each in a service group
             let options = ProjectionRunnerOptions(leaseRetryInterval: .seconds(3600), operationTimeout: .seconds(3))
@@ -116,14 +114,14 @@ struct RunnerTests {
             }
             let tasks = groups.map { group in Task { try await group.run() } }
             #expect(try await RunnerHarness.exactlyOnce(store))
-            #expect(try await RunnerHarness.eventually { try await RunnerHarness.runnerBackends(store, name: "counter").count == 2 })
+            #expect(try await holdsEventually { try await RunnerHarness.runnerBackends(store, name: "counter").count == 2 })
 
             // When both shut down gracefully (one waits for a commit, the other an hour for the lease)
             for group in groups { await group.triggerGracefulShutdown() }
 
             // Then both return without being cancelled, and their connections are closed
             for task in tasks { try await task.value }
-            #expect(try await RunnerHarness.eventually { try await RunnerHarness.runnerBackends(store, name: "counter").isEmpty })
+            #expect(try await holdsEventually { try await RunnerHarness.runnerBackends(store, name: "counter").isEmpty })
         }
     }
 

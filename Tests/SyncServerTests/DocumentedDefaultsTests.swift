@@ -128,7 +128,7 @@ struct DocumentedDefaultsTests {
     @Test("the reader of documented defaults reads every unit the documents use")
     func documentedReader() {
         #expect(Documented("10,000") == .number(10_000))
-        #expect(Documented("1 MiB") == .bytes(1 << 20))
+        #expect(Documented("1 MiB") == .bytes(1_048_576))
         #expect(Documented("32 KiB") == .bytes(32 * 1024))
         #expect(Documented("250 ms") == .seconds(0.25))
         #expect(Documented("15 minutes") == .seconds(900))

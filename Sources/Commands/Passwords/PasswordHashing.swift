@@ -60,9 +60,7 @@ public enum PasswordHashing {
     ///   or `invalid_password` when the password contains U+0000.
     public static func hash(_ password: String, cost: Int = PasswordHashing.defaultCost) throws(BcryptError) -> String {
         guard costRange.contains(cost), let rounds = UInt8(exactly: cost) else {
-            throw BcryptError(
-                code: .invalidCost,
-                message: "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
+            throw BcryptError(.invalidCost, "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
             )
         }
         try checkStorable(password)
@@ -94,7 +92,7 @@ public enum PasswordHashing {
     /// Refuses a password the C implementation would cut at an embedded NUL.
     private static func checkStorable(_ password: String) throws(BcryptError) {
         guard password.utf8.contains(0) else { return }
-        throw BcryptError(code: .invalidPassword, message: "a bcrypt password must not contain the character U+0000")
+        throw BcryptError(.invalidPassword, "a bcrypt password must not contain the character U+0000")
     }
 
     /// `hash` after checking its shape, under the `$2b$` prefix: `$2y$` is the same computation,
@@ -107,30 +105,26 @@ public enum PasswordHashing {
               [UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "y")].contains(text[2]),
               text[3] == dollar, text[6] == dollar
         else {
-            throw BcryptError(
-                code: .invalidHash,
-                message: "not a bcrypt hash: expected a \"$2a$\", \"$2b$\" or \"$2y$\" prefix and a \"$\" after the cost"
+            throw BcryptError(.invalidHash, "not a bcrypt hash: expected a \"$2a$\", \"$2b$\" or \"$2y$\" prefix and a \"$\" after the cost"
             )
         }
         let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
         guard digits.contains(text[4]), digits.contains(text[5]) else {
-            throw BcryptError(code: .invalidCost, message: "bcrypt cost must be two decimal digits")
+            throw BcryptError(.invalidCost, "bcrypt cost must be two decimal digits")
         }
         let cost = Int(text[4] - digits.lowerBound) * 10 + Int(text[5] - digits.lowerBound)
         guard costRange.contains(cost) else {
-            throw BcryptError(
-                code: .invalidCost,
-                message: "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
+            throw BcryptError(.invalidCost, "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
             )
         }
         guard text.count == hashLength else {
-            throw BcryptError(code: .invalidHash, message: "a bcrypt hash is \(hashLength) characters long, got \(text.count)")
+            throw BcryptError(.invalidHash, "a bcrypt hash is \(hashLength) characters long, got \(text.count)")
         }
         guard text[7..<(7 + saltLength)].allSatisfy(isBase64) else {
-            throw BcryptError(code: .invalidSalt, message: "bcrypt salt is not in bcrypt's base64 alphabet")
+            throw BcryptError(.invalidSalt, "bcrypt salt is not in bcrypt's base64 alphabet")
         }
         guard text[(7 + saltLength)...].allSatisfy(isBase64) else {
-            throw BcryptError(code: .invalidHash, message: "bcrypt hash part is not in bcrypt's base64 alphabet")
+            throw BcryptError(.invalidHash, "bcrypt hash part is not in bcrypt's base64 alphabet")
         }
         return "$2b" + hash.dropFirst(3)
     }

@@ -48,7 +48,7 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
         context.maxUploadSize = maxBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             // Outside the router, so no middleware turns errors into answers.
-            return try Problem(.contentTooLarge, code: "payload_too_large", message: "the request body is \(length) bytes; the limit is \(maxBodyBytes)")
+            return try Problem(.payloadTooLarge, "the request body is \(length) bytes; the limit is \(maxBodyBytes)")
                 .response(from: request, context: context)
         }
         if Self.hasBody(request) {

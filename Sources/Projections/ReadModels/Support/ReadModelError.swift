@@ -31,7 +31,7 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
     ///   - eventType: The wire name of the event that failed.
     ///   - position: The event's global position.
     ///   - message: A sentence naming the table and row or the decoding problem.
-    init(_ code: Code, eventType: String, position: Int64, message: String) {
+    package init(_ code: Code, eventType: String, position: Int64, message: String) {
         self.code = code
         self.eventType = eventType
         self.position = position
