@@ -20,4 +20,16 @@ swift build --build-tests "$@"
 # Swift Testing runs every test at once by default; dozens of servers with their projection runners
 # on two cores starve each other. Bound the width (the variable is ignored by toolchains without it).
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-12}"
-swift test --skip-build "$@"
+# A watchdog: a test that never ends would otherwise hold CI until its own limit. After
+# TIDEMARK_TEST_TIMEOUT seconds (default 1800) the whole test process group is killed (SIGKILL: a
+# test process that runs a ServiceGroup may catch SIGTERM) and the tests that started but never
+# ended are listed.
+LOG="$ROOT/.local/test-output.log"
+mkdir -p "$ROOT/.local"
+status=0
+timeout --signal=KILL "${TIDEMARK_TEST_TIMEOUT:-1800}" swift test --skip-build "$@" 2>&1 | tee "$LOG" || status=$?
+if [[ $status -eq 137 ]]; then
+    echo "test: the suite did not finish within ${TIDEMARK_TEST_TIMEOUT:-1800} s and was killed; tests that started and never ended:" >&2
+    python3 scripts/unfinished-tests.py "$LOG" >&2 || true
+fi
+exit "$status"

@@ -8,14 +8,14 @@ struct JSONNumberTests {
     @Test("integers are written without a fraction, up to 9e15; int64Value reads them back")
     func integers() throws {
         // Given integral values on both sides of the 9e15 limit
-        for value in [0.0, 1, -1, 42, 9_007_199_254_740_991, -9_007_199_254_740_991, 8_999_999_999_999_999] {
+        for value in [0.0, 1, -1, 42, 8_999_999_999_999_999, -8_999_999_999_999_999] {
             let number = JSONValue.number(value)
             #expect(number.jsonText == String(Int64(value)), "\(value)")
             #expect(number.int64Value == Int64(value), "\(value)")
             #expect(try JSONValue.parse(number.jsonText) == number)
         }
         // Then from 9e15 on they are written in Double form, read back equal, and are not Int64 values
-        for value in [9.0e15, 1.0e16, -1.0e16] {
+        for value in [9.0e15, 9_007_199_254_740_991, -9_007_199_254_740_991, 1.0e16, -1.0e16] {
             let number = JSONValue.number(value)
             #expect(number.int64Value == nil, "\(value)")
             #expect(try JSONValue.parse(number.jsonText) == number, "\(number.jsonText)")

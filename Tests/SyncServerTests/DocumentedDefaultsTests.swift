@@ -189,29 +189,35 @@ struct DocumentedDefaultsTests {
     @Test("the flag defaults of synccli in docs/operations.md are the ones its --help shows")
     func cliFlagDefaults() async throws {
         // Given every row of operations.md whose first cell is a synccli verb and whose flags state defaults
-        let rows = Documents.proseLines(try Documents.text("docs/operations.md")).compactMap(Documents.cells)
+        // (rows under a heading that names `tidemark-bench` are that tool's verbs)
+        var tool = "synccli"
+        var rows: [(tool: String, cells: [String])] = []
+        for line in Documents.proseLines(try Documents.text("docs/operations.md")) {
+            if line.hasPrefix("#") { tool = line.contains("tidemark-bench") ? "tidemark-bench" : "synccli" }
+            if let cells = Documents.cells(line) { rows.append((tool, cells)) }
+        }
         var checked = 0
-        for row in rows where row.count >= 2 && row[0].hasPrefix("`") {
+        for (tool, row) in rows where row.count >= 2 && row[0].hasPrefix("`") {
             let flags = Self.documentedFlagDefaults(row[1])
             guard !flags.isEmpty else { continue }
             let verb = row[0].split(separator: "`").first.map { $0.split(separator: " ").map(String.init).filter { $0.allSatisfy { $0.isLowercase || $0 == "-" } } } ?? []
             guard !verb.isEmpty else { continue }
 
             // When synccli prints the verb's help
-            let help = try await SyncCLI.run(verb + ["--help"], database: nil)
-            #expect(help.status == 0, "synccli \(verb.joined(separator: " ")) --help: \(help.error)")
+            let help = try await SyncCLI.run(verb + ["--help"], database: nil, tool: tool)
+            #expect(help.status == 0, "\(tool) \(verb.joined(separator: " ")) --help: \(help.error)")
             let shown = Self.helpDefaults(help.output + help.error)
 
             // Then every documented default is the one the code declares
             for (flag, value) in flags {
                 checked += 1
                 guard let actual = shown[flag] else {
-                    Issue.record("docs/operations.md gives `synccli \(verb.joined(separator: " ")) \(flag)` the default \(value); its --help shows none")
+                    Issue.record("docs/operations.md gives `\(tool) \(verb.joined(separator: " ")) \(flag)` the default \(value); its --help shows none")
                     continue
                 }
                 #expect(
                     Self.normalized(actual) == Self.normalized(value),
-                    "docs/operations.md says `synccli \(verb.joined(separator: " ")) \(flag)` defaults to \(value); synccli --help says \(actual)"
+                    "docs/operations.md says `\(tool) \(verb.joined(separator: " ")) \(flag)` defaults to \(value); synccli --help says \(actual)"
                 )
             }
         }

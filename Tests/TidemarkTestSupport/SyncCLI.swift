@@ -2,11 +2,12 @@ import Foundation
 
 /// The `synccli` built next to the test bundle, run as a child process against a test database.
 public enum SyncCLI {
-    /// The executable; a test fails with a clear message when it has not been built.
-    public static func binary() throws -> URL {
+    /// The executable `tool` (`synccli` or `tidemark-bench`) built next to the test bundle; a test
+    /// fails with a clear message when it has not been built.
+    public static func binary(_ tool: String = "synccli") throws -> URL {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let binary = bundle.appendingPathComponent("synccli")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw TestFailure("no synccli at \(binary.path); build it first") }
+        let binary = bundle.appendingPathComponent(tool)
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw TestFailure("no \(tool) at \(binary.path); build it first") }
         return binary
     }
 
@@ -22,14 +23,14 @@ public enum SyncCLI {
         return variables
     }
 
-    /// Runs `synccli` with `arguments` against `database` (or, when `nil`, with this process's
+    /// Runs `tool` (default `synccli`) with `arguments` against `database` (or, when `nil`, with this process's
     /// environment: for `--help` and other verbs that need no database) until it exits, off the
     /// cooperative thread pool, with its output in files (no pipe can fill up and block it).
     /// - Returns: The exit status, standard output and standard error.
     public static func run(
-        _ arguments: [String], database: String?, environment extra: [String: String] = [:]
+        _ arguments: [String], database: String?, environment extra: [String: String] = [:], tool: String = "synccli"
     ) async throws -> (status: Int32, output: String, error: String) {
-        let binary = try binary()
+        let binary = try binary(tool)
         let environment = try database.map { try Self.environment(database: $0, extra: extra) }
             ?? ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synccli-\(UUID().uuidString)")
