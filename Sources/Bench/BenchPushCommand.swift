@@ -9,20 +9,20 @@ struct BenchPushCommand: AsyncParsableCommand {
         commandName: "push",
         abstract: "Push deliveries per second to a local APNs stand-in over HTTP/2, against the provider alone and a bare SQL queue.",
         discussion: """
-        In a fresh database (<database>_bench_push by default, dropped and created anew): starts the \
-        APNs stand-in (HTTP/2 over TLS on loopback, verifying every JWT and header) in this process, \
-        registers --devices APNs devices (20 per user), runs the push outbox projection, publishes one \
-        announcement to the tenant and times --dispatchers dispatchers sending every delivery through \
-        the real APNs provider (connections reused). In the same run it measures the same sends \
-        through the provider with no database, and a bare SQL claim-and-mark queue with no sending, \
-        and prints both ratios.
+            In a fresh database (<database>_bench_push by default, dropped and created anew): starts the \
+            APNs stand-in (HTTP/2 over TLS on loopback, verifying every JWT and header) in this process, \
+            registers --devices APNs devices (20 per user), runs the push outbox projection, publishes one \
+            announcement to the tenant and times --dispatchers dispatchers sending every delivery through \
+            the real APNs provider (connections reused). In the same run it measures the same sends \
+            through the provider with no database, and a bare SQL claim-and-mark queue with no sending, \
+            and prints both ratios.
 
-        Build with -c release for meaningful figures (`make bench-push`).
+            Build with -c release for meaningful figures (`make bench-push`).
 
-        Examples:
-          tidemark-bench push
-          tidemark-bench push --devices 2000 --json | tail -1 | jq .deliveries_per_s
-        """
+            Examples:
+              tidemark-bench push
+              tidemark-bench push --devices 2000 --json | tail -1 | jq .deliveries_per_s
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -42,7 +42,8 @@ struct BenchPushCommand: AsyncParsableCommand {
     @Option(help: "Database to (re)create for the benchmark (default: <database>_bench_push).")
     var benchDatabase: String?
 
-    @Flag(help: "End with one JSON line: {devices, deliveries, seconds, deliveries_per_s, raw_provider_per_s, provider_ratio, raw_queue_per_s, queue_ratio, …}.")
+    @Flag(
+        help: "End with one JSON line: {devices, deliveries, seconds, deliveries_per_s, raw_provider_per_s, provider_ratio, raw_queue_per_s, queue_ratio, …}.")
     var json = false
 
     func validate() throws {
@@ -62,7 +63,8 @@ struct BenchPushCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("bench push: \(line)\n".utf8))
             }
         }
-        print("""
+        print(
+            """
             push          \(report.deliveries) deliveries to \(report.devices) devices in \(report.seconds) s: \(Int(report.deliveries_per_s))/s \
             (target ≥ 3000/s) with \(report.dispatchers) dispatcher(s) × \(report.concurrency) in flight over \(report.stand_in_connections) HTTP/2 connection(s)
             fan-out       one announcement → \(report.devices) outbox rows in \(report.fanout_s) s; publish → all sent \(report.event_to_all_sent_s) s

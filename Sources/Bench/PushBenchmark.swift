@@ -50,12 +50,15 @@ struct PushBenchmark: Sendable {
         let key = P256.Signing.PrivateKey()
         let standIn = try APNsStandIn(teamID: "BENCHTEAM1", keyID: "BENCHKEY01", publicKey: key.publicKey, topics: [Self.topic])
         try await standIn.start()
-        let provider = try APNsProvider(configuration: APNsConfiguration(
-            keyID: "BENCHKEY01", teamID: "BENCHTEAM1", privateKey: key, defaultTopic: Self.topic,
-            productionURL: standIn.baseURL, sandboxURL: standIn.baseURL, requestTimeout: .seconds(30),
-            trustRootsPEM: [standIn.certificatePEM]))
+        let provider = try APNsProvider(
+            configuration: APNsConfiguration(
+                keyID: "BENCHKEY01", teamID: "BENCHTEAM1", privateKey: key, defaultTopic: Self.topic,
+                productionURL: standIn.baseURL, sandboxURL: standIn.baseURL, requestTimeout: .seconds(30),
+                trustRootsPEM: [standIn.certificatePEM]))
         do {
-            let report = try await EventStore.withRunning(url: url, maximumConnections: dispatchers * 2 + 24, applicationName: "tidemark-bench-push", logger: logger) { store in
+            let report = try await EventStore.withRunning(
+                url: url, maximumConnections: dispatchers * 2 + 24, applicationName: "tidemark-bench-push", logger: logger
+            ) { store in
                 _ = try await store.migrate(additional: TidemarkMigrations.all)
                 return try await measure(store: store, url: url, standIn: standIn, provider: provider, progress: progress)
             }
@@ -89,8 +92,13 @@ struct PushBenchmark: Sendable {
                     let user = users[index / perUser]
                     let id = DeviceID()
                     let token = (UUID().uuidString + UUID().uuidString).replacingOccurrences(of: "-", with: "").lowercased()
-                    try await commands.execute(Device.self, id: id, command: .register(id, tenantID: tenant, userID: user, DeviceRegistration(
-                        platform: .ios, pushToken: token, provider: .apns, appID: Self.topic)), envelope: CommandEnvelope(principal: .user(user, tenantID: tenant)))
+                    try await commands.execute(
+                        Device.self, id: id,
+                        command: .register(
+                            id, tenantID: tenant, userID: user,
+                            DeviceRegistration(
+                                platform: .ios, pushToken: token, provider: .apns, appID: Self.topic)),
+                        envelope: CommandEnvelope(principal: .user(user, tenantID: tenant)))
                 }
             }
             for _ in 0..<16 { start() }
@@ -106,7 +114,9 @@ struct PushBenchmark: Sendable {
         progress("publishing one announcement to \(devices) devices")
         let announcement = AnnouncementID()
         let system = CommandEnvelope(principal: .system(tenantID: tenant))
-        try await commands.execute(Announcement.self, id: announcement, command: .draft(announcement, tenantID: tenant, title: "Maintenance", body: "Tonight at 22:00"), envelope: system)
+        try await commands.execute(
+            Announcement.self, id: announcement, command: .draft(announcement, tenantID: tenant, title: "Maintenance", body: "Tonight at 22:00"),
+            envelope: system)
         let published = ContinuousClock.now
         try await commands.execute(Announcement.self, id: announcement, command: .publish(announcement), envelope: system)
         try await waitUntil("the outbox enqueues every delivery", timeout: .seconds(600)) {
@@ -121,7 +131,8 @@ struct PushBenchmark: Sendable {
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<dispatchers {
-                let dispatcher = PushDispatcher(outbox: outbox, commands: commands, providers: [provider], options: options, owner: "bench-\(index)", logger: logger)
+                let dispatcher = PushDispatcher(
+                    outbox: outbox, commands: commands, providers: [provider], options: options, owner: "bench-\(index)", logger: logger)
                 group.addTask {
                     while try await dispatcher.round() > 0 {}
                 }
@@ -151,9 +162,11 @@ struct PushBenchmark: Sendable {
         var users: [UserID] = []
         for index in 0..<count {
             let id = UserID()
-            try await commands.execute(User.self, id: id, command: .register(
-                id, tenantID: tenant, username: "bench\(index)", email: "bench\(index)@example.com", phone: nil,
-                passwordHash: "$2b$04$" + String(repeating: "a", count: 53), tenantIsActive: true),
+            try await commands.execute(
+                User.self, id: id,
+                command: .register(
+                    id, tenantID: tenant, username: "bench\(index)", email: "bench\(index)@example.com", phone: nil,
+                    passwordHash: "$2b$04$" + String(repeating: "a", count: 53), tenantIsActive: true),
                 envelope: CommandEnvelope(principal: .system(tenantID: tenant)))
             users.append(id)
         }
@@ -165,8 +178,10 @@ struct PushBenchmark: Sendable {
         let rows = try await store.client.query("SELECT delivery_id, token FROM push_deliveries", logger: logger)
         var messages: [PushMessage] = []
         for try await (id, token) in rows.decode((UUID, String).self) {
-            messages.append(PushMessage(id: id, token: token, topic: Self.topic, title: "Maintenance", body: "Tonight at 22:00",
-                                        data: ["kind": "announcement"], collapseKey: "bench", priority: .normal, expiresAt: Date().addingTimeInterval(3600)))
+            messages.append(
+                PushMessage(
+                    id: id, token: token, topic: Self.topic, title: "Maintenance", body: "Tonight at 22:00",
+                    data: ["kind": "announcement"], collapseKey: "bench", priority: .normal, expiresAt: Date().addingTimeInterval(3600)))
         }
         let width = concurrency * dispatchers
         let started = ContinuousClock.now
@@ -192,7 +207,8 @@ struct PushBenchmark: Sendable {
     /// Claims batches with `FOR UPDATE SKIP LOCKED` and marks them sent, in plain SQL, at the same
     /// batch size and dispatcher count, on a copy of the outbox.
     private func rawQueueRate(store: EventStore) async throws -> Double {
-        _ = try await store.client.query("""
+        _ = try await store.client.query(
+            """
             CREATE TABLE bench_raw_queue AS SELECT delivery_id, 'queued'::text AS status, now() AS not_before, NULL::text AS owner FROM push_deliveries
             """, logger: logger)
         _ = try await store.client.query("CREATE INDEX ON bench_raw_queue (not_before) WHERE status = 'queued'", logger: logger)
@@ -203,7 +219,8 @@ struct PushBenchmark: Sendable {
             for index in 0..<dispatchers {
                 group.addTask {
                     while true {
-                        let claimed = try await store.client.query("""
+                        let claimed = try await store.client.query(
+                            """
                             WITH c AS (SELECT delivery_id FROM bench_raw_queue WHERE status = 'queued' ORDER BY not_before LIMIT \(batch) FOR UPDATE SKIP LOCKED)
                             UPDATE bench_raw_queue q SET owner = \("raw-\(index)") FROM c WHERE q.delivery_id = c.delivery_id RETURNING q.delivery_id
                             """, logger: logger)

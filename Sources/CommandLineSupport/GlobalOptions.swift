@@ -8,7 +8,9 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("database-url"), help: "PostgreSQL URL (default: $DATABASE_URL, else the private development database).")
     var databaseURL: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: $LOG_LEVEL, else warning; `serve` defaults to info).")
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error or critical (default: $LOG_LEVEL, else warning; `serve` defaults to info).")
     var logLevel: String?
 
     /// Options as parsed from the command line.

@@ -19,15 +19,17 @@ extension CommandService {
         guard User.mayRemoveAdmin(command) else {
             return try await execute(User.self, id: id, command: command, envelope: envelope)
         }
-        return try await execute(User.self, id: id, command: command, envelope: envelope, invariant: { before, after, connection in
-            guard let before, before.isActiveAdmin, !(after?.isActiveAdmin ?? false) else { return }
-            let others = try await activeAdministrators(of: before.tenantID, excluding: before.id, on: connection)
-            do throws(DomainError) {
-                try User.requireAnotherAdmin(before: before, after: after, otherActiveAdmins: others)
-            } catch {
-                throw CommandError(error)
-            }
-        })
+        return try await execute(
+            User.self, id: id, command: command, envelope: envelope,
+            invariant: { before, after, connection in
+                guard let before, before.isActiveAdmin, !(after?.isActiveAdmin ?? false) else { return }
+                let others = try await activeAdministrators(of: before.tenantID, excluding: before.id, on: connection)
+                do throws(DomainError) {
+                    try User.requireAnotherAdmin(before: before, after: after, otherActiveAdmins: others)
+                } catch {
+                    throw CommandError(error)
+                }
+            })
     }
 
     /// The active administrators of `tenant` other than `excluded`, counted from their streams on

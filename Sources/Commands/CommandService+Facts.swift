@@ -36,8 +36,9 @@ extension CommandService {
         let normalized = username.lowercased()
         return try await execute(
             User.self, id: id,
-            command: .register(id, tenantID: tenantID, username: username, email: email, phone: phone, passwordHash: hash,
-                               tenantIsActive: tenant?.isActive ?? false),
+            command: .register(
+                id, tenantID: tenantID, username: username, email: email, phone: phone, passwordHash: hash,
+                tenantIsActive: tenant?.isActive ?? false),
             envelope: envelope
         ) { _ in
             [UniqueClaim(scope: "username:\(tenantID)", value: normalized, takenMessage: "username '\(normalized)' is already taken in this tenant")]

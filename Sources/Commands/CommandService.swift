@@ -47,9 +47,11 @@ public struct CommandService: Sendable {
             do {
                 state = A.evolve(state, try A.Event.decode(eventType: event.type, schemaVersion: event.schemaVersion, data: event.data))
             } catch {
-                store.logger.error("stored event does not decode", metadata: [
-                    "stream.id": "\(stream)", "event.position": "\(event.position)", "event.type": "\(event.type)",
-                ])
+                store.logger.error(
+                    "stored event does not decode",
+                    metadata: [
+                        "stream.id": "\(stream)", "event.position": "\(event.position)", "event.type": "\(event.type)",
+                    ])
                 throw CommandError(.unavailable, "stream '\(stream)' holds an event this build cannot read", underlying: error)
             }
         }
@@ -238,15 +240,16 @@ public struct CommandService: Sendable {
         for event in events {
             do {
                 let tenant = (try? event.tenantIDFromPayload())?.description ?? envelope.principal.tenantID?.description
-                result.append(EventData(
-                    type: event.eventType,
-                    schemaVersion: event.schemaVersion,
-                    data: try event.encodedData(),
-                    metadata: EventMetadata(
-                        tenantID: tenant, actorID: envelope.actorID, deviceID: envelope.deviceID?.description,
-                        mutationID: envelope.idempotencyKey, correlationID: envelope.correlationID, causationID: envelope.causationID
-                    )
-                ))
+                result.append(
+                    EventData(
+                        type: event.eventType,
+                        schemaVersion: event.schemaVersion,
+                        data: try event.encodedData(),
+                        metadata: EventMetadata(
+                            tenantID: tenant, actorID: envelope.actorID, deviceID: envelope.deviceID?.description,
+                            mutationID: envelope.idempotencyKey, correlationID: envelope.correlationID, causationID: envelope.causationID
+                        )
+                    ))
             } catch {
                 throw CommandError(.invalid, "event \(event.eventType) could not be encoded")
             }

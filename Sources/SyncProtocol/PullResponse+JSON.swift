@@ -11,8 +11,8 @@ extension PullResponse {
         changes.reserveCapacity(page.changes.count)
         for element in page.changes {
             guard let entity = element.members["entity"]?.stringValue.flatMap(SyncEntity.init(rawValue:)),
-                  let key = element.members["key"]?.stringValue,
-                  let op = element.members["op"]?.stringValue.flatMap(Change.Operation.init(rawValue:))
+                let key = element.members["key"]?.stringValue,
+                let op = element.members["op"]?.stringValue.flatMap(Change.Operation.init(rawValue:))
             else {
                 throw JSONValue.ParseError(offset: 0, reason: "a change needs a known entity, a key and an op")
             }

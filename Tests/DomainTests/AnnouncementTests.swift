@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Domain
 
 @Suite("Announcement")
@@ -15,14 +16,17 @@ struct AnnouncementTests {
     @Test("an administrator drafts an announcement")
     func drafting() throws {
         let events = try run(Announcement.self, nil, draftCommand, as: admin)
-        #expect(events == [.drafted(.init(tenantID: tenant, announcementID: id, authorID: Fixture.boss, title: "Holidays", body: "Closed Monday", at: Fixture.t0))])
+        #expect(
+            events == [.drafted(.init(tenantID: tenant, announcementID: id, authorID: Fixture.boss, title: "Holidays", body: "Closed Monday", at: Fixture.t0))])
         #expect(Announcement.fold(events)?.status == .draft)
         expectRefusal(Announcement.self, try draft, draftCommand, as: admin, .alreadyExists)
         expectRefusal(Announcement.self, nil, .draft(id, tenantID: tenant, title: "", body: ""), as: admin, .invalid)
         expectRefusal(Announcement.self, nil, .draft(id, tenantID: tenant, title: "x", body: String(repeating: "b", count: 10_001)), as: admin, .invalid)
     }
 
-    @Test("only administrators and the system of the tenant write announcements", arguments: [Fixture.aliceP, Fixture.foreignAdminP, Fixture.foreignSystemP, .anonymous])
+    @Test(
+        "only administrators and the system of the tenant write announcements",
+        arguments: [Fixture.aliceP, Fixture.foreignAdminP, Fixture.foreignSystemP, .anonymous])
     func writeForbidden(principal: Principal) throws {
         expectRefusal(Announcement.self, nil, draftCommand, as: principal, .forbidden)
         let state = try published

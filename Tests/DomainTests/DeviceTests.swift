@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Domain
 
 @Suite("Device")
@@ -7,8 +8,9 @@ struct DeviceTests {
     let id = DeviceID(rawValue: UUID(uuid: (8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)))
     let tenant = Fixture.tenant
     let alice = Fixture.aliceP
-    let registration = DeviceRegistration(platform: .ios, pushToken: "tok-1", provider: .apns, appID: "com.example.app",
-                                          environment: .sandbox, appVersion: "1.2.3", locale: "en-US")
+    let registration = DeviceRegistration(
+        platform: .ios, pushToken: "tok-1", provider: .apns, appID: "com.example.app",
+        environment: .sandbox, appVersion: "1.2.3", locale: "en-US")
     var register: DeviceCommand { .register(id, tenantID: tenant, userID: Fixture.alice, registration) }
     var registered: DeviceState? { get throws { try given(Device.self, [(register, alice)]) } }
 
@@ -40,8 +42,11 @@ struct DeviceTests {
         let renamed = try run(Device.self, state, .register(id, tenantID: tenant, userID: Fixture.alice, newer), as: alice)
         #expect(names(renamed) == ["DeviceRegistered"])
         // A device whose token the provider rejected is re-activated by registering the same token.
-        let rejected = Device.fold(try run(Device.self, state, .invalidateToken(
-            id, pushToken: "tok-1", reason: "Unregistered", providerTimestamp: Fixture.at(10)), as: Fixture.systemP), from: state)
+        let rejected = Device.fold(
+            try run(
+                Device.self, state,
+                .invalidateToken(
+                    id, pushToken: "tok-1", reason: "Unregistered", providerTimestamp: Fixture.at(10)), as: Fixture.systemP), from: state)
         #expect(rejected?.canReceivePushes == false)
         let back = Device.fold(try run(Device.self, rejected, register, as: alice), from: rejected)
         #expect(back?.canReceivePushes == true)
@@ -56,14 +61,16 @@ struct DeviceTests {
         #expect(names(try run(Device.self, state, fresh, as: Fixture.systemP)) == ["DeviceTokenInvalidated"])
     }
 
-    @Test("push tokens, app ids, versions and locales are validated", arguments: [
-        DeviceRegistration(platform: .web, pushToken: "", provider: .webpush),
-        DeviceRegistration(platform: .web, pushToken: String(repeating: "t", count: 4097), provider: .webpush),
-        DeviceRegistration(platform: .web, pushToken: "a b", provider: .webpush),
-        DeviceRegistration(platform: .android, pushToken: "t", provider: .fcm, appID: String(repeating: "a", count: 256)),
-        DeviceRegistration(platform: .android, pushToken: "t", provider: .fcm, appVersion: String(repeating: "1", count: 65)),
-        DeviceRegistration(platform: .desktop, pushToken: "t", provider: .webhook, locale: "not a locale"),
-    ])
+    @Test(
+        "push tokens, app ids, versions and locales are validated",
+        arguments: [
+            DeviceRegistration(platform: .web, pushToken: "", provider: .webpush),
+            DeviceRegistration(platform: .web, pushToken: String(repeating: "t", count: 4097), provider: .webpush),
+            DeviceRegistration(platform: .web, pushToken: "a b", provider: .webpush),
+            DeviceRegistration(platform: .android, pushToken: "t", provider: .fcm, appID: String(repeating: "a", count: 256)),
+            DeviceRegistration(platform: .android, pushToken: "t", provider: .fcm, appVersion: String(repeating: "1", count: 65)),
+            DeviceRegistration(platform: .desktop, pushToken: "t", provider: .webhook, locale: "not a locale"),
+        ])
     func registerInvalid(registration: DeviceRegistration) {
         expectRefusal(Device.self, nil, .register(id, tenantID: tenant, userID: Fixture.alice, registration), as: alice, .invalid)
     }
@@ -92,8 +99,9 @@ struct DeviceTests {
         expectRefusal(Device.self, gone, .updateToken(id, pushToken: "tok-9"), as: alice, .conflict)
         expectRefusal(Device.self, state, .unregister(id), as: Fixture.bobP, .forbidden)
         #expect(names(try run(Device.self, gone, register, as: alice)) == ["DeviceRegistered"])
-        expectRefusal(Device.self, gone, .register(id, tenantID: Fixture.otherTenant, userID: Fixture.stranger, registration),
-                      as: Principal.user(Fixture.stranger, tenantID: Fixture.otherTenant), .conflict)
+        expectRefusal(
+            Device.self, gone, .register(id, tenantID: Fixture.otherTenant, userID: Fixture.stranger, registration),
+            as: Principal.user(Fixture.stranger, tenantID: Fixture.otherTenant), .conflict)
     }
 
     @Test("the push dispatcher invalidates the current token with the provider's reason and timestamp")
@@ -102,7 +110,11 @@ struct DeviceTests {
         let providerTime = Fixture.at(30)
         let command = DeviceCommand.invalidateToken(id, pushToken: "tok-1", reason: "BadDeviceToken", providerTimestamp: providerTime)
         let events = try run(Device.self, state, command, as: Fixture.systemP)
-        #expect(events == [.tokenInvalidated(.init(tenantID: tenant, deviceID: id, pushToken: "tok-1", reason: "BadDeviceToken", providerTimestamp: providerTime, at: Fixture.t0))])
+        #expect(
+            events == [
+                .tokenInvalidated(
+                    .init(tenantID: tenant, deviceID: id, pushToken: "tok-1", reason: "BadDeviceToken", providerTimestamp: providerTime, at: Fixture.t0))
+            ])
         let invalid = Device.fold(events, from: state)
         #expect(invalid?.canReceivePushes == false)
         #expect(try run(Device.self, invalid, command, as: Fixture.systemP).isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Domain
 
 @Suite("User: the last active administrator")
@@ -20,20 +21,24 @@ struct LastAdminTests {
         return User.fold(events, from: state)
     }
 
-    @Test("revoking admin, locking, deactivating and deleting may take an administrator away; nothing else may", arguments: [
-        (UserCommand.revokeRole(Fixture.alice, .admin), true), (.lock(Fixture.alice, reason: nil), true),
-        (.deactivate(Fixture.alice, reason: nil), true), (.delete(Fixture.alice), true),
-        (.grantRole(Fixture.alice, .admin), false), (.unlock(Fixture.alice), false),
-        (.updateProfile(Fixture.alice, ProfileUpdate(nickname: "A")), false), (.changePassword(Fixture.alice, passwordHash: Fixture.hash2), false),
-    ])
+    @Test(
+        "revoking admin, locking, deactivating and deleting may take an administrator away; nothing else may",
+        arguments: [
+            (UserCommand.revokeRole(Fixture.alice, .admin), true), (.lock(Fixture.alice, reason: nil), true),
+            (.deactivate(Fixture.alice, reason: nil), true), (.delete(Fixture.alice), true),
+            (.grantRole(Fixture.alice, .admin), false), (.unlock(Fixture.alice), false),
+            (.updateProfile(Fixture.alice, ProfileUpdate(nickname: "A")), false), (.changePassword(Fixture.alice, passwordHash: Fixture.hash2), false),
+        ])
     func mayRemove(command: UserCommand, expected: Bool) {
         #expect(User.mayRemoveAdmin(command) == expected)
     }
 
-    @Test("the last active administrator may not deactivate, delete, lock or demote themselves: last_admin", arguments: [
-        UserCommand.revokeRole(Fixture.alice, .admin), .lock(Fixture.alice, reason: nil), .deactivate(Fixture.alice, reason: "leaving"),
-        .delete(Fixture.alice),
-    ])
+    @Test(
+        "the last active administrator may not deactivate, delete, lock or demote themselves: last_admin",
+        arguments: [
+            UserCommand.revokeRole(Fixture.alice, .admin), .lock(Fixture.alice, reason: nil), .deactivate(Fixture.alice, reason: "leaving"),
+            .delete(Fixture.alice),
+        ])
     func lastAdminRefused(command: UserCommand) throws {
         // Given Alice is the tenant's only active administrator
         let before = try admin
@@ -56,7 +61,8 @@ struct LastAdminTests {
     @Test("changes that keep the administrator active, or concern a user who was no active administrator, pass with no other administrator")
     func otherChangesPass() throws {
         let before = try admin
-        try User.requireAnotherAdmin(before: before, after: try after(.updateProfile(Fixture.alice, ProfileUpdate(nickname: "Al")), from: before), otherActiveAdmins: 0)
+        try User.requireAnotherAdmin(
+            before: before, after: try after(.updateProfile(Fixture.alice, ProfileUpdate(nickname: "Al")), from: before), otherActiveAdmins: 0)
         var locked = before
         locked.status = .locked
         var deactivated = locked

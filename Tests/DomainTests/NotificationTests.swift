@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Domain
 
 @Suite("Notification")
@@ -11,8 +12,10 @@ struct NotificationTests {
         .send(id, tenantID: tenant, recipients: recipients, type: type, title: title, content: content)
     }
     var both: [Recipient] {
-        [Recipient(userID: Fixture.bob, tenantID: tenant, isActive: true), Recipient(userID: Fixture.alice, tenantID: tenant, isActive: true),
-         Recipient(userID: Fixture.bob, tenantID: tenant, isActive: true)]
+        [
+            Recipient(userID: Fixture.bob, tenantID: tenant, isActive: true), Recipient(userID: Fixture.alice, tenantID: tenant, isActive: true),
+            Recipient(userID: Fixture.bob, tenantID: tenant, isActive: true),
+        ]
     }
     var sent: NotificationState? {
         get throws { try given(NotificationAggregate.self, [(send(both), Fixture.adminP)]) }
@@ -21,9 +24,13 @@ struct NotificationTests {
     @Test("an administrator sends to deduplicated receivers of the tenant")
     func sendNotification() throws {
         let events = try run(NotificationAggregate.self, nil, send(both), as: Fixture.adminP)
-        #expect(events == [.sent(.init(
-            tenantID: tenant, notificationID: id, senderID: Fixture.boss, receiverIDs: [Fixture.alice, Fixture.bob],
-            type: "welcome", title: "Hello", content: "Welcome", at: Fixture.t0))])
+        #expect(
+            events == [
+                .sent(
+                    .init(
+                        tenantID: tenant, notificationID: id, senderID: Fixture.boss, receiverIDs: [Fixture.alice, Fixture.bob],
+                        type: "welcome", title: "Hello", content: "Welcome", at: Fixture.t0))
+            ])
         #expect(NotificationAggregate.fold(events)?.receiverIDs == [Fixture.alice, Fixture.bob])
         #expect(try run(NotificationAggregate.self, nil, send(both), as: Fixture.systemP).count == 1)
     }
@@ -38,7 +45,9 @@ struct NotificationTests {
 
     @Test("receivers of another tenant are forbidden and inactive receivers invalid")
     func receivers() {
-        expectRefusal(NotificationAggregate.self, nil, send([Recipient(userID: Fixture.stranger, tenantID: Fixture.otherTenant, isActive: true)]), as: Fixture.adminP, .forbidden)
+        expectRefusal(
+            NotificationAggregate.self, nil, send([Recipient(userID: Fixture.stranger, tenantID: Fixture.otherTenant, isActive: true)]), as: Fixture.adminP,
+            .forbidden)
         expectRefusal(NotificationAggregate.self, nil, send([Recipient(userID: Fixture.bob, tenantID: tenant, isActive: false)]), as: Fixture.adminP, .invalid)
         expectRefusal(NotificationAggregate.self, nil, send([]), as: Fixture.adminP, .invalid)
         let many = (0..<1001).map { _ in Recipient(userID: UserID(), tenantID: tenant, isActive: true) }

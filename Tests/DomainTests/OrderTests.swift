@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Domain
 
 @Suite("Order")
@@ -17,15 +18,16 @@ struct OrderTests {
 
     /// The state of an order driven to `status` by legal transitions.
     func order(in status: OrderStatus) throws -> OrderState? {
-        let path: [(OrderCommand, Principal)] = switch status {
-        case .pending: []
-        case .paid: [(.pay(id), admin)]
-        case .shipped: [(.pay(id), admin), (.ship(id), admin)]
-        case .delivered: [(.pay(id), admin), (.ship(id), admin), (.deliver(id), admin)]
-        case .cancelled: [(.cancel(id, reason: "changed my mind"), alice)]
-        case .refundRequested: [(.pay(id), admin), (.requestRefund(id, reason: "broken"), alice)]
-        case .refunded: [(.pay(id), admin), (.requestRefund(id, reason: "broken"), alice), (.approveRefund(id), admin)]
-        }
+        let path: [(OrderCommand, Principal)] =
+            switch status {
+            case .pending: []
+            case .paid: [(.pay(id), admin)]
+            case .shipped: [(.pay(id), admin), (.ship(id), admin)]
+            case .delivered: [(.pay(id), admin), (.ship(id), admin), (.deliver(id), admin)]
+            case .cancelled: [(.cancel(id, reason: "changed my mind"), alice)]
+            case .refundRequested: [(.pay(id), admin), (.requestRefund(id, reason: "broken"), alice)]
+            case .refunded: [(.pay(id), admin), (.requestRefund(id, reason: "broken"), alice), (.approveRefund(id), admin)]
+            }
         let state = try given(Order.self, [(place, alice)] + path)
         #expect(state?.status == status)
         return state
@@ -39,10 +41,14 @@ struct OrderTests {
     @Test("a member places an order for themselves; lines are trimmed and the total is computed")
     func placeOrder() throws {
         let events = try run(Order.self, nil, place, as: alice)
-        #expect(events == [.placed(.init(
-            tenantID: tenant, orderID: id, customerID: Fixture.alice,
-            items: [items[0], OrderItem(sku: "TEE-XL", name: "T-shirt", quantity: 1, unitPriceMinor: 1999)],
-            currency: "EUR", totalMinor: 4499, at: Fixture.t0))])
+        #expect(
+            events == [
+                .placed(
+                    .init(
+                        tenantID: tenant, orderID: id, customerID: Fixture.alice,
+                        items: [items[0], OrderItem(sku: "TEE-XL", name: "T-shirt", quantity: 1, unitPriceMinor: 1999)],
+                        currency: "EUR", totalMinor: 4499, at: Fixture.t0))
+            ])
         let state = try #require(Order.fold(events))
         #expect(state.status == .pending && state.complaint == ComplaintStatus.none && state.history.isEmpty)
     }
@@ -56,20 +62,22 @@ struct OrderTests {
         expectRefusal(Order.self, try order(in: .pending), place, as: alice, .alreadyExists)
     }
 
-    @Test("order lines and currency are validated", arguments: [
-        ([], "EUR"), (Array(repeating: OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: 1), count: 101), "EUR"),
-        ([OrderItem(sku: "A", name: "A", quantity: 0, unitPriceMinor: 1)], "EUR"),
-        ([OrderItem(sku: "A", name: "A", quantity: 10_001, unitPriceMinor: 1)], "EUR"),
-        ([OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: -1)], "EUR"),
-        ([OrderItem(sku: "", name: "A", quantity: 1, unitPriceMinor: 1)], "EUR"),
-        ([OrderItem(sku: "A B", name: "A", quantity: 1, unitPriceMinor: 1)], "EUR"),
-        ([OrderItem(sku: "A", name: " ", quantity: 1, unitPriceMinor: 1)], "EUR"),
-        ([OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: 1), OrderItem(sku: "A", name: "B", quantity: 1, unitPriceMinor: 1)], "EUR"),
-        ([OrderItem(sku: "A", name: "A", quantity: 10_000, unitPriceMinor: .max)], "EUR"),
-        ([OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: .max), OrderItem(sku: "B", name: "B", quantity: 1, unitPriceMinor: 1)], "EUR"),
-        ([OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: 1)], "EURO"),
-        ([OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: 1)], "E1R"),
-    ] as [([OrderItem], String)])
+    @Test(
+        "order lines and currency are validated",
+        arguments: [
+            ([], "EUR"), (Array(repeating: OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: 1), count: 101), "EUR"),
+            ([OrderItem(sku: "A", name: "A", quantity: 0, unitPriceMinor: 1)], "EUR"),
+            ([OrderItem(sku: "A", name: "A", quantity: 10_001, unitPriceMinor: 1)], "EUR"),
+            ([OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: -1)], "EUR"),
+            ([OrderItem(sku: "", name: "A", quantity: 1, unitPriceMinor: 1)], "EUR"),
+            ([OrderItem(sku: "A B", name: "A", quantity: 1, unitPriceMinor: 1)], "EUR"),
+            ([OrderItem(sku: "A", name: " ", quantity: 1, unitPriceMinor: 1)], "EUR"),
+            ([OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: 1), OrderItem(sku: "A", name: "B", quantity: 1, unitPriceMinor: 1)], "EUR"),
+            ([OrderItem(sku: "A", name: "A", quantity: 10_000, unitPriceMinor: .max)], "EUR"),
+            ([OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: .max), OrderItem(sku: "B", name: "B", quantity: 1, unitPriceMinor: 1)], "EUR"),
+            ([OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: 1)], "EURO"),
+            ([OrderItem(sku: "A", name: "A", quantity: 1, unitPriceMinor: 1)], "E1R"),
+        ] as [([OrderItem], String)])
     func placeInvalid(items: [OrderItem], currency: String) {
         expectRefusal(Order.self, nil, .place(id, tenantID: tenant, items: items, currency: currency), as: alice, .invalid)
     }
@@ -92,14 +100,20 @@ struct OrderTests {
             let command = OrderCommand.transition(id, transition, reason: "because")
             if let expected = Self.table[status]?[transition] {
                 let events = try run(Order.self, state, command, as: actor(for: transition))
-                #expect(events == [.transitioned(transition, .init(
-                    tenantID: tenant, orderID: id, actorID: actor(for: transition).userID, reason: "because",
-                    from: status, to: expected, at: Fixture.t0))], "\(transition) from \(status)")
+                #expect(
+                    events == [
+                        .transitioned(
+                            transition,
+                            .init(
+                                tenantID: tenant, orderID: id, actorID: actor(for: transition).userID, reason: "because",
+                                from: status, to: expected, at: Fixture.t0))
+                    ], "\(transition) from \(status)")
                 #expect(Order.fold(events, from: state)?.status == expected)
             } else {
                 let error = expectRefusal(Order.self, state, command, as: actor(for: transition), .illegalTransition)
-                #expect(error?.message.contains(status.phrase) == true || transition == .resolveComplaint,
-                        "\(transition) from \(status): \(error?.message ?? "")")
+                #expect(
+                    error?.message.contains(status.phrase) == true || transition == .resolveComplaint,
+                    "\(transition) from \(status): \(error?.message ?? "")")
             }
         }
     }
@@ -190,9 +204,10 @@ struct OrderTests {
 
     @Test("order wire names are declared once each")
     func wireNames() {
-        #expect(Set(OrderEvent.eventTypes.keys) == [
-            "OrderPlaced", "OrderPaid", "OrderShipped", "OrderDelivered", "OrderCancelled", "OrderRefundRequested",
-            "OrderRefunded", "OrderRefundRejected", "OrderComplaintFiled", "OrderComplaintResolved",
-        ])
+        #expect(
+            Set(OrderEvent.eventTypes.keys) == [
+                "OrderPlaced", "OrderPaid", "OrderShipped", "OrderDelivered", "OrderCancelled", "OrderRefundRequested",
+                "OrderRefunded", "OrderRefundRejected", "OrderComplaintFiled", "OrderComplaintResolved",
+            ])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Domain
 
 @Suite("Push preferences")
@@ -19,13 +20,15 @@ struct PushPreferencesTests {
         expectRefusal(PushPreferences.self, nil, command, as: .anonymous, .forbidden)
     }
 
-    @Test("kinds, time zones and quiet hours are validated", arguments: [
-        PushSettings(muted: ["Not A Slug"]),
-        PushSettings(timeZone: "no such/zone!"),
-        PushSettings(quietHours: QuietHours(startMinute: 1440, endMinute: 0)),
-        PushSettings(quietHours: QuietHours(startMinute: 60, endMinute: 60)),
-        PushSettings(muted: Set((0..<51).map { "kind\($0)" })),
-    ])
+    @Test(
+        "kinds, time zones and quiet hours are validated",
+        arguments: [
+            PushSettings(muted: ["Not A Slug"]),
+            PushSettings(timeZone: "no such/zone!"),
+            PushSettings(quietHours: QuietHours(startMinute: 1440, endMinute: 0)),
+            PushSettings(quietHours: QuietHours(startMinute: 60, endMinute: 60)),
+            PushSettings(muted: Set((0..<51).map { "kind\($0)" })),
+        ])
     func invalid(settings: PushSettings) {
         expectRefusal(PushPreferences.self, nil, .set(Fixture.alice, tenantID: Fixture.tenant, settings), as: Fixture.aliceP, .invalid)
     }

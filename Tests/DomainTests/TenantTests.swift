@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Domain
 
 @Suite("Tenant")
@@ -34,10 +35,12 @@ struct TenantTests {
         expectRefusal(Tenant.self, try created, .create(id, name: "Acme", code: "acme"), as: .system(tenantID: nil), .alreadyExists)
     }
 
-    @Test("tenant names must be 1-100 characters and codes 2-32 of a-z, 0-9 and dash", arguments: [
-        ("", "acme"), (String(repeating: "x", count: 101), "acme"), ("Acme", "a"), ("Acme", "ac me"),
-        ("Acme", "acme_1"), ("Acme", String(repeating: "a", count: 33)), ("Acme", "äcme"),
-    ])
+    @Test(
+        "tenant names must be 1-100 characters and codes 2-32 of a-z, 0-9 and dash",
+        arguments: [
+            ("", "acme"), (String(repeating: "x", count: 101), "acme"), ("Acme", "a"), ("Acme", "ac me"),
+            ("Acme", "acme_1"), ("Acme", String(repeating: "a", count: 33)), ("Acme", "äcme"),
+        ])
     func createInvalid(name: String, code: String) {
         expectRefusal(Tenant.self, nil, .create(id, name: name, code: code), as: .system(tenantID: nil), .invalid)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Domain
 
 @Suite("Todo")
@@ -25,12 +26,17 @@ struct TodoTests {
     @Test("a member creates their own todo; title and tags are trimmed and tags deduplicated")
     func createTodo() throws {
         let due = Date(timeIntervalSince1970: 1_740_000_000.123_456)
-        let draft = TodoDraft(title: "  Buy milk ", description: "2 litres", priority: .high, dueDate: due,
-                              tags: ["home", " home", "shop"], type: .daily)
+        let draft = TodoDraft(
+            title: "  Buy milk ", description: "2 litres", priority: .high, dueDate: due,
+            tags: ["home", " home", "shop"], type: .daily)
         let events = try run(Todo.self, nil, create(draft), as: alice)
-        #expect(events == [.created(.init(
-            tenantID: tenant, todoID: id, ownerID: Fixture.alice, title: "Buy milk", description: "2 litres",
-            priority: .high, dueDate: WireDate.normalized(due), tags: ["home", "shop"], type: .daily, at: Fixture.t0))])
+        #expect(
+            events == [
+                .created(
+                    .init(
+                        tenantID: tenant, todoID: id, ownerID: Fixture.alice, title: "Buy milk", description: "2 litres",
+                        priority: .high, dueDate: WireDate.normalized(due), tags: ["home", "shop"], type: .daily, at: Fixture.t0))
+            ])
         let state = try #require(Todo.fold(events))
         #expect(state.status == .open && !state.isDeleted && state.reminders.isEmpty)
     }
@@ -45,13 +51,15 @@ struct TodoTests {
         #expect(try run(Todo.self, nil, create(), as: Fixture.systemP).count == 1)
     }
 
-    @Test("titles, descriptions and tags are validated", arguments: [
-        TodoDraft(title: "   "), TodoDraft(title: String(repeating: "t", count: 201)),
-        TodoDraft(title: "ok", description: String(repeating: "d", count: 10_001)),
-        TodoDraft(title: "ok", tags: [""]), TodoDraft(title: "ok", tags: [String(repeating: "g", count: 51)]),
-        TodoDraft(title: "ok", tags: (0..<21).map { "tag\($0)" }),
-        TodoDraft(title: "ok", dueDate: Date(timeIntervalSince1970: 300_000_000_000)),
-    ])
+    @Test(
+        "titles, descriptions and tags are validated",
+        arguments: [
+            TodoDraft(title: "   "), TodoDraft(title: String(repeating: "t", count: 201)),
+            TodoDraft(title: "ok", description: String(repeating: "d", count: 10_001)),
+            TodoDraft(title: "ok", tags: [""]), TodoDraft(title: "ok", tags: [String(repeating: "g", count: 51)]),
+            TodoDraft(title: "ok", tags: (0..<21).map { "tag\($0)" }),
+            TodoDraft(title: "ok", dueDate: Date(timeIntervalSince1970: 300_000_000_000)),
+        ])
     func createInvalid(draft: TodoDraft) {
         expectRefusal(Todo.self, nil, create(draft), as: alice, .invalid)
     }
@@ -68,8 +76,14 @@ struct TodoTests {
         let state = try created
         let due = Fixture.at(3600)
         let cases: [(TodoCommand, TodoEvent, TodoCommand)] = [
-            (.changeTitle(id, "Buy oat milk"), .titleChanged(.init(tenantID: tenant, todoID: id, title: "Buy oat milk", at: Fixture.t0)), .changeTitle(id, " Buy milk ")),
-            (.changeDescription(id, "soon"), .descriptionChanged(.init(tenantID: tenant, todoID: id, description: "soon", at: Fixture.t0)), .changeDescription(id, "")),
+            (
+                .changeTitle(id, "Buy oat milk"), .titleChanged(.init(tenantID: tenant, todoID: id, title: "Buy oat milk", at: Fixture.t0)),
+                .changeTitle(id, " Buy milk ")
+            ),
+            (
+                .changeDescription(id, "soon"), .descriptionChanged(.init(tenantID: tenant, todoID: id, description: "soon", at: Fixture.t0)),
+                .changeDescription(id, "")
+            ),
             (.changePriority(id, .low), .priorityChanged(.init(tenantID: tenant, todoID: id, priority: .low, at: Fixture.t0)), .changePriority(id, .medium)),
             (.changeDueDate(id, due), .dueDateChanged(.init(tenantID: tenant, todoID: id, dueDate: due, at: Fixture.t0)), .changeDueDate(id, nil)),
             (.changeTags(id, ["a", "a", "b"]), .tagsChanged(.init(tenantID: tenant, todoID: id, tags: ["a", "b"], at: Fixture.t0)), .changeTags(id, [])),
@@ -144,10 +158,12 @@ struct TodoTests {
 
     @Test("deleting a todo cancels its scheduled reminders first; restoring brings the todo back")
     func deleteAndRestore() throws {
-        let withReminders = try given(Todo.self, [
-            (create(), alice), (.scheduleReminder(id, r2, kind: .due, fireAt: Fixture.at(60)), alice),
-            (.scheduleReminder(id, r1, kind: .daily, fireAt: Fixture.at(90)), alice),
-        ])
+        let withReminders = try given(
+            Todo.self,
+            [
+                (create(), alice), (.scheduleReminder(id, r2, kind: .due, fireAt: Fixture.at(60)), alice),
+                (.scheduleReminder(id, r1, kind: .daily, fireAt: Fixture.at(90)), alice),
+            ])
         let events = try run(Todo.self, withReminders, .delete(id), as: alice)
         #expect(names(events) == ["TodoReminderCancelled", "TodoReminderCancelled", "TodoDeleted"])
         let deleted = try #require(Todo.fold(events, from: withReminders))
@@ -203,7 +219,8 @@ struct TodoTests {
     func reminderLimit() throws {
         var state = try created
         for index in 0..<Todo.maxScheduledReminders {
-            state = Todo.fold(try run(Todo.self, state, .scheduleReminder(id, ReminderID(), kind: .daily, fireAt: Fixture.at(Double(index))), as: alice), from: state)
+            state = Todo.fold(
+                try run(Todo.self, state, .scheduleReminder(id, ReminderID(), kind: .daily, fireAt: Fixture.at(Double(index))), as: alice), from: state)
         }
         expectRefusal(Todo.self, state, .scheduleReminder(id, ReminderID(), kind: .daily, fireAt: Fixture.t0), as: alice, .conflict)
     }

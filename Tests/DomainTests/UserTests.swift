@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Domain
 
 @Suite("User")
@@ -7,8 +8,10 @@ struct UserTests {
     let id = Fixture.alice
     let tenant = Fixture.tenant
 
-    func register(_ username: String = "Alice.W", email: String = "alice@example.com", phone: String? = nil,
-                  hash: String = Fixture.hash1, active: Bool = true) -> UserCommand {
+    func register(
+        _ username: String = "Alice.W", email: String = "alice@example.com", phone: String? = nil,
+        hash: String = Fixture.hash1, active: Bool = true
+    ) -> UserCommand {
         .register(id, tenantID: tenant, username: username, email: email, phone: phone, passwordHash: hash, tenantIsActive: active)
     }
 
@@ -19,9 +22,13 @@ struct UserTests {
     @Test("an anonymous visitor registers into an active tenant as a member with a lowercased username")
     func registerAnonymous() throws {
         let events = try run(User.self, nil, register(phone: "+41 79 123 45 67"), as: .anonymous)
-        #expect(events == [.registered(.init(
-            tenantID: tenant, userID: id, username: "alice.w", email: "alice@example.com", phone: "+41791234567",
-            passwordHash: Fixture.hash1, roles: [.member], at: Fixture.t0))])
+        #expect(
+            events == [
+                .registered(
+                    .init(
+                        tenantID: tenant, userID: id, username: "alice.w", email: "alice@example.com", phone: "+41791234567",
+                        passwordHash: Fixture.hash1, roles: [.member], at: Fixture.t0))
+            ])
         let state = try #require(User.fold(events))
         #expect(state.roles == [.member] && state.status == .active && !state.isDeleted)
     }
@@ -53,14 +60,16 @@ struct UserTests {
         expectRefusal(User.self, try registered, register(), as: .anonymous, .alreadyExists)
     }
 
-    @Test("usernames, e-mails, phones and password hashes are validated", arguments: [
-        ("al", "a@b.co", nil, Fixture.hash1), ("al ice", "a@b.co", nil, Fixture.hash1),
-        (String(repeating: "a", count: 33), "a@b.co", nil, Fixture.hash1), ("alice!", "a@b.co", nil, Fixture.hash1),
-        ("alice", "alice", nil, Fixture.hash1), ("alice", "a@b", nil, Fixture.hash1), ("alice", "a b@c.de", nil, Fixture.hash1),
-        ("alice", "@c.de", nil, Fixture.hash1), ("alice", "a@c.de", "12", Fixture.hash1), ("alice", "a@c.de", "call me", Fixture.hash1),
-        ("alice", "a@c.de", nil, "secret"), ("alice", "a@c.de", nil, "$2x$12$" + String(repeating: "a", count: 53)),
-        ("alice", "a@c.de", nil, "$2b$12$" + String(repeating: "a", count: 52)), ("alice", "a@c.de", nil, "$2b$12$" + String(repeating: "!", count: 53)),
-    ] as [(String, String, String?, String)])
+    @Test(
+        "usernames, e-mails, phones and password hashes are validated",
+        arguments: [
+            ("al", "a@b.co", nil, Fixture.hash1), ("al ice", "a@b.co", nil, Fixture.hash1),
+            (String(repeating: "a", count: 33), "a@b.co", nil, Fixture.hash1), ("alice!", "a@b.co", nil, Fixture.hash1),
+            ("alice", "alice", nil, Fixture.hash1), ("alice", "a@b", nil, Fixture.hash1), ("alice", "a b@c.de", nil, Fixture.hash1),
+            ("alice", "@c.de", nil, Fixture.hash1), ("alice", "a@c.de", "12", Fixture.hash1), ("alice", "a@c.de", "call me", Fixture.hash1),
+            ("alice", "a@c.de", nil, "secret"), ("alice", "a@c.de", nil, "$2x$12$" + String(repeating: "a", count: 53)),
+            ("alice", "a@c.de", nil, "$2b$12$" + String(repeating: "a", count: 52)), ("alice", "a@c.de", nil, "$2b$12$" + String(repeating: "!", count: 53)),
+        ] as [(String, String, String?, String)])
     func registerInvalid(username: String, email: String, phone: String?, hash: String) {
         expectRefusal(User.self, nil, register(username, email: email, phone: phone, hash: hash), as: .anonymous, .invalid)
     }
@@ -70,9 +79,13 @@ struct UserTests {
         let state = try registered
         let update = ProfileUpdate(nickname: " Ali ", email: "alice@example.com", locale: "de-CH", timeZone: "Europe/Zurich")
         let events = try run(User.self, state, .updateProfile(id, update), as: Fixture.aliceP)
-        #expect(events == [.profileUpdated(.init(
-            tenantID: tenant, userID: id, nickname: "Ali", avatarURL: nil, email: nil, phone: nil,
-            locale: "de-CH", timeZone: "Europe/Zurich", at: Fixture.t0))])
+        #expect(
+            events == [
+                .profileUpdated(
+                    .init(
+                        tenantID: tenant, userID: id, nickname: "Ali", avatarURL: nil, email: nil, phone: nil,
+                        locale: "de-CH", timeZone: "Europe/Zurich", at: Fixture.t0))
+            ])
         let after = User.fold(events, from: state)
         #expect(after?.nickname == "Ali" && after?.timeZone == "Europe/Zurich")
         #expect(try run(User.self, after, .updateProfile(id, update), as: Fixture.aliceP).isEmpty)
@@ -93,11 +106,13 @@ struct UserTests {
         expectRefusal(User.self, nil, .updateProfile(id, update), as: Fixture.aliceP, .notFound)
     }
 
-    @Test("invalid profile values are refused", arguments: [
-        ProfileUpdate(), ProfileUpdate(nickname: String(repeating: "n", count: 51)), ProfileUpdate(avatarURL: "ftp://x.y/a"),
-        ProfileUpdate(avatarURL: "not a url"), ProfileUpdate(email: "nope"), ProfileUpdate(email: ""),
-        ProfileUpdate(phone: "abc"), ProfileUpdate(locale: "english!"), ProfileUpdate(timeZone: "Europe Berlin"),
-    ])
+    @Test(
+        "invalid profile values are refused",
+        arguments: [
+            ProfileUpdate(), ProfileUpdate(nickname: String(repeating: "n", count: 51)), ProfileUpdate(avatarURL: "ftp://x.y/a"),
+            ProfileUpdate(avatarURL: "not a url"), ProfileUpdate(email: "nope"), ProfileUpdate(email: ""),
+            ProfileUpdate(phone: "abc"), ProfileUpdate(locale: "english!"), ProfileUpdate(timeZone: "Europe Berlin"),
+        ])
     func updateProfileInvalid(update: ProfileUpdate) throws {
         expectRefusal(User.self, try registered, .updateProfile(id, update), as: Fixture.aliceP, .invalid)
     }

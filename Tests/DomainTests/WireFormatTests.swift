@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TidemarkTestSupport
+
 @testable import Domain
 
 @Suite("Wire format")
@@ -21,8 +22,10 @@ struct WireFormatTests {
         #expect(WireDate.date(from: "2025-01-31T09:30:00.25Z") == Fixture.t0)
         #expect(WireDate.date(from: "2025-01-31T09:30:00.250999Z") == Fixture.t0)
         #expect(WireDate.date(from: "2025-01-31T09:30:00Z") == Date(timeIntervalSince1970: 1_738_315_800))
-        for bad in ["2025-01-31T09:30:00", "2025-01-31 09:30:00Z", "2025-02-30T00:00:00Z", "2025-13-01T00:00:00Z",
-                    "2025-01-31T24:00:00Z", "2025-01-31T09:30:00.Z", "2025-01-31T09:30:00+01:00", "garbage"] {
+        for bad in [
+            "2025-01-31T09:30:00", "2025-01-31 09:30:00Z", "2025-02-30T00:00:00Z", "2025-13-01T00:00:00Z",
+            "2025-01-31T24:00:00Z", "2025-01-31T09:30:00.Z", "2025-01-31T09:30:00+01:00", "garbage",
+        ] {
             #expect(WireDate.date(from: bad) == nil, "\(bad)")
         }
     }
@@ -52,7 +55,10 @@ struct WireFormatTests {
     func payloadShape() throws {
         let event = TodoEvent.dueDateChanged(.init(tenantID: Fixture.tenant, todoID: TodoID(rawValue: Fixture.tenant.rawValue), dueDate: nil, at: Fixture.t0))
         let json = try #require(String(data: try event.encodedData(), encoding: .utf8))
-        #expect(json == "{\"at\":\"2025-01-31T09:30:00.250Z\",\"tenantID\":\"01000000-0000-0000-0000-000000000001\",\"todoID\":\"01000000-0000-0000-0000-000000000001\"}")
+        #expect(
+            json
+                == "{\"at\":\"2025-01-31T09:30:00.250Z\",\"tenantID\":\"01000000-0000-0000-0000-000000000001\",\"todoID\":\"01000000-0000-0000-0000-000000000001\"}"
+        )
         #expect(try event.tenantIDFromPayload() == Fixture.tenant)
     }
 

@@ -1,8 +1,9 @@
-@testable import EventStore
 import Foundation
 import PostgresNIO
 import Testing
 import TidemarkTestSupport
+
+@testable import EventStore
 
 @Suite("Concurrent appends share statements")
 struct AppendCoalescingTests {
@@ -17,18 +18,21 @@ struct AppendCoalescingTests {
             let yEvents = Fixtures.events(2)
             let original = try await store.append(to: y, expected: .noStream, events: yEvents)
 
-            let answers = try await Self.queuedTogether(store, [
-                // x is at version 2: a conflict, found when it runs alone.
-                { try await store.append(to: x, expected: .exact(1), events: Fixtures.events(1)) },
-                // An idempotent retry of y's append: the original result.
-                { try await store.append(to: y, expected: .noStream, events: yEvents) },
-                { try await store.append(to: z, expected: .noStream, events: Fixtures.events(2)) },
-                { try await store.append(to: w, expected: .noStream, events: Fixtures.events(1)) },
-                // z again: never in the same statement as z's first append, so it comes after it.
-                { try await store.append(to: z, expected: .exact(2), events: Fixtures.events(1)) },
-            ])
+            let answers = try await Self.queuedTogether(
+                store,
+                [
+                    // x is at version 2: a conflict, found when it runs alone.
+                    { try await store.append(to: x, expected: .exact(1), events: Fixtures.events(1)) },
+                    // An idempotent retry of y's append: the original result.
+                    { try await store.append(to: y, expected: .noStream, events: yEvents) },
+                    { try await store.append(to: z, expected: .noStream, events: Fixtures.events(2)) },
+                    { try await store.append(to: w, expected: .noStream, events: Fixtures.events(1)) },
+                    // z again: never in the same statement as z's first append, so it comes after it.
+                    { try await store.append(to: z, expected: .exact(2), events: Fixtures.events(1)) },
+                ])
             guard case .failure(let conflict as EventStoreError) = answers[0] else {
-                Issue.record("x should conflict, got \(answers[0])"); return
+                Issue.record("x should conflict, got \(answers[0])")
+                return
             }
             #expect(conflict.code == .versionConflict)
             #expect(conflict.message.contains("2"))
@@ -55,11 +59,13 @@ struct AppendCoalescingTests {
         try await withFreshStore(configuration: Self.oneStatement) { store, _ in
             let a = Fixtures.stream(), b = Fixtures.stream(), c = Fixtures.stream()
             let shared = UUID()
-            let answers = try await Self.queuedTogether(store, [
-                { try await store.append(to: a, expected: .noStream, events: [Fixtures.event(id: shared)]) },
-                { try await store.append(to: b, expected: .noStream, events: [Fixtures.event(id: shared)]) },
-                { try await store.append(to: c, expected: .noStream, events: Fixtures.events(3)) },
-            ])
+            let answers = try await Self.queuedTogether(
+                store,
+                [
+                    { try await store.append(to: a, expected: .noStream, events: [Fixtures.event(id: shared)]) },
+                    { try await store.append(to: b, expected: .noStream, events: [Fixtures.event(id: shared)]) },
+                    { try await store.append(to: c, expected: .noStream, events: Fixtures.events(3)) },
+                ])
             let outcomes = answers.prefix(2)
             #expect(outcomes.filter { (try? $0.get()) != nil }.count == 1)
             for case .failure(let error as EventStoreError) in outcomes { #expect(error.code == .duplicateEventID) }

@@ -62,8 +62,10 @@ struct AppendTests {
             _ = try await store.append(to: single, expected: .noStream, events: batch())
             try await check(single)
             let (a, b) = (Fixtures.stream(), Fixtures.stream())
-            _ = try await store.append([StreamAppend(stream: a, expectedVersion: .noStream, events: batch()),
-                                        StreamAppend(stream: b, expectedVersion: .noStream, events: batch())])
+            _ = try await store.append([
+                StreamAppend(stream: a, expectedVersion: .noStream, events: batch()),
+                StreamAppend(stream: b, expectedVersion: .noStream, events: batch()),
+            ])
             try await check(a)
             try await check(b)
             // One statement slot: concurrent appends queue and share statements.

@@ -1,7 +1,8 @@
-@testable import EventStore
 import Foundation
 import Testing
 import TidemarkTestSupport
+
+@testable import EventStore
 
 @Suite("Deadlines and read-your-writes waits", .timeLimit(.minutes(1)))
 struct DeadlineTests {
@@ -40,7 +41,10 @@ struct DeadlineTests {
                 }
             }
             var open: UInt64 = 0
-            for await transaction in wrote { open = transaction; break }
+            for await transaction in wrote {
+                open = transaction
+                break
+            }
             let error = await #expect(throws: EventStoreError.self) {
                 try await store.waitUntilReadable(open, timeout: .milliseconds(200))
             }

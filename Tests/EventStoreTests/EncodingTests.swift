@@ -1,6 +1,7 @@
-@testable import EventStore
 import Foundation
 import Testing
+
+@testable import EventStore
 
 @Suite("Hand-written encoders")
 struct EncodingTests {
@@ -8,8 +9,9 @@ struct EncodingTests {
     func metadataRoundTrip() throws {
         let samples = [
             EventMetadata(),
-            EventMetadata(tenantID: "t-1", actorID: "u\"1\\", deviceID: "d\n\t\r", mutationID: "m\u{01}", correlationID: "日本", causationID: "😀",
-                          extra: ["b": "2", "a": "1"]),
+            EventMetadata(
+                tenantID: "t-1", actorID: "u\"1\\", deviceID: "d\n\t\r", mutationID: "m\u{01}", correlationID: "日本", causationID: "😀",
+                extra: ["b": "2", "a": "1"]),
         ]
         for metadata in samples {
             let json = metadata.jsonString

@@ -81,7 +81,9 @@ struct GapFreeTests {
         }
     }
 
-    @Test("16 writers with random delays inside transactions and 6 writers of coalesced appends race 4 tailing readers: every committed event is seen once, in order, and no rolled-back one")
+    @Test(
+        "16 writers with random delays inside transactions and 6 writers of coalesced appends race 4 tailing readers: every committed event is seen once, in order, and no rolled-back one"
+    )
     func racingWritersAndReaders() async throws {
         // Two append statements at a time: the plain appends share statements while the
         // transactions run beside them.

@@ -39,18 +39,21 @@ struct LogLayoutMigrationTests {
             let report = try await store.migrate()
             #expect(report.applied.contains { $0.component == "eventstore" && $0.version == 2 })
             #expect(report.applied.contains { $0.component == "eventstore" && $0.version == 3 })
-            let keys = try await store.client.query("""
+            let keys = try await store.client.query(
+                """
                 SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
                 WHERE conrelid = 'events'::regclass AND conname IN ('events_pkey', 'events_category_of_stream')
                 ORDER BY conname
                 """)
             var found: [String] = []
             for try await (name, definition) in keys.decode((String, String).self) { found.append("\(name): \(definition)") }
-            #expect(found == [
-                "events_category_of_stream: CHECK ((category = split_part(stream, '-'::text, 1)))",
-                "events_pkey: PRIMARY KEY (transaction_id, \"position\")",
-            ])
-            let indexes = try await store.client.query("""
+            #expect(
+                found == [
+                    "events_category_of_stream: CHECK ((category = split_part(stream, '-'::text, 1)))",
+                    "events_pkey: PRIMARY KEY (transaction_id, \"position\")",
+                ])
+            let indexes = try await store.client.query(
+                """
                 SELECT indexname::text, indexdef FROM pg_indexes
                 WHERE tablename = 'events' AND indexname IN ('events_stream_first_key', 'events_stream_version_key')
                 ORDER BY indexname
@@ -59,10 +62,11 @@ struct LogLayoutMigrationTests {
             for try await (name, definition) in indexes.decode((String, String).self) {
                 indexed.append("\(name): \(definition.components(separatedBy: " USING ").last ?? definition)")
             }
-            #expect(indexed == [
-                "events_stream_first_key: btree (stream) WHERE (stream_version = 1)",
-                "events_stream_version_key: btree (stream_id, stream_version) WHERE (stream_version > 1)",
-            ])
+            #expect(
+                indexed == [
+                    "events_stream_first_key: btree (stream) WHERE (stream_version = 1)",
+                    "events_stream_version_key: btree (stream_id, stream_version) WHERE (stream_version > 1)",
+                ])
             // Every event of a stream carries the stream's one number; two streams, two numbers.
             let numbers = try await store.client.query(
                 "SELECT stream, count(DISTINCT stream_id), min(stream_id) FROM events GROUP BY stream ORDER BY stream"
@@ -109,7 +113,8 @@ struct LogLayoutMigrationTests {
         try await withStore(url: database.url) { store in
             _ = try await Migrator(migrations: Array(EventStoreMigrations.all[0...1])).migrate(client: store.client, logger: store.logger)
             // A stream whose events start at version 2: the store never writes one, a hand-made import could.
-            _ = try await store.client.query("""
+            _ = try await store.client.query(
+                """
                 INSERT INTO events (event_id, stream, category, stream_version, type, schema_version, data, metadata)
                 VALUES (gen_random_uuid(), 'todo-a', 'todo', 1, 'Noted', 1, '{}', '{}'),
                        (gen_random_uuid(), 'todo-orphan', 'todo', 2, 'Noted', 1, '{}', '{}')
@@ -117,7 +122,8 @@ struct LogLayoutMigrationTests {
             let failure = await #expect(throws: EventStoreError.self) { try await store.migrate() }
             #expect(failure?.code == .migrationFailed)
             // Still the v2 table: no stream number, no partial indexes, the old key, both rows.
-            let state = try await store.client.query("""
+            let state = try await store.client.query(
+                """
                 SELECT (SELECT count(*) FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'stream_id'),
                        (SELECT count(*) FROM pg_indexes WHERE indexname = 'events_stream_first_key'),
                        (SELECT count(*) FROM pg_constraint WHERE conname = 'events_stream_version_key'),
@@ -147,13 +153,15 @@ struct LogLayoutMigrationTests {
                 bindings.append(versions)
                 bindings.append(category ?? stream.category)
                 bindings.append(renumber)
-                _ = try await store.client.query(PostgresQuery(unsafeSQL: """
-                    INSERT INTO events (event_id, stream, stream_id, category, stream_version, type, schema_version, data, metadata)
-                    SELECT gen_random_uuid(), $1,
-                           CASE WHEN $4 THEN nextval('events_stream_id_seq')
-                                ELSE (SELECT stream_id FROM events WHERE stream = $1 AND stream_version = 1) END,
-                           $3, v, 'Noted', 1, '{}', '{}' FROM unnest($2::int8[]) AS v
-                    """, binds: bindings), logger: store.logger)
+                _ = try await store.client.query(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO events (event_id, stream, stream_id, category, stream_version, type, schema_version, data, metadata)
+                            SELECT gen_random_uuid(), $1,
+                                   CASE WHEN $4 THEN nextval('events_stream_id_seq')
+                                        ELSE (SELECT stream_id FROM events WHERE stream = $1 AND stream_version = 1) END,
+                                   $3, v, 'Noted', 1, '{}', '{}' FROM unnest($2::int8[]) AS v
+                            """, binds: bindings), logger: store.logger)
             }
             let taken = await #expect(throws: PSQLError.self) { try await insert([4, 2]) }
             #expect(taken?.serverInfo?[.constraintName] == "events_stream_version_key")

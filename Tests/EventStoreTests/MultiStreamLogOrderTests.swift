@@ -1,8 +1,9 @@
-@testable import EventStore
 import Foundation
 import PostgresNIO
 import Testing
 import TidemarkTestSupport
+
+@testable import EventStore
 
 @Suite("Several streams in one statement, in a given log order")
 struct MultiStreamLogOrderTests {
@@ -11,10 +12,11 @@ struct MultiStreamLogOrderTests {
         try await withFreshStore { store, _ in
             let a = Fixtures.stream(), b = Fixtures.stream()
             let results = try await store.transaction { tx in
-                try await tx.append([
-                    StreamAppend(stream: a, expectedVersion: .noStream, events: Fixtures.events(2)),
-                    StreamAppend(stream: b, expectedVersion: .noStream, events: Fixtures.events(2)),
-                ], logOrder: [b, a, b, a])
+                try await tx.append(
+                    [
+                        StreamAppend(stream: a, expectedVersion: .noStream, events: Fixtures.events(2)),
+                        StreamAppend(stream: b, expectedVersion: .noStream, events: Fixtures.events(2)),
+                    ], logOrder: [b, a, b, a])
             }
             #expect(results.map(\.streamVersion) == [2, 2])
             // b's first event comes first in the log, then a's, then b's second, then a's second.

@@ -65,12 +65,16 @@ struct ReadTests {
     func readAllFiltered() async throws {
         try await withFreshStore { store, _ in
             let todo = try StreamName("todo-1"), order = try StreamName("order-1")
-            try await store.append(to: todo, expected: .any, events: [
-                Fixtures.event("TodoCreated", tenant: "acme"), Fixtures.event("TodoRenamed", tenant: "acme"),
-            ])
-            let last = try await store.append(to: order, expected: .any, events: [
-                Fixtures.event("OrderPlaced", tenant: "globex"), Fixtures.event("OrderPaid", tenant: "acme"),
-            ])
+            try await store.append(
+                to: todo, expected: .any,
+                events: [
+                    Fixtures.event("TodoCreated", tenant: "acme"), Fixtures.event("TodoRenamed", tenant: "acme"),
+                ])
+            let last = try await store.append(
+                to: order, expected: .any,
+                events: [
+                    Fixtures.event("OrderPlaced", tenant: "globex"), Fixtures.event("OrderPaid", tenant: "acme"),
+                ])
             // Other tests of this run may hold transactions open: wait until ours is behind the horizon.
             try await store.waitUntilReadable(last.transactionID)
             // Paging

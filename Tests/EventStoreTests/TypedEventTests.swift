@@ -16,12 +16,14 @@ struct PersonRenamed: TypedEvent, Equatable {
 struct TypedEventTests {
     static func registry() -> EventTypeRegistry {
         var registry = EventTypeRegistry()
-        registry.register(PersonRenamed.self, upcasters: [
-            Upcaster(eventType: "PersonRenamed", fromVersion: 1) { v1 in
-                let parts = (v1["name"]?.stringValue ?? "").split(separator: " ", maxSplits: 1).map(String.init)
-                return .object(["firstName": .string(parts.first ?? ""), "lastName": .string(parts.count > 1 ? parts[1] : "")])
-            },
-        ])
+        registry.register(
+            PersonRenamed.self,
+            upcasters: [
+                Upcaster(eventType: "PersonRenamed", fromVersion: 1) { v1 in
+                    let parts = (v1["name"]?.stringValue ?? "").split(separator: " ", maxSplits: 1).map(String.init)
+                    return .object(["firstName": .string(parts.first ?? ""), "lastName": .string(parts.count > 1 ? parts[1] : "")])
+                }
+            ])
         return registry
     }
 
@@ -29,10 +31,12 @@ struct TypedEventTests {
     func upcastsStoredEvents() async throws {
         try await withFreshStore { store, _ in
             let stream = Fixtures.stream("person")
-            try await store.append(to: stream, expected: .noStream, events: [
-                EventData(type: "PersonRenamed", schemaVersion: 1, json: #"{"name":"Ada Lovelace"}"#),
-                try EventTypeRegistry.encode(PersonRenamed(firstName: "Grace", lastName: "Hopper")),
-            ])
+            try await store.append(
+                to: stream, expected: .noStream,
+                events: [
+                    EventData(type: "PersonRenamed", schemaVersion: 1, json: #"{"name":"Ada Lovelace"}"#),
+                    try EventTypeRegistry.encode(PersonRenamed(firstName: "Grace", lastName: "Hopper")),
+                ])
             let stored = try await store.read(stream: stream)
             let registry = Self.registry()
             #expect(try registry.decode(stored[0], as: PersonRenamed.self) == PersonRenamed(firstName: "Ada", lastName: "Lovelace"))

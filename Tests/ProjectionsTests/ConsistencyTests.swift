@@ -72,7 +72,8 @@ struct ConsistencyTests {
         try await withReadModels(ReadModels.all) { db, _ in
             for projection in ReadModels.all {
                 for table in projection.tables {
-                    let columns = try await db.rows("""
+                    let columns = try await db.rows(
+                        """
                         SELECT column_name, is_nullable FROM information_schema.columns
                         WHERE table_schema = 'read' AND table_name = '\(table.name)' ORDER BY ordinal_position
                         """)
@@ -80,7 +81,8 @@ struct ConsistencyTests {
                     for required in ["tenant_id", "last_position"] {
                         #expect(columns.contains { $0["column_name"] == required && $0["is_nullable"] == "NO" }, "\(table.name).\(required)")
                     }
-                    let indexes = try await db.count("SELECT count(*)::int FROM pg_indexes WHERE schemaname = 'read' AND tablename = '\(table.name)' AND indexdef LIKE '%last_position%'")
+                    let indexes = try await db.count(
+                        "SELECT count(*)::int FROM pg_indexes WHERE schemaname = 'read' AND tablename = '\(table.name)' AND indexdef LIKE '%last_position%'")
                     #expect(indexes >= 1, "\(table.name) has no last_position index")
                 }
             }

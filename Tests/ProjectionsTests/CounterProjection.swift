@@ -33,7 +33,7 @@ struct CounterProjection: Projection {
                 position bigint PRIMARY KEY, stream text NOT NULL, applied_count int NOT NULL, last_position bigint NOT NULL
                 \(version >= 2 ? ", note text NOT NULL DEFAULT 'v2'" : "")
             )
-            """,
+            """
         ]
     }
 

@@ -56,7 +56,9 @@ struct LifecycleTests {
 
             let dump = try await db.dump(UsersProjection(), in: "read").joined()
             #expect(!dump.contains(Cast.hash1) && !dump.contains(Cast.hash2))
-            #expect(try await db.count("SELECT count(*)::int FROM information_schema.columns WHERE table_schema = 'read' AND column_name LIKE '%password_hash%'") == 0)
+            #expect(
+                try await db.count("SELECT count(*)::int FROM information_schema.columns WHERE table_schema = 'read' AND column_name LIKE '%password_hash%'")
+                    == 0)
         }
     }
 
@@ -108,17 +110,19 @@ struct LifecycleTests {
             let summary = "SELECT user_id, day, tasks_due, completed, completion_rate FROM read.todo_daily_summary ORDER BY day, user_id"
             try await db.apply(TodosProjection(), first)
             // Alice on D: todos 1 and 2 are due (3 is cancelled), 1 is completed. Bob on D+1: todo 4.
-            #expect(try await db.rows(summary) == [
-                ["user_id": Cast.alice.description, "day": "2025-02-01", "tasks_due": "2", "completed": "1", "completion_rate": "0.5000"],
-                ["user_id": Cast.bob.description, "day": "2025-02-02", "tasks_due": "1", "completed": "0", "completion_rate": "0.0000"],
-            ])
+            #expect(
+                try await db.rows(summary) == [
+                    ["user_id": Cast.alice.description, "day": "2025-02-01", "tasks_due": "2", "completed": "1", "completion_rate": "0.5000"],
+                    ["user_id": Cast.bob.description, "day": "2025-02-02", "tasks_due": "1", "completed": "0", "completion_rate": "0.0000"],
+                ])
             try await db.apply(TodosProjection(), second, batchesOf: 1)
             // Todo 2 moved to D+2, todo 1 deleted: Alice's D drops to zero and is removed; todo 3 is
             // restored but still cancelled, so it does not count.
-            #expect(try await db.rows(summary) == [
-                ["user_id": Cast.bob.description, "day": "2025-02-02", "tasks_due": "1", "completed": "0", "completion_rate": "0.0000"],
-                ["user_id": Cast.alice.description, "day": "2025-02-03", "tasks_due": "1", "completed": "0", "completion_rate": "0.0000"],
-            ])
+            #expect(
+                try await db.rows(summary) == [
+                    ["user_id": Cast.bob.description, "day": "2025-02-02", "tasks_due": "1", "completed": "0", "completion_rate": "0.0000"],
+                    ["user_id": Cast.alice.description, "day": "2025-02-03", "tasks_due": "1", "completed": "0", "completion_rate": "0.0000"],
+                ])
             let tenants = try await db.rows("SELECT DISTINCT tenant_id FROM read.todo_daily_summary")
             #expect(tenants == [["tenant_id": Cast.tenant.description]])
         }
@@ -159,10 +163,11 @@ struct LifecycleTests {
             #expect(announcement["archived_at"] != "NULL")
             #expect(announcement["last_position"] == "6")
             let reads = try await db.rows("SELECT reader_id, last_position FROM read.announcement_reads ORDER BY reader_id")
-            #expect(reads == [
-                ["reader_id": Cast.alice.description, "last_position": "4"],
-                ["reader_id": Cast.bob.description, "last_position": "5"],
-            ])
+            #expect(
+                reads == [
+                    ["reader_id": Cast.alice.description, "last_position": "4"],
+                    ["reader_id": Cast.bob.description, "last_position": "5"],
+                ])
         }
     }
 
@@ -186,35 +191,45 @@ struct LifecycleTests {
             #expect(orders[1]["customer_id"] == Cast.bob.description)
 
             let items = try await db.rows("SELECT sku, quantity, line_total_minor FROM read.order_items WHERE order_id = '\(Stories.order)' ORDER BY line_no")
-            #expect(items == [
-                ["sku": "MUG-1", "quantity": "2", "line_total_minor": "2500"],
-                ["sku": "TEE-M", "quantity": "1", "line_total_minor": "2500"],
-            ])
+            #expect(
+                items == [
+                    ["sku": "MUG-1", "quantity": "2", "line_total_minor": "2500"],
+                    ["sku": "TEE-M", "quantity": "1", "line_total_minor": "2500"],
+                ])
 
-            let history = try await db.rows("SELECT seq, transition, from_status, to_status, reason FROM read.order_status_history WHERE order_id = '\(Stories.order)' ORDER BY seq")
-            try #require(history.map { $0["transition"] ?? "" } == [
-                "place", "pay", "ship", "deliver", "file_complaint", "request_refund", "reject_refund",
-                "resolve_complaint", "request_refund", "approve_refund",
-            ])
-            #expect(history.map { "\($0["from_status"] ?? "")>\($0["to_status"] ?? "")" } == [
-                "NULL>pending", "pending>paid", "paid>shipped", "shipped>delivered", "delivered>delivered",
-                "delivered>refund_requested", "refund_requested>delivered", "delivered>delivered",
-                "delivered>refund_requested", "refund_requested>refunded",
-            ])
+            let history = try await db.rows(
+                "SELECT seq, transition, from_status, to_status, reason FROM read.order_status_history WHERE order_id = '\(Stories.order)' ORDER BY seq")
+            try #require(
+                history.map { $0["transition"] ?? "" } == [
+                    "place", "pay", "ship", "deliver", "file_complaint", "request_refund", "reject_refund",
+                    "resolve_complaint", "request_refund", "approve_refund",
+                ])
+            #expect(
+                history.map { "\($0["from_status"] ?? "")>\($0["to_status"] ?? "")" } == [
+                    "NULL>pending", "pending>paid", "paid>shipped", "shipped>delivered", "delivered>delivered",
+                    "delivered>refund_requested", "refund_requested>delivered", "delivered>delivered",
+                    "delivered>refund_requested", "refund_requested>refunded",
+                ])
             #expect(history[6]["reason"] == "Send a photo")
-            let cancelled = try await db.rows("SELECT transition, actor_id, reason FROM read.order_status_history WHERE order_id = '\(Stories.cancelledOrder)' ORDER BY seq")
+            let cancelled = try await db.rows(
+                "SELECT transition, actor_id, reason FROM read.order_status_history WHERE order_id = '\(Stories.cancelledOrder)' ORDER BY seq")
             #expect(cancelled.last == ["transition": "cancel", "actor_id": Cast.bob.description, "reason": "Changed my mind"])
 
-            let refunds = try await db.rows("SELECT refund_no, status, amount_minor, request_reason, decision_reason FROM read.order_refunds ORDER BY refund_no")
-            #expect(refunds == [
-                ["refund_no": "1", "status": "rejected", "amount_minor": "5000", "request_reason": "Broken", "decision_reason": "Send a photo"],
-                ["refund_no": "2", "status": "refunded", "amount_minor": "5000", "request_reason": "Photo attached", "decision_reason": "NULL"],
-            ])
+            let refunds = try await db.rows(
+                "SELECT refund_no, status, amount_minor, request_reason, decision_reason FROM read.order_refunds ORDER BY refund_no")
+            #expect(
+                refunds == [
+                    ["refund_no": "1", "status": "rejected", "amount_minor": "5000", "request_reason": "Broken", "decision_reason": "Send a photo"],
+                    ["refund_no": "2", "status": "refunded", "amount_minor": "5000", "request_reason": "Photo attached", "decision_reason": "NULL"],
+                ])
             let complaints = try await db.rows("SELECT complaint_no, status, order_status, reason, resolution FROM read.order_complaints")
-            #expect(complaints == [[
-                "complaint_no": "1", "status": "resolved", "order_status": "delivered",
-                "reason": "Mug arrived chipped", "resolution": "Replacement sent",
-            ]])
+            #expect(
+                complaints == [
+                    [
+                        "complaint_no": "1", "status": "resolved", "order_status": "delivered",
+                        "reason": "Mug arrived chipped", "resolution": "Replacement sent",
+                    ]
+                ])
         }
     }
 

@@ -20,24 +20,35 @@ struct PushOutboxTests {
         var story = Story()
         try story.run(Tenant.self, Cast.tenant, .create(Cast.tenant, name: "Acme", code: "acme"), as: .system(tenantID: nil))
         for (user, name) in [(Cast.alice, "alice"), (Cast.bob, "bob")] {
-            try story.run(User.self, user, .register(
-                user, tenantID: Cast.tenant, username: name, email: "\(name)@example.com", phone: nil,
-                passwordHash: Cast.hash1, tenantIsActive: true), as: .anonymous)
+            try story.run(
+                User.self, user,
+                .register(
+                    user, tenantID: Cast.tenant, username: name, email: "\(name)@example.com", phone: nil,
+                    passwordHash: Cast.hash1, tenantIsActive: true), as: .anonymous)
         }
         return story
     }
 
-    static func register(_ story: inout Story, _ device: DeviceID, for user: UserID, token: String, provider: DeviceRegistration.Provider = .apns, after: Double = 1) throws {
-        try story.run(Device.self, device, .register(device, tenantID: Cast.tenant, userID: user, DeviceRegistration(
-            platform: provider == .apns ? .ios : .android, pushToken: token, provider: provider, appID: "com.example.app")),
+    static func register(
+        _ story: inout Story, _ device: DeviceID, for user: UserID, token: String, provider: DeviceRegistration.Provider = .apns, after: Double = 1
+    ) throws {
+        try story.run(
+            Device.self, device,
+            .register(
+                device, tenantID: Cast.tenant, userID: user,
+                DeviceRegistration(
+                    platform: provider == .apns ? .ios : .android, pushToken: token, provider: provider, appID: "com.example.app")),
             as: .user(user, tenantID: Cast.tenant), after: after)
     }
 
     static func notify(_ story: inout Story, _ receivers: [UserID], type: String = "comment", after: Double = 2) throws {
         let id = NotificationID()
-        try story.run(NotificationAggregate.self, id, .send(id, tenantID: Cast.tenant, recipients: receivers.map { Recipient(userID: $0, tenantID: Cast.tenant, isActive: true) },
-                                                         type: type, title: "Hello", content: "News"),
-                      as: Cast.systemP, after: after)
+        try story.run(
+            NotificationAggregate.self, id,
+            .send(
+                id, tenantID: Cast.tenant, recipients: receivers.map { Recipient(userID: $0, tenantID: Cast.tenant, isActive: true) },
+                type: type, title: "Hello", content: "News"),
+            as: Cast.systemP, after: after)
     }
 
     /// Runs `body` with a database holding the outbox's tables in `read` and the `push_deliveries` table.
@@ -49,7 +60,8 @@ struct PushOutboxTests {
     }
 
     static func deliveries(_ db: ReadModelDatabase) async throws -> [[String: String]] {
-        try await db.rows("""
+        try await db.rows(
+            """
             SELECT device_id::text AS device, user_id::text AS user, status, coalesce(status_reason, '') AS reason, kind, collapse_key,
                    not_before, source_position, token
             FROM public.push_deliveries ORDER BY source_position, device_id
@@ -101,8 +113,12 @@ struct PushOutboxTests {
         var story = try Self.people()
         try Self.register(&story, Self.phone, for: Cast.alice, token: "aa01")
         // t0 is 09:30 UTC: quiet hours 09:00-10:00 in UTC contain it.
-        try story.run(PushPreferences.self, Cast.alice, .set(Cast.alice, tenantID: Cast.tenant, PushSettings(
-            muted: ["comment"], quietHours: QuietHours(startMinute: 9 * 60, endMinute: 10 * 60), timeZone: "UTC")), as: Cast.aliceP, after: 1)
+        try story.run(
+            PushPreferences.self, Cast.alice,
+            .set(
+                Cast.alice, tenantID: Cast.tenant,
+                PushSettings(
+                    muted: ["comment"], quietHours: QuietHours(startMinute: 9 * 60, endMinute: 10 * 60), timeZone: "UTC")), as: Cast.aliceP, after: 1)
         try Self.notify(&story, [Cast.alice], type: "comment")
         try Self.notify(&story, [Cast.alice], type: "reminder", after: 3)
         let outbox = PushOutboxProjection(now: { Cast.t0.addingTimeInterval(5) })
@@ -114,7 +130,8 @@ struct PushOutboxTests {
             #expect(rows.first?["status"] == "skipped" && rows.first?["reason"] == "muted by the user: comment")
             #expect(rows.last?["status"] == "queued")
             #expect(rows.last?["reason"].map { $0.hasPrefix("held for quiet hours until") } == true)
-            let wait = try await db.count("""
+            let wait = try await db.count(
+                """
                 SELECT extract(epoch FROM not_before - '2025-01-31T10:00:00Z'::timestamptz)::int FROM public.push_deliveries WHERE kind = 'reminder'
                 """)
             #expect(wait == 0)
@@ -126,8 +143,10 @@ struct PushOutboxTests {
         var story = try Self.people()
         try Self.register(&story, Self.bobsPhone, for: Cast.bob, token: "bb01")
         let order = OrderID()
-        try story.run(Order.self, order, .place(order, tenantID: Cast.tenant, items: [OrderItem(sku: "A-1", name: "Mug", quantity: 1, unitPriceMinor: 900)], currency: "CHF"),
-                      as: Cast.bobP, after: 2)
+        try story.run(
+            Order.self, order,
+            .place(order, tenantID: Cast.tenant, items: [OrderItem(sku: "A-1", name: "Mug", quantity: 1, unitPriceMinor: 900)], currency: "CHF"),
+            as: Cast.bobP, after: 2)
         try story.run(Order.self, order, .transition(order, .pay, reason: nil), as: Cast.adminP, after: 3)
         try story.run(Order.self, order, .transition(order, .ship, reason: nil), as: Cast.adminP, after: 4)
         let outbox = PushOutboxProjection(now: { Cast.t0.addingTimeInterval(10) })
@@ -174,10 +193,13 @@ struct PushOutboxTests {
         try Self.register(&story, Self.phone, for: Cast.alice, token: "aa01")
         try Self.register(&story, Self.bobsPhone, for: Cast.bob, token: "bb01")
         let announcement = AnnouncementID()
-        try story.run(Announcement.self, announcement, .draft(announcement, tenantID: Cast.tenant, title: "Maintenance", body: "Tonight"), as: Cast.adminP, after: 2)
+        try story.run(
+            Announcement.self, announcement, .draft(announcement, tenantID: Cast.tenant, title: "Maintenance", body: "Tonight"), as: Cast.adminP, after: 2)
         try story.run(Announcement.self, announcement, .publish(announcement), as: Cast.adminP, after: 3)
-        try story.run(Device.self, Self.bobsPhone, .invalidateToken(Self.bobsPhone, pushToken: "bb01", reason: "Unregistered", providerTimestamp: Cast.t0.addingTimeInterval(3.5)),
-                      as: Cast.systemP, after: 4)
+        try story.run(
+            Device.self, Self.bobsPhone,
+            .invalidateToken(Self.bobsPhone, pushToken: "bb01", reason: "Unregistered", providerTimestamp: Cast.t0.addingTimeInterval(3.5)),
+            as: Cast.systemP, after: 4)
         try Self.notify(&story, [Cast.alice, Cast.bob], after: 5)
         let outbox = PushOutboxProjection(now: { Cast.t0.addingTimeInterval(10) })
         let events = story.events

@@ -42,12 +42,13 @@ struct Story {
         let decided = try A.decide(command, state: A.fold(past), context: CommandContext(principal: principal, now: now))
         for (offset, event) in decided.enumerated() {
             let position = Int64(events.count + 1)
-            events.append(RecordedEvent(
-                position: position, transactionID: UInt64(position), id: UUID(), stream: try StreamName(name),
-                streamVersion: Int64(past.count + offset + 1), type: event.eventType, schemaVersion: event.schemaVersion,
-                data: try event.encodedData(),
-                metadata: EventMetadata(tenantID: Cast.tenant.description, actorID: principal.userID?.description),
-                recordedAt: now))
+            events.append(
+                RecordedEvent(
+                    position: position, transactionID: UInt64(position), id: UUID(), stream: try StreamName(name),
+                    streamVersion: Int64(past.count + offset + 1), type: event.eventType, schemaVersion: event.schemaVersion,
+                    data: try event.encodedData(),
+                    metadata: EventMetadata(tenantID: Cast.tenant.description, actorID: principal.userID?.description),
+                    recordedAt: now))
         }
         streams[name, default: []].append(contentsOf: decided)
         return decided
@@ -57,9 +58,12 @@ struct Story {
     func stored(in store: EventStore) async throws -> [RecordedEvent] {
         var last: UInt64 = 0
         for event in events {
-            last = try await store.append(to: event.stream, expected: .exact(event.streamVersion - 1), events: [
-                EventData(type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata),
-            ]).transactionID
+            last = try await store.append(
+                to: event.stream, expected: .exact(event.streamVersion - 1),
+                events: [
+                    EventData(type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata)
+                ]
+            ).transactionID
         }
         try await store.waitUntilReadable(last)
         return try await store.readAll(after: .start, limit: 1000).events

@@ -112,10 +112,12 @@ struct RebuildTests {
         try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 600)
             let started = Locked(false)
-            let slow = CounterProjection(name: "counter", version: 2, hook: { _ in
-                started.withLock { $0 = true }
-                try? await Task.sleep(for: .milliseconds(100))
-            })
+            let slow = CounterProjection(
+                name: "counter", version: 2,
+                hook: { _ in
+                    started.withLock { $0 = true }
+                    try? await Task.sleep(for: .milliseconds(100))
+                })
             let first = Task {
                 try await RunnerHarness.rebuilder(slow, store, database).rebuild()
             }

@@ -72,7 +72,7 @@ enum RunnerHarness {
             for try await (count, maxCount) in rows.decode((Int64, Int32).self) { return (count, maxCount) }
             return (0, 0)
         } catch let error as PSQLError where error.sqlState == .undefinedTable {
-            return (0, 0) // the runner has not created the table yet
+            return (0, 0)  // the runner has not created the table yet
         }
     }
 

@@ -12,7 +12,9 @@ struct RunnerTests {
     func catchUpAndFollow() async throws {
         try await withFreshStore(template: RunnerHarness.template) { store, database in
             try await RunnerHarness.appendCounted(store, count: 600)
-            let runner = ProjectionRunner(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger)
+            let runner = ProjectionRunner(
+                projection: CounterProjection(name: "counter"), store: store, database: database.url, options: RunnerHarness.options,
+                logger: RunnerHarness.logger)
             let task = Task { try await runner.run() }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 {
@@ -39,14 +41,18 @@ struct RunnerTests {
             // Mid-batch: after the rows are written and before the checkpoint commits, kill the
             // runner's own backend on every 3rd batch (four times).
             let hook: @Sendable ([RecordedEvent]) async -> Void = { _ in
-                let n = batches.withLock { $0 += 1; return $0 }
+                let n = batches.withLock {
+                    $0 += 1
+                    return $0
+                }
                 guard n % 3 == 0, killed.value < 4 else { return }
                 killed.withLock { $0 += 1 }
                 let pids = (try? await RunnerHarness.runnerBackends(store, name: "counter")) ?? []
                 try? await RunnerHarness.terminate(store, pids: pids)
             }
             let projection = CounterProjection(name: "counter", hook: hook)
-            let runner = ProjectionRunner(projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger)
+            let runner = ProjectionRunner(
+                projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger)
             let first = Task { try await runner.run() }
             #expect(try await RunnerHarness.exactlyOnce(store))
             #expect(killed.value == 4)
@@ -70,12 +76,18 @@ struct RunnerTests {
             let (gate, open) = AsyncStream.makeStream(of: Void.self)
             let batches = Locked(0)
             let hook: @Sendable ([RecordedEvent]) async -> Void = { _ in
-                guard batches.withLock({ $0 += 1; return $0 }) == 1 else { return }
+                guard
+                    batches.withLock({
+                        $0 += 1
+                        return $0
+                    }) == 1
+                else { return }
                 enter.yield()
                 for await _ in gate { return }
             }
             let projection = CounterProjection(name: "counter", hook: hook)
-            let runner = ProjectionRunner(projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger)
+            let runner = ProjectionRunner(
+                projection: projection, store: store, database: database.url, options: RunnerHarness.options, logger: RunnerHarness.logger)
             let group = ServiceGroup(configuration: .init(services: [runner], logger: RunnerHarness.logger))
             let running = Task { try await group.run() }
             for await _ in entered { break }
@@ -108,9 +120,14 @@ struct RunnerTests {
             // Given a caught-up runner and a standby for the same projection, each in a service group
             let options = ProjectionRunnerOptions(leaseRetryInterval: .seconds(3600), operationTimeout: .seconds(3))
             let groups = (0..<2).map { _ in
-                ServiceGroup(configuration: .init(
-                    services: [ProjectionRunner(projection: CounterProjection(name: "counter"), store: store, database: database.url, options: options, logger: RunnerHarness.logger)],
-                    logger: RunnerHarness.logger))
+                ServiceGroup(
+                    configuration: .init(
+                        services: [
+                            ProjectionRunner(
+                                projection: CounterProjection(name: "counter"), store: store, database: database.url, options: options,
+                                logger: RunnerHarness.logger)
+                        ],
+                        logger: RunnerHarness.logger))
             }
             let tasks = groups.map { group in Task { try await group.run() } }
             #expect(try await RunnerHarness.exactlyOnce(store))
@@ -174,17 +191,19 @@ struct RunnerTests {
             #expect(status.failure?.error.contains("poison event") == true)
             #expect(status.eventsApplied == 120)
             // The other keeps running and applies everything, poison included.
-            #expect(try await holdsEventually {
-                try await admin.status(of: "other").first.map { $0.state == "running" && $0.lagEvents == 0 && $0.eventsApplied == 201 } ?? false
-            })
+            #expect(
+                try await holdsEventually {
+                    try await admin.status(of: "other").first.map { $0.state == "running" && $0.lagEvents == 0 && $0.eventsApplied == 201 } ?? false
+                })
             // retry while still poisoned fails again at the same event; skip moves past it.
             try await admin.retry("counter")
             #expect(try await holdsEventually { try await admin.status(of: "counter").first?.state == "failed" })
             let skipped = try await admin.skip("counter")
             #expect(skipped.position.position == poison.positions.first)
-            #expect(try await holdsEventually {
-                try await admin.status(of: "counter").first.map { $0.state == "running" && $0.lagEvents == 0 } ?? false
-            })
+            #expect(
+                try await holdsEventually {
+                    try await admin.status(of: "counter").first.map { $0.state == "running" && $0.lagEvents == 0 } ?? false
+                })
             #expect(try await admin.status(of: "counter").first?.eventsApplied == 200)
             // Refusals name the problem.
             await #expect(throws: ProjectionError.self) { try await admin.skip("counter") }
@@ -203,9 +222,10 @@ struct RunnerTests {
             #expect(try await RunnerHarness.exactlyOnce(store))
             try await admin.reset("counter")
             #expect(try await admin.status().first?.eventsApplied ?? 0 < 300)
-            #expect(try await holdsEventually(timeout: .seconds(10)) {
-                try await admin.status().first?.eventsApplied == 300
-            })
+            #expect(
+                try await holdsEventually(timeout: .seconds(10)) {
+                    try await admin.status().first?.eventsApplied == 300
+                })
             #expect(try await RunnerHarness.exactlyOnce(store))
             await RunnerHarness.stop(task)
         }
@@ -222,9 +242,10 @@ struct RunnerTests {
             #expect(try await holdsEventually { try await admin.status().first?.state == "failed" })
             projection.poisoned.withLock { $0 = false }
             try await admin.retry("counter")
-            #expect(try await holdsEventually {
-                try await admin.status().first.map { $0.state == "running" && $0.eventsApplied == 31 } ?? false
-            })
+            #expect(
+                try await holdsEventually {
+                    try await admin.status().first.map { $0.state == "running" && $0.eventsApplied == 31 } ?? false
+                })
             #expect(try await RunnerHarness.applied(store).maxCount == 1)
             await RunnerHarness.stop(task)
         }

@@ -25,14 +25,22 @@ enum Stories {
     }
 
     static func users(_ story: inout Story) throws {
-        try story.run(User.self, Cast.alice, .register(
-            Cast.alice, tenantID: Cast.tenant, username: "Alice", email: "alice@example.com", phone: nil,
-            passwordHash: Cast.hash1, tenantIsActive: true), as: .anonymous)
-        try story.run(User.self, Cast.bob, .register(
-            Cast.bob, tenantID: Cast.tenant, username: "bob", email: "bob@example.com", phone: "+41 79 123 45 67",
-            passwordHash: Cast.hash1, tenantIsActive: true), as: Cast.adminP, after: 1)
-        try story.run(User.self, Cast.alice, .updateProfile(Cast.alice, ProfileUpdate(
-            nickname: "Al", locale: "de-CH", timeZone: "Europe/Zurich")), as: Cast.aliceP, after: 2)
+        try story.run(
+            User.self, Cast.alice,
+            .register(
+                Cast.alice, tenantID: Cast.tenant, username: "Alice", email: "alice@example.com", phone: nil,
+                passwordHash: Cast.hash1, tenantIsActive: true), as: .anonymous)
+        try story.run(
+            User.self, Cast.bob,
+            .register(
+                Cast.bob, tenantID: Cast.tenant, username: "bob", email: "bob@example.com", phone: "+41 79 123 45 67",
+                passwordHash: Cast.hash1, tenantIsActive: true), as: Cast.adminP, after: 1)
+        try story.run(
+            User.self, Cast.alice,
+            .updateProfile(
+                Cast.alice,
+                ProfileUpdate(
+                    nickname: "Al", locale: "de-CH", timeZone: "Europe/Zurich")), as: Cast.aliceP, after: 2)
         try story.run(User.self, Cast.alice, .changePassword(Cast.alice, passwordHash: Cast.hash2), as: Cast.aliceP, after: 3)
         try story.run(User.self, Cast.alice, .grantRole(Cast.alice, .admin), as: Cast.adminP, after: 4)
         try story.run(User.self, Cast.alice, .revokeRole(Cast.alice, .admin), as: Cast.adminP, after: 5)
@@ -44,11 +52,19 @@ enum Stories {
     /// Alice's todos 1-3 due on day D, Bob's todo 4 due on D+1; 1 completed, 3 cancelled.
     static func todosPhase1(_ story: inout Story) throws {
         for (id, title) in [(todo1, "Write report"), (todo2, "Call Bob"), (todo3, "Buy milk")] {
-            try story.run(Todo.self, id, .create(id, tenantID: Cast.tenant, ownerID: Cast.alice, TodoDraft(
-                title: title, priority: .high, dueDate: dayD, tags: ["work", "q1"])), as: Cast.aliceP)
+            try story.run(
+                Todo.self, id,
+                .create(
+                    id, tenantID: Cast.tenant, ownerID: Cast.alice,
+                    TodoDraft(
+                        title: title, priority: .high, dueDate: dayD, tags: ["work", "q1"])), as: Cast.aliceP)
         }
-        try story.run(Todo.self, todo4, .create(todo4, tenantID: Cast.tenant, ownerID: Cast.bob, TodoDraft(
-            title: "Bob's task", dueDate: dayD.addingTimeInterval(Cast.day))), as: Cast.bobP)
+        try story.run(
+            Todo.self, todo4,
+            .create(
+                todo4, tenantID: Cast.tenant, ownerID: Cast.bob,
+                TodoDraft(
+                    title: "Bob's task", dueDate: dayD.addingTimeInterval(Cast.day))), as: Cast.bobP)
         try story.run(Todo.self, todo1, .changeTitle(todo1, "Write the report"), as: Cast.aliceP, after: 60)
         try story.run(Todo.self, todo1, .scheduleReminder(todo1, reminder, kind: .due, fireAt: dayD), as: Cast.aliceP, after: 61)
         try story.run(Todo.self, todo1, .scheduleReminder(todo1, reminder2, kind: .daily, fireAt: dayD), as: Cast.aliceP, after: 62)
@@ -67,9 +83,11 @@ enum Stories {
 
     static func notifications(_ story: inout Story) throws {
         let recipients = [Cast.alice, Cast.bob].map { Recipient(userID: $0, tenantID: Cast.tenant, isActive: true) }
-        try story.run(NotificationAggregate.self, notification, .send(
-            notification, tenantID: Cast.tenant, recipients: recipients, type: "order.shipped", title: "Shipped",
-            content: "Your order is on its way"), as: Cast.adminP)
+        try story.run(
+            NotificationAggregate.self, notification,
+            .send(
+                notification, tenantID: Cast.tenant, recipients: recipients, type: "order.shipped", title: "Shipped",
+                content: "Your order is on its way"), as: Cast.adminP)
         try story.run(NotificationAggregate.self, notification, .markRead(notification), as: Cast.aliceP, after: 5)
         try story.run(NotificationAggregate.self, notification, .archive(notification), as: Cast.adminP, after: 10)
     }
@@ -103,12 +121,18 @@ enum Stories {
     }
 
     static func devicesPhase1(_ story: inout Story) throws {
-        try story.run(Device.self, device, .register(device, tenantID: Cast.tenant, userID: Cast.alice, DeviceRegistration(
-            platform: .ios, pushToken: "tok-1", provider: .apns, appID: "com.example.app", appVersion: "1.2.3",
-            locale: "en-GB")), as: Cast.aliceP)
+        try story.run(
+            Device.self, device,
+            .register(
+                device, tenantID: Cast.tenant, userID: Cast.alice,
+                DeviceRegistration(
+                    platform: .ios, pushToken: "tok-1", provider: .apns, appID: "com.example.app", appVersion: "1.2.3",
+                    locale: "en-GB")), as: Cast.aliceP)
         try story.run(Device.self, device, .updateToken(device, pushToken: "tok-2"), as: Cast.aliceP, after: 1)
-        try story.run(Device.self, device, .invalidateToken(
-            device, pushToken: "tok-2", reason: "BadDeviceToken", providerTimestamp: Cast.t0.addingTimeInterval(2)),
+        try story.run(
+            Device.self, device,
+            .invalidateToken(
+                device, pushToken: "tok-2", reason: "BadDeviceToken", providerTimestamp: Cast.t0.addingTimeInterval(2)),
             as: Cast.systemP, after: 3)
     }
 

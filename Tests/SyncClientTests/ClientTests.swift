@@ -1,6 +1,7 @@
 import Foundation
 import SyncProtocol
 import Testing
+
 @testable import SyncClient
 
 @Suite("Client, retry policy and transport mapping (no network)")

@@ -7,9 +7,11 @@ import Testing
 /// Answers a buggy or hostile server could send: the client refuses or bounds them, and never traps.
 @Suite("Answers of a hostile server")
 struct HostileServerTests {
-    @Test("a Retry-After too large to sleep for is capped at an hour; a negative one counts as none", arguments: [
-        ("9223372036854775807", Duration.seconds(3600)), ("86400", .seconds(3600)), ("30", .seconds(30)), ("-5", .zero), ("0", .zero),
-    ])
+    @Test(
+        "a Retry-After too large to sleep for is capped at an hour; a negative one counts as none",
+        arguments: [
+            ("9223372036854775807", Duration.seconds(3600)), ("86400", .seconds(3600)), ("30", .seconds(30)), ("-5", .zero), ("0", .zero),
+        ])
     func retryAfterIsBounded(header: String, expected: Duration) async throws {
         // Given a 429 answer with that header.
         let body = Data(#"{"code":"rate_limited","detail":"wait","status":429,"title":"Too Many Requests"}"#.utf8)
@@ -26,9 +28,11 @@ struct HostileServerTests {
         _ = await sleeper.result
     }
 
-    @Test("a pull page whose strings hold broken surrogate escapes reads with replacement characters", arguments: [
-        #"\ud800\u0041"#, #"\ud800\ud800"#, #"\udc00"#, #"\ud800"#, #"\udbff\uffff"#, #"\ud800\"#,
-    ])
+    @Test(
+        "a pull page whose strings hold broken surrogate escapes reads with replacement characters",
+        arguments: [
+            #"\ud800\u0041"#, #"\ud800\ud800"#, #"\udc00"#, #"\ud800"#, #"\udbff\uffff"#, #"\ud800\"#,
+        ])
     func brokenSurrogates(escape: String) throws {
         // Given a page whose key and cursor hold the escape.
         let text = #"{"changes":[{"entity":"todos","key":"k\#(escape)","op":"delete"}],"cursor":"c\#(escape)","has_more":false,"reset":false,"included_seq":1}"#

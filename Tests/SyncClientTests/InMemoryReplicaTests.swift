@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SyncProtocol
 import Testing
+
 @testable import SyncClient
 
 /// The replica on any GRDB `DatabaseWriter`: an in-memory `DatabaseQueue` here, no file.
@@ -29,8 +30,9 @@ struct InMemoryReplicaTests {
         let outcome = try await replica.applyPushResults([MutationResult(id: queued.id, seq: queued.seq, status: .applied, positions: [7, 8])])
         #expect(outcome.applied == 1)
         #expect(try await replica.queued().map(\.positions) == [[7, 8]])
-        _ = try await replica.applyPullPage(ReplicaFixture.page(
-            [ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Server"))], includedSeq: 1))
+        _ = try await replica.applyPullPage(
+            ReplicaFixture.page(
+                [ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Server"))], includedSeq: 1))
 
         // Then the server's row is visible and the queue is empty
         #expect(try await replica.row(RowRef(.todos, id))?["title"] == "Server")
@@ -74,4 +76,3 @@ struct InMemoryReplicaTests {
         #expect(error?.code == .database)
     }
 }
-

@@ -1,5 +1,6 @@
 import SyncProtocol
 import Testing
+
 @testable import SyncClient
 
 @Suite("Local effects")

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SyncProtocol
 import Testing
+
 @testable import SyncClient
 
 @Suite("Optimistic local writes")
@@ -91,9 +92,11 @@ struct MutateTests {
         }
         #expect(notObject?.code == .invalidMutation)
         let noItems = await #expect(throws: SyncClientError.self) {
-            try await replica.enqueue(.orderPlace, args: .object([
-                "order_id": .string(ReplicaFixture.newID()), "currency": "EUR", "items": .array([]),
-            ]))
+            try await replica.enqueue(
+                .orderPlace,
+                args: .object([
+                    "order_id": .string(ReplicaFixture.newID()), "currency": "EUR", "items": .array([]),
+                ]))
         }
         #expect(noItems?.code == .invalidMutation)
         #expect(try await replica.queued().isEmpty)

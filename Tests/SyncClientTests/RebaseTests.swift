@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SyncProtocol
 import Testing
+
 @testable import SyncClient
 
 @Suite("Pull, push answers and rebase")
@@ -13,15 +14,18 @@ struct RebaseTests {
         defer { fixture.remove() }
         let replica = try await fixture.open()
         let id = ReplicaFixture.newID()
-        _ = try await replica.applyPullPage(ReplicaFixture.page([
-            ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Old")),
-        ]))
+        _ = try await replica.applyPullPage(
+            ReplicaFixture.page([
+                ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Old"))
+            ]))
         try await replica.enqueue(.todoEdit, args: .object(["todo_id": .string(id), "title": "Mine"]))
 
         // When a pull brings a newer server row (another device changed title and description)
-        _ = try await replica.applyPullPage(ReplicaFixture.page([
-            ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Theirs", description: "From the web")),
-        ], cursor: "c2"))
+        _ = try await replica.applyPullPage(
+            ReplicaFixture.page(
+                [
+                    ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Theirs", description: "From the web"))
+                ], cursor: "c2"))
 
         // Then the visible row has my title on top of the server's description; the server copy is kept
         let visible = try #require(try await replica.row(RowRef(.todos, id)))
@@ -39,15 +43,16 @@ struct RebaseTests {
         defer { fixture.remove() }
         let replica = try await fixture.open()
         let id = ReplicaFixture.newID()
-        _ = try await replica.applyPullPage(ReplicaFixture.page([
-            ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Pay rent")),
-        ]))
+        _ = try await replica.applyPullPage(
+            ReplicaFixture.page([
+                ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Pay rent"))
+            ]))
         let complete = try await replica.enqueue(.todoComplete, args: .object(["todo_id": .string(id)]))
         #expect(try await replica.row(RowRef(.todos, id))?["status"] == "completed")
 
         // When the server rejects it
         let outcome = try await replica.applyPushResults([
-            MutationResult(id: complete.id, seq: complete.seq, status: .rejected, code: "deleted", message: "the todo was deleted"),
+            MutationResult(id: complete.id, seq: complete.seq, status: .rejected, code: "deleted", message: "the todo was deleted")
         ])
 
         // Then the row is the server's again, the queue is empty, and the rejection is kept
@@ -96,17 +101,20 @@ struct RebaseTests {
         let kept = ReplicaFixture.newID()
         let gone = ReplicaFixture.newID()
         let local = ReplicaFixture.newID()
-        _ = try await replica.applyPullPage(ReplicaFixture.page([
-            ReplicaFixture.upsert(.todos, kept, ReplicaFixture.serverTodo(kept, title: "Kept")),
-            ReplicaFixture.upsert(.todos, gone, ReplicaFixture.serverTodo(gone, title: "Gone")),
-        ]))
+        _ = try await replica.applyPullPage(
+            ReplicaFixture.page([
+                ReplicaFixture.upsert(.todos, kept, ReplicaFixture.serverTodo(kept, title: "Kept")),
+                ReplicaFixture.upsert(.todos, gone, ReplicaFixture.serverTodo(gone, title: "Gone")),
+            ]))
         try await replica.enqueue(.todoEdit, args: .object(["todo_id": .string(kept), "priority": "high"]))
         try await replica.enqueue(.todoCreate, args: .object(["todo_id": .string(local), "title": "Local"]))
 
         // When a snapshot's first page (reset) holds only the first todo
-        let outcome = try await replica.applyPullPage(ReplicaFixture.page([
-            ReplicaFixture.upsert(.todos, kept, ReplicaFixture.serverTodo(kept, title: "Kept v2")),
-        ], reset: true, cursor: "snap-1", hasMore: true))
+        let outcome = try await replica.applyPullPage(
+            ReplicaFixture.page(
+                [
+                    ReplicaFixture.upsert(.todos, kept, ReplicaFixture.serverTodo(kept, title: "Kept v2"))
+                ], reset: true, cursor: "snap-1", hasMore: true))
 
         // Then the unlisted row is gone, the listed one carries the pending edit, the local todo stays
         #expect(outcome.changes == 1)
@@ -126,25 +134,30 @@ struct RebaseTests {
         defer { fixture.remove() }
         let replica = try await fixture.open()
         let id = ReplicaFixture.newID()
-        _ = try await replica.applyPullPage(ReplicaFixture.page([
-            ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Before")),
-        ]))
+        _ = try await replica.applyPullPage(
+            ReplicaFixture.page([
+                ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Before"))
+            ]))
         let edit = try await replica.enqueue(.todoEdit, args: .object(["todo_id": .string(id), "title": "After"]))
         _ = try await replica.applyPushResults([MutationResult(id: edit.id, seq: edit.seq, status: .applied, positions: [7])])
 
         // When a pull whose state does not include it yet arrives (a stale server row)
-        _ = try await replica.applyPullPage(ReplicaFixture.page([
-            ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Before", description: "x")),
-        ], includedSeq: 0, cursor: "c2"))
+        _ = try await replica.applyPullPage(
+            ReplicaFixture.page(
+                [
+                    ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Before", description: "x"))
+                ], includedSeq: 0, cursor: "c2"))
 
         // Then the applied edit is still shown on top
         #expect(try await replica.row(RowRef(.todos, id))?["title"] == "After")
         #expect(try await replica.queued().map(\.status) == [.applied])
 
         // When a pull includes it (the server copy now has a different title from a later edit elsewhere)
-        let outcome = try await replica.applyPullPage(ReplicaFixture.page([
-            ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "After, then renamed")),
-        ], includedSeq: edit.seq, cursor: "c3"))
+        let outcome = try await replica.applyPullPage(
+            ReplicaFixture.page(
+                [
+                    ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "After, then renamed"))
+                ], includedSeq: edit.seq, cursor: "c3"))
 
         // Then it leaves the queue and the server's state wins
         #expect(outcome.included == 1)
@@ -166,9 +179,11 @@ struct RebaseTests {
             MutationResult(id: second.id, seq: second.seq, status: .applied),
         ])
 
-        _ = try await replica.applyPullPage(ReplicaFixture.page([
-            ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "One")),
-        ], includedSeq: 1))
+        _ = try await replica.applyPullPage(
+            ReplicaFixture.page(
+                [
+                    ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "One"))
+                ], includedSeq: 1))
 
         #expect(try await replica.queued().map(\.seq) == [second.seq, third.seq])
         #expect(try await replica.row(RowRef(.todos, id))?["title"] == "Three")
@@ -180,14 +195,17 @@ struct RebaseTests {
         defer { fixture.remove() }
         let replica = try await fixture.open()
         let id = ReplicaFixture.newID()
-        _ = try await replica.applyPullPage(ReplicaFixture.page([
-            ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Doomed")),
-        ]))
+        _ = try await replica.applyPullPage(
+            ReplicaFixture.page([
+                ReplicaFixture.upsert(.todos, id, ReplicaFixture.serverTodo(id, title: "Doomed"))
+            ]))
         try await replica.enqueue(.todoEdit, args: .object(["todo_id": .string(id), "title": "Edited"]))
 
-        _ = try await replica.applyPullPage(ReplicaFixture.page([
-            Change(entity: .todos, key: id, op: .delete),
-        ], cursor: "c2"))
+        _ = try await replica.applyPullPage(
+            ReplicaFixture.page(
+                [
+                    Change(entity: .todos, key: id, op: .delete)
+                ], cursor: "c2"))
 
         #expect(try await replica.row(RowRef(.todos, id)) == nil)
         #expect(try await replica.serverRow(RowRef(.todos, id)) == nil)
@@ -202,10 +220,12 @@ struct RebaseTests {
         let good = ReplicaFixture.newID()
 
         let error = await #expect(throws: SyncClientError.self) {
-            try await replica.applyPullPage(ReplicaFixture.page([
-                ReplicaFixture.upsert(.todos, good, ReplicaFixture.serverTodo(good, title: "Good")),
-                Change(entity: .todos, key: ReplicaFixture.newID(), op: .upsert, row: nil),
-            ], cursor: "never"))
+            try await replica.applyPullPage(
+                ReplicaFixture.page(
+                    [
+                        ReplicaFixture.upsert(.todos, good, ReplicaFixture.serverTodo(good, title: "Good")),
+                        Change(entity: .todos, key: ReplicaFixture.newID(), op: .upsert, row: nil),
+                    ], cursor: "never"))
         }
 
         #expect(error?.code == .badResponse)

@@ -1,5 +1,6 @@
 import Foundation
 import SyncProtocol
+
 @testable import SyncClient
 
 /// A replica file in a fresh temporary directory, signed in as a fixed user (no network).

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SyncProtocol
 import Testing
+
 @testable import SyncClient
 
 @Suite("Replica schema")
@@ -33,13 +34,16 @@ struct ReplicaSchemaTests {
         let replica = try await fixture.open()
         let todo = ReplicaFixture.newID()
         let order = ReplicaFixture.newID()
-        _ = try await replica.applyPullPage(ReplicaFixture.page([
-            ReplicaFixture.upsert(.todos, todo, ReplicaFixture.serverTodo(todo, title: "Water plants", status: "completed")),
-            ReplicaFixture.upsert(.orders, order, .object([
-                "order_id": .string(order), "status": "paid", "total_minor": .number(1250), "currency": "EUR",
-                "items": .array([]),
-            ])),
-        ]))
+        _ = try await replica.applyPullPage(
+            ReplicaFixture.page([
+                ReplicaFixture.upsert(.todos, todo, ReplicaFixture.serverTodo(todo, title: "Water plants", status: "completed")),
+                ReplicaFixture.upsert(
+                    .orders, order,
+                    .object([
+                        "order_id": .string(order), "status": "paid", "total_minor": .number(1250), "currency": "EUR",
+                        "items": .array([]),
+                    ])),
+            ]))
 
         // When SQL selects generated columns
         let (title, status, total) = try await replica.read { db in

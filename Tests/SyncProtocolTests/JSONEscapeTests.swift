@@ -6,10 +6,12 @@ import Testing
 /// surrogates, U+0000 and the other control characters.
 @Suite("JSONValue text: strings and escapes")
 struct JSONEscapeTests {
-    @Test("every short escape reads as its character", arguments: [
-        (#""\"""#, "\""), (#""\\""#, "\\"), (#""\/""#, "/"), (#""\b""#, "\u{08}"), (#""\f""#, "\u{0C}"),
-        (#""\n""#, "\n"), (#""\r""#, "\r"), (#""\t""#, "\t"), (#""a\"b\\c""#, "a\"b\\c"),
-    ])
+    @Test(
+        "every short escape reads as its character",
+        arguments: [
+            (#""\"""#, "\""), (#""\\""#, "\\"), (#""\/""#, "/"), (#""\b""#, "\u{08}"), (#""\f""#, "\u{0C}"),
+            (#""\n""#, "\n"), (#""\r""#, "\r"), (#""\t""#, "\t"), (#""a\"b\\c""#, "a\"b\\c"),
+        ])
     func shortEscapes(text: String, expected: String) throws {
         // Given a string literal with an escape, when it is read, then it is the escaped character
         #expect(try JSONValue.parse(text) == .string(expected))
@@ -66,9 +68,11 @@ struct JSONEscapeTests {
         #expect(try JSONDecoder().decode(String.self, from: Data(written.utf8)) == text)
     }
 
-    @Test("a bad escape is refused with its offset", arguments: [
-        #""\q""#, #""\u12G4""#, #""\u+fff""#, #""\u12""#, #""\u""#, #""\"#, #""abc\"#, #""\x41""#, #""\U0041""#,
-    ])
+    @Test(
+        "a bad escape is refused with its offset",
+        arguments: [
+            #""\q""#, #""\u12G4""#, #""\u+fff""#, #""\u12""#, #""\u""#, #""\"#, #""abc\"#, #""\x41""#, #""\U0041""#,
+        ])
     func badEscapes(text: String) {
         // Given a malformed escape, when it is read, then it is refused, not guessed
         let error = #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(text) }

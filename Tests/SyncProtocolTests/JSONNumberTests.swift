@@ -42,8 +42,10 @@ struct JSONNumberTests {
     @Test("fractions, exponents and the extremes of Double round-trip exactly")
     func doubles() throws {
         // Given decimals, exponents in every spelling and the largest, smallest and subnormal Doubles
-        let texts = ["0.5", "-12.5e2", "1E3", "1e+3", "2.5e-3", "0.1", "3.141592653589793", "1.7976931348623157e308",
-                     "-1.7976931348623157e308", "2.2250738585072014e-308", "5e-324", "0.0", "-0"]
+        let texts = [
+            "0.5", "-12.5e2", "1E3", "1e+3", "2.5e-3", "0.1", "3.141592653589793", "1.7976931348623157e308",
+            "-1.7976931348623157e308", "2.2250738585072014e-308", "5e-324", "0.0", "-0",
+        ]
         for text in texts {
             // When read and written again
             let value = try JSONValue.parse(text)
@@ -70,7 +72,8 @@ struct JSONNumberTests {
         #expect(tiny.jsonText == "0")
     }
 
-    @Test("text that is not a number is refused", arguments: ["-", "+", "1.2.3", "--1", "1e", "1e+", ".", "e5", "NaN", "Infinity", "-Infinity", "0x10", "1_000"])
+    @Test(
+        "text that is not a number is refused", arguments: ["-", "+", "1.2.3", "--1", "1e", "1e+", ".", "e5", "NaN", "Infinity", "-Infinity", "0x10", "1_000"])
     func notNumbers(text: String) {
         // Given something that only looks numeric, when it is read, then it is refused
         #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(text) }

@@ -20,7 +20,9 @@ struct JSONStructureTests {
             default: return .number(Double(bitPattern: random.next() & 0x7FEF_FFFF_FFFF_FFFF))
             }
         case 2, 3:
-            let alphabet: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "€", "\u{2028}", "😀", "\u{10FFFF}"]
+            let alphabet: [Unicode.Scalar] = [
+                "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "€", "\u{2028}", "😀", "\u{10FFFF}",
+            ]
             var text = ""
             for _ in 0..<random.next(in: 0...12) { text.unicodeScalars.append(random.pick(alphabet)) }
             return .string(text)
@@ -100,10 +102,12 @@ struct JSONStructureTests {
         }
     }
 
-    @Test("malformed text is refused with the offset", arguments: [
-        #"{"a":}"#, #"[1,]"#, #"{"a" 1}"#, #""open"#, #"tru"#, #"{} x"#, #"{"a":"\q"}"#, "", " ", "nul", "falsey", "[1 2]", #"{"a":1,}"#,
-        "{,}", "[,1]", "[1", #"{"a":1"#, "{1:2}", "{'a':1}", "]", "}", ":", ",", #"{"a"}"#, #"["a":1]"#, "[\"a\"]]", "//", "/* */ 1",
-    ])
+    @Test(
+        "malformed text is refused with the offset",
+        arguments: [
+            #"{"a":}"#, #"[1,]"#, #"{"a" 1}"#, #""open"#, #"tru"#, #"{} x"#, #"{"a":"\q"}"#, "", " ", "nul", "falsey", "[1 2]", #"{"a":1,}"#,
+            "{,}", "[,1]", "[1", #"{"a":1"#, "{1:2}", "{'a':1}", "]", "}", ":", ",", #"{"a"}"#, #"["a":1]"#, "[\"a\"]]", "//", "/* */ 1",
+        ])
     func malformed(text: String) {
         let error = #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(text) }
         #expect((error?.offset ?? -1) >= 0 && (error?.offset ?? .max) <= text.utf8.count, "\(text)")

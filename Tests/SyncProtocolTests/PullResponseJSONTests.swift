@@ -7,13 +7,16 @@ import Testing
 struct PullResponseJSONTests {
     @Test("a pull page reads from its JSON; a page without a cursor is refused")
     func pullPage() throws {
-        let text = #"{"changes":[{"entity":"todos","key":"k1","op":"upsert","row":{"title":"x"}},{"entity":"todos","key":"k2","op":"delete"}],"cursor":"c","has_more":false,"reset":true,"included_seq":7}"#
+        let text =
+            #"{"changes":[{"entity":"todos","key":"k1","op":"upsert","row":{"title":"x"}},{"entity":"todos","key":"k2","op":"delete"}],"cursor":"c","has_more":false,"reset":true,"included_seq":7}"#
         let page = try PullResponse(json: Array(text.utf8))
         #expect(page.changes.map(\.op) == [.upsert, .delete])
         #expect(page.changes[0].row?["title"]?.stringValue == "x")
         #expect(page.reset && !page.hasMore && page.includedSeq == 7 && page.cursor == "c")
         #expect(throws: (any Error).self) { try PullResponse(json: Array(#"{"changes":[]}"#.utf8)) }
-        #expect(throws: (any Error).self) { try PullResponse(json: Array(#"{"changes":[{"entity":"nope","key":"k","op":"upsert"}],"cursor":"c","has_more":false}"#.utf8)) }
+        #expect(throws: (any Error).self) {
+            try PullResponse(json: Array(#"{"changes":[{"entity":"nope","key":"k","op":"upsert"}],"cursor":"c","has_more":false}"#.utf8))
+        }
     }
 
     @Test("a row is kept as the exact text sent, with braces and quotes inside its strings, and parsed when read")
@@ -23,7 +26,8 @@ struct PullResponseJSONTests {
             #"{"title":"}{ ][","n":1}"#, #"{"a":"say \"hi\" \\","b":[{"c":{}}]}"#, #"{"u":"\u007d"}"#, "{}",
         ]
         let changes = rows.enumerated().map { #"{"entity":"todos","key":"k\#($0.offset)","op":"upsert","row":\#($0.element)}"# }
-        let text = #"{"cursor":"c","changes":["# + changes.joined(separator: ",") + #",{"entity":"todos","key":"gone","op":"delete","row":null}],"has_more":true}"#
+        let text =
+            #"{"cursor":"c","changes":["# + changes.joined(separator: ",") + #",{"entity":"todos","key":"gone","op":"delete","row":null}],"has_more":true}"#
 
         // When the page is read
         let page = try PullResponse(json: Array(text.utf8))
@@ -37,19 +41,21 @@ struct PullResponseJSONTests {
         #expect(page.hasMore && !page.reset && page.includedSeq == 0)
     }
 
-    @Test("a damaged page is refused, never half read", arguments: [
-        #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","key":"k","op":"upsert","row":{"a":[}}]}"#,
-        #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","key":"k","op":"upsert","row":{"a":"}"#,
-        #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","key":"k","op":"upsert","row":[1]}]}"#,
-        #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","key":"k","op":"upsert","row":"x"}]}"#,
-        #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","key":"k","op":"merge"}]}"#,
-        #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","op":"delete"}]}"#,
-        #"{"cursor":"c","has_more":"no","changes":[]}"#,
-        #"{"cursor":1,"has_more":false,"changes":[]}"#,
-        #"{"cursor":"c","has_more":false,"changes":{}}"#,
-        #"{"cursor":"c","has_more":false,"changes":[]} trailing"#,
-        #"[]"#, "",
-    ])
+    @Test(
+        "a damaged page is refused, never half read",
+        arguments: [
+            #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","key":"k","op":"upsert","row":{"a":[}}]}"#,
+            #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","key":"k","op":"upsert","row":{"a":"}"#,
+            #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","key":"k","op":"upsert","row":[1]}]}"#,
+            #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","key":"k","op":"upsert","row":"x"}]}"#,
+            #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","key":"k","op":"merge"}]}"#,
+            #"{"cursor":"c","has_more":false,"changes":[{"entity":"todos","op":"delete"}]}"#,
+            #"{"cursor":"c","has_more":"no","changes":[]}"#,
+            #"{"cursor":1,"has_more":false,"changes":[]}"#,
+            #"{"cursor":"c","has_more":false,"changes":{}}"#,
+            #"{"cursor":"c","has_more":false,"changes":[]} trailing"#,
+            #"[]"#, "",
+        ])
     func damagedPages(text: String) {
         #expect(throws: (any Error).self) { try PullResponse(json: Array(text.utf8)) }
     }

@@ -141,23 +141,27 @@ struct CommandServiceTests {
                 envelope: CommandEnvelope(principal: .user(owner, tenantID: tenant))
             )
             let forbidden = await #expect(throws: CommandError.self) {
-                try await service.execute(Todo.self, id: todo, command: .changeTitle(todo, "Theirs"),
-                                          envelope: CommandEnvelope(principal: .user(stranger, tenantID: tenant)))
+                try await service.execute(
+                    Todo.self, id: todo, command: .changeTitle(todo, "Theirs"),
+                    envelope: CommandEnvelope(principal: .user(stranger, tenantID: tenant)))
             }
             #expect(forbidden?.code == .forbidden)
             let invalid = await #expect(throws: CommandError.self) {
-                try await service.execute(Todo.self, id: todo, command: .changeTitle(todo, ""),
-                                          envelope: CommandEnvelope(principal: .user(owner, tenantID: tenant)))
+                try await service.execute(
+                    Todo.self, id: todo, command: .changeTitle(todo, ""),
+                    envelope: CommandEnvelope(principal: .user(owner, tenantID: tenant)))
             }
             #expect(invalid?.code == .invalid)
             let missing = await #expect(throws: CommandError.self) {
-                try await service.registerUser(UserID(), tenantID: TenantID(), username: "bob", email: "b@example.com", phone: nil,
-                                               password: "long enough", envelope: CommandEnvelope(principal: .anonymous))
+                try await service.registerUser(
+                    UserID(), tenantID: TenantID(), username: "bob", email: "b@example.com", phone: nil,
+                    password: "long enough", envelope: CommandEnvelope(principal: .anonymous))
             }
             #expect(missing?.code == .notFound)
             let weak = await #expect(throws: CommandError.self) {
-                try await service.registerUser(UserID(), tenantID: tenant, username: "bob", email: "b@example.com", phone: nil,
-                                               password: "short", envelope: CommandEnvelope(principal: .anonymous))
+                try await service.registerUser(
+                    UserID(), tenantID: tenant, username: "bob", email: "b@example.com", phone: nil,
+                    password: "short", envelope: CommandEnvelope(principal: .anonymous))
             }
             #expect(weak?.code == .invalid)
             #expect(try await service.load(Todo.self, id: todo).version == 1)

@@ -37,9 +37,10 @@ struct CursorSignerTests {
         // Given a real access token and a cursor signer over the same secret.
         let tokens = try TokenSigner(secret: Self.secret)
         let now = Int64(Date().timeIntervalSince1970)
-        let token = tokens.sign(AccessClaims(
-            subject: UUID().uuidString, tenant: UUID().uuidString, session: UUID().uuidString, device: UUID().uuidString,
-            roles: ["admin"], issuedAt: now, expiresAt: now + 600))
+        let token = tokens.sign(
+            AccessClaims(
+                subject: UUID().uuidString, tenant: UUID().uuidString, session: UUID().uuidString, device: UUID().uuidString,
+                roles: ["admin"], issuedAt: now, expiresAt: now + 600))
         let parts = token.split(separator: ".").map(String.init)
         #expect(throws: Never.self) { try tokens.verify(token, now: Date()) }
 

@@ -1,7 +1,8 @@
 import Domain
 import Foundation
-@testable import SyncServer
 import Testing
+
+@testable import SyncServer
 
 @Suite("Per-device token buckets")
 struct DeviceRateLimiterTests {

@@ -200,7 +200,9 @@ struct DocumentedDefaultsTests {
         for (tool, row) in rows where row.count >= 2 && row[0].hasPrefix("`") {
             let flags = Self.documentedFlagDefaults(row[1])
             guard !flags.isEmpty else { continue }
-            let verb = row[0].split(separator: "`").first.map { $0.split(separator: " ").map(String.init).filter { $0.allSatisfy { $0.isLowercase || $0 == "-" } } } ?? []
+            let verb =
+                row[0].split(separator: "`").first.map { $0.split(separator: " ").map(String.init).filter { $0.allSatisfy { $0.isLowercase || $0 == "-" } } }
+                ?? []
             guard !verb.isEmpty else { continue }
 
             // When synccli prints the verb's help

@@ -27,7 +27,9 @@ struct ProblemMiddlewareTests {
         #expect(CommandError.Code.byDomainCode.count == DomainError.Code.all.count)
     }
 
-    @Test("a failure inside withTransaction is answered by its cause: a lost connection 503 unavailable with Retry-After, a refused value 400 invalid, a refusal with its own code")
+    @Test(
+        "a failure inside withTransaction is answered by its cause: a lost connection 503 unavailable with Retry-After, a refused value 400 invalid, a refusal with its own code"
+    )
     func transactionFailures() async throws {
         // Given a server whose routes fail inside transactions on a real database.
         let database = try await TestDatabase.create()
@@ -36,7 +38,8 @@ struct ProblemMiddlewareTests {
             logger.logLevel = .critical
             return logger
         }()
-        let client = PostgresClient(configuration: database.url.clientConfiguration(maximumConnections: 2, applicationName: "problem-test"), backgroundLogger: logger)
+        let client = PostgresClient(
+            configuration: database.url.clientConfiguration(maximumConnections: 2, applicationName: "problem-test"), backgroundLogger: logger)
         let router = Router()
         router.add(middleware: ProblemMiddleware(logger: logger))
         router.get("/connection-lost") { _, _ -> String in

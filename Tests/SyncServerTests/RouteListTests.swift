@@ -2,8 +2,9 @@ import EventStore
 import Foundation
 import Hummingbird
 import Logging
-@testable import SyncServer
 import Testing
+
+@testable import SyncServer
 
 /// The routes the server registers against the documents that list them: the paths and methods of
 /// docs/openapi.yaml, the endpoint table and the REST routes of docs/protocol.md, and the count
@@ -83,17 +84,26 @@ struct RouteListTests {
             Issue.record("\(route) is in docs/protocol.md but the server does not register it")
         }
         // The REST routes are the write routes, and the endpoint table counts them right
-        let writes = Set(WriteRoute.all.map { route in
-            "\(route.method.rawValue) /v1/" + route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
-        })
-        #expect(rest == writes, "the REST route column of docs/protocol.md differs from WriteRoute.all: missing \(writes.subtracting(rest).sorted()), extra \(rest.subtracting(writes).sorted())")
-        #expect(more == WriteRoute.all.count, "docs/protocol.md's endpoint table says (\(more.map(String.init) ?? "no") more) write routes; WriteRoute.all has \(WriteRoute.all.count)")
+        let writes = Set(
+            WriteRoute.all.map { route in
+                "\(route.method.rawValue) /v1/"
+                    + route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+            })
+        #expect(
+            rest == writes,
+            "the REST route column of docs/protocol.md differs from WriteRoute.all: missing \(writes.subtracting(rest).sorted()), extra \(rest.subtracting(writes).sorted())"
+        )
+        #expect(
+            more == WriteRoute.all.count,
+            "docs/protocol.md's endpoint table says (\(more.map(String.init) ?? "no") more) write routes; WriteRoute.all has \(WriteRoute.all.count)")
     }
 
     @Test("the README counts the REST write routes right")
     func readmeCount() throws {
         let readme = try Documents.text("README.md")
         let match = try #require(readme.firstMatch(of: #/one route per mutation \((?<count>\d+)\)/#), "README.md no longer says 'one route per mutation (N)'")
-        #expect(Int(match.output.count) == WriteRoute.all.count, "README.md says \(match.output.count) REST write routes; WriteRoute.all has \(WriteRoute.all.count)")
+        #expect(
+            Int(match.output.count) == WriteRoute.all.count,
+            "README.md says \(match.output.count) REST write routes; WriteRoute.all has \(WriteRoute.all.count)")
     }
 }

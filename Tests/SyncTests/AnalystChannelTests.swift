@@ -102,7 +102,9 @@ struct AnalystChannelTests {
             try await analyst.close()
             await live.close()
         }
-        let admin = PostgresClient(configuration: try DatabaseURL.fromEnvironment().clientConfiguration(maximumConnections: 1, applicationName: "drop-role"), backgroundLogger: Logger(label: "drop-role"))
+        let admin = PostgresClient(
+            configuration: try DatabaseURL.fromEnvironment().clientConfiguration(maximumConnections: 1, applicationName: "drop-role"),
+            backgroundLogger: Logger(label: "drop-role"))
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await admin.run() }
             _ = try await admin.query(PostgresQuery(unsafeSQL: "DROP ROLE IF EXISTS \(role)"))

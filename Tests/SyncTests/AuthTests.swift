@@ -10,17 +10,23 @@ struct AuthTests {
         try await SyncHarness.with { h in
             _ = try await h.createTenant(code: "acme")
             _ = try await h.signUp("ana", tenantCode: "acme")
-            let wrong = try await h.call(.POST, "/v1/auth/login", body: LoginRequest(tenantCode: "acme", username: "ana", password: "nope-nope-nope", deviceID: UUID().uuidString))
-            let unknown = try await h.call(.POST, "/v1/auth/login", body: LoginRequest(tenantCode: "acme", username: "nobody", password: "nope-nope-nope", deviceID: UUID().uuidString))
-            let noTenant = try await h.call(.POST, "/v1/auth/login", body: LoginRequest(tenantCode: "nope", username: "ana", password: "nope-nope-nope", deviceID: UUID().uuidString))
+            let wrong = try await h.call(
+                .POST, "/v1/auth/login", body: LoginRequest(tenantCode: "acme", username: "ana", password: "nope-nope-nope", deviceID: UUID().uuidString))
+            let unknown = try await h.call(
+                .POST, "/v1/auth/login", body: LoginRequest(tenantCode: "acme", username: "nobody", password: "nope-nope-nope", deviceID: UUID().uuidString))
+            let noTenant = try await h.call(
+                .POST, "/v1/auth/login", body: LoginRequest(tenantCode: "nope", username: "ana", password: "nope-nope-nope", deviceID: UUID().uuidString))
             #expect(wrong.status == 401 && unknown.status == 401 && noTenant.status == 401)
             #expect(wrong.body == unknown.body && unknown.body == noTenant.body)
             #expect(wrong.code == "invalid_credentials")
             #expect(wrong.contentType == "application/problem+json")
             for _ in 0..<4 {
-                _ = try await h.call(.POST, "/v1/auth/login", body: LoginRequest(tenantCode: "acme", username: "ana", password: "still-wrong", deviceID: UUID().uuidString))
+                _ = try await h.call(
+                    .POST, "/v1/auth/login", body: LoginRequest(tenantCode: "acme", username: "ana", password: "still-wrong", deviceID: UUID().uuidString))
             }
-            let limited = try await h.call(.POST, "/v1/auth/login", body: LoginRequest(tenantCode: "acme", username: "ana", password: "correct horse battery", deviceID: UUID().uuidString))
+            let limited = try await h.call(
+                .POST, "/v1/auth/login", body: LoginRequest(tenantCode: "acme", username: "ana", password: "correct horse battery", deviceID: UUID().uuidString)
+            )
             #expect(limited.status == 429)
             #expect(limited.code == "rate_limited")
             #expect(Int(limited.retryAfter ?? "") ?? 0 > 0)
@@ -92,9 +98,11 @@ struct AuthTests {
             #expect(old.status == 426 && old.code == "upgrade_required")
             let badBody = try await h.call(.POST, "/v1/auth/register", body: ["tenant_code": "acme"])
             #expect(badBody.status == 400 && badBody.code == "invalid" && badBody.text.contains("username"))
-            let shortPassword = try await h.call(.POST, "/v1/auth/register", body: RegisterRequest(tenantCode: "acme", username: "carl", email: "c@example.com", password: "short"))
+            let shortPassword = try await h.call(
+                .POST, "/v1/auth/register", body: RegisterRequest(tenantCode: "acme", username: "carl", email: "c@example.com", password: "short"))
             #expect(shortPassword.status == 400 && shortPassword.code == "invalid")
-            let taken = try await h.call(.POST, "/v1/auth/register", body: RegisterRequest(tenantCode: "acme", username: "ANA", email: "a2@example.com", password: "long enough pass"))
+            let taken = try await h.call(
+                .POST, "/v1/auth/register", body: RegisterRequest(tenantCode: "acme", username: "ANA", email: "a2@example.com", password: "long enough pass"))
             #expect(taken.status == 409 && taken.code == "already_exists")
         }
     }

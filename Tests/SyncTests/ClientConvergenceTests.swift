@@ -131,11 +131,18 @@ struct ClientConvergenceTests {
                         let target = known.randomElement(using: &random)
                         switch (Int.random(in: 0..<6, using: &random), target) {
                         case (0, _), (_, nil):
-                            try await device.client.mutate(.todoCreate, args: .object(["todo_id": .string(UUID().uuidString.lowercased()), "title": .string("t\(Int.random(in: 0..<1000, using: &random))")]))
+                            try await device.client.mutate(
+                                .todoCreate,
+                                args: .object([
+                                    "todo_id": .string(UUID().uuidString.lowercased()), "title": .string("t\(Int.random(in: 0..<1000, using: &random))"),
+                                ]))
                         case (1, let id?), (2, let id?):
-                            try await device.client.mutate(.todoEdit, args: .object(["todo_id": .string(id), "title": .string("e\(Int.random(in: 0..<1000, using: &random))")]))
+                            try await device.client.mutate(
+                                .todoEdit, args: .object(["todo_id": .string(id), "title": .string("e\(Int.random(in: 0..<1000, using: &random))")]))
                         case (3, let id?):
-                            try await device.client.mutate(.todoEdit, args: .object(["todo_id": .string(id), "priority": .string(["high", "low", "medium"].randomElement(using: &random) ?? "low")]))
+                            try await device.client.mutate(
+                                .todoEdit,
+                                args: .object(["todo_id": .string(id), "priority": .string(["high", "low", "medium"].randomElement(using: &random) ?? "low")]))
                         case (4, let id?):
                             _ = try? await device.client.mutate(.todoComplete, args: .object(["todo_id": .string(id)]))
                         case (_, let id?):

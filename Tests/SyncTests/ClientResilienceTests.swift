@@ -17,10 +17,12 @@ struct ClientResilienceTests {
         var quiet = logger
         quiet.logLevel = ProcessInfo.processInfo.environment["TIDEMARK_TEST_CLIENT_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         // Jitter pinned to its upper bound, so the waits are known: 0.1, 0.2, 0.4, 0.4 … s (2.3 s in all).
-        let policy = RetryPolicy(base: .milliseconds(100), cap: .milliseconds(400), maxAttempts: 8, random: { 1 }, sleep: { delay in
-            sleeps.withLock { $0.append(delay) }
-            try await Task.sleep(for: delay)
-        })
+        let policy = RetryPolicy(
+            base: .milliseconds(100), cap: .milliseconds(400), maxAttempts: 8, random: { 1 },
+            sleep: { delay in
+                sleeps.withLock { $0.append(delay) }
+                try await Task.sleep(for: delay)
+            })
         return try await SyncClient(configuration: .init(databasePath: path, serverURL: url, logger: quiet, retryPolicy: policy))
     }
 
@@ -155,9 +157,11 @@ struct ClientResilienceTests {
             try await Self.setDatabaseReachable(false, database, logger: h.logger)
             do {
                 let started = ContinuousClock.now
-                let answer = try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [
-                    Mutation(id: "m1", seq: 1, name: "todo.create", args: .object(["todo_id": .string(UUID().uuidString), "title": .string("x")])),
-                ]), token: ana.token, timeoutSeconds: 60)
+                let answer = try await h.call(
+                    .POST, "/v1/sync/push",
+                    body: SyncPushRequest(mutations: [
+                        Mutation(id: "m1", seq: 1, name: "todo.create", args: .object(["todo_id": .string(UUID().uuidString), "title": .string("x")]))
+                    ]), token: ana.token, timeoutSeconds: 60)
                 #expect(answer.status == 503, "\(answer.status) \(answer.text)")
                 #expect(ContinuousClock.now - started < .seconds(15))
             } catch {

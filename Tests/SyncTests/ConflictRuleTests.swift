@@ -78,8 +78,12 @@ struct ConflictRuleTests {
             let laptop = try await h.signIn("ana", tenantCode: "acme")
             let order = UUID().uuidString.lowercased()
             let item: JSONValue = .object(["sku": .string("SKU-1"), "name": .string("Mug"), "quantity": .number(2), "unit_price_minor": .number(1250)])
-            #expect(try await phone.push([("order.place", .object(["order_id": .string(order), "currency": .string("EUR"), "items": .array([item])]))]).results[0].status == .applied)
-            #expect(try await laptop.push([("order.cancel", .object(["order_id": .string(order), "reason": .string("changed my mind")]))]).results[0].status == .applied)
+            #expect(
+                try await phone.push([("order.place", .object(["order_id": .string(order), "currency": .string("EUR"), "items": .array([item])]))]).results[0]
+                    .status == .applied)
+            #expect(
+                try await laptop.push([("order.cancel", .object(["order_id": .string(order), "reason": .string("changed my mind")]))]).results[0].status
+                    == .applied)
             let refund = try await phone.push([("order.request_refund", .object(["order_id": .string(order), "reason": .string("broken")]))])
             #expect(refund.results[0].code == "illegal_transition")
             let again = try await phone.push([("order.cancel", .object(["order_id": .string(order), "reason": .string("twice")]))])
@@ -97,8 +101,15 @@ struct ConflictRuleTests {
             try await h.makeAdmin(boss.userID, tenant: tenant)
             let admin = try await h.signIn("boss", tenantCode: "acme")
             let note = UUID().uuidString.lowercased()
-            _ = try await admin.push([("notification.send", .object(["notification_id": .string(note), "receivers": .array([.string(phone.userID)]),
-                                                                     "type": .string("info"), "title": .string("t"), "content": .string("c")]))])
+            _ = try await admin.push([
+                (
+                    "notification.send",
+                    .object([
+                        "notification_id": .string(note), "receivers": .array([.string(phone.userID)]),
+                        "type": .string("info"), "title": .string("t"), "content": .string("c"),
+                    ])
+                )
+            ])
             let first = try await phone.push([("notification.read", .object(["notification_id": .string(note)]))])
             let second = try await laptop.push([("notification.read", .object(["notification_id": .string(note)]))])
             #expect(first.results[0].status == .applied && first.results[0].positions.count == 1)

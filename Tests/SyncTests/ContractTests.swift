@@ -112,7 +112,8 @@ struct ContractTests {
         try await SyncHarness.with { h in
             // Given a keep-alive connection whose first request asks to upgrade to h2c (curl --http2 does)
             let connection = try await RawConnection.connect(port: h.server.port)
-            await connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n")
+            await connection.send(
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n")
             #expect(await connection.receive("{\"status\":\"ok\"}"), "\(connection.received)")
             // When the client sends its next request on the same connection
             await connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -131,12 +132,16 @@ struct ContractTests {
         try await SyncHarness.with { h in
             _ = try await h.createTenant(code: "acme")
             // Given bodies whose strings carry U+0000, which PostgreSQL cannot store
-            let register = try await h.call(.POST, "/v1/auth/register", body: RegisterRequest(
-                tenantCode: "ac\u{0}me", username: "ana", email: "ana@example.com", password: "correct horse battery"
-            ))
-            let login = try await h.call(.POST, "/v1/auth/login", body: LoginRequest(
-                tenantCode: "acme", username: "a\u{0}na", password: "correct horse battery", deviceID: UUID().uuidString
-            ))
+            let register = try await h.call(
+                .POST, "/v1/auth/register",
+                body: RegisterRequest(
+                    tenantCode: "ac\u{0}me", username: "ana", email: "ana@example.com", password: "correct horse battery"
+                ))
+            let login = try await h.call(
+                .POST, "/v1/auth/login",
+                body: LoginRequest(
+                    tenantCode: "acme", username: "a\u{0}na", password: "correct horse battery", deviceID: UUID().uuidString
+                ))
             // Then each is refused as invalid input
             for answer in [register, login] {
                 #expect(answer.status == 400, "\(answer.status) \(answer.text)")
@@ -204,7 +209,8 @@ struct ContractTests {
                 #expect(answer.status == 400, "\(member): \(answer.status) \(answer.text)")
                 #expect(answer.code == "invalid")
             }
-            let placed = try await h.call(.POST, "/v1/orders", body: JSONValue.object(["currency": .string("EUR"), "items": .array([item()])]), token: ana.token)
+            let placed = try await h.call(
+                .POST, "/v1/orders", body: JSONValue.object(["currency": .string("EUR"), "items": .array([item()])]), token: ana.token)
             #expect(placed.status == 201, "\(placed.text)")
 
             let schema = try OpenAPIText.load().schema("OrderPlaceBody").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -221,7 +227,8 @@ struct ContractTests {
             _ = try await h.createTenant(code: "acme")
             let ana = try await h.signUp("ana", tenantCode: "acme")
             let body = JSONValue.object(["title": .string("Milk")])
-            let accepted = try await h.call(.POST, "/v1/todos", body: body, token: ana.token, headers: [("Idempotency-Key", String(repeating: "k", count: 100))])
+            let accepted = try await h.call(
+                .POST, "/v1/todos", body: body, token: ana.token, headers: [("Idempotency-Key", String(repeating: "k", count: 100))])
             #expect(accepted.status == 201, "\(accepted.text)")
             let refused = try await h.call(.POST, "/v1/todos", body: body, token: ana.token, headers: [("Idempotency-Key", String(repeating: "k", count: 101))])
             #expect(refused.status == 400)
@@ -252,9 +259,11 @@ struct ContractTests {
             // Given two devices of Ana registered with the same push token: the second takes it over
             let first = UUID().uuidString.lowercased(), second = UUID().uuidString.lowercased()
             for device in [first, second] {
-                let answer = try await h.call(.POST, "/v1/devices", body: JSONValue.object([
-                    "device_id": .string(device), "platform": .string("web"), "provider": .string("apns"), "push_token": .string("shared-token"),
-                ]), token: ana.token)
+                let answer = try await h.call(
+                    .POST, "/v1/devices",
+                    body: JSONValue.object([
+                        "device_id": .string(device), "platform": .string("web"), "provider": .string("apns"), "push_token": .string("shared-token"),
+                    ]), token: ana.token)
                 #expect(answer.status == 201, "\(answer.text)")
             }
             // When Ana pulls
@@ -282,7 +291,8 @@ struct ContractTests {
             // inside PostgreSQL (where cancelling the request does not stop it)
             let held = Locked(false)
             let (release, releaser) = AsyncStream.makeStream(of: Void.self)
-            let client = PostgresClient(configuration: h.server.database.url.clientConfiguration(maximumConnections: 1, applicationName: "test-lock"), backgroundLogger: h.logger)
+            let client = PostgresClient(
+                configuration: h.server.database.url.clientConfiguration(maximumConnections: 1, applicationName: "test-lock"), backgroundLogger: h.logger)
             let running = Task { await client.run() }
             defer { running.cancel() }
             let locker = Task {

@@ -1,9 +1,9 @@
 import Foundation
 import SyncProtocol
 import Testing
+import TidemarkTestSupport
 
 @testable import SyncServer
-import TidemarkTestSupport
 
 @Suite("Forged pull cursors", .timeLimit(.minutes(5)))
 struct CursorTamperTests {
@@ -170,8 +170,10 @@ struct CursorTamperTests {
             #expect(viaSecond.status == 200, "\(viaSecond.text)")
             let foreign = TestServer(database: h.server.database, logger: h.logger, secret: "another-secret-of-at-least-32-bytes-0123")
             try await foreign.start()
-            let signIn = try await h.call(.POST, "/v1/auth/login", body: LoginRequest(
-                tenantCode: "acme", username: "ana", password: "correct horse battery", deviceID: ana.tokens.deviceID), via: foreign)
+            let signIn = try await h.call(
+                .POST, "/v1/auth/login",
+                body: LoginRequest(
+                    tenantCode: "acme", username: "ana", password: "correct horse battery", deviceID: ana.tokens.deviceID), via: foreign)
             let token = try signIn.decode(TokenResponse.self).accessToken
             let refused = try await h.call(.GET, "/v1/sync/pull?cursor=\(cursor)", token: token, via: foreign)
             try await foreign.stop()

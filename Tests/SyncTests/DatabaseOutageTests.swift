@@ -34,10 +34,13 @@ struct DatabaseOutageTests {
     /// its transaction. Combined with refused new connections, the database is unreachable from
     /// that moment on.
     static func installCutOff(on table: String, _ h: SyncHarness) async throws {
-        try await h.store.client.query(PostgresQuery(unsafeSQL: """
-            CREATE SEQUENCE IF NOT EXISTS test_cut_off_\(table);
-            """), logger: h.logger)
-        try await h.store.client.query("""
+        try await h.store.client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    CREATE SEQUENCE IF NOT EXISTS test_cut_off_\(table);
+                    """), logger: h.logger)
+        try await h.store.client.query(
+            """
             CREATE OR REPLACE FUNCTION test_cut_off() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 -- nextval is not rolled back with the transaction: the cut-off happens once.
@@ -50,10 +53,12 @@ struct DatabaseOutageTests {
             END
             $$
             """, logger: h.logger)
-        try await h.store.client.query(PostgresQuery(unsafeSQL: """
-            CREATE TRIGGER test_cut_off_\(table) BEFORE INSERT ON \(table)
-            FOR EACH ROW EXECUTE FUNCTION test_cut_off('test_cut_off_\(table)')
-            """), logger: h.logger)
+        try await h.store.client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    CREATE TRIGGER test_cut_off_\(table) BEFORE INSERT ON \(table)
+                    FOR EACH ROW EXECUTE FUNCTION test_cut_off('test_cut_off_\(table)')
+                    """), logger: h.logger)
     }
 
     /// Calls until the answer is not a `503` (the server's pool reconnects after the outage).
@@ -110,7 +115,7 @@ struct DatabaseOutageTests {
             // When ana pushes a mutation while the database goes away under the push's transaction.
             let todo = UUID().uuidString.lowercased()
             let push = SyncPushRequest(mutations: [
-                Mutation(id: "m1", seq: 1, name: "todo.create", args: .object(["todo_id": .string(todo), "title": .string("during the outage")])),
+                Mutation(id: "m1", seq: 1, name: "todo.create", args: .object(["todo_id": .string(todo), "title": .string("during the outage")]))
             ])
             try await Self.allowConnections(false, to: database, logger: h.logger)
             let refusedPush: HTTPAnswer

@@ -35,9 +35,11 @@ struct DeviceIsolationTests {
                 #expect(result.positions != answered.results.first?.positions, "\(name) read the victim's answer")
                 #expect(replay.lastSeq == 1)
                 // (b) A huge seq is refused and does not move anybody's sequence.
-                let wedge = try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [
-                    Mutation(id: "wedge", seq: Int64.max, name: "todo.create", args: Self.todo("wedge")),
-                ]), token: attacker.token)
+                let wedge = try await h.call(
+                    .POST, "/v1/sync/push",
+                    body: SyncPushRequest(mutations: [
+                        Mutation(id: "wedge", seq: Int64.max, name: "todo.create", args: Self.todo("wedge"))
+                    ]), token: attacker.token)
                 #expect(wedge.status == 400 && wedge.code == "invalid", "\(wedge.text)")
                 let jump = try await attacker.push(raw: [Mutation(id: "jump", seq: 9_007_199_254_740_991, name: "todo.create", args: Self.todo("jump"))])
                 #expect(jump.results.first?.code == "seq_gap")
@@ -81,9 +83,11 @@ struct DeviceIsolationTests {
             #expect(near.results.first?.status == .applied)
             #expect(near.lastSeq == 1_000_001)
             // Beyond 2^53 - 1, the batch is malformed.
-            let huge = try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [
-                Mutation(id: "a5", seq: 9_007_199_254_740_992, name: "todo.create", args: Self.todo("huge")),
-            ]), token: ana.token)
+            let huge = try await h.call(
+                .POST, "/v1/sync/push",
+                body: SyncPushRequest(mutations: [
+                    Mutation(id: "a5", seq: 9_007_199_254_740_992, name: "todo.create", args: Self.todo("huge"))
+                ]), token: ana.token)
             #expect(huge.status == 400 && huge.code == "invalid")
             // A seq_gap answer is not stored: the same id, once in range, is decided again.
             let again = try await ana.push(raw: [Mutation(id: "a2", seq: 1_000_002, name: "todo.create", args: Self.todo("far"))])

@@ -11,10 +11,12 @@ import TidemarkTestSupport
 @Suite("Device registry over REST", .timeLimit(.minutes(3)))
 struct DeviceRegistryTests {
     static func register(_ session: Session, _ h: SyncHarness, id: String = UUID().uuidString.lowercased(), token: String) async throws -> HTTPAnswer {
-        try await h.call(.POST, "/v1/devices", body: JSONValue.object([
-            "device_id": .string(id), "platform": .string("ios"), "provider": .string("apns"),
-            "push_token": .string(token), "app_id": .string("com.example.app"),
-        ]), token: session.token)
+        try await h.call(
+            .POST, "/v1/devices",
+            body: JSONValue.object([
+                "device_id": .string(id), "platform": .string("ios"), "provider": .string("apns"),
+                "push_token": .string(token), "app_id": .string("com.example.app"),
+            ]), token: session.token)
     }
 
     static func activeDevices(_ h: SyncHarness, user: String) async throws -> Int {

@@ -56,7 +56,8 @@ struct HostileInputTests {
                     do {
                         answer = try await server.call(probe.method, probe.path, rawBody: probe.body, token: ana.accessToken)
                     } catch {
-                        Issue.record("no answer to request \(sent) (seed \(seed)): \(probe)\n\(error)\nrunning: \(server.isRunning)\n\(server.log.suffix(3000))")
+                        Issue.record(
+                            "no answer to request \(sent) (seed \(seed)): \(probe)\n\(error)\nrunning: \(server.isRunning)\n\(server.log.suffix(3000))")
                         return
                     }
                     // Then each answer is well formed.

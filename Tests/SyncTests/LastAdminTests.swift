@@ -1,12 +1,12 @@
 import Commands
 import Domain
 import EventStore
-import SyncServer
-import TidemarkTestSupport
 import Foundation
 import PostgresNIO
 import SyncProtocol
+import SyncServer
 import Testing
+import TidemarkTestSupport
 
 /// A tenant always keeps an active administrator, over REST, over push, and when two
 /// administrators remove each other at the same moment.

@@ -16,14 +16,18 @@ struct PushCLITests {
     func halfConfigured() async throws {
         let database = try await TestDatabase.create(prefix: "cli")
         try await withCleanUp {
-            let serve = try await SyncCLI.run(["serve", "--port", "0"], database: database.url.database, environment: [
-                "TIDEMARK_APNS_KEY_ID": "KEY1234567", "TIDEMARK_APNS_TEAM_ID": "TEAM123456",
-            ])
+            let serve = try await SyncCLI.run(
+                ["serve", "--port", "0"], database: database.url.database,
+                environment: [
+                    "TIDEMARK_APNS_KEY_ID": "KEY1234567", "TIDEMARK_APNS_TEAM_ID": "TEAM123456",
+                ])
             #expect(serve.status == 64, "\(serve.error)")
             #expect(serve.error.contains("APNs is half configured: set TIDEMARK_APNS_KEY_FILE, TIDEMARK_APNS_TOPIC too"), "\(serve.error)")
-            let webhook = try await SyncCLI.run(["serve", "--port", "0"], database: database.url.database, environment: [
-                "TIDEMARK_WEBHOOK_URL": "not a url", "TIDEMARK_WEBHOOK_SECRET": "0123456789abcdef0123",
-            ])
+            let webhook = try await SyncCLI.run(
+                ["serve", "--port", "0"], database: database.url.database,
+                environment: [
+                    "TIDEMARK_WEBHOOK_URL": "not a url", "TIDEMARK_WEBHOOK_SECRET": "0123456789abcdef0123",
+                ])
             #expect(webhook.status == 64 && webhook.error.contains("TIDEMARK_WEBHOOK_URL must be an absolute http(s) URL"), "\(webhook.error)")
         } cleanUp: {
             try? await database.drop()
@@ -46,7 +50,12 @@ struct PushCLITests {
         process.standardOutput = log
         process.standardError = log
         try process.run()
-        defer { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
+        defer {
+            if process.isRunning {
+                process.interrupt()
+                kill(process.processIdentifier, SIGKILL)
+            }
+        }
         try await eventually("the server listens", timeout: .seconds(90)) {
             (try? String(contentsOf: logURL, encoding: .utf8))?.contains("listening") == true
         }

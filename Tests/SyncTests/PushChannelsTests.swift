@@ -18,8 +18,9 @@ struct PushChannelsTests {
         let secret = "webhook-secret-0123456789"
         let hook = try await WebhookStandIn.start(secret: secret)
         let fcmProvider = FCMProvider(configuration: try FCMConfiguration(serviceAccountJSON: try fcm.makeServiceAccountJSON(), endpointBase: fcm.baseURL))
-        let webPushProvider = WebPushProvider(configuration: try WebPushConfiguration(
-            vapidKey: VAPIDKey.generate(), subject: "mailto:ops@example.com", allowsPlainHTTPEndpoints: true))
+        let webPushProvider = WebPushProvider(
+            configuration: try WebPushConfiguration(
+                vapidKey: VAPIDKey.generate(), subject: "mailto:ops@example.com", allowsPlainHTTPEndpoints: true))
         let hookProvider = WebhookProvider(configuration: WebhookConfiguration(url: hook.url, secret: secret))
         func cleanUp() async {
             try? await fcmProvider.shutdown()
@@ -30,8 +31,9 @@ struct PushChannelsTests {
             await hook.stop()
         }
         try await withCleanUp {
-            try await deliver(fcm: fcm, webPush: webPush, hook: hook, providers: [fcmProvider, webPushProvider, hookProvider],
-                              applicationServerKey: webPushProvider.applicationServerKey)
+            try await deliver(
+                fcm: fcm, webPush: webPush, hook: hook, providers: [fcmProvider, webPushProvider, hookProvider],
+                applicationServerKey: webPushProvider.applicationServerKey)
         } cleanUp: {
             await cleanUp()
         }

@@ -116,8 +116,11 @@ struct PushDeliveryRulesTests {
             try await withCleanUp {
                 let ana = try await world.user("ana")
                 let device = try await world.device(for: ana)
-                #expect(await other.send(PushMessage(
-                    id: UUID(), token: PushWorld.token(), title: "Elsewhere", body: "", expiresAt: clock.value.addingTimeInterval(3600))).label == "accepted")
+                #expect(
+                    await other.send(
+                        PushMessage(
+                            id: UUID(), token: PushWorld.token(), title: "Elsewhere", body: "", expiresAt: clock.value.addingTimeInterval(3600))
+                    ).label == "accepted")
                 clock.withLock { $0 = $0.addingTimeInterval(5 * 60) }
                 try await world.notify([ana])
                 _ = try await world.waitForDeliveries(1)
@@ -170,8 +173,11 @@ struct PushDeliveryRulesTests {
             try await withCleanUp {
                 let ana = try await world.user("ana")
                 let device = try await world.device(for: ana)
-                #expect(await other.send(PushMessage(
-                    id: UUID(), token: PushWorld.token(), title: "Elsewhere", body: "", expiresAt: clock.value.addingTimeInterval(3600))).label == "accepted")
+                #expect(
+                    await other.send(
+                        PushMessage(
+                            id: UUID(), token: PushWorld.token(), title: "Elsewhere", body: "", expiresAt: clock.value.addingTimeInterval(3600))
+                    ).label == "accepted")
                 clock.withLock { $0 = $0.addingTimeInterval(5 * 60) }
                 try await world.notify([ana])
                 _ = try await world.waitForDeliveries(1)

@@ -23,7 +23,8 @@ struct PushDeliveryTests {
             let bob = try await world.user("bob")
             let devices = [try await world.device(for: ana), try await world.device(for: ana), try await world.device(for: bob)]
             let gone = try await world.device(for: bob)
-            try await world.h.commands.execute(Domain.Device.self, id: gone.id, command: .unregister(gone.id), envelope: CommandEnvelope(principal: .user(bob, tenantID: world.tenant)))
+            try await world.h.commands.execute(
+                Domain.Device.self, id: gone.id, command: .unregister(gone.id), envelope: CommandEnvelope(principal: .user(bob, tenantID: world.tenant)))
             try await world.notify([ana, bob])
             let queued = try await world.waitForDeliveries(3)
             #expect(Set(queued.map(\.device)) == Set(devices.map { $0.id.description }))
@@ -32,8 +33,9 @@ struct PushDeliveryTests {
             let crashed = try await world.outbox.claim(channels: ["apns"], limit: 10, owner: "crashed", lease: .milliseconds(300))
             #expect(crashed.count == 3)
             for delivery in crashed {
-                #expect(await world.provider.send(delivery.message) == .accepted(providerID: delivery.deliveryID.uuidString.lowercased()) ||
-                        world.standIn.deliveries.contains { $0.apnsID.lowercased() == delivery.deliveryID.uuidString.lowercased() })
+                #expect(
+                    await world.provider.send(delivery.message) == .accepted(providerID: delivery.deliveryID.uuidString.lowercased())
+                        || world.standIn.deliveries.contains { $0.apnsID.lowercased() == delivery.deliveryID.uuidString.lowercased() })
             }
             try await eventually("the crashed dispatcher's leases run out") { try await world.leasesRunOut() }
             // Two dispatchers race for the rows whose lease ran out.
@@ -63,7 +65,10 @@ struct PushDeliveryTests {
             }
             try await world.notify(users)
             _ = try await world.waitForDeliveries(60)
-            let small: (inout PushDispatcherOptions) -> Void = { $0.batchSize = 7; $0.concurrency = 3 }
+            let small: (inout PushDispatcherOptions) -> Void = {
+                $0.batchSize = 7
+                $0.concurrency = 3
+            }
             try await world.drain([world.dispatcher("a", configure: small), world.dispatcher("b", configure: small)], rounds: 100)
             let rows = try await world.deliveries()
             #expect(rows.count == 60 && rows.allSatisfy { $0.status == "sent" && $0.attempts == 1 })
@@ -163,7 +168,10 @@ struct PushDeliveryTests {
             world.standIn.script(token: broken.token, .reject(.internalServerError))
             try await world.notify([ana])
             _ = try await world.waitForDeliveries(2)
-            let dispatcher = world.dispatcher("one") { $0.maxAttempts = 3; $0.backoffBase = .milliseconds(10) }
+            let dispatcher = world.dispatcher("one") {
+                $0.maxAttempts = 3
+                $0.backoffBase = .milliseconds(10)
+            }
             try await dispatcher.round()
             var rows = try await world.deliveries()
             #expect(rows.first { $0.device == slow.id.description }.map { $0.status == "retrying" && $0.waitsLong } == true)
@@ -254,12 +262,15 @@ struct PushDeliveryTests {
                 return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
             }
             // Quiet from an hour ago until two hours from now, in UTC.
-            let answer = try await world.h.call(.PUT, "/v1/me/push-preferences", body: JSONValue.object([
-                "muted": .array([.string("promo")]), "quiet_start": .string(hhmm(now.addingTimeInterval(-3600))),
-                "quiet_end": .string(hhmm(now.addingTimeInterval(7200))), "time_zone": .string("UTC"),
-            ]), token: session.token)
+            let answer = try await world.h.call(
+                .PUT, "/v1/me/push-preferences",
+                body: JSONValue.object([
+                    "muted": .array([.string("promo")]), "quiet_start": .string(hhmm(now.addingTimeInterval(-3600))),
+                    "quiet_end": .string(hhmm(now.addingTimeInterval(7200))), "time_zone": .string("UTC"),
+                ]), token: session.token)
             #expect(answer.status == 200, "\(answer.text)")
-            let refused = try await world.h.call(.PUT, "/v1/me/push-preferences", body: JSONValue.object(["quiet_start": .string("25:00")]), token: session.token)
+            let refused = try await world.h.call(
+                .PUT, "/v1/me/push-preferences", body: JSONValue.object(["quiet_start": .string("25:00")]), token: session.token)
             #expect(refused.status == 400 && refused.code == "invalid")
             try await world.notify([ana], type: "comment")
             try await world.notify([ana], type: "promo")

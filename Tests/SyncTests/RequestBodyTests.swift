@@ -24,9 +24,11 @@ struct RequestBodyTests {
             #expect(push.json?["detail"]?.stringValue?.contains("the limit is \(2 << 20)") == true, "\(push.text)")
 
             // When a sign-in body is over 16 KiB (but under 2 MiB)
-            let login = try await h.call(.POST, "/v1/auth/login", body: LoginRequest(
-                tenantCode: "acme", username: String(repeating: "a", count: 20_000), password: "correct horse battery",
-                deviceID: UUID().uuidString))
+            let login = try await h.call(
+                .POST, "/v1/auth/login",
+                body: LoginRequest(
+                    tenantCode: "acme", username: String(repeating: "a", count: 20_000), password: "correct horse battery",
+                    deviceID: UUID().uuidString))
             // Then it is refused too, and a REST write of the same size is not
             #expect(login.status == 413, "\(login.status) \(login.text.prefix(300))")
             #expect(login.code == "payload_too_large")
@@ -43,8 +45,10 @@ struct RequestBodyTests {
             _ = try await h.createTenant(code: "acme")
             let ana = try await h.signUp("ana", tenantCode: "acme")
             let cases: [(body: JSONValue, detail: String)] = [
-                (.object(["mutations": .array([.object(["id": .string("a"), "seq": .number(1), "name": .string("todo.create")])])]),
-                 "member 'mutations.[0].args' is missing"),
+                (
+                    .object(["mutations": .array([.object(["id": .string("a"), "seq": .number(1), "name": .string("todo.create")])])]),
+                    "member 'mutations.[0].args' is missing"
+                ),
                 (.object(["mutations": .string("none")]), "member 'mutations' has the wrong type"),
                 (.object([:]), "member 'mutations' is missing"),
             ]

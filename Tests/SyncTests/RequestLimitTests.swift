@@ -145,7 +145,9 @@ struct RequestLimitTests {
             #expect(try await ana.pull(cursor: nil).status == 200)
 
             // Pushes: one, then the next waits
-            let todo = { Mutation(id: UUID().uuidString, seq: $0, name: "todo.create", args: .object(["todo_id": .string(UUID().uuidString), "title": .string("t")])) }
+            let todo = {
+                Mutation(id: UUID().uuidString, seq: $0, name: "todo.create", args: .object(["todo_id": .string(UUID().uuidString), "title": .string("t")]))
+            }
             #expect(try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [todo(1)]), token: ana.token).status == 200)
             let pushLimited = try await h.call(.POST, "/v1/sync/push", body: SyncPushRequest(mutations: [todo(2)]), token: ana.token)
             #expect(pushLimited.status == 429 && pushLimited.code == "rate_limited" && pushLimited.retryAfter != nil)

@@ -1,6 +1,6 @@
 import Foundation
-import SyncServer
 import SyncProtocol
+import SyncServer
 import Testing
 
 /// U+0000 is valid JSON but cannot be stored by PostgreSQL: it must be refused as the caller's
@@ -46,7 +46,9 @@ struct StorableInputTests {
                 #expect(answer.status == 400 && answer.code == "invalid", "\(answer.status) \(answer.text)")
             }
             // seq 1 is still free: nothing was recorded.
-            let answer = try await ana.push(raw: [Mutation(id: "id-3", seq: 1, name: "todo.create", args: .object(["todo_id": .string(UUID().uuidString), "title": .string("t")]))])
+            let answer = try await ana.push(raw: [
+                Mutation(id: "id-3", seq: 1, name: "todo.create", args: .object(["todo_id": .string(UUID().uuidString), "title": .string("t")]))
+            ])
             #expect(answer.results.first?.status == .applied)
         }
     }
@@ -62,7 +64,10 @@ struct StorableInputTests {
             for (field, body) in [
                 ("username", LoginRequest(tenantCode: "acme", username: "ana\u{0}", password: "correct horse battery", deviceID: device)),
                 ("tenant_code", LoginRequest(tenantCode: "ac\u{0}me", username: "ana", password: "correct horse battery", deviceID: device)),
-                ("device_name", LoginRequest(tenantCode: "acme", username: "ana", password: "correct horse battery", deviceID: device, deviceName: "phone\u{0}")),
+                (
+                    "device_name",
+                    LoginRequest(tenantCode: "acme", username: "ana", password: "correct horse battery", deviceID: device, deviceName: "phone\u{0}")
+                ),
             ] {
                 let answer = try await h.call(.POST, "/v1/auth/login", body: body)
                 #expect(answer.status == 400 && answer.code == "invalid" && answer.text.contains(field), "\(field): \(answer.status) \(answer.text)")

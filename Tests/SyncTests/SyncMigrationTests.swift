@@ -35,16 +35,21 @@ struct SyncMigrationTests {
                         user, tenantID: tenant, username: name, email: "\(name)@example.com", phone: nil,
                         password: "correct horse battery", envelope: CommandEnvelope(principal: .anonymous))
                 }
-                let outcome = try await MutationPlanner(commands: commands).run("todo.create", args: args, envelope: CommandEnvelope(
-                    principal: .user(ana, tenantID: tenant), deviceID: DeviceID(rawValue: device), idempotencyKey: "m:\(device.uuidString.lowercased()):old-1"))
-                try await store.client.query("""
+                let outcome = try await MutationPlanner(commands: commands).run(
+                    "todo.create", args: args,
+                    envelope: CommandEnvelope(
+                        principal: .user(ana, tenantID: tenant), deviceID: DeviceID(rawValue: device),
+                        idempotencyKey: "m:\(device.uuidString.lowercased()):old-1"))
+                try await store.client.query(
+                    """
                     INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, name, status, positions, event_types, transaction_id, last_position)
                     VALUES (\(device), 1, 'old-1', \(ana.rawValue), 'todo.create', 'applied', \(outcome.positions), \(outcome.eventTypes),
                             (SELECT transaction_id FROM events WHERE position = \(outcome.positions.max())), \(outcome.positions.max())),
                            (\(device), 2, 'bob-1', \(bob.rawValue), 'todo.create', 'rejected', '{}', '{}', NULL, NULL),
                            (\(UUID()), 7, 'ghost-1', \(ghost), 'todo.create', 'rejected', '{}', '{}', NULL, NULL)
                     """, logger: store.logger)
-                try await store.client.query("""
+                try await store.client.query(
+                    """
                     INSERT INTO auth_sessions (session_id, user_id, tenant_id, device_id, refresh_hash, refresh_expires_at)
                     VALUES (\(UUID()), \(ana.rawValue), \(tenant.rawValue), \(device), '\\x00'::bytea, now() + interval '1 day')
                     """, logger: store.logger)
@@ -59,10 +64,11 @@ struct SyncMigrationTests {
                     "SELECT mutation_id, tenant_id FROM sync_mutations ORDER BY mutation_id", logger: store.logger)
                 var tenants: [String: UUID] = [:]
                 for try await (id, owner) in rows.decode((String, UUID).self) { tenants[id] = owner }
-                #expect(tenants == [
-                    "old-1": tenant.rawValue, "bob-1": tenant.rawValue,
-                    "ghost-1": UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
-                ])
+                #expect(
+                    tenants == [
+                        "old-1": tenant.rawValue, "bob-1": tenant.rawValue,
+                        "ghost-1": UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                    ])
                 let index = try await store.client.query(
                     "SELECT indexdef FROM pg_indexes WHERE indexname = 'auth_sessions_live_device_idx'", logger: store.logger)
                 for try await definition in index.decode(String.self) {
@@ -77,13 +83,17 @@ struct SyncMigrationTests {
             let server = TestServer(database: database, logger: logger)
             try await server.start()
             try await withCleanUp {
-                let login = try await HTTPCall.send(.POST, server.baseURL + "/v1/auth/login", body: LoginRequest(
-                    tenantCode: "acme", username: "ana", password: "correct horse battery", deviceID: device.uuidString))
+                let login = try await HTTPCall.send(
+                    .POST, server.baseURL + "/v1/auth/login",
+                    body: LoginRequest(
+                        tenantCode: "acme", username: "ana", password: "correct horse battery", deviceID: device.uuidString))
                 let token = try login.decode(TokenResponse.self).accessToken
-                let retry = try await HTTPCall.send(.POST, server.baseURL + "/v1/sync/push", body: SyncPushRequest(mutations: [
-                    Mutation(id: "old-1", seq: 1, name: "todo.create", args: args),
-                    Mutation(id: "new-3", seq: 3, name: "todo.edit", args: .object(["todo_id": .string(todo), "title": .string("after")])),
-                ]), token: token)
+                let retry = try await HTTPCall.send(
+                    .POST, server.baseURL + "/v1/sync/push",
+                    body: SyncPushRequest(mutations: [
+                        Mutation(id: "old-1", seq: 1, name: "todo.create", args: args),
+                        Mutation(id: "new-3", seq: 3, name: "todo.edit", args: .object(["todo_id": .string(todo), "title": .string("after")])),
+                    ]), token: token)
                 let answer = try retry.decode(SyncPushResponse.self)
                 #expect(answer.results.first == MutationResult(id: "old-1", seq: 1, status: .applied, positions: stored.positions))
                 #expect(answer.results.last?.status == .applied)

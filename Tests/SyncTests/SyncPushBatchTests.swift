@@ -25,10 +25,10 @@ struct SyncPushBatchTests {
                 ("todo.create", todo(second, ["title": .string("Bread")])),
                 ("todo.edit", todo(first, ["title": .string("Oat milk")])),
                 ("todo.delete", todo(second)),
-                ("todo.edit", todo(second, ["title": .string("Rye bread")])),   // edits a todo deleted just before
+                ("todo.edit", todo(second, ["title": .string("Rye bread")])),  // edits a todo deleted just before
                 ("todo.complete", todo(first)),
-                ("todo.complete", todo(first)),                                  // its effect already holds: no event
-                ("todo.frobnicate", todo(first)),                                // unknown name
+                ("todo.complete", todo(first)),  // its effect already holds: no event
+                ("todo.frobnicate", todo(first)),  // unknown name
             ])
             #expect(answer.results.map(\.status) == [.applied, .applied, .applied, .applied, .rejected, .applied, .applied, .rejected])
             #expect(answer.results[4].code == "deleted")
@@ -54,18 +54,22 @@ struct SyncPushBatchTests {
             }
             // Retried, the batch gets the same answers and writes nothing.
             let head = try await h.store.status().head
-            let again = try await admin.push(raw: answer.results.indices.map { index in
-                Mutation(id: answer.results[index].id, seq: answer.results[index].seq, name: "todo.complete", args: todo(first))
-            })
+            let again = try await admin.push(
+                raw: answer.results.indices.map { index in
+                    Mutation(id: answer.results[index].id, seq: answer.results[index].seq, name: "todo.complete", args: todo(first))
+                })
             #expect(again.results == answer.results)
             #expect(try await h.store.status().head == head)
             // A batch with a mutation that reads other aggregates runs one mutation at a time, in order.
             let mixed = try await admin.push([
                 ("todo.reopen", todo(first)),
-                ("notification.send", .object([
-                    "notification_id": .string(UUID().uuidString.lowercased()), "receivers": .array([.string(bo.userID)]),
-                    "type": .string("info"), "title": .string("Hi"), "content": .string("Batch"),
-                ])),
+                (
+                    "notification.send",
+                    .object([
+                        "notification_id": .string(UUID().uuidString.lowercased()), "receivers": .array([.string(bo.userID)]),
+                        "type": .string("info"), "title": .string("Hi"), "content": .string("Batch"),
+                    ])
+                ),
                 ("todo.edit", todo(second, ["title": .string("Rye bread")])),
             ])
             #expect(mixed.results.map(\.status) == [.applied, .applied, .rejected])

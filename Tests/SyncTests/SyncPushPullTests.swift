@@ -26,9 +26,10 @@ struct SyncPushPullTests {
             // The response was "lost": the same batch again, then a batch that overlaps it.
             let second = try await ana.push(raw: batch)
             #expect(second.results == first.results)
-            let overlap = try await ana.push(raw: Array(batch[1...]) + [
-                Mutation(id: "m4", seq: 4, name: "todo.complete", args: .object(["todo_id": .string(todo)])),
-            ])
+            let overlap = try await ana.push(
+                raw: Array(batch[1...]) + [
+                    Mutation(id: "m4", seq: 4, name: "todo.complete", args: .object(["todo_id": .string(todo)]))
+                ])
             #expect(Array(overlap.results.prefix(2)) == Array(first.results[1...]))
             #expect(overlap.results[2].status == .applied)
             let events = try await h.store.readAll(stream: try StreamName("todo-\(todo)"))
@@ -52,8 +53,18 @@ struct SyncPushPullTests {
             let todo: JSONValue = .object(["todo_id": .string(UUID().uuidString), "title": .string("x")])
             let cases: [(String, SyncPushRequest)] = [
                 ("empty", SyncPushRequest(mutations: [])),
-                ("not increasing", SyncPushRequest(mutations: [Mutation(id: "a", seq: 2, name: "todo.create", args: todo), Mutation(id: "b", seq: 2, name: "todo.create", args: todo)])),
-                ("duplicate id", SyncPushRequest(mutations: [Mutation(id: "a", seq: 1, name: "todo.create", args: todo), Mutation(id: "a", seq: 2, name: "todo.create", args: todo)])),
+                (
+                    "not increasing",
+                    SyncPushRequest(mutations: [
+                        Mutation(id: "a", seq: 2, name: "todo.create", args: todo), Mutation(id: "b", seq: 2, name: "todo.create", args: todo),
+                    ])
+                ),
+                (
+                    "duplicate id",
+                    SyncPushRequest(mutations: [
+                        Mutation(id: "a", seq: 1, name: "todo.create", args: todo), Mutation(id: "a", seq: 2, name: "todo.create", args: todo),
+                    ])
+                ),
                 ("too many", SyncPushRequest(mutations: (1...101).map { Mutation(id: "m\($0)", seq: Int64($0), name: "todo.create", args: todo) })),
             ]
             for (what, request) in cases {
@@ -93,8 +104,13 @@ struct SyncPushPullTests {
             let published = try await admin.push([
                 ("announcement.draft", .object(["announcement_id": .string(announcement), "title": .string("Hello"), "body": .string("All hands")])),
                 ("announcement.publish", .object(["announcement_id": .string(announcement)])),
-                ("notification.send", .object(["notification_id": .string(UUID().uuidString), "receivers": .array([.string(ana.userID)]),
-                                               "type": .string("info"), "title": .string("Hi Ana"), "content": .string("…")])),
+                (
+                    "notification.send",
+                    .object([
+                        "notification_id": .string(UUID().uuidString), "receivers": .array([.string(ana.userID)]),
+                        "type": .string("info"), "title": .string("Hi Ana"), "content": .string("…"),
+                    ])
+                ),
             ])
             #expect(published.results.allSatisfy { $0.status == .applied })
             var replica = Replica()
@@ -112,9 +128,10 @@ struct SyncPushPullTests {
             #expect(Set(replica.rows(.todos).keys) == Set(anaTodos))
             #expect(replica.rows(.profile).keys.sorted() == [ana.userID])
             #expect(replica.rows(.tenant).count == 1)
-            #expect(replica.rows.values.allSatisfy { row in
-                (row["owner_id"]?.stringValue ?? ana.userID) == ana.userID && (row["tenant_id"]?.stringValue ?? acme.description) == acme.description
-            })
+            #expect(
+                replica.rows.values.allSatisfy { row in
+                    (row["owner_id"]?.stringValue ?? ana.userID) == ana.userID && (row["tenant_id"]?.stringValue ?? acme.description) == acme.description
+                })
             // Changes after the snapshot: an edit, a delete (tombstone), another user's change (nothing).
             _ = try await ana.push([
                 ("todo.edit", .object(["todo_id": .string(anaTodos[0]), "title": .string("renamed")])),
@@ -169,7 +186,8 @@ struct SyncPushPullTests {
             try await ana.pullAll(into: &replica)
             let ids = (0..<5).map { _ in UUID().uuidString.lowercased() }
             let batch = ids.enumerated().map { index, id in
-                Mutation(id: "r\(index)", seq: Int64(index + 1), name: "todo.create", args: .object(["todo_id": .string(id), "title": .string("before restart")]))
+                Mutation(
+                    id: "r\(index)", seq: Int64(index + 1), name: "todo.create", args: .object(["todo_id": .string(id), "title": .string("before restart")]))
             }
             let pushed = try await ana.push(raw: batch)
             #expect(pushed.results.allSatisfy { $0.status == .applied })
@@ -224,8 +242,9 @@ struct SyncPushPullTests {
             for round in 0..<5 {
                 let ids = (0..<4).map { _ in UUID().uuidString.lowercased() }
                 let batch = ids.enumerated().map { index, id in
-                    Mutation(id: "race-\(round)-\(index)", seq: Int64(round * 4 + index + 1), name: "todo.create",
-                             args: .object(["todo_id": .string(id), "title": .string("raced")]))
+                    Mutation(
+                        id: "race-\(round)-\(index)", seq: Int64(round * 4 + index + 1), name: "todo.create",
+                        args: .object(["todo_id": .string(id), "title": .string("raced")]))
                 }
                 async let viaFirst = ana.push(raw: batch)
                 async let viaSecond = ana.push(raw: batch, via: second)

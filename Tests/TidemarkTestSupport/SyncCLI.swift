@@ -31,7 +31,8 @@ public enum SyncCLI {
         _ arguments: [String], database: String?, environment extra: [String: String] = [:], tool: String = "synccli"
     ) async throws -> (status: Int32, output: String, error: String) {
         let binary = try binary(tool)
-        let environment = try database.map { try Self.environment(database: $0, extra: extra) }
+        let environment =
+            try database.map { try Self.environment(database: $0, extra: extra) }
             ?? ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synccli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -75,7 +75,8 @@ extension JSONValue {
 
     /// Reads a pull page: its top-level members except `changes` as values, and each change's
     /// members with the `row` kept as its raw text (validated as one JSON object, not parsed).
-    package static func readPage(_ bytes: [UInt8]) throws(ParseError) -> (members: [String: JSONValue], changes: [(members: [String: JSONValue], row: String?)]) {
+    package static func readPage(_ bytes: [UInt8]) throws(ParseError) -> (members: [String: JSONValue], changes: [(members: [String: JSONValue], row: String?)])
+    {
         var reader = JSONReader(bytes: bytes)
         var members: [String: JSONValue] = [:]
         var changes: [(members: [String: JSONValue], row: String?)] = []

@@ -60,7 +60,8 @@ public enum PasswordHashing {
     ///   or `invalid_password` when the password contains U+0000.
     public static func hash(_ password: String, cost: Int = PasswordHashing.defaultCost) throws(BcryptError) -> String {
         guard costRange.contains(cost), let rounds = UInt8(exactly: cost) else {
-            throw BcryptError(.invalidCost, "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
+            throw BcryptError(
+                .invalidCost, "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
             )
         }
         try checkStorable(password)
@@ -102,10 +103,11 @@ public enum PasswordHashing {
         let text = Array(hash.utf8)
         let dollar = UInt8(ascii: "$")
         guard text.count >= 7, text[0] == dollar, text[1] == UInt8(ascii: "2"),
-              [UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "y")].contains(text[2]),
-              text[3] == dollar, text[6] == dollar
+            [UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "y")].contains(text[2]),
+            text[3] == dollar, text[6] == dollar
         else {
-            throw BcryptError(.invalidHash, "not a bcrypt hash: expected a \"$2a$\", \"$2b$\" or \"$2y$\" prefix and a \"$\" after the cost"
+            throw BcryptError(
+                .invalidHash, "not a bcrypt hash: expected a \"$2a$\", \"$2b$\" or \"$2y$\" prefix and a \"$\" after the cost"
             )
         }
         let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
@@ -114,7 +116,8 @@ public enum PasswordHashing {
         }
         let cost = Int(text[4] - digits.lowerBound) * 10 + Int(text[5] - digits.lowerBound)
         guard costRange.contains(cost) else {
-            throw BcryptError(.invalidCost, "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
+            throw BcryptError(
+                .invalidCost, "bcrypt cost must be between \(costRange.lowerBound) and \(costRange.upperBound), got \(cost)"
             )
         }
         guard text.count == hashLength else {
@@ -133,7 +136,7 @@ public enum PasswordHashing {
     private static func isBase64(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         default:
             false

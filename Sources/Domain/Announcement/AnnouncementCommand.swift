@@ -17,7 +17,7 @@ public enum AnnouncementCommand: Sendable, Equatable {
     public var announcementID: AnnouncementID {
         switch self {
         case .draft(let id, _, _, _), .edit(let id, _, _), .publish(let id), .unpublish(let id),
-             .archive(let id), .markRead(let id):
+            .archive(let id), .markRead(let id):
             id
         }
     }

@@ -32,7 +32,8 @@ enum Validate {
         let allowedSet = Set(allowed)
         guard range.contains(lowered.count), lowered.allSatisfy(allowedSet.contains) else {
             throw .invalid(
-                "\(field) must be \(range.lowerBound)-\(range.upperBound) characters of a-z, 0-9 and \(allowed.filter { !$0.isLetter && !$0.isNumber }.map { "'\($0)'" }.joined(separator: " "))")
+                "\(field) must be \(range.lowerBound)-\(range.upperBound) characters of a-z, 0-9 and \(allowed.filter { !$0.isLetter && !$0.isNumber }.map { "'\($0)'" }.joined(separator: " "))"
+            )
         }
         return lowered
     }
@@ -47,10 +48,10 @@ enum Validate {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard trimmed.count <= 254, parts.count == 2,
-              !parts[0].isEmpty, parts[0].count <= 64,
-              !trimmed.contains(where: { $0.isWhitespace }),
-              parts[1].contains("."),
-              parts[1].split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty })
+            !parts[0].isEmpty, parts[0].count <= 64,
+            !trimmed.contains(where: { $0.isWhitespace }),
+            parts[1].contains("."),
+            parts[1].split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty })
         else { throw .invalid("email must look like name@example.com") }
         return trimmed
     }
@@ -70,9 +71,9 @@ enum Validate {
         let chars = Array(value)
         let alphabet = Set("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         guard chars.count == 60,
-              ["$2a$", "$2b$", "$2y$"].contains(String(chars[0..<4])),
-              let cost = Int(String(chars[4..<6])), (4...31).contains(cost),
-              chars[6] == "$", chars[7...].allSatisfy(alphabet.contains)
+            ["$2a$", "$2b$", "$2y$"].contains(String(chars[0..<4])),
+            let cost = Int(String(chars[4..<6])), (4...31).contains(cost),
+            chars[6] == "$", chars[7...].allSatisfy(alphabet.contains)
         else { throw .invalid("passwordHash must be a bcrypt hash ($2a$, $2b$ or $2y$, 60 characters)") }
     }
 
@@ -80,8 +81,8 @@ enum Validate {
     static func webURL(_ value: String, _ field: String) throws(DomainError) -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.count <= 2048, let url = URL(string: trimmed),
-              let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = url.host, !host.isEmpty
+            let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            let host = url.host, !host.isEmpty
         else { throw .invalid("\(field) must be an http or https URL") }
         return trimmed
     }
@@ -90,8 +91,8 @@ enum Validate {
     static func locale(_ value: String) throws(DomainError) -> String {
         let parts = value.split(separator: "-", omittingEmptySubsequences: false)
         guard value.count <= 35, let first = parts.first, (2...3).contains(first.count),
-              first.allSatisfy({ $0.isASCII && $0.isLetter }),
-              parts.dropFirst().allSatisfy({ (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
+            first.allSatisfy({ $0.isASCII && $0.isLetter }),
+            parts.dropFirst().allSatisfy({ (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
         else { throw .invalid("locale must look like 'en' or 'de-CH'") }
         return value
     }
@@ -100,7 +101,7 @@ enum Validate {
     static func timeZone(_ value: String) throws(DomainError) -> String {
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/")
         guard (1...64).contains(value.count), value.allSatisfy(allowed.contains),
-              !value.hasPrefix("/"), !value.hasSuffix("/")
+            !value.hasPrefix("/"), !value.hasSuffix("/")
         else { throw .invalid("timeZone must be an IANA time zone name such as 'Europe/Berlin'") }
         return value
     }

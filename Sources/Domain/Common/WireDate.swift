@@ -58,15 +58,16 @@ public enum WireDate {
             return nil
         }
         guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-              year >= 1, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              hour < 24, minute < 60, second < 60
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            year >= 1, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second < 60
         else { return nil }
         var millis: Int64 = 0
         if chars.count > 20 {
             let digits = chars.count - 21
             guard chars[19] == UInt8(ascii: "."), (1...9).contains(digits),
-                  let fraction = number(20, digits) else { return nil }
+                let fraction = number(20, digits)
+            else { return nil }
             var scaled = fraction
             for _ in 0..<max(0, digits - 3) { scaled /= 10 }
             for _ in 0..<max(0, 3 - digits) { scaled *= 10 }

@@ -58,9 +58,12 @@ public enum Device: Aggregate {
             // A provider's "invalid since" older than the token's latest registration is stale: the
             // app registered the token again after the provider stopped accepting it.
             if providerTimestamp < device.tokenSince { return [] }
-            return [.tokenInvalidated(.init(
-                tenantID: tenant, deviceID: device.id, pushToken: token, reason: reason,
-                providerTimestamp: providerTimestamp, at: now))]
+            return [
+                .tokenInvalidated(
+                    .init(
+                        tenantID: tenant, deviceID: device.id, pushToken: token, reason: reason,
+                        providerTimestamp: providerTimestamp, at: now))
+            ]
         }
     }
 

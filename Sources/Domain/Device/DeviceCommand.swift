@@ -16,7 +16,7 @@ public enum DeviceCommand: Sendable, Equatable {
     public var deviceID: DeviceID {
         switch self {
         case .register(let id, _, _, _), .updateToken(let id, _), .unregister(let id),
-             .invalidateToken(let id, _, _, _):
+            .invalidateToken(let id, _, _, _):
             id
         }
     }

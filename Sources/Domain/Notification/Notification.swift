@@ -39,9 +39,12 @@ public enum Notification: Aggregate {
             let type = try Validate.slug(type, "type", allowed: typeCharacters, 1...64)
             let title = try Validate.text(title, "title", 1...200)
             try Validate.length(content, "content", 0...10_000)
-            return [.sent(.init(
-                tenantID: tenantID, notificationID: id, senderID: context.principal.userID,
-                receiverIDs: receivers.sorted(), type: type, title: title, content: content, at: now))]
+            return [
+                .sent(
+                    .init(
+                        tenantID: tenantID, notificationID: id, senderID: context.principal.userID,
+                        receiverIDs: receivers.sorted(), type: type, title: title, content: content, at: now))
+            ]
         }
         guard let notification = state, notification.id == command.notificationID else {
             throw .notFound("notification \(command.notificationID) does not exist")
@@ -61,8 +64,11 @@ public enum Notification: Aggregate {
         case .archive:
             try Access.admin(context, tenant, to: "archive notifications")
             if notification.isArchived { return [] }
-            return [.archived(.init(
-                tenantID: tenant, notificationID: notification.id, actorID: context.principal.userID, at: now))]
+            return [
+                .archived(
+                    .init(
+                        tenantID: tenant, notificationID: notification.id, actorID: context.principal.userID, at: now))
+            ]
         }
     }
 

@@ -32,9 +32,12 @@ public enum Order: Aggregate {
             guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
                 throw .invalid("currency must be a three-letter ISO-4217 code such as EUR")
             }
-            return [.placed(.init(
-                tenantID: tenantID, orderID: id, customerID: customer, items: lines,
-                currency: currency, totalMinor: total, at: now))]
+            return [
+                .placed(
+                    .init(
+                        tenantID: tenantID, orderID: id, customerID: customer, items: lines,
+                        currency: currency, totalMinor: total, at: now))
+            ]
 
         case .transition(let id, let transition, let reason):
             guard let order = state, order.id == id else { throw .notFound("order \(id) does not exist") }
@@ -45,13 +48,18 @@ public enum Order: Aggregate {
                     context, order.tenantID, order.customerID, orAdmin: transition == .cancel,
                     to: "\(transition.verb) orders")
             }
-            guard let target = transition.target(
-                from: order.status, beforeRefund: order.statusBeforeRefund, complaint: order.complaint)
+            guard
+                let target = transition.target(
+                    from: order.status, beforeRefund: order.statusBeforeRefund, complaint: order.complaint)
             else { throw illegal(transition, order) }
             let reason = try Validate.reason(reason, required: transition.requiresReason, action: "\(transition.verb) an order")
-            return [.transitioned(transition, .init(
-                tenantID: order.tenantID, orderID: id, actorID: context.principal.userID, reason: reason,
-                from: order.status, to: target, at: now))]
+            return [
+                .transitioned(
+                    transition,
+                    .init(
+                        tenantID: order.tenantID, orderID: id, actorID: context.principal.userID, reason: reason,
+                        from: order.status, to: target, at: now))
+            ]
         }
     }
 
@@ -72,9 +80,10 @@ public enum Order: Aggregate {
             case .pay, .ship, .deliver, .cancel: break
             }
             order.status = payload.to
-            order.history.append(OrderStatusChange(
-                transition: transition, from: payload.from, to: payload.to,
-                actorID: payload.actorID, reason: payload.reason, at: payload.at))
+            order.history.append(
+                OrderStatusChange(
+                    transition: transition, from: payload.from, to: payload.to,
+                    actorID: payload.actorID, reason: payload.reason, at: payload.at))
             return order
         }
     }

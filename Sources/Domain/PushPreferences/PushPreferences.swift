@@ -40,9 +40,10 @@ public enum PushPreferences: Aggregate {
     static func validated(_ settings: PushSettings) throws(DomainError) -> PushSettings {
         var result = settings
         if settings.muted.count > 50 { throw .invalid("at most 50 kinds can be muted") }
-        result.muted = try Set(settings.muted.map { value throws(DomainError) in
-            try Validate.slug(value, "muted kind", allowed: Validate.lowercaseLetters + Validate.digits + "_.-", 1...64)
-        })
+        result.muted = try Set(
+            settings.muted.map { value throws(DomainError) in
+                try Validate.slug(value, "muted kind", allowed: Validate.lowercaseLetters + Validate.digits + "_.-", 1...64)
+            })
         result.timeZone = try settings.timeZone.flatMap { value throws(DomainError) in
             value.isEmpty ? nil : try Validate.timeZone(value)
         }

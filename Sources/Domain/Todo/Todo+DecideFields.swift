@@ -7,11 +7,14 @@ extension Todo {
     ) throws(DomainError) -> [TodoEvent] {
         try Access.owner(context, tenantID, ownerID, to: "create todos")
         if state != nil { throw .alreadyExists("todo \(id) already exists") }
-        return [.created(.init(
-            tenantID: tenantID, todoID: id, ownerID: ownerID, title: try title(draft.title),
-            description: try description(draft.description), priority: draft.priority,
-            dueDate: try draft.dueDate.map { value throws(DomainError) in try Validate.date(value, "dueDate") },
-            tags: try tags(draft.tags), type: draft.type, at: context.timestamp))]
+        return [
+            .created(
+                .init(
+                    tenantID: tenantID, todoID: id, ownerID: ownerID, title: try title(draft.title),
+                    description: try description(draft.description), priority: draft.priority,
+                    dueDate: try draft.dueDate.map { value throws(DomainError) in try Validate.date(value, "dueDate") },
+                    tags: try tags(draft.tags), type: draft.type, at: context.timestamp))
+        ]
     }
 
     /// `edit`: each present field is decided as its own `change…` command, in a fixed order,

@@ -11,8 +11,11 @@ extension Todo {
             throw .conflict("a todo can have at most \(maxScheduledReminders) scheduled reminders")
         }
         let fireAt = try Validate.date(fireAt, "fireAt")
-        return [.reminderScheduled(.init(
-            tenantID: todo.tenantID, todoID: todo.id, reminderID: reminderID, kind: kind, fireAt: fireAt, at: now))]
+        return [
+            .reminderScheduled(
+                .init(
+                    tenantID: todo.tenantID, todoID: todo.id, reminderID: reminderID, kind: kind, fireAt: fireAt, at: now))
+        ]
     }
 
     /// `cancelReminder`: a scheduled reminder is cancelled; a sent one cannot be.

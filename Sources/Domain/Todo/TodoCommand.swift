@@ -40,10 +40,10 @@ public enum TodoCommand: Sendable, Equatable {
     public var todoID: TodoID {
         switch self {
         case .create(let id, _, _, _), .edit(let id, _), .changeTitle(let id, _), .changeDescription(let id, _),
-             .changePriority(let id, _), .changeDueDate(let id, _), .changeTags(let id, _),
-             .changeType(let id, _), .complete(let id), .reopen(let id), .cancel(let id),
-             .delete(let id), .restore(let id), .scheduleReminder(let id, _, _, _),
-             .cancelReminder(let id, _), .markReminderSent(let id, _):
+            .changePriority(let id, _), .changeDueDate(let id, _), .changeTags(let id, _),
+            .changeType(let id, _), .complete(let id), .reopen(let id), .cancel(let id),
+            .delete(let id), .restore(let id), .scheduleReminder(let id, _, _, _),
+            .cancelReminder(let id, _), .markReminderSent(let id, _):
             id
         }
     }

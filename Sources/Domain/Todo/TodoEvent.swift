@@ -77,7 +77,7 @@ public enum TodoEvent: DomainEvent {
         case .tagsChanged(let payload): try EventCoding.encode(payload)
         case .typeChanged(let payload): try EventCoding.encode(payload)
         case .completed(let payload), .reopened(let payload), .cancelled(let payload),
-             .deleted(let payload), .restored(let payload):
+            .deleted(let payload), .restored(let payload):
             try EventCoding.encode(payload)
         case .reminderScheduled(let payload): try EventCoding.encode(payload)
         case .reminderCancelled(let payload), .reminderSent(let payload): try EventCoding.encode(payload)

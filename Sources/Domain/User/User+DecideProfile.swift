@@ -16,8 +16,11 @@ extension User {
         try usable(user)
         try Validate.bcryptHash(hash)
         if hash == user.passwordHash { return [] }
-        return [.passwordChanged(.init(
-            tenantID: user.tenantID, userID: user.id, passwordHash: hash, actorID: context.principal.userID, at: context.timestamp))]
+        return [
+            .passwordChanged(
+                .init(
+                    tenantID: user.tenantID, userID: user.id, passwordHash: hash, actorID: context.principal.userID, at: context.timestamp))
+        ]
     }
 
     /// The `UserProfileUpdated` payload holding only the fields that change, or none.

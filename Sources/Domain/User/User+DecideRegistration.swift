@@ -20,8 +20,11 @@ extension User {
             value.isEmpty ? nil : try Validate.phone(value)
         }
         try Validate.bcryptHash(hash)
-        return [.registered(.init(
-            tenantID: tenantID, userID: id, username: username, email: email, phone: phone,
-            passwordHash: hash, roles: [.member], at: context.timestamp))]
+        return [
+            .registered(
+                .init(
+                    tenantID: tenantID, userID: id, username: username, email: email, phone: phone,
+                    passwordHash: hash, roles: [.member], at: context.timestamp))
+        ]
     }
 }

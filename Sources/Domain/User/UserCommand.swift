@@ -24,8 +24,8 @@ public enum UserCommand: Sendable, Equatable {
     public var userID: UserID {
         switch self {
         case .register(let id, _, _, _, _, _, _), .updateProfile(let id, _), .changePassword(let id, _),
-             .grantRole(let id, _), .revokeRole(let id, _), .lock(let id, _), .unlock(let id),
-             .deactivate(let id, _), .delete(let id):
+            .grantRole(let id, _), .revokeRole(let id, _), .lock(let id, _), .unlock(let id),
+            .deactivate(let id, _), .delete(let id):
             id
         }
     }

@@ -39,9 +39,11 @@ public struct DatabaseAdmin: Sendable {
     }
 
     static func validate(_ name: String) throws(EventStoreError) {
-        let ok = (1...63).contains(name.utf8.count) && name.utf8.allSatisfy {
-            ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95
-        }
+        let ok =
+            (1...63).contains(name.utf8.count)
+            && name.utf8.allSatisfy {
+                ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95
+            }
         guard ok else {
             throw EventStoreError(.invalidArgument, "database name '\(name)' must be 1-63 lower-case letters, digits or '_'")
         }

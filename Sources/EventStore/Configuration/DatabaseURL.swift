@@ -36,7 +36,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``EventStoreError/Code/invalidDatabaseURL`` with what is wrong.
     public init(_ string: String) throws(EventStoreError) {
         guard let components = URLComponents(string: string),
-              let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
+            let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
         else {
             throw EventStoreError(.invalidDatabaseURL, "DATABASE_URL must look like postgres://user[:password]@host[:port]/database")
         }

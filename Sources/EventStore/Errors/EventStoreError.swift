@@ -98,7 +98,8 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
     static func database(_ error: any Error, while action: String) -> EventStoreError {
         if let storeError = error as? EventStoreError { return storeError }
         if let transaction = error as? PostgresTransactionError,
-           let cause = transaction.closureError ?? transaction.beginError ?? transaction.commitError {
+            let cause = transaction.closureError ?? transaction.beginError ?? transaction.commitError
+        {
             return database(cause, while: action)
         }
         let state = (error as? PSQLError)?.sqlState

@@ -67,7 +67,8 @@ public struct Migrator: Sendable {
                 var applied: [Migration] = []
                 var rank: [String: Int] = [:]
                 for migration in known where rank[migration.component] == nil { rank[migration.component] = rank.count }
-                let pending = known
+                let pending =
+                    known
                     .filter { $0.version > (recorded[$0.component] ?? 0) }
                     .sorted { (rank[$0.component] ?? 0, $0.version) < (rank[$1.component] ?? 0, $1.version) }
                 for migration in pending {
@@ -88,11 +89,13 @@ public struct Migrator: Sendable {
                         "INSERT INTO tidemark_migrations (component, version, name) VALUES (\(migration.component), \(migration.version), \(migration.name))",
                         logger: logger
                     )
-                    logger.info("applied migration", metadata: [
-                        "migration.component": "\(migration.component)",
-                        "migration.version": "\(migration.version)",
-                        "migration.name": "\(migration.name)",
-                    ])
+                    logger.info(
+                        "applied migration",
+                        metadata: [
+                            "migration.component": "\(migration.component)",
+                            "migration.version": "\(migration.version)",
+                            "migration.name": "\(migration.name)",
+                        ])
                     applied.append(migration)
                     recorded[migration.component] = migration.version
                 }

@@ -66,10 +66,10 @@ public struct StreamName: Hashable, Sendable, CustomStringConvertible, Codable {
         let category = bytes[..<dash]
         let id = bytes[(dash + 1)...]
         guard (1...50).contains(category.count), let first = category.first, isLower(first),
-              category.allSatisfy({ isLower($0) || isUpper($0) || isDigit($0) })
+            category.allSatisfy({ isLower($0) || isUpper($0) || isDigit($0) })
         else { return false }
         guard (1...200).contains(id.count), let idFirst = id.first,
-              isLower(idFirst) || isUpper(idFirst) || isDigit(idFirst)
+            isLower(idFirst) || isUpper(idFirst) || isDigit(idFirst)
         else { return false }
         let extra: Set<UInt8> = [UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "-")]
         return id.allSatisfy { isLower($0) || isUpper($0) || isDigit($0) || extra.contains($0) }

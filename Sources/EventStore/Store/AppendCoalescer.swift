@@ -84,9 +84,10 @@ actor AppendCoalescer {
         while let group = nextGroup() {
             let requests = group.map(\.request)
             let (client, logger) = (client, logger)
-            let verdicts = await Deadline.run(timeout: statementDeadline) {
-                await Self.run(requests, client: client, logger: logger)
-            } ?? requests.map { _ in .individually }
+            let verdicts =
+                await Deadline.run(timeout: statementDeadline) {
+                    await Self.run(requests, client: client, logger: logger)
+                } ?? requests.map { _ in .individually }
             for (waiter, verdict) in zip(group, verdicts) { waiter.continuation.resume(returning: verdict) }
         }
         running -= 1
@@ -117,9 +118,12 @@ actor AppendCoalescer {
     private static func run(_ group: [Request], client: PostgresClient, logger: Logger) async -> [Verdict] {
         if group.count == 1, let only = group.first {
             do {
-                return [.outcome(try await AppendStatement.run(
-                    client: client, connection: nil, stream: only.stream, expected: only.expected, batch: only.batch, logger: logger
-                ))]
+                return [
+                    .outcome(
+                        try await AppendStatement.run(
+                            client: client, connection: nil, stream: only.stream, expected: only.expected, batch: only.batch, logger: logger
+                        ))
+                ]
             } catch {
                 return [.failed(EventStoreError.database(error, while: "appending to '\(only.stream)'"))]
             }
@@ -133,10 +137,12 @@ actor AppendCoalescer {
                 guard let row = written[request.stream.rawValue], row.positions.count == request.batch.count else {
                     return .individually
                 }
-                return .outcome(.written(AppendResult(
-                    stream: request.stream, positions: row.positions, streamVersion: row.version,
-                    transactionID: UInt64(row.transaction) ?? 0, wasAlreadyStored: false
-                )))
+                return .outcome(
+                    .written(
+                        AppendResult(
+                            stream: request.stream, positions: row.positions, streamVersion: row.version,
+                            transactionID: UInt64(row.transaction) ?? 0, wasAlreadyStored: false
+                        )))
             }
         } catch {
             // Nothing was written (or, if the connection broke at commit, it may have been: the

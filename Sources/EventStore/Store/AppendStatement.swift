@@ -41,29 +41,32 @@ enum AppendStatement {
         do {
             let written: (positions: [Int64], version: Int64, transaction: String)
             if batch.count == 1 {
-                let rows = try await execute(AppendOneStatement(
-                    id: batch.ids[0], stream: stream.rawValue, tenant: batch.tenants[0], type: batch.types[0],
-                    schemaVersion: batch.schemaVersions[0], data: batch.data[0], metadata: batch.metadata[0],
-                    mode: expected.mode, exactVersion: expected.exactVersion
-                ), client: client, connection: connection, logger: logger)
+                let rows = try await execute(
+                    AppendOneStatement(
+                        id: batch.ids[0], stream: stream.rawValue, tenant: batch.tenants[0], type: batch.types[0],
+                        schemaVersion: batch.schemaVersions[0], data: batch.data[0], metadata: batch.metadata[0],
+                        mode: expected.mode, exactVersion: expected.exactVersion
+                    ), client: client, connection: connection, logger: logger)
                 guard let row = rows.first else { return .expectationFailed }
                 written = ([row.0], row.1, row.2)
             } else {
-                let rows = try await execute(AppendBatchStatement(
-                    stream: stream.rawValue, batch: batch, mode: expected.mode, exactVersion: expected.exactVersion
-                ), client: client, connection: connection, logger: logger)
+                let rows = try await execute(
+                    AppendBatchStatement(
+                        stream: stream.rawValue, batch: batch, mode: expected.mode, exactVersion: expected.exactVersion
+                    ), client: client, connection: connection, logger: logger)
                 guard let row = rows.first, let positions = row.positions, let version = row.version, let transaction = row.transaction,
-                      positions.count == batch.count
+                    positions.count == batch.count
                 else { return .expectationFailed }
                 written = (positions, version, transaction)
             }
-            return .written(AppendResult(
-                stream: stream,
-                positions: written.positions,
-                streamVersion: written.version,
-                transactionID: UInt64(written.transaction) ?? 0,
-                wasAlreadyStored: false
-            ))
+            return .written(
+                AppendResult(
+                    stream: stream,
+                    positions: written.positions,
+                    streamVersion: written.version,
+                    transactionID: UInt64(written.transaction) ?? 0,
+                    wasAlreadyStored: false
+                ))
         } catch let error as PSQLError where error.sqlState == .uniqueViolation {
             return .uniqueViolation(eventIDTaken: error.serverInfo?[.constraintName] == "events_event_id_key")
         }

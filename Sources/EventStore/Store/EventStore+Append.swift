@@ -91,11 +91,14 @@ extension EventStore {
         guard expected == .any || expected == .streamExists else {
             return (false, .versionConflict(stream: stream, expected: expected, actual: try await version(of: stream)))
         }
-        return (true, EventStoreError(
-            .concurrencyConflict,
-            "gave up appending to '\(stream)' after \(attempts) lost races for its next version; retry later",
-            stream: stream.rawValue
-        ))
+        return (
+            true,
+            EventStoreError(
+                .concurrencyConflict,
+                "gave up appending to '\(stream)' after \(attempts) lost races for its next version; retry later",
+                stream: stream.rawValue
+            )
+        )
     }
 
     /// Appends to several streams in one transaction: all of them are written or none.
@@ -116,9 +119,11 @@ extension EventStore {
             do {
                 return try await transaction { tx in try await tx.append(prepared: parts) }
             } catch let error as EventStoreError
-                where error.code == .versionConflict || error.code == .duplicateEventID || error.code == .concurrencyConflict {
+                where error.code == .versionConflict || error.code == .duplicateEventID || error.code == .concurrencyConflict
+            {
                 if let originals = try await storedAppend(of: idsByStream) { return originals }
-                let retryable = appends.allSatisfy { $0.expectedVersion == .any || $0.expectedVersion == .streamExists }
+                let retryable =
+                    appends.allSatisfy { $0.expectedVersion == .any || $0.expectedVersion == .streamExists }
                     || error.code == .duplicateEventID || error.code == .concurrencyConflict
                 if retryable, attempts < configuration.anyVersionRetries {
                     attempts += 1
@@ -165,7 +170,8 @@ extension EventStore {
     private func enrich(_ error: any Error) async throws(EventStoreError) -> EventStoreError {
         if var race = error as? AppendRace {
             if let number = race.streamNumber, let name = try await streamName(numbered: number),
-               let candidate = race.candidates.first(where: { $0.stream.rawValue == name }) {
+                let candidate = race.candidates.first(where: { $0.stream.rawValue == name })
+            {
                 (race.stream, race.expected) = candidate
             }
             if race.youngerWriter {
@@ -230,7 +236,7 @@ extension EventStore {
         for part in parts {
             let stored = part.ids.compactMap { found[$0] }
             guard stored.count == part.ids.count, stored.allSatisfy({ $0.stream == part.stream.rawValue }),
-                  zip(stored, stored.dropFirst()).allSatisfy({ $0.version + 1 == $1.version })
+                zip(stored, stored.dropFirst()).allSatisfy({ $0.version + 1 == $1.version })
             else {
                 throw EventStoreError(
                     .duplicateEventID,
@@ -238,13 +244,14 @@ extension EventStore {
                     stream: part.stream.rawValue
                 )
             }
-            results.append(AppendResult(
-                stream: part.stream,
-                positions: stored.map(\.position),
-                streamVersion: stored.last?.version ?? 0,
-                transactionID: stored.first?.transaction ?? 0,
-                wasAlreadyStored: true
-            ))
+            results.append(
+                AppendResult(
+                    stream: part.stream,
+                    positions: stored.map(\.position),
+                    streamVersion: stored.last?.version ?? 0,
+                    transactionID: stored.first?.transaction ?? 0,
+                    wasAlreadyStored: true
+                ))
         }
         return results
     }
@@ -285,7 +292,8 @@ struct AppendRace: Error, Sendable {
         let values = detail[open.upperBound..<close.lowerBound]
         if detail.hasPrefix("Key (stream)=") { return .name(String(values)) }
         if detail.hasPrefix("Key (stream_id, stream_version)="),
-           let comma = values.range(of: ", "), let number = Int64(values[..<comma.lowerBound]) {
+            let comma = values.range(of: ", "), let number = Int64(values[..<comma.lowerBound])
+        {
             return .number(number)
         }
         return nil

@@ -32,26 +32,26 @@ extension EventStore {
         switch direction {
         case .forwards:
             query = """
-            SELECT \(unescaped: Self.eventColumns) FROM events
-            WHERE stream = \(stream.rawValue) AND stream_version = 1 AND \(version)::int8 <= 1
-            UNION ALL
-            (SELECT \(unescaped: Self.eventColumns) FROM events
-             WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
-               AND stream_version > 1 AND stream_version >= \(version)
-             ORDER BY stream_version ASC LIMIT \(limit))
-            ORDER BY stream_version ASC LIMIT \(limit)
-            """
+                SELECT \(unescaped: Self.eventColumns) FROM events
+                WHERE stream = \(stream.rawValue) AND stream_version = 1 AND \(version)::int8 <= 1
+                UNION ALL
+                (SELECT \(unescaped: Self.eventColumns) FROM events
+                 WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
+                   AND stream_version > 1 AND stream_version >= \(version)
+                 ORDER BY stream_version ASC LIMIT \(limit))
+                ORDER BY stream_version ASC LIMIT \(limit)
+                """
         case .backwards:
             query = """
-            (SELECT \(unescaped: Self.eventColumns) FROM events
-             WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
-               AND stream_version > 1 AND stream_version <= \(version)
-             ORDER BY stream_version DESC LIMIT \(limit))
-            UNION ALL
-            SELECT \(unescaped: Self.eventColumns) FROM events
-            WHERE stream = \(stream.rawValue) AND stream_version = 1 AND \(version)::int8 >= 1
-            ORDER BY stream_version DESC LIMIT \(limit)
-            """
+                (SELECT \(unescaped: Self.eventColumns) FROM events
+                 WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
+                   AND stream_version > 1 AND stream_version <= \(version)
+                 ORDER BY stream_version DESC LIMIT \(limit))
+                UNION ALL
+                SELECT \(unescaped: Self.eventColumns) FROM events
+                WHERE stream = \(stream.rawValue) AND stream_version = 1 AND \(version)::int8 >= 1
+                ORDER BY stream_version DESC LIMIT \(limit)
+                """
         }
         do {
             return try await decodeEvents(try await client.query(query, logger: logger))
@@ -113,13 +113,13 @@ extension EventStore {
     static func streamsQuery(_ streams: [StreamName]) -> PostgresQuery {
         let names = streams.map(\.rawValue)
         return """
-        SELECT \(unescaped: Self.eventColumns) FROM events WHERE stream = ANY(\(names)) AND stream_version = 1
-        UNION ALL
-        SELECT \(unescaped: Self.eventColumns) FROM events
-        WHERE stream_id IN (SELECT stream_id FROM events WHERE stream = ANY(\(names)) AND stream_version = 1)
-          AND stream_version > 1
-        ORDER BY stream, stream_version
-        """
+            SELECT \(unescaped: Self.eventColumns) FROM events WHERE stream = ANY(\(names)) AND stream_version = 1
+            UNION ALL
+            SELECT \(unescaped: Self.eventColumns) FROM events
+            WHERE stream_id IN (SELECT stream_id FROM events WHERE stream = ANY(\(names)) AND stream_version = 1)
+              AND stream_version > 1
+            ORDER BY stream, stream_version
+            """
     }
 
     /// Reads the whole log after a position, gap-free.
@@ -141,15 +141,15 @@ extension EventStore {
     ) async throws(EventStoreError) -> LogPage {
         try checkLimit(limit)
         let query: PostgresQuery = """
-        SELECT \(unescaped: Self.eventColumns) FROM events
-        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          AND (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position)::int8)
-          AND (\(filter.tenantID)::text IS NULL OR tenant_id = \(filter.tenantID)::text)
-          AND (\(filter.categories)::text[] IS NULL OR category = ANY(\(filter.categories)::text[]))
-          AND (\(filter.eventTypes)::text[] IS NULL OR type = ANY(\(filter.eventTypes)::text[]))
-        ORDER BY events.transaction_id, events.position
-        LIMIT \(limit)
-        """
+            SELECT \(unescaped: Self.eventColumns) FROM events
+            WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+              AND (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position)::int8)
+              AND (\(filter.tenantID)::text IS NULL OR tenant_id = \(filter.tenantID)::text)
+              AND (\(filter.categories)::text[] IS NULL OR category = ANY(\(filter.categories)::text[]))
+              AND (\(filter.eventTypes)::text[] IS NULL OR type = ANY(\(filter.eventTypes)::text[]))
+            ORDER BY events.transaction_id, events.position
+            LIMIT \(limit)
+            """
         do {
             // With a filter, first find the newest readable event of the whole log (a backward
             // index scan): when the filtered page is not full, nothing that matches lies between
@@ -215,26 +215,27 @@ extension EventStore {
             let extra = try columns[15].decode(String?.self).flatMap {
                 try? decoder.decode([String: String].self, from: Data($0.utf8))
             }
-            events.append(RecordedEvent(
-                position: try columns[0].decode(Int64.self),
-                transactionID: UInt64(try columns[1].decode(String.self)) ?? 0,
-                id: try columns[2].decode(UUID.self),
-                stream: name,
-                streamVersion: try columns[4].decode(Int64.self),
-                type: try columns[5].decode(String.self),
-                schemaVersion: Int(try columns[6].decode(Int32.self)),
-                data: Data(try columns[7].decode(String.self).utf8),
-                metadata: EventMetadata(
-                    tenantID: try columns[9].decode(String?.self),
-                    actorID: try columns[10].decode(String?.self),
-                    deviceID: try columns[11].decode(String?.self),
-                    mutationID: try columns[12].decode(String?.self),
-                    correlationID: try columns[13].decode(String?.self),
-                    causationID: try columns[14].decode(String?.self),
-                    extra: extra
-                ),
-                recordedAt: try columns[8].decode(Date.self)
-            ))
+            events.append(
+                RecordedEvent(
+                    position: try columns[0].decode(Int64.self),
+                    transactionID: UInt64(try columns[1].decode(String.self)) ?? 0,
+                    id: try columns[2].decode(UUID.self),
+                    stream: name,
+                    streamVersion: try columns[4].decode(Int64.self),
+                    type: try columns[5].decode(String.self),
+                    schemaVersion: Int(try columns[6].decode(Int32.self)),
+                    data: Data(try columns[7].decode(String.self).utf8),
+                    metadata: EventMetadata(
+                        tenantID: try columns[9].decode(String?.self),
+                        actorID: try columns[10].decode(String?.self),
+                        deviceID: try columns[11].decode(String?.self),
+                        mutationID: try columns[12].decode(String?.self),
+                        correlationID: try columns[13].decode(String?.self),
+                        causationID: try columns[14].decode(String?.self),
+                        extra: extra
+                    ),
+                    recordedAt: try columns[8].decode(Date.self)
+                ))
         }
         return events
     }
@@ -263,7 +264,9 @@ extension EventStore {
                 throw EventStoreError.database(error, while: "waiting for the log horizon")
             }
             guard clock.now < deadline else {
-                throw EventStoreError(.invalidArgument, "transaction \(transactionID) is still not readable: an older transaction holds the log horizon (see `synccli events status`)")
+                throw EventStoreError(
+                    .invalidArgument,
+                    "transaction \(transactionID) is still not readable: an older transaction holds the log horizon (see `synccli events status`)")
             }
             try? await Task.sleep(for: backoff.delay(retry: polls))
             polls += 1

@@ -49,8 +49,10 @@ extension EventStore {
             for try await (pid, database, user, application, state, xid, age, query) in activity.decode(
                 (Int32, String?, String?, String?, String?, String, Double?, String?).self
             ) {
-                open.append(.init(pid: pid, database: database, user: user, application: application, state: state,
-                                  transactionID: xid, ageSeconds: age ?? 0, query: query))
+                open.append(
+                    .init(
+                        pid: pid, database: database, user: user, application: application, state: state,
+                        transactionID: xid, ageSeconds: age ?? 0, query: query))
             }
             let prepared = try await client.query(
                 """
@@ -60,8 +62,10 @@ extension EventStore {
                 logger: logger
             )
             for try await (gid, database, owner, xid, age) in prepared.decode((String, String?, String?, String, Double).self) {
-                open.append(.init(pid: nil, database: database, user: owner, application: "prepared: \(gid)", state: "prepared",
-                                  transactionID: xid, ageSeconds: age, query: nil))
+                open.append(
+                    .init(
+                        pid: nil, database: database, user: owner, application: "prepared: \(gid)", state: "prepared",
+                        transactionID: xid, ageSeconds: age, query: nil))
             }
             open.sort { $0.ageSeconds > $1.ageSeconds }
             let threshold = stallThreshold.seconds

@@ -38,7 +38,8 @@ public struct EventStore: Sendable {
         self.logger = logger
         self.notifier = CommitNotifier(client: client, channel: NotifyChannel(name: configuration.notifyChannel), logger: logger)
         self.listener = LogListener(client: client, channel: NotifyChannel(name: configuration.notifyChannel), logger: logger)
-        self.coalescer = configuration.appendStatements > 0
+        self.coalescer =
+            configuration.appendStatements > 0
             ? AppendCoalescer(
                 limit: configuration.appendStatements, maxEvents: configuration.maxCoalescedEvents,
                 statementDeadline: configuration.appendStatementDeadline, client: client, logger: logger

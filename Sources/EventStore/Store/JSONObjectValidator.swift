@@ -45,7 +45,10 @@ struct JSONObjectValidator {
     private mutating func object(depth: Int) -> Bool {
         index += 1
         skipWhitespace()
-        if peek == UInt8(ascii: "}") { index += 1; return true }
+        if peek == UInt8(ascii: "}") {
+            index += 1
+            return true
+        }
         while true {
             skipWhitespace()
             guard peek == UInt8(ascii: "\""), string() else { return false }
@@ -65,7 +68,10 @@ struct JSONObjectValidator {
     private mutating func array(depth: Int) -> Bool {
         index += 1
         skipWhitespace()
-        if peek == UInt8(ascii: "]") { index += 1; return true }
+        if peek == UInt8(ascii: "]") {
+            index += 1
+            return true
+        }
         while true {
             skipWhitespace()
             guard value(depth: depth) else { return false }
@@ -89,7 +95,7 @@ struct JSONObjectValidator {
                 index += 1
                 switch escaped {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     continue
                 case UInt8(ascii: "u"):
                     guard index + 4 <= bytes.count else { return false }

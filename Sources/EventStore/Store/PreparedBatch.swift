@@ -49,7 +49,8 @@ struct PreparedBatch: Sendable {
                 )
             }
             guard (1...Int(Int32.max)).contains(event.schemaVersion) else {
-                throw EventStoreError(.invalidEventType, "event #\(index + 1) has schema version \(event.schemaVersion); it must be 1 or more", stream: stream.rawValue)
+                throw EventStoreError(
+                    .invalidEventType, "event #\(index + 1) has schema version \(event.schemaVersion); it must be 1 or more", stream: stream.rawValue)
             }
             // The events of one command usually share their metadata: encode it once.
             let metadataJSON: String

@@ -82,11 +82,13 @@ public struct EventSubscription: AsyncSequence, Sendable {
                     guard error.code == .database else { throw error }
                     failures += 1
                     if failures > subscription.maxConsecutiveFailures { throw error }
-                    subscription.store.logger.warning("subscription read failed; retrying", metadata: [
-                        "subscription.position": "\(cursor)",
-                        "subscription.failures": "\(failures)",
-                        "error": "\(error)",
-                    ])
+                    subscription.store.logger.warning(
+                        "subscription read failed; retrying",
+                        metadata: [
+                            "subscription.position": "\(cursor)",
+                            "subscription.failures": "\(failures)",
+                            "error": "\(error)",
+                        ])
                     do { try await Task.sleep(for: Self.backoff.delay(retry: failures - 1)) } catch { return nil }
                 }
             }

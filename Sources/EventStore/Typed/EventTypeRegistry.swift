@@ -35,7 +35,9 @@ public struct EventTypeRegistry: Sendable {
     public func isRegistered(_ eventType: String) -> Bool { currentVersions[eventType] != nil }
 
     /// Builds the ``EventData`` that stores `event` at its current schema version.
-    public static func encode<Event: TypedEvent>(_ event: Event, id: UUID = UUID(), metadata: EventMetadata = EventMetadata()) throws(EventStoreError) -> EventData {
+    public static func encode<Event: TypedEvent>(_ event: Event, id: UUID = UUID(), metadata: EventMetadata = EventMetadata()) throws(EventStoreError)
+        -> EventData
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601

@@ -70,17 +70,20 @@ struct OutboxBatch {
         case .preferences(.set(let payload)):
             let settings = String(decoding: try encoder.encode(payload.settings), as: UTF8.self)
             let key = PushAudienceRow.key(payload.userID.description)
-            var row = audience[key] ?? PushAudienceRow(
-                userID: payload.userID.description, tenantID: payload.tenantID.description, active: false, lastPosition: position)
+            var row =
+                audience[key]
+                ?? PushAudienceRow(
+                    userID: payload.userID.description, tenantID: payload.tenantID.description, active: false, lastPosition: position)
             row.settings = settings
             row.lastPosition = position
             audience.put(row)
         case .notification(.sent(let sent)):
             let kind = sent.type.lowercased()
-            try await fanOut(OutboxMessage(
-                kind: kind, audience: .users(sent.receiverIDs.map(\.description)), title: sent.title, body: sent.content,
-                data: ["kind": "notification", "type": sent.type, "notification_id": sent.notificationID.description],
-                collapseKey: nil, priority: "high", ttl: projection.policy.notificationTTL), recorded)
+            try await fanOut(
+                OutboxMessage(
+                    kind: kind, audience: .users(sent.receiverIDs.map(\.description)), title: sent.title, body: sent.content,
+                    data: ["kind": "notification", "type": sent.type, "notification_id": sent.notificationID.description],
+                    collapseKey: nil, priority: "high", ttl: projection.policy.notificationTTL), recorded)
         case .notification: break
         case .announcement(let event): try await applyAnnouncement(event, recorded)
         case .order(let event): try await applyOrder(event, recorded)
@@ -101,15 +104,18 @@ struct OutboxBatch {
             let id = registered.deviceID.description
             let details = registered.registration
             try await takeOver(token: details.pushToken, provider: details.provider.rawValue, by: id, position: position)
-            targets.put(PushTargetRow(
-                deviceID: id, tenantID: registered.tenantID.description, userID: registered.userID.description,
-                provider: details.provider.rawValue, environment: details.environment.rawValue, token: details.pushToken,
-                appID: details.appID, active: true, lastPosition: position))
+            targets.put(
+                PushTargetRow(
+                    deviceID: id, tenantID: registered.tenantID.description, userID: registered.userID.description,
+                    provider: details.provider.rawValue, environment: details.environment.rawValue, token: details.pushToken,
+                    appID: details.appID, active: true, lastPosition: position))
             // Pending pushes of a shared device that moved to another user are withdrawn; the
             // rest follow the new token.
-            try await withdraw(device: id, before: position, reason: "the device was registered to another user",
-                               keepUser: registered.userID.description)
-            try await context.execute("""
+            try await withdraw(
+                device: id, before: position, reason: "the device was registered to another user",
+                keepUser: registered.userID.description)
+            try await context.execute(
+                """
                 UPDATE public.push_deliveries SET token = \(details.pushToken), environment = \(details.environment.rawValue),
                        topic = \(details.appID), updated_at = now()
                 WHERE device_id = \(id)::uuid AND status IN ('queued', 'retrying') AND source_position < \(position)
@@ -122,7 +128,8 @@ struct OutboxBatch {
             row.active = true
             row.lastPosition = position
             targets.put(row)
-            try await context.execute("""
+            try await context.execute(
+                """
                 UPDATE public.push_deliveries SET token = \(updated.pushToken), updated_at = now()
                 WHERE device_id = \(id)::uuid AND status IN ('queued', 'retrying') AND source_position < \(position)
                 """)
@@ -141,8 +148,9 @@ struct OutboxBatch {
                 row.lastPosition = position
                 targets.put(row)
             }
-            try await withdraw(device: id, before: position, reason: "the provider rejected the token (\(invalidated.reason))",
-                               token: invalidated.pushToken)
+            try await withdraw(
+                device: id, before: position, reason: "the provider rejected the token (\(invalidated.reason))",
+                token: invalidated.pushToken)
         }
     }
 
@@ -160,7 +168,8 @@ struct OutboxBatch {
     /// Marks the pending, unleased deliveries of `device` created before `position` as skipped:
     /// only those of another user than `keepUser`, or only those sent to `token`, when given.
     private func withdraw(device: String, before position: Int64, reason: String, keepUser: String? = nil, token: String? = nil) async throws {
-        try await context.execute("""
+        try await context.execute(
+            """
             UPDATE public.push_deliveries SET status = 'skipped', status_reason = \(reason), updated_at = now()
             WHERE device_id = \(device)::uuid AND status IN ('queued', 'retrying') AND source_position < \(position)
               AND (lease_until IS NULL OR lease_until < now())
@@ -175,9 +184,10 @@ struct OutboxBatch {
         let key = PushAudienceRow.key(Self.userID(of: event))
         if case .registered(let registered) = event {
             let existing = audience[key]
-            audience.put(PushAudienceRow(
-                userID: registered.userID.description, tenantID: registered.tenantID.description, active: true,
-                timeZone: existing?.timeZone, settings: existing?.settings, lastPosition: position))
+            audience.put(
+                PushAudienceRow(
+                    userID: registered.userID.description, tenantID: registered.tenantID.description, active: true,
+                    timeZone: existing?.timeZone, settings: existing?.settings, lastPosition: position))
             return
         }
         guard var row = audience[key] else { return }
@@ -199,9 +209,10 @@ struct OutboxBatch {
         let key = Self.sourceKey(event)
         switch event {
         case .drafted(let drafted):
-            sources.put(PushSourceRow(
-                sourceKey: key, tenantID: drafted.tenantID.description, title: drafted.title, body: drafted.body,
-                lastPosition: recorded.position))
+            sources.put(
+                PushSourceRow(
+                    sourceKey: key, tenantID: drafted.tenantID.description, title: drafted.title, body: drafted.body,
+                    lastPosition: recorded.position))
         case .edited(let edited):
             guard var row = sources[PushSourceRow.key(key)] else { return }
             if let title = edited.title { row.title = title }
@@ -210,10 +221,11 @@ struct OutboxBatch {
             sources.put(row)
         case .published(let published):
             guard let row = sources[PushSourceRow.key(key)] else { return }
-            try await fanOut(OutboxMessage(
-                kind: "announcement", audience: .tenant(published.tenantID.description), title: row.title,
-                body: Self.excerpt(row.body), data: ["kind": "announcement", "announcement_id": published.announcementID.description],
-                collapseKey: key, priority: "normal", ttl: projection.policy.announcementTTL), recorded)
+            try await fanOut(
+                OutboxMessage(
+                    kind: "announcement", audience: .tenant(published.tenantID.description), title: row.title,
+                    body: Self.excerpt(row.body), data: ["kind": "announcement", "announcement_id": published.announcementID.description],
+                    collapseKey: key, priority: "normal", ttl: projection.policy.announcementTTL), recorded)
         default: break
         }
     }
@@ -222,17 +234,19 @@ struct OutboxBatch {
         let key = Self.sourceKey(event)
         switch event {
         case .placed(let placed):
-            sources.put(PushSourceRow(
-                sourceKey: key, tenantID: placed.tenantID.description, userID: placed.customerID.description,
-                title: "Order update", body: "", lastPosition: recorded.position))
+            sources.put(
+                PushSourceRow(
+                    sourceKey: key, tenantID: placed.tenantID.description, userID: placed.customerID.description,
+                    title: "Order update", body: "", lastPosition: recorded.position))
         case .transitioned(let transition, let changed):
             guard let customer = sources[PushSourceRow.key(key)]?.userID else { return }
             let status = changed.to.rawValue.replacingOccurrences(of: "_", with: " ")
-            try await fanOut(OutboxMessage(
-                kind: "order", audience: .users([customer]), title: "Order update",
-                body: "Your order is now \(status).",
-                data: ["kind": "order", "order_id": changed.orderID.description, "status": changed.to.rawValue, "transition": transition.rawValue],
-                collapseKey: key, priority: "high", ttl: projection.policy.orderTTL), recorded)
+            try await fanOut(
+                OutboxMessage(
+                    kind: "order", audience: .users([customer]), title: "Order update",
+                    body: "Your order is now \(status).",
+                    data: ["kind": "order", "order_id": changed.orderID.description, "status": changed.to.rawValue, "transition": transition.rawValue],
+                    collapseKey: key, priority: "high", ttl: projection.policy.orderTTL), recorded)
         }
     }
 
@@ -245,11 +259,13 @@ struct OutboxBatch {
         let expiresAt = recorded.recordedAt.addingTimeInterval(message.ttl.seconds)
         guard expiresAt > now else { return }
         try await flush()
-        let (users, tenant): ([String]?, String?) = switch message.audience {
-        case .users(let ids): (ids, nil)
-        case .tenant(let tenant): (nil, tenant)
-        }
-        let rows = try await context.connection.query("""
+        let (users, tenant): ([String]?, String?) =
+            switch message.audience {
+            case .users(let ids): (ids, nil)
+            case .tenant(let tenant): (nil, tenant)
+            }
+        let rows = try await context.connection.query(
+            """
             SELECT t.device_id::text, t.user_id::text, t.tenant_id::text, t.provider, t.environment, t.token, t.app_id, a.time_zone, a.settings
             FROM push_targets t JOIN push_audience a ON a.user_id = t.user_id
             WHERE t.active AND a.active
@@ -262,12 +278,14 @@ struct OutboxBatch {
         for try await (device, user, tenant, provider, environment, token, appID, profileZone, settingsText) in rows.decode(
             (String, String, String, String, String, String, String?, String?, String?).self
         ) {
-            let (settings, zone) = preferences[user] ?? {
-                let settings = settingsText.flatMap { try? decoder.decode(PushSettings.self, from: Data($0.utf8)) }
-                let zone = (settings?.timeZone ?? profileZone).flatMap(TimeZone.init(identifier:)) ?? TimeZone(secondsFromGMT: 0) ?? .current
-                preferences[user] = (settings, zone)
-                return (settings, zone)
-            }()
+            let (settings, zone) =
+                preferences[user]
+                ?? {
+                    let settings = settingsText.flatMap { try? decoder.decode(PushSettings.self, from: Data($0.utf8)) }
+                    let zone = (settings?.timeZone ?? profileZone).flatMap(TimeZone.init(identifier:)) ?? TimeZone(secondsFromGMT: 0) ?? .current
+                    preferences[user] = (settings, zone)
+                    return (settings, zone)
+                }()
             var status = "queued"
             var reason: String?
             var notBefore = eventAt
@@ -283,27 +301,32 @@ struct OutboxBatch {
                     reason = "held for quiet hours until \(notBefore)"
                 }
             }
-            deliveries.append(OutboxDelivery(
-                idempotencyKey: "\(recorded.id.uuidString.lowercased()):\(device)", tenantID: tenant, userID: user, deviceID: device,
-                channel: provider, environment: environment, token: token, topic: appID, kind: message.kind,
-                sourceEventID: recorded.id.uuidString.lowercased(), sourcePosition: recorded.position, sourceType: recorded.type,
-                eventAt: eventAt, title: message.title, body: message.body, data: message.data, collapseKey: message.collapseKey,
-                priority: message.priority, expiresAt: ReadDate.text(expiresAt), status: status, statusReason: reason,
-                notBefore: notBefore))
+            deliveries.append(
+                OutboxDelivery(
+                    idempotencyKey: "\(recorded.id.uuidString.lowercased()):\(device)", tenantID: tenant, userID: user, deviceID: device,
+                    channel: provider, environment: environment, token: token, topic: appID, kind: message.kind,
+                    sourceEventID: recorded.id.uuidString.lowercased(), sourcePosition: recorded.position, sourceType: recorded.type,
+                    eventAt: eventAt, title: message.title, body: message.body, data: message.data, collapseKey: message.collapseKey,
+                    priority: message.priority, expiresAt: ReadDate.text(expiresAt), status: status, statusReason: reason,
+                    notBefore: notBefore))
         }
         guard !deliveries.isEmpty else { return }
         let json = String(decoding: try encoder.encode(deliveries), as: UTF8.self)
-        let inserted = try await context.connection.query(PostgresQuery(unsafeSQL: OutboxDelivery.insertSQL, binds: {
-            var binds = PostgresBindings(capacity: 1)
-            binds.append(json)
-            return binds
-        }()), logger: context.logger)
+        let inserted = try await context.connection.query(
+            PostgresQuery(
+                unsafeSQL: OutboxDelivery.insertSQL,
+                binds: {
+                    var binds = PostgresBindings(capacity: 1)
+                    binds.append(json)
+                    return binds
+                }()), logger: context.logger)
         var collapsing: [(device: String, key: String)] = []
         for try await (queuedWithKey, device, key) in inserted.decode((Bool, String, String?).self) {
             if queuedWithKey, let key { collapsing.append((device, key)) }
         }
         if !collapsing.isEmpty {
-            try await context.execute("""
+            try await context.execute(
+                """
                 UPDATE public.push_deliveries o
                 SET status = 'superseded', status_reason = 'superseded by a newer push with the same collapse key', updated_at = now()
                 FROM unnest(\(collapsing.map(\.device))::uuid[], \(collapsing.map(\.key))::text[]) AS n(device_id, collapse_key)
@@ -320,8 +343,9 @@ struct OutboxBatch {
     }
 
     private func missing(_ recorded: RecordedEvent, _ device: String) -> ReadModelError {
-        ReadModelError(.missingRow, eventType: recorded.type, position: recorded.position,
-                       message: "push_targets has no device \(device) (stream \(recorded.stream))")
+        ReadModelError(
+            .missingRow, eventType: recorded.type, position: recorded.position,
+            message: "push_targets has no device \(device) (stream \(recorded.stream))")
     }
 
     // MARK: - Keys

@@ -30,7 +30,7 @@ struct PushSourceRow: ReadRow, Equatable {
             body text NOT NULL,
             last_position bigint NOT NULL
         )
-        """,
+        """
     ]
 
     static func key(_ key: String) -> ReadKey { ReadKey(["source_key": key]) }

@@ -8,7 +8,8 @@ import PushProviders
 extension PushOutbox: ProviderTokenStore {
     /// The token stored for `channel`, `nil` when there is none.
     public func providerToken(channel: String) async throws -> StoredProviderToken? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT provider_token, provider_token_key, provider_token_issued_at FROM push_channels
             WHERE channel = \(channel) AND provider_token IS NOT NULL
             """, logger: logger)
@@ -23,7 +24,8 @@ extension PushOutbox: ProviderTokenStore {
     public func replaceProviderToken(
         _ expected: StoredProviderToken?, with token: StoredProviderToken, channel: String
     ) async throws -> StoredProviderToken? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             INSERT INTO push_channels AS c (channel, provider_token, provider_token_key, provider_token_issued_at, updated_at)
             VALUES (\(channel), \(token.token), \(token.key), \(Int64(token.issuedAt)), now())
             ON CONFLICT (channel) DO UPDATE SET

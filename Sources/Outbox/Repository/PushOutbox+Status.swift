@@ -4,7 +4,8 @@ import PostgresNIO
 extension PushOutbox {
     /// Counts deliveries per channel and status, with the oldest due pending age and pauses.
     public func status() async throws -> PushStatusReport {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT channel,
                    count(*) FILTER (WHERE status = 'queued')::int8,
                    count(*) FILTER (WHERE status = 'retrying')::int8,
@@ -25,8 +26,10 @@ extension PushOutbox {
                 skipped: Int(skipped), oldestPendingSeconds: oldest, paused: nil)
         }
         for state in try await channelStates() where state.isPaused {
-            var entry = channels[state.channel] ?? PushStatusReport.Channel(
-                channel: state.channel, queued: 0, retrying: 0, sent: 0, failed: 0, dead: 0, skipped: 0, oldestPendingSeconds: 0, paused: nil)
+            var entry =
+                channels[state.channel]
+                ?? PushStatusReport.Channel(
+                    channel: state.channel, queued: 0, retrying: 0, sent: 0, failed: 0, dead: 0, skipped: 0, oldestPendingSeconds: 0, paused: nil)
             entry.paused = state
             channels[state.channel] = entry
         }

@@ -34,16 +34,18 @@ public struct PushOutbox: Sendable {
 
     /// The state of each channel that has been paused at least once.
     public func channelStates() async throws -> [PushChannelState] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT channel, paused_reason, extract(epoch FROM paused_at)::float8, extract(epoch FROM resume_at)::float8,
                    resume_at <= now(), pauses
             FROM push_channels ORDER BY channel
             """, logger: logger)
         var result: [PushChannelState] = []
         for try await (channel, reason, pausedAt, resumeAt, due, pauses) in rows.decode((String, String?, Double?, Double?, Bool?, Int32).self) {
-            result.append(PushChannelState(
-                channel: channel, pausedReason: reason, pausedAt: pausedAt.map(Date.init(timeIntervalSince1970:)),
-                resumeAt: resumeAt.map(Date.init(timeIntervalSince1970:)), probeDue: due ?? false, pauses: Int(pauses)))
+            result.append(
+                PushChannelState(
+                    channel: channel, pausedReason: reason, pausedAt: pausedAt.map(Date.init(timeIntervalSince1970:)),
+                    resumeAt: resumeAt.map(Date.init(timeIntervalSince1970:)), probeDue: due ?? false, pauses: Int(pauses)))
         }
         return result
     }
@@ -51,7 +53,8 @@ public struct PushOutbox: Sendable {
     /// Claims up to `limit` due deliveries of `channels` for `owner` for `lease`.
     public func claim(channels: [String], limit: Int, owner: String, lease: Duration) async throws -> [ClaimedDelivery] {
         guard !channels.isEmpty, limit > 0 else { return [] }
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH claimable AS (
                 SELECT delivery_id FROM push_deliveries
                 WHERE status IN ('queued', 'retrying') AND not_before <= now() AND expires_at > now()
@@ -82,7 +85,8 @@ public struct PushOutbox: Sendable {
     @discardableResult
     public func markSent(_ sent: [(id: UUID, providerID: String?)], owner: String) async throws -> Int {
         guard !sent.isEmpty else { return 0 }
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH done AS (
                 UPDATE push_deliveries d
                 SET status = 'sent', sent_at = now(), provider_message_id = nullif(u.provider_id, ''), lease_owner = NULL, lease_until = NULL,
@@ -106,7 +110,8 @@ public struct PushOutbox: Sendable {
     public func markRetry(_ retries: [(id: UUID, delay: Duration, error: String)], maxAttempts: Int, owner: String) async throws {
         guard !retries.isEmpty else { return }
         let delays = retries.map(\.delay.seconds)
-        _ = try await client.query("""
+        _ = try await client.query(
+            """
             WITH failed AS (
                 UPDATE push_deliveries d
                 SET status = CASE WHEN d.attempts >= \(maxAttempts) OR now() + make_interval(secs => u.delay) >= d.expires_at
@@ -127,7 +132,8 @@ public struct PushOutbox: Sendable {
     /// Gives up on deliveries the provider refused for good (`failed`).
     public func markFailed(_ failures: [(id: UUID, reason: String)], owner: String) async throws {
         guard !failures.isEmpty else { return }
-        _ = try await client.query("""
+        _ = try await client.query(
+            """
             WITH failed AS (
                 UPDATE push_deliveries d
                 SET status = 'failed', status_reason = u.reason, last_error = u.reason, lease_owner = NULL, lease_until = NULL, updated_at = now()
@@ -142,7 +148,8 @@ public struct PushOutbox: Sendable {
     /// Marks one delivery `failed` because the provider rejected its token, on `connection`
     /// (the transaction that appends `DeviceTokenInvalidated`).
     package static func markInvalidToken(_ id: UUID, reason: String, owner: String, on connection: PostgresConnection, logger: Logger) async throws {
-        _ = try await connection.query("""
+        _ = try await connection.query(
+            """
             WITH failed AS (
                 UPDATE push_deliveries d
                 SET status = 'failed', status_reason = \(reason), last_error = \(reason), lease_owner = NULL, lease_until = NULL, updated_at = now()
@@ -156,7 +163,8 @@ public struct PushOutbox: Sendable {
     /// Hands deliveries back without counting the attempt (their channel paused).
     public func release(_ ids: [UUID], error: String, owner: String) async throws {
         guard !ids.isEmpty else { return }
-        _ = try await client.query("""
+        _ = try await client.query(
+            """
             UPDATE push_deliveries
             SET attempts = greatest(attempts - 1, 0), last_error = \(error), lease_owner = NULL, lease_until = NULL, updated_at = now()
             WHERE delivery_id = ANY(\(ids)::uuid[]) AND lease_owner = \(owner)
@@ -168,7 +176,8 @@ public struct PushOutbox: Sendable {
     /// long to wait).
     public func pause(channel: String, reason: String, probe: Duration, doubling: Bool = true) async throws {
         let seconds = probe.seconds
-        _ = try await client.query("""
+        _ = try await client.query(
+            """
             INSERT INTO push_channels AS c (channel, paused_at, paused_reason, resume_at, pauses, updated_at)
             VALUES (\(channel), now(), \(reason), now() + make_interval(secs => \(seconds)), 1, now())
             ON CONFLICT (channel) DO UPDATE SET
@@ -181,7 +190,8 @@ public struct PushOutbox: Sendable {
     /// Ends the pause of `channel` (a probe succeeded, or an operator resumed it). Returns whether it was paused.
     @discardableResult
     public func resume(channel: String) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE push_channels SET paused_at = NULL, paused_reason = NULL, resume_at = NULL, pauses = 0, updated_at = now()
             WHERE channel = \(channel) AND paused_at IS NOT NULL
             RETURNING 1
@@ -193,7 +203,8 @@ public struct PushOutbox: Sendable {
     /// Marks pending, unleased deliveries whose expiry has passed as `expired`; returns how many.
     @discardableResult
     public func sweepExpired() async throws -> Int {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH gone AS (
                 UPDATE push_deliveries SET status = 'expired', status_reason = 'expired before it could be sent', updated_at = now()
                 WHERE status IN ('queued', 'retrying') AND expires_at <= now() AND (lease_until IS NULL OR lease_until < now())
@@ -208,7 +219,8 @@ public struct PushOutbox: Sendable {
     /// Queues `dead` deliveries (of `channel`, if given) again with fresh attempts; those already
     /// expired stay dead. Returns (requeued, left dead because expired).
     public func retryDead(channel: String?) async throws -> (requeued: Int, expired: Int) {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH candidates AS (
                 SELECT delivery_id, expires_at > now() AS alive FROM push_deliveries
                 WHERE status = 'dead' AND (\(channel)::text IS NULL OR channel = \(channel)::text)
@@ -236,7 +248,8 @@ public struct PushOutbox: Sendable {
         let seconds = age.seconds
         var total = 0
         while true {
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 WITH gone AS (
                     DELETE FROM push_deliveries WHERE delivery_id IN (
                         SELECT delivery_id FROM push_deliveries

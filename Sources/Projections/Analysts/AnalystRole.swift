@@ -24,7 +24,8 @@ public enum AnalystRole {
         do {
             try await client.withConnection { connection in
                 do {
-                    _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE ROLE \(name) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT"), logger: logger)
+                    _ = try await connection.query(
+                        PostgresQuery(unsafeSQL: "CREATE ROLE \(name) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT"), logger: logger)
                 } catch let error as PSQLError where error.sqlState == .duplicateObject || error.sqlState == .uniqueViolation {
                     // Already there (roles are cluster-wide; another database may have created it).
                 }

@@ -1,5 +1,5 @@
-import Foundation
 import EventStore
+import Foundation
 
 /// A read model built from the log: a name, a version, the tables it owns, and how a batch of
 /// events changes them.

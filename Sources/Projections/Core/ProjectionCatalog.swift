@@ -20,7 +20,8 @@ enum ProjectionCatalog {
 
     /// The checkpoint of `name`, optionally locking its row until the transaction ends.
     static func checkpoint(of name: String, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> ProjectionCheckpoint? {
-        let query: PostgresQuery = forUpdate
+        let query: PostgresQuery =
+            forUpdate
             ? "SELECT \(unescaped: selectColumns) FROM projection_checkpoints WHERE name = \(name) FOR UPDATE"
             : "SELECT \(unescaped: selectColumns) FROM projection_checkpoints WHERE name = \(name)"
         return try await decode(try await connection.query(query, logger: logger)).first
@@ -40,28 +41,30 @@ enum ProjectionCatalog {
             let columns = row.makeRandomAccess()
             let failedTx = try columns[9].decode(String?.self)
             let failedPosition = try columns[10].decode(Int64?.self)
-            let failure: ProjectionFailure? = if let failedTx, let failedPosition {
-                ProjectionFailure(
-                    position: LogPosition(transactionID: UInt64(failedTx) ?? 0, position: failedPosition),
-                    eventID: try columns[11].decode(UUID?.self),
-                    eventType: try columns[12].decode(String?.self) ?? "",
-                    error: try columns[13].decode(String?.self) ?? "",
-                    at: try columns[14].decode(Date?.self) ?? Date()
-                )
-            } else {
-                nil
-            }
-            result.append(ProjectionCheckpoint(
-                name: name,
-                version: Int(version),
-                tables: tables,
-                position: LogPosition(transactionID: UInt64(tx) ?? 0, position: position),
-                state: ProjectionCheckpoint.State(rawValue: state) ?? .failed,
-                eventsApplied: applied,
-                lastEventAt: lastEventAt,
-                lastAppliedAt: lastAppliedAt,
-                failure: failure
-            ))
+            let failure: ProjectionFailure? =
+                if let failedTx, let failedPosition {
+                    ProjectionFailure(
+                        position: LogPosition(transactionID: UInt64(failedTx) ?? 0, position: failedPosition),
+                        eventID: try columns[11].decode(UUID?.self),
+                        eventType: try columns[12].decode(String?.self) ?? "",
+                        error: try columns[13].decode(String?.self) ?? "",
+                        at: try columns[14].decode(Date?.self) ?? Date()
+                    )
+                } else {
+                    nil
+                }
+            result.append(
+                ProjectionCheckpoint(
+                    name: name,
+                    version: Int(version),
+                    tables: tables,
+                    position: LogPosition(transactionID: UInt64(tx) ?? 0, position: position),
+                    state: ProjectionCheckpoint.State(rawValue: state) ?? .failed,
+                    eventsApplied: applied,
+                    lastEventAt: lastEventAt,
+                    lastAppliedAt: lastAppliedAt,
+                    failure: failure
+                ))
         }
         return result
     }

@@ -52,7 +52,8 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
     static func database(_ error: any Error, while doing: String) -> ProjectionError {
         var cause = error
         if let transaction = error as? PostgresTransactionError,
-           let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError {
+            let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError
+        {
             cause = inner
         }
         if let psql = cause as? PSQLError, psql.sqlState == .undefinedTable {

@@ -30,7 +30,8 @@ public struct ReadTable: Sendable, Hashable {
     var upsertSQL: String {
         let keys = key.joined(separator: ", ")
         let others = columns.filter { !key.contains($0) }
-        let update = others.isEmpty
+        let update =
+            others.isEmpty
             ? "NOTHING"
             : "UPDATE SET (\(others.joined(separator: ", "))) = ROW(\(others.map { "EXCLUDED.\($0)" }.joined(separator: ", ")))"
         return """

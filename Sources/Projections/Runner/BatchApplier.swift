@@ -29,7 +29,7 @@ enum BatchApplier {
         do {
             return try await ProjectionCatalog.inTransaction(on: connection, logger: logger) {
                 guard let checkpoint = try await ProjectionCatalog.checkpoint(of: projection.name, forUpdate: true, on: connection, logger: logger),
-                      checkpoint.position == expected, checkpoint.version == projection.version, checkpoint.state == .running
+                    checkpoint.position == expected, checkpoint.version == projection.version, checkpoint.state == .running
                 else { return .checkpointMoved }
                 try await apply(events, projection: projection, schema: ProjectionCatalog.liveSchema, on: connection, logger: logger)
                 try await ProjectionCatalog.advance(projection.name, to: last, count: events.count, on: connection, logger: logger)

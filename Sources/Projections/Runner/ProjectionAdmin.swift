@@ -52,26 +52,28 @@ public struct ProjectionAdmin: Sendable {
                     let position = checkpoint?.position ?? .start
                     let (lagEvents, oldest) = try await Self.lag(after: position, types: projection.eventTypes, on: connection, logger: logger)
                     let holder = try await ProjectionLease.holder(of: projection.name, purpose: .live, on: connection, logger: logger)
-                    let state: String = switch checkpoint {
-                    case nil: "not_started"
-                    case let checkpoint? where checkpoint.version != projection.version: "outdated"
-                    case let checkpoint?: checkpoint.state.rawValue
-                    }
-                    result.append(ProjectionStatus(
-                        name: projection.name,
-                        codeVersion: projection.version,
-                        liveVersion: checkpoint?.version,
-                        state: state,
-                        position: position.description,
-                        head: head.description,
-                        lagEvents: lagEvents,
-                        lagSeconds: oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0,
-                        eventsApplied: checkpoint?.eventsApplied ?? 0,
-                        lastAppliedAt: checkpoint?.lastAppliedAt,
-                        failure: checkpoint?.failure,
-                        runner: holder.map { "\($0.application) (pid \($0.pid))" },
-                        rebuild: rebuilds[projection.name]
-                    ))
+                    let state: String =
+                        switch checkpoint {
+                        case nil: "not_started"
+                        case let checkpoint? where checkpoint.version != projection.version: "outdated"
+                        case let checkpoint?: checkpoint.state.rawValue
+                        }
+                    result.append(
+                        ProjectionStatus(
+                            name: projection.name,
+                            codeVersion: projection.version,
+                            liveVersion: checkpoint?.version,
+                            state: state,
+                            position: position.description,
+                            head: head.description,
+                            lagEvents: lagEvents,
+                            lagSeconds: oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0,
+                            eventsApplied: checkpoint?.eventsApplied ?? 0,
+                            lastAppliedAt: checkpoint?.lastAppliedAt,
+                            failure: checkpoint?.failure,
+                            runner: holder.map { "\($0.application) (pid \($0.pid))" },
+                            rebuild: rebuilds[projection.name]
+                        ))
                 }
                 return result
             }
@@ -95,7 +97,8 @@ public struct ProjectionAdmin: Sendable {
                 """,
                 logger: logger
             )
-            try await ProjectionCatalog.audit(name, action: "retry", detail: "event \(failure.eventType) at \(failure.position)", on: connection, logger: logger)
+            try await ProjectionCatalog.audit(
+                name, action: "retry", detail: "event \(failure.eventType) at \(failure.position)", on: connection, logger: logger)
         }
     }
 
@@ -135,7 +138,8 @@ public struct ProjectionAdmin: Sendable {
         do {
             try await client.withConnection { connection in
                 try await ProjectionCatalog.inTransaction(on: connection, logger: logger) {
-                    _ = try await connection.query("SELECT pg_advisory_xact_lock(\(ProjectionLease.Purpose.catalog.rawValue), hashtext(\(name)))", logger: logger)
+                    _ = try await connection.query(
+                        "SELECT pg_advisory_xact_lock(\(ProjectionLease.Purpose.catalog.rawValue), hashtext(\(name)))", logger: logger)
                     let live = try await ProjectionCatalog.checkpoint(of: name, forUpdate: true, on: connection, logger: logger)
                     for table in live?.tables ?? [] where ReadTable.isIdentifier(table) {
                         _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS read.\(table) CASCADE"), logger: logger)
@@ -152,7 +156,8 @@ public struct ProjectionAdmin: Sendable {
                         """,
                         logger: logger
                     )
-                    try await ProjectionCatalog.audit(name, action: "reset", detail: "version \(projection.version), from the start of the log", on: connection, logger: logger)
+                    try await ProjectionCatalog.audit(
+                        name, action: "reset", detail: "version \(projection.version), from the start of the log", on: connection, logger: logger)
                 }
             }
         } catch {
@@ -190,7 +195,9 @@ public struct ProjectionAdmin: Sendable {
     }
 
     /// Events of `types` (all when `nil`) after `position`, and when the oldest of them was recorded.
-    static func lag(after position: LogPosition, types: [String]?, on connection: PostgresConnection, logger: Logger) async throws -> (events: Int64, oldest: Date?) {
+    static func lag(after position: LogPosition, types: [String]?, on connection: PostgresConnection, logger: Logger) async throws -> (
+        events: Int64, oldest: Date?
+    ) {
         let rows = try await connection.query(
             """
             SELECT count(*), min(recorded_at) FROM events

@@ -57,7 +57,8 @@ struct ProjectionLease {
     }
 
     /// The backend holding the lease on `name`, if any: its process id and application name.
-    static func holder(of name: String, purpose: Purpose, on connection: PostgresConnection, logger: Logger) async throws -> (pid: Int32, application: String)? {
+    static func holder(of name: String, purpose: Purpose, on connection: PostgresConnection, logger: Logger) async throws -> (pid: Int32, application: String)?
+    {
         let rows = try await connection.query(
             """
             SELECT a.pid, coalesce(a.application_name, '') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid

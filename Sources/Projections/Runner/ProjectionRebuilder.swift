@@ -89,7 +89,8 @@ public struct ProjectionRebuilder: Sendable {
                 """,
                 logger: logger
             )
-            try await ProjectionCatalog.audit(projection.name, action: "rebuild-started", detail: "version \(projection.version) into \(shadow)", on: connection, logger: logger)
+            try await ProjectionCatalog.audit(
+                projection.name, action: "rebuild-started", detail: "version \(projection.version) into \(shadow)", on: connection, logger: logger)
         }
         logger.info("rebuilding into a shadow schema", metadata: ["projection.shadow": "\(shadow)", "projection.version": "\(projection.version)"])
         let expected = try await ProjectionAdmin.lag(after: .start, types: projection.eventTypes, on: connection, logger: logger).events
@@ -141,9 +142,11 @@ public struct ProjectionRebuilder: Sendable {
         }
         let (finalPosition, total) = try await swap(shadow: shadow, position: position, applied: applied, on: connection)
         let seconds = (clock.now - started).seconds
-        logger.info("rebuild swapped in", metadata: [
-            "projection.version": "\(projection.version)", "projection.events": "\(total)", "projection.position": "\(finalPosition)",
-        ])
+        logger.info(
+            "rebuild swapped in",
+            metadata: [
+                "projection.version": "\(projection.version)", "projection.events": "\(total)", "projection.position": "\(finalPosition)",
+            ])
         return RebuildReport(name: projection.name, version: projection.version, events: total, seconds: seconds, position: finalPosition)
     }
 
@@ -166,7 +169,8 @@ public struct ProjectionRebuilder: Sendable {
         let filter = LogFilter(eventTypes: projection.eventTypes)
         return try await ProjectionCatalog.inTransaction(on: connection, logger: logger) {
             _ = try await connection.query("SET LOCAL lock_timeout = '5s'", logger: logger)
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(ProjectionLease.Purpose.catalog.rawValue), hashtext(\(projection.name)))", logger: logger)
+            _ = try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(ProjectionLease.Purpose.catalog.rawValue), hashtext(\(projection.name)))", logger: logger)
             let live = try await ProjectionCatalog.checkpoint(of: projection.name, forUpdate: true, on: connection, logger: logger)
             var position = position
             var applied = applied
@@ -219,5 +223,3 @@ public struct ProjectionRebuilder: Sendable {
     }
 
 }
-
-

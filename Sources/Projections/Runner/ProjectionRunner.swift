@@ -31,7 +31,9 @@ public struct ProjectionRunner: Service {
     ///   - database: Where the lease connection goes (the store's database).
     ///   - options: Batching, timings and the rebuild-at-start rule.
     ///   - logger: Where the runner logs.
-    public init(projection: any Projection, store: EventStore, database: DatabaseURL, options: ProjectionRunnerOptions = ProjectionRunnerOptions(), logger: Logger) {
+    public init(
+        projection: any Projection, store: EventStore, database: DatabaseURL, options: ProjectionRunnerOptions = ProjectionRunnerOptions(), logger: Logger
+    ) {
         self.projection = projection
         self.store = store
         self.database = database
@@ -100,22 +102,28 @@ public struct ProjectionRunner: Service {
             }
             if checkpoint.version != projection.version {
                 guard checkpoint.version < projection.version else {
-                    logger.error("the live tables were built by a newer version of this projection; not applying", metadata: [
-                        "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
-                    ])
+                    logger.error(
+                        "the live tables were built by a newer version of this projection; not applying",
+                        metadata: [
+                            "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
+                        ])
                     try await pause(for: .seconds(30))
                     continue
                 }
                 guard options.rebuildOnVersionChange else {
-                    logger.warning("the projection's code version changed; run `synccli projections rebuild \(projection.name)`", metadata: [
-                        "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
-                    ])
+                    logger.warning(
+                        "the projection's code version changed; run `synccli projections rebuild \(projection.name)`",
+                        metadata: [
+                            "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
+                        ])
                     try await pause(for: .seconds(30))
                     continue
                 }
-                logger.info("the projection's code version changed; rebuilding blue/green", metadata: [
-                    "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
-                ])
+                logger.info(
+                    "the projection's code version changed; rebuilding blue/green",
+                    metadata: [
+                        "projection.stored_version": "\(checkpoint.version)", "projection.code_version": "\(projection.version)",
+                    ])
                 let rebuilder = ProjectionRebuilder(projection: projection, store: store, database: database, options: options, logger: logger)
                 _ = try await cancelWhenGracefulShutdown { try await rebuilder.rebuild() }
                 continue
@@ -212,9 +220,11 @@ public struct ProjectionRunner: Service {
                 try await guarded("recording a failure") {
                     try await BatchApplier.recordFailure(of: projection.name, at: event, message: message, expected: from, on: connection, logger: logger)
                 }
-                logger.error("projection stopped at an event it cannot apply; `synccli projections retry` or `skip` it", metadata: [
-                    "event.position": "\(event.logPosition)", "event.type": "\(event.type)", "error": "\(error)",
-                ])
+                logger.error(
+                    "projection stopped at an event it cannot apply; `synccli projections retry` or `skip` it",
+                    metadata: [
+                        "event.position": "\(event.logPosition)", "event.type": "\(event.type)", "error": "\(error)",
+                    ])
                 return
             }
         }

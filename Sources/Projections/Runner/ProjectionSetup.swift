@@ -17,7 +17,8 @@ enum ProjectionSetup {
         }
         try await ProjectionCatalog.inTransaction(on: connection, logger: logger) {
             // Serialise first-time set-up with rebuild swaps and resets of the same projection.
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(ProjectionLease.Purpose.catalog.rawValue), hashtext(\(projection.name)))", logger: logger)
+            _ = try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(ProjectionLease.Purpose.catalog.rawValue), hashtext(\(projection.name)))", logger: logger)
             guard try await ProjectionCatalog.checkpoint(of: projection.name, on: connection, logger: logger) == nil else { return }
             try await ProjectionCatalog.createTables(of: projection, in: ProjectionCatalog.liveSchema, on: connection, logger: logger)
             try await ProjectionCatalog.goLive(projection, newTables: true, on: connection, logger: logger)

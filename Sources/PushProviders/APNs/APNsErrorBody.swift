@@ -12,7 +12,7 @@ struct APNsErrorBody: Sendable {
     /// Parses `body`; a body that is not JSON yields no reason and no timestamp.
     init(_ body: ByteBuffer) {
         guard body.readableBytes > 0,
-              let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+            let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
         else { return }
         reason = object["reason"] as? String
         if let milliseconds = object["timestamp"] as? NSNumber {

@@ -174,7 +174,8 @@ public final class APNsProvider: PushProvider {
             let response = try await client.execute(request, deadline: .now() + timeout)
             let body = try await response.body.collect(upTo: 64 * 1024)
             if response.status.code == 200 {
-                let providerID = response.headers.first(name: "apns-unique-id")
+                let providerID =
+                    response.headers.first(name: "apns-unique-id")
                     ?? response.headers.first(name: "apns-id")
                     ?? messageID.uuidString.lowercased()
                 return .outcome(.accepted(providerID: providerID))
@@ -187,9 +188,10 @@ public final class APNsProvider: PushProvider {
             if response.status.code == 429, reply.reason == APNsReason.tooManyProviderTokenUpdates.rawValue {
                 return .tooManyProviderTokenUpdates(retryAfter: retryAfter)
             }
-            return .outcome(APNsReason.outcome(
-                status: Int(response.status.code), reason: reply.reason, timestamp: reply.timestamp, retryAfter: retryAfter
-            ))
+            return .outcome(
+                APNsReason.outcome(
+                    status: Int(response.status.code), reason: reply.reason, timestamp: reply.timestamp, retryAfter: retryAfter
+                ))
         } catch let error as NIOHTTP2Errors.StreamClosed where Self.isRefusedUnprocessed(error.errorCode) {
             return .refusedUnprocessed("stream \(Int(error.streamID)) closed with \(error.errorCode) before APNs processed it")
         } catch let error as HTTPClientError where error == .deadlineExceeded {

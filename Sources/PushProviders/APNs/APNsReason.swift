@@ -79,11 +79,11 @@ public enum APNsReason: String, Sendable, Hashable, CaseIterable {
     public var status: Int {
         switch self {
         case .badCollapseId, .badDeviceToken, .badExpirationDate, .badMessageId, .badPriority, .badTopic,
-             .deviceTokenNotForTopic, .duplicateHeaders, .idleTimeout, .invalidPushType, .missingDeviceToken,
-             .missingTopic, .payloadEmpty, .topicDisallowed:
+            .deviceTokenNotForTopic, .duplicateHeaders, .idleTimeout, .invalidPushType, .missingDeviceToken,
+            .missingTopic, .payloadEmpty, .topicDisallowed:
             400
         case .badCertificate, .badCertificateEnvironment, .expiredProviderToken, .forbidden,
-             .invalidProviderToken, .missingProviderToken, .unrelatedKeyIdInToken, .badEnvironmentKeyIdInToken:
+            .invalidProviderToken, .missingProviderToken, .unrelatedKeyIdInToken, .badEnvironmentKeyIdInToken:
             403
         case .badPath: 404
         case .methodNotAllowed: 405
@@ -116,16 +116,16 @@ public enum APNsReason: String, Sendable, Hashable, CaseIterable {
         case .expiredToken, .unregistered:
             return .invalidToken(reason: text, since: timestamp)
         case .topicDisallowed, .badTopic, .missingTopic,
-             .badCertificate, .badCertificateEnvironment, .forbidden, .invalidProviderToken, .missingProviderToken,
-             .unrelatedKeyIdInToken, .badEnvironmentKeyIdInToken:
+            .badCertificate, .badCertificateEnvironment, .forbidden, .invalidProviderToken, .missingProviderToken,
+            .unrelatedKeyIdInToken, .badEnvironmentKeyIdInToken:
             return .credentialsRejected(reason: text)
         case .tooManyProviderTokenUpdates:
             return .throttled(reason: text, after: retryAfter)
         case .expiredProviderToken, .tooManyRequests, .idleTimeout, .internalServerError, .serviceUnavailable, .shutdown:
             return .retry(reason: text, after: retryAfter)
         case .badCollapseId, .badExpirationDate, .badMessageId, .badPriority, .deviceTokenNotForTopic,
-             .duplicateHeaders, .invalidPushType, .missingDeviceToken, .payloadEmpty, .badPath,
-             .methodNotAllowed, .payloadTooLarge:
+            .duplicateHeaders, .invalidPushType, .missingDeviceToken, .payloadEmpty, .badPath,
+            .methodNotAllowed, .payloadTooLarge:
             return .failed(reason: text)
         }
     }

@@ -151,8 +151,9 @@ public actor APNsTokenFactory {
         let issuedAt = max(nowSeconds, newest + 1)
         let signed = StoredProviderToken(token: try sign(issuedAt: issuedAt), key: storeKey, issuedAt: issuedAt)
         if let slot = store.withLock({ $0 }),
-           let kept = try? await slot.store.replaceProviderToken(stored, with: signed, channel: slot.channel),
-           kept.token != signed.token, kept.token != rejected, isFresh(kept) {
+            let kept = try? await slot.store.replaceProviderToken(stored, with: signed, channel: slot.channel),
+            kept.token != signed.token, kept.token != rejected, isFresh(kept)
+        {
             // Another instance signed at the same moment and stored its token first: use that one.
             adopt(kept)
             return kept

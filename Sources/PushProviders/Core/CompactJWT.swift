@@ -21,11 +21,11 @@ public enum CompactJWT {
     public static func split(_ token: String) -> (header: [String: Any], claims: [String: Any], signingInput: Data, signature: Data)? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3,
-              let headerData = Base64URL.decode(String(parts[0])),
-              let claimsData = Base64URL.decode(String(parts[1])),
-              let signature = Base64URL.decode(String(parts[2])),
-              let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any],
-              let claims = (try? JSONSerialization.jsonObject(with: claimsData)) as? [String: Any]
+            let headerData = Base64URL.decode(String(parts[0])),
+            let claimsData = Base64URL.decode(String(parts[1])),
+            let signature = Base64URL.decode(String(parts[2])),
+            let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any],
+            let claims = (try? JSONSerialization.jsonObject(with: claimsData)) as? [String: Any]
         else { return nil }
         return (header, claims, Data((parts[0] + "." + parts[1]).utf8), signature)
     }

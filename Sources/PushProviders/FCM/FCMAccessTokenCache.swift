@@ -75,7 +75,9 @@ public actor FCMAccessTokenCache {
         }
     }
 
-    private static func fetch(account: FCMServiceAccount, httpClient: HTTPClient, requestTimeout: Duration, now: @Sendable () -> Date) async throws(PushProviderError) -> Token {
+    private static func fetch(account: FCMServiceAccount, httpClient: HTTPClient, requestTimeout: Duration, now: @Sendable () -> Date)
+        async throws(PushProviderError) -> Token
+    {
         let issuedAt = now()
         let iat = Int(issuedAt.timeIntervalSince1970.rounded(.down))
         let assertion: String
@@ -119,7 +121,7 @@ public actor FCMAccessTokenCache {
             throw PushProviderError(.tokenRejected, "OAuth token endpoint refused the service account (\(status)): \(text.prefix(300))")
         }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
-              let accessToken = object["access_token"] as? String, !accessToken.isEmpty
+            let accessToken = object["access_token"] as? String, !accessToken.isEmpty
         else { throw unavailable("token endpoint reply lacks access_token") }
         let lifetime = (object["expires_in"] as? NSNumber)?.doubleValue ?? Double(object["expires_in"] as? String ?? "") ?? 3600
         let margin = min(300, lifetime / 2)

@@ -24,7 +24,7 @@ public struct FCMErrorReply: Sendable, Equatable {
     public init(body: Data) {
         self.init()
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
-              let error = object["error"] as? [String: Any]
+            let error = object["error"] as? [String: Any]
         else {
             message = String(decoding: body.prefix(300), as: UTF8.self)
             return

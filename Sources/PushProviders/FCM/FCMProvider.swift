@@ -47,7 +47,8 @@ public final class FCMProvider: PushProvider {
     public var sendURL: String {
         var base = configuration.endpointBase.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        let project = configuration.serviceAccount.projectID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? configuration.serviceAccount.projectID
+        let project =
+            configuration.serviceAccount.projectID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? configuration.serviceAccount.projectID
         return "\(base)/v1/projects/\(project)/messages:send"
     }
 
@@ -180,7 +181,7 @@ public final class FCMProvider: PushProvider {
                 "data": data,
                 "android": android,
                 "apns": apns,
-            ] as [String: Any],
+            ] as [String: Any]
         ]
         return (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }

@@ -39,7 +39,9 @@ public enum WebPushDecryption {
         } catch {
             throw PushProviderError(.authenticationFailed, "aes128gcm authentication failed")
         }
-        guard let delimiter = padded.lastIndex(where: { $0 != 0 }), padded[delimiter] == 0x02 else { throw PushProviderError(.invalidPadding, "aes128gcm record has no final padding delimiter") }
+        guard let delimiter = padded.lastIndex(where: { $0 != 0 }), padded[delimiter] == 0x02 else {
+            throw PushProviderError(.invalidPadding, "aes128gcm record has no final padding delimiter")
+        }
         return Data(padded[padded.startIndex..<delimiter])
     }
 }

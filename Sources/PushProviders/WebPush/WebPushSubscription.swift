@@ -17,7 +17,7 @@ public struct WebPushSubscription: Sendable, Equatable {
     /// - Throws: ``PushProviderError`` `invalid_endpoint`, `invalid_public_key` or `invalid_auth_secret`.
     public init(endpoint: URL, p256dh: Data, auth: Data, allowPlainHTTP: Bool = false) throws(PushProviderError) {
         guard let scheme = endpoint.scheme?.lowercased(), scheme == "https" || (allowPlainHTTP && scheme == "http"),
-              let host = endpoint.host, !host.isEmpty
+            let host = endpoint.host, !host.isEmpty
         else { throw PushProviderError.badEndpoint("\(endpoint.absoluteString) is not an absolute https URL") }
         guard p256dh.count == 65, p256dh.first == 0x04 else {
             throw PushProviderError.badPublicKey("expected a 65-byte uncompressed point, got \(p256dh.count) bytes")

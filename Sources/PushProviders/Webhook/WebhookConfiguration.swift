@@ -33,7 +33,7 @@ public struct WebhookConfiguration: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }, trustRoots: [NIOSSLCertificate]? = nil
     ) {
         guard let url = URL(string: urlString), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-              url.host != nil, !secret.isEmpty
+            url.host != nil, !secret.isEmpty
         else { return nil }
         self.init(url: url, secret: secret, requestTimeout: requestTimeout, now: now, trustRoots: trustRoots)
     }

@@ -192,12 +192,12 @@ final class APNsStandInCore: Sendable {
     /// Verifies the ES256 signature, `alg`, `kid` and `iss`; the `iat` when all hold.
     func verify(_ jwt: String) -> Int? {
         guard let parts = CompactJWT.split(jwt),
-              parts.header["alg"] as? String == "ES256",
-              parts.header["kid"] as? String == keyID,
-              parts.claims["iss"] as? String == teamID,
-              let iat = (parts.claims["iat"] as? NSNumber)?.intValue,
-              let signature = try? P256.Signing.ECDSASignature(rawRepresentation: parts.signature),
-              publicKey.isValidSignature(signature, for: parts.signingInput)
+            parts.header["alg"] as? String == "ES256",
+            parts.header["kid"] as? String == keyID,
+            parts.claims["iss"] as? String == teamID,
+            let iat = (parts.claims["iat"] as? NSNumber)?.intValue,
+            let signature = try? P256.Signing.ECDSASignature(rawRepresentation: parts.signature),
+            publicKey.isValidSignature(signature, for: parts.signingInput)
         else { return nil }
         return iat
     }

@@ -211,7 +211,7 @@ public final class FCMStandIn: LoopbackStandIn {
             return FCMStandInReply.permissionDenied.response
         }
         guard let root = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any],
-              let message = root["message"] as? [String: Any]
+            let message = root["message"] as? [String: Any]
         else { return invalid("Invalid JSON payload received.") }
         guard let registrationToken = message["token"] as? String, !registrationToken.isEmpty else {
             return invalid("Recipient of the message is not set.")

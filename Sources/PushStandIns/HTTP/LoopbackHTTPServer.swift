@@ -79,11 +79,13 @@ public final class LoopbackHTTPServer: Sendable {
 
     /// Stops listening, cancels the open connections and waits until everything is closed.
     public func stop() async {
-        guard let running = state.withLock({ current -> Running? in
-            let value = current
-            current = nil
-            return value
-        }) else { return }
+        guard
+            let running = state.withLock({ current -> Running? in
+                let value = current
+                current = nil
+                return value
+            })
+        else { return }
         running.task.cancel()
         _ = try? await running.task.value
     }

@@ -67,7 +67,7 @@ public final class WebPushStandIn: LoopbackStandIn {
     /// The id of a subscription JSON made by ``makeSubscription(applicationServerKey:)`` (last endpoint path segment).
     public func subscriptionID(of subscriptionJSON: String) -> String? {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(subscriptionJSON.utf8))) as? [String: Any],
-              let endpoint = object["endpoint"] as? String, let url = URL(string: endpoint)
+            let endpoint = object["endpoint"] as? String, let url = URL(string: endpoint)
         else { return nil }
         return url.lastPathComponent
     }
@@ -167,7 +167,7 @@ public final class WebPushStandIn: LoopbackStandIn {
         guard let jwt = CompactJWT.split(parts.token) else { return .refused("VAPID t is not a JWT") }
         guard jwt.header["alg"] as? String == "ES256" else { return .refused("VAPID alg must be ES256") }
         guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: jwt.signature),
-              key.isValidSignature(signature, for: jwt.signingInput)
+            key.isValidSignature(signature, for: jwt.signingInput)
         else { return .refused("VAPID signature invalid") }
         let audience = jwt.claims["aud"] as? String
         guard audience == origin else { return .refused("VAPID aud \(audience ?? "nil") is not \(origin)") }

@@ -72,10 +72,10 @@ public final class WebhookStandIn: LoopbackStandIn {
             return reject(415, "Content-Type must be application/json")
         }
         guard let object = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any],
-              let id = object["id"] as? String, let token = object["token"] as? String,
-              let title = object["title"] as? String, let body = object["body"] as? String,
-              let data = object["data"] as? [String: String], let priority = object["priority"] as? String,
-              let expiresAt = object["expires_at"] as? String
+            let id = object["id"] as? String, let token = object["token"] as? String,
+            let title = object["title"] as? String, let body = object["body"] as? String,
+            let data = object["data"] as? [String: String], let priority = object["priority"] as? String,
+            let expiresAt = object["expires_at"] as? String
         else { return reject(400, "body lacks a required field") }
         let collapseKey = object["collapse_key"] as? String
         return state.withLock { state -> LoopbackHTTPResponse in

@@ -10,11 +10,12 @@ extension LocalEffects {
     ) -> Members? {
         switch name {
         case .deviceRegister:
-            var device = row ?? [
-                "device_id": arguments["device_id"] ?? .null,
-                "user_id": string(context.userID),
-                "registered_at": .string(at),
-            ]
+            var device =
+                row ?? [
+                    "device_id": arguments["device_id"] ?? .null,
+                    "user_id": string(context.userID),
+                    "registered_at": .string(at),
+                ]
             for member in deviceMembers {
                 device[member] = arguments[member] ?? device[member] ?? .null
             }

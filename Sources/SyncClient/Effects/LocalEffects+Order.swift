@@ -37,14 +37,15 @@ extension LocalEffects {
             let line = product.overflow ? Int64.max : product.partialValue
             let sum = total.addingReportingOverflow(line)
             total = sum.overflow ? Int64.max : sum.partialValue
-            items.append(.object([
-                "line_no": .number(Double(index + 1)),
-                "sku": item["sku"] ?? .null,
-                "name": item["name"] ?? .null,
-                "quantity": .number(Double(quantity)),
-                "unit_price_minor": .number(Double(price)),
-                "line_total_minor": .number(Double(line)),
-            ]))
+            items.append(
+                .object([
+                    "line_no": .number(Double(index + 1)),
+                    "sku": item["sku"] ?? .null,
+                    "name": item["name"] ?? .null,
+                    "quantity": .number(Double(quantity)),
+                    "unit_price_minor": .number(Double(price)),
+                    "line_total_minor": .number(Double(line)),
+                ]))
         }
         return [
             "order_id": arguments["order_id"] ?? .null,

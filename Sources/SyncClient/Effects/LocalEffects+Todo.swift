@@ -72,11 +72,12 @@ extension LocalEffects {
     ) -> Members? {
         switch name {
         case .reminderSchedule:
-            var reminder = row ?? [
-                "todo_id": arguments["todo_id"] ?? .null,
-                "reminder_id": arguments["reminder_id"] ?? .null,
-                "owner_id": string(context.userID),
-            ]
+            var reminder =
+                row ?? [
+                    "todo_id": arguments["todo_id"] ?? .null,
+                    "reminder_id": arguments["reminder_id"] ?? .null,
+                    "owner_id": string(context.userID),
+                ]
             reminder["kind"] = arguments["kind"] ?? .null
             reminder["fire_at"] = arguments["fire_at"] ?? .null
             reminder["status"] = .string("scheduled")

@@ -11,11 +11,15 @@ enum EntityTable {
         case .tenant:
             ["tenant_id", "name", "code", "status"]
         case .profile:
-            ["user_id", "tenant_id", "username", "email", "phone", "nickname", "avatar_url", "locale", "time_zone",
-             "status", "roles", "registered_at", "updated_at"]
+            [
+                "user_id", "tenant_id", "username", "email", "phone", "nickname", "avatar_url", "locale", "time_zone",
+                "status", "roles", "registered_at", "updated_at",
+            ]
         case .todos:
-            ["todo_id", "tenant_id", "owner_id", "title", "description", "priority", "type", "status", "tags",
-             "due_at", "completed_at", "cancelled_at", "created_at", "updated_at"]
+            [
+                "todo_id", "tenant_id", "owner_id", "title", "description", "priority", "type", "status", "tags",
+                "due_at", "completed_at", "cancelled_at", "created_at", "updated_at",
+            ]
         case .reminders:
             ["todo_id", "reminder_id", "owner_id", "kind", "fire_at", "status", "updated_at"]
         case .inbox:
@@ -23,11 +27,15 @@ enum EntityTable {
         case .announcements:
             ["announcement_id", "tenant_id", "title", "body", "status", "published_at", "read_at"]
         case .orders:
-            ["order_id", "tenant_id", "customer_id", "status", "complaint_status", "currency", "total_minor",
-             "item_count", "placed_at", "updated_at"]
+            [
+                "order_id", "tenant_id", "customer_id", "status", "complaint_status", "currency", "total_minor",
+                "item_count", "placed_at", "updated_at",
+            ]
         case .devices:
-            ["device_id", "user_id", "platform", "provider", "environment", "push_token", "app_id", "app_version",
-             "locale", "status", "registered_at"]
+            [
+                "device_id", "user_id", "platform", "provider", "environment", "push_token", "app_id", "app_version",
+                "locale", "status", "registered_at",
+            ]
         }
     }
 

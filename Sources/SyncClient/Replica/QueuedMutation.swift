@@ -95,17 +95,18 @@ extension QueuedMutation: FetchableRecord, PersistableRecord {
 
     /// Creates the table (migration `v1`).
     static func createTable(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE mutations (
-                seq        INTEGER PRIMARY KEY,
-                id         TEXT NOT NULL UNIQUE,
-                name       TEXT NOT NULL,
-                args       TEXT NOT NULL CHECK (json_valid(args)),
-                status     TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied')),
-                created_at TEXT NOT NULL,
-                positions  TEXT CHECK (positions IS NULL OR json_valid(positions))
-            )
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE mutations (
+                    seq        INTEGER PRIMARY KEY,
+                    id         TEXT NOT NULL UNIQUE,
+                    name       TEXT NOT NULL,
+                    args       TEXT NOT NULL CHECK (json_valid(args)),
+                    status     TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied')),
+                    created_at TEXT NOT NULL,
+                    positions  TEXT CHECK (positions IS NULL OR json_valid(positions))
+                )
+                """)
     }
 
     /// Every queued mutation in sequence order, or only those with one status.
@@ -128,10 +129,12 @@ extension QueuedMutation: FetchableRecord, PersistableRecord {
 
     /// Marks a mutation applied, with the server's log positions.
     static func markApplied(id: String, positions: [Int64], _ db: Database) throws {
-        try filter(Columns.id == id).updateAll(db, [
-            Columns.status.set(to: Status.applied),
-            Columns.positions.set(to: try JSONText.encode(positions)),
-        ])
+        try filter(Columns.id == id).updateAll(
+            db,
+            [
+                Columns.status.set(to: Status.applied),
+                Columns.positions.set(to: try JSONText.encode(positions)),
+            ])
     }
 
     /// Removes a mutation from the queue.

@@ -50,17 +50,18 @@ extension Rejection: FetchableRecord, PersistableRecord {
 
     /// Creates the table (migration `v1`).
     static func createTable(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE rejections (
-                seq         INTEGER PRIMARY KEY,
-                id          TEXT NOT NULL UNIQUE,
-                name        TEXT NOT NULL,
-                args        TEXT NOT NULL CHECK (json_valid(args)),
-                code        TEXT NOT NULL,
-                message     TEXT NOT NULL,
-                rejected_at TEXT NOT NULL
-            )
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE rejections (
+                    seq         INTEGER PRIMARY KEY,
+                    id          TEXT NOT NULL UNIQUE,
+                    name        TEXT NOT NULL,
+                    args        TEXT NOT NULL CHECK (json_valid(args)),
+                    code        TEXT NOT NULL,
+                    message     TEXT NOT NULL,
+                    rejected_at TEXT NOT NULL
+                )
+                """)
     }
 
     /// Every rejection, oldest first.

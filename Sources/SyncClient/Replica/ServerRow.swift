@@ -6,14 +6,15 @@ import SyncProtocol
 enum ServerRow {
     /// Creates the table (migration `v1`).
     static func createTable(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE server_rows (
-                entity TEXT NOT NULL,
-                key    TEXT NOT NULL,
-                data   TEXT NOT NULL CHECK (json_valid(data)),
-                PRIMARY KEY (entity, key)
-            ) WITHOUT ROWID
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE server_rows (
+                    entity TEXT NOT NULL,
+                    key    TEXT NOT NULL,
+                    data   TEXT NOT NULL CHECK (json_valid(data)),
+                    PRIMARY KEY (entity, key)
+                ) WITHOUT ROWID
+                """)
     }
 
     /// The server's copy of a row, or `nil`.

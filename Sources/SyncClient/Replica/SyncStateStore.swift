@@ -34,12 +34,13 @@ enum SyncStateStore {
 
     /// Creates the table (migration `v1`).
     static func createTable(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE sync_state (
-                key   TEXT PRIMARY KEY NOT NULL,
-                value TEXT
-            ) WITHOUT ROWID
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE sync_state (
+                    key   TEXT PRIMARY KEY NOT NULL,
+                    value TEXT
+                ) WITHOUT ROWID
+                """)
     }
 
     /// One row of the table.

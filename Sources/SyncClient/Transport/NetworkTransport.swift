@@ -59,7 +59,8 @@ public struct NetworkTransport: SyncTransport {
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw SyncClientError(.timeout, "\(request.method.rawValue) \(Self.path(of: request.url)) timed out", underlying: error)
         } catch {
-            throw SyncClientError(.network, "\(request.method.rawValue) \(Self.path(of: request.url)) failed: the server could not be reached", underlying: error)
+            throw SyncClientError(
+                .network, "\(request.method.rawValue) \(Self.path(of: request.url)) failed: the server could not be reached", underlying: error)
         }
     }
 

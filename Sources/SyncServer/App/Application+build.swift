@@ -31,10 +31,12 @@ public func buildApplication(
     )
     let store = EventStore(client: client, logger: logger)
     let commands = CommandService(store: store, passwordCost: configuration.passwordCost)
-    let signer = try configuration.tokenSecret.map { secret throws(AuthError) in try TokenSigner(secret: secret) } ?? {
-        logger.warning("TIDEMARK_JWT_SECRET is not set: access tokens are signed with a random key and die with this process")
-        return TokenSigner.random()
-    }()
+    let signer =
+        try configuration.tokenSecret.map { secret throws(AuthError) in try TokenSigner(secret: secret) }
+        ?? {
+            logger.warning("TIDEMARK_JWT_SECRET is not set: access tokens are signed with a random key and die with this process")
+            return TokenSigner.random()
+        }()
     let planner = MutationPlanner(commands: commands, maxDevicesPerUser: configuration.maxDevicesPerUser)
     let metricsRegistry = PrometheusCollectorRegistry()
     let authMetrics = AuthMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
@@ -105,10 +107,12 @@ public func buildApplication(
         // Before the dispatchers, so it stops after them and closes the providers' clients.
         app.addServices(PushProviderService(providers: configuration.pushProviders, logger: logger))
         for index in 0..<max(configuration.pushDispatchers, 0) {
-            app.addServices(PushDispatcher(
-                outbox: outbox, commands: commands, providers: configuration.pushProviders, options: configuration.pushOptions,
-                metrics: pushMetrics, owner: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(index):\(UUID().uuidString.prefix(8))",
-                logger: logger))
+            app.addServices(
+                PushDispatcher(
+                    outbox: outbox, commands: commands, providers: configuration.pushProviders, options: configuration.pushOptions,
+                    metrics: pushMetrics,
+                    owner: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(index):\(UUID().uuidString.prefix(8))",
+                    logger: logger))
         }
     } else {
         logger.notice("no push provider is configured: deliveries wait in the outbox (see docs/push.md)")
@@ -116,10 +120,12 @@ public func buildApplication(
     if configuration.migrateOnStart {
         app.beforeServerStarts {
             let report = try await store.migrate(additional: TidemarkMigrations.all)
-            logger.info("database ready", metadata: [
-                "db.url": "\(configuration.databaseURL)",
-                "db.migrations_applied": "\(report.applied.count)",
-            ])
+            logger.info(
+                "database ready",
+                metadata: [
+                    "db.url": "\(configuration.databaseURL)",
+                    "db.migrations_applied": "\(report.applied.count)",
+                ])
         }
     }
     return app

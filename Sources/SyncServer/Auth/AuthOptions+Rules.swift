@@ -11,7 +11,8 @@ extension AuthOptions {
 
     /// Registrations per client address.
     var registrationAddressRule: AttemptRule {
-        AttemptRule(scope: "register_address", limit: registrationsPerAddress, windowSeconds: registrationWindowSeconds, counted: "registrations from this address")
+        AttemptRule(
+            scope: "register_address", limit: registrationsPerAddress, windowSeconds: registrationWindowSeconds, counted: "registrations from this address")
     }
 
     /// Registrations per tenant.

@@ -37,7 +37,8 @@ public struct AuthOptions: Sendable {
     public var sessionCheckCacheMilliseconds: Int
 
     /// Creates options.
-    public init(accessTokenSeconds: Int = 900, refreshTokenSeconds: Int = 30 * 86_400, maxFailures: Int = 5, failureWindowSeconds: Int = 900,
+    public init(
+        accessTokenSeconds: Int = 900, refreshTokenSeconds: Int = 30 * 86_400, maxFailures: Int = 5, failureWindowSeconds: Int = 900,
         refreshRetryGraceSeconds: Int = 30, sessionCheckCacheMilliseconds: Int = 1000
     ) {
         self.sessionCheckCacheMilliseconds = sessionCheckCacheMilliseconds

@@ -38,7 +38,7 @@ extension AuthService {
     public func authenticate(bearer token: String) async throws -> Identity {
         let claims = try signer.verify(token, now: commands.now())
         guard let userID = UserID(claims.subject), let tenantID = TenantID(claims.tenant),
-              let deviceID = DeviceID(claims.device), let sessionID = UUID(uuidString: claims.session)
+            let deviceID = DeviceID(claims.device), let sessionID = UUID(uuidString: claims.session)
         else {
             throw AuthError(.unauthorized, "the access token's claims are malformed")
         }

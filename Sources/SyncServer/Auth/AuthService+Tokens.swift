@@ -1,6 +1,6 @@
 import Basics
-import Crypto
 import Commands
+import Crypto
 import Domain
 import Foundation
 import NIOCore

@@ -112,10 +112,11 @@ public struct AuthService: Sendable {
         }
         let sessionID = UUID()
         let refresh = Self.newRefreshToken()
-        let replaced = try await sessions.open(SessionStore.NewSession(
-            sessionID: sessionID, userID: user.id, tenantID: user.tenantID, deviceID: deviceID, deviceName: request.deviceName,
-            refreshHash: Self.hash(refresh), refreshLifetime: Double(options.refreshTokenSeconds)
-        ))
+        let replaced = try await sessions.open(
+            SessionStore.NewSession(
+                sessionID: sessionID, userID: user.id, tenantID: user.tenantID, deviceID: deviceID, deviceName: request.deviceName,
+                refreshHash: Self.hash(refresh), refreshLifetime: Double(options.refreshTokenSeconds)
+            ))
         for old in replaced { liveSessions.forget(old) }
         let session = sessionID.uuidString.lowercased()
         logger.info("signed in", metadata: ["user.id": "\(user.id)", "session.id": "\(session)", "device.id": "\(deviceID)"])
@@ -125,7 +126,7 @@ public struct AuthService: Sendable {
     /// The user named `username` in the tenant whose code is `tenantCode`, if both exist.
     private func account(tenantCode: String, username: String) async throws -> UserState? {
         guard let tenantID = try await directory.tenant(code: tenantCode),
-              let userID = try await directory.user(named: username, in: tenantID)
+            let userID = try await directory.user(named: username, in: tenantID)
         else { return nil }
         return try await commands.load(User.self, id: userID).state
     }

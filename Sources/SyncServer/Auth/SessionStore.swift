@@ -93,10 +93,11 @@ struct SessionStore: Sendable {
             )
             var result: [SessionInfo] = []
             for try await (id, device, name, created, used, revoked, reason) in rows.decode((UUID, UUID, String?, Date, Date, Date?, String?).self) {
-                result.append(SessionInfo(
-                    sessionID: id.uuidString.lowercased(), deviceID: device.uuidString.lowercased(), deviceName: name,
-                    createdAt: created, lastUsedAt: used, revokedAt: revoked, revokeReason: reason, current: id.uuidString.lowercased() == session
-                ))
+                result.append(
+                    SessionInfo(
+                        sessionID: id.uuidString.lowercased(), deviceID: device.uuidString.lowercased(), deviceName: name,
+                        createdAt: created, lastUsedAt: used, revokedAt: revoked, revokeReason: reason, current: id.uuidString.lowercased() == session
+                    ))
             }
             return result
         } catch {

@@ -41,7 +41,7 @@ struct SignInThrottle: Sendable {
         guard !knownDevice else { return }
         do throws(AuthError) {
             try await attempts.claim(options.signInNameRule, name)
-        } catch where error.code == .rateLimited {
+        } catch  where error.code == .rateLimited {
             try await attempts.refund(options.signInAddressRule, addressSubject)
             throw error
         }

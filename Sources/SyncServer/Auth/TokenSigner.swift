@@ -46,9 +46,9 @@ public struct TokenSigner: Sendable {
     public func verify(_ token: String, now: Date) throws(AuthError) -> AccessClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, token.utf8.count <= 4096,
-              let headerData = Base64URL.decode(parts[0]),
-              let payloadData = Base64URL.decode(parts[1]),
-              let signature = Base64URL.decode(parts[2])
+            let headerData = Base64URL.decode(parts[0]),
+            let payloadData = Base64URL.decode(parts[1]),
+            let signature = Base64URL.decode(parts[2])
         else {
             throw AuthError(.unauthorized, "the access token is malformed")
         }

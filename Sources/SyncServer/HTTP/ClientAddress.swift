@@ -25,7 +25,8 @@ public struct ClientAddress: Sendable, Hashable, CustomStringConvertible {
     ///   - trustedProxies: Peer addresses whose `X-Forwarded-For` is believed.
     public init(request: Request, peer: SocketAddress?, trustedProxies: Set<String>) {
         let peerAddress = peer?.ipAddress ?? "unknown"
-        let forwarded = trustedProxies.contains(peerAddress)
+        let forwarded =
+            trustedProxies.contains(peerAddress)
             ? request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.map(\.value).joined(separator: ",").split(separator: ",").last
             : nil
         if let forwarded {

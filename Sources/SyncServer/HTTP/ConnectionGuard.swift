@@ -176,9 +176,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func refuse(_ refusal: ConnectionRefusal, context: ChannelHandlerContext) {
         cancelTimer()
-        logger.debug("refusing an HTTP request below the router", metadata: [
-            "http.status": "\(refusal.problem.status.code)", "problem.code": "\(refusal.problem.code)",
-        ])
+        logger.debug(
+            "refusing an HTTP request below the router",
+            metadata: [
+                "http.status": "\(refusal.problem.status.code)", "problem.code": "\(refusal.problem.code)",
+            ])
         let (head, body) = refusal.parts()
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)

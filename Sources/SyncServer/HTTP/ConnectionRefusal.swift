@@ -13,18 +13,20 @@ struct ConnectionRefusal: Sendable {
 
     /// The request line and header fields exceed the limit: `431 headers_too_large`.
     static func headersTooLarge(limit: Int) -> ConnectionRefusal {
-        ConnectionRefusal(problem: Problem(
-            .headersTooLarge,
-            "the request line and header fields exceed \(limit) bytes"
-        ))
+        ConnectionRefusal(
+            problem: Problem(
+                .headersTooLarge,
+                "the request line and header fields exceed \(limit) bytes"
+            ))
     }
 
     /// The head did not arrive in time: `408 request_timeout`.
     static func headerTimeout(_ timeout: Duration) -> ConnectionRefusal {
-        ConnectionRefusal(problem: Problem(
-            .requestTimeout,
-            "the request's header fields did not arrive within \(timeout.components.seconds) s"
-        ))
+        ConnectionRefusal(
+            problem: Problem(
+                .requestTimeout,
+                "the request's header fields did not arrive within \(timeout.components.seconds) s"
+            ))
     }
 
     /// The bytes are not an HTTP/1.1 request: `400 invalid`.

@@ -31,7 +31,7 @@ public struct ProtocolVersionMiddleware<Context: RequestContext>: RouterMiddlewa
     static func version(_ value: String) -> ProtocolVersion? {
         let digits = value.utf8
         guard (1...9).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let number = Int(value)
+            let number = Int(value)
         else { return nil }
         return ProtocolVersion(number)
     }

@@ -73,9 +73,11 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
             }
             let took = ContinuousClock.now - start
             if took > timeout {
-                logger.notice("request finished after its deadline", metadata: [
-                    "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "duration": "\(took)",
-                ])
+                logger.notice(
+                    "request finished after its deadline",
+                    metadata: [
+                        "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "duration": "\(took)",
+                    ])
             }
             return result
         }
@@ -110,9 +112,11 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
 
     /// The `503` at the deadline.
     private func timedOut(_ request: Request, context: Base.Context) throws -> Response {
-        logger.warning("request cancelled at its deadline", metadata: [
-            "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "deadline": "\(timeout)",
-        ])
+        logger.warning(
+            "request cancelled at its deadline",
+            metadata: [
+                "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "deadline": "\(timeout)",
+            ])
         return try Problem(
             .unavailable,
             "the server could not answer within \(timeout.components.seconds) s: it was busy, or its database was unreachable; retry shortly",

@@ -10,9 +10,10 @@ extension MutationPlanner {
             let a = input.arguments
             let id: DeviceID = try a.id("device_id")
             guard let platform: DeviceRegistration.Platform = try a.enumeration("platform"),
-                  let provider: DeviceRegistration.Provider = try a.enumeration("provider")
+                let provider: DeviceRegistration.Provider = try a.enumeration("provider")
             else {
-                throw CommandError(.invalid, "\(input.name.rawValue) needs 'platform' (ios, android, web, desktop) and 'provider' (apns, fcm, webpush, webhook)")
+                throw CommandError(
+                    .invalid, "\(input.name.rawValue) needs 'platform' (ios, android, web, desktop) and 'provider' (apns, fcm, webpush, webhook)")
             }
             let registration = DeviceRegistration(
                 platform: platform, pushToken: try a.string("push_token"), provider: provider, appID: try a.optionalString("app_id"),

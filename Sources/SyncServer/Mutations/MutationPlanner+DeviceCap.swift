@@ -11,7 +11,8 @@ extension MutationPlanner {
     func checkDeviceCap(user: UserID, device: DeviceID) async throws(CommandError) {
         let count: Int64
         do {
-            let rows = try await commands.store.client.query("""
+            let rows = try await commands.store.client.query(
+                """
                 SELECT count(*)::int8 FROM read.devices
                 WHERE user_id = \(user.description)::uuid AND status = 'active' AND device_id <> \(device.description)::uuid
                 """, logger: commands.store.logger)

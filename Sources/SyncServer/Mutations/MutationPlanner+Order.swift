@@ -10,10 +10,11 @@ extension MutationPlanner {
             let id: OrderID = try a.id("order_id")
             var items: [OrderItem] = []
             for line in try a.array("items") {
-                items.append(OrderItem(
-                    sku: try line.string("sku"), name: try line.string("name"),
-                    quantity: Int(clamping: try line.int("quantity")), unitPriceMinor: try line.int("unit_price_minor")
-                ))
+                items.append(
+                    OrderItem(
+                        sku: try line.string("sku"), name: try line.string("name"),
+                        quantity: Int(clamping: try line.int("quantity")), unitPriceMinor: try line.int("unit_price_minor")
+                    ))
             }
             let command = OrderCommand.place(id, tenantID: input.tenant, items: items, currency: try a.string("currency"))
             return .command(Order.self, id: id, command: command)

@@ -18,14 +18,14 @@ extension MutationPlanner {
             }
             let settings = PushSettings(muted: Set(try a.strings("muted") ?? []), quietHours: quiet, timeZone: try a.optionalString("time_zone"))
             return .command(PushPreferences.self, id: user, command: .set(user, tenantID: input.tenant, settings))
-        },
+        }
     ]
 
     /// Minutes after midnight of `HH:MM`.
     static func minute(_ text: String, _ key: String) throws(CommandError) -> Int {
         let parts = text.split(separator: ":")
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
-              (0..<24).contains(hour), (0..<60).contains(minute)
+            (0..<24).contains(hour), (0..<60).contains(minute)
         else { throw CommandError(.invalid, "'\(key)' must be a time of day as HH:MM, such as 22:00") }
         return hour * 60 + minute
     }

@@ -7,6 +7,6 @@ extension MutationPlanner {
     static let tenantBuilders: [MutationName: Builder] = [
         .tenantRename: { _, input throws(CommandError) in
             .command(Tenant.self, id: input.tenant, command: .rename(input.tenant, name: try input.arguments.string("name")))
-        },
+        }
     ]
 }

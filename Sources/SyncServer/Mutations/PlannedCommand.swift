@@ -17,9 +17,10 @@ public struct PlannedCommand: Sendable {
         /// Folds the stream's recorded events into the aggregate's state.
         let fold: @Sendable (_ service: CommandService, _ recorded: [RecordedEvent]) throws(CommandError) -> any Sendable
         /// Decides the command against `state`: the state after its events, and the events encoded for `envelope`.
-        let decide: @Sendable (
-            _ service: CommandService, _ state: any Sendable, _ context: CommandContext, _ envelope: CommandEnvelope
-        ) throws(CommandError) -> (state: any Sendable, events: [EventData])
+        let decide:
+            @Sendable (
+                _ service: CommandService, _ state: any Sendable, _ context: CommandContext, _ envelope: CommandEnvelope
+            ) throws(CommandError) -> (state: any Sendable, events: [EventData])
     }
 
     private let body: @Sendable (CommandService, CommandEnvelope) async throws(CommandError) -> CommandOutcome

@@ -101,19 +101,23 @@ struct PushOutcomeWriter {
         for (channel, reason) in credentialErrors.sorted(by: { $0.key < $1.key }) where !succeeded.contains(channel) {
             try await outbox.pause(channel: channel, reason: reason, probe: options.pauseProbe)
             metrics?.paused(provider: channel, true)
-            logger.error("push channel paused: the provider rejected our credentials", metadata: [
-                "push.channel": "\(channel)", "push.reason": "\(reason)", "push.released": "\(released[channel] ?? 0)",
-            ])
+            logger.error(
+                "push channel paused: the provider rejected our credentials",
+                metadata: [
+                    "push.channel": "\(channel)", "push.reason": "\(reason)", "push.released": "\(released[channel] ?? 0)",
+                ])
         }
         for (channel, throttle) in throttles.sorted(by: { $0.key < $1.key })
         where !succeeded.contains(channel) && credentialErrors[channel] == nil {
             let wait = max(throttle.after ?? .zero, options.pauseProbe)
             try await outbox.pause(channel: channel, reason: throttle.reason, probe: wait, doubling: false)
             metrics?.paused(provider: channel, true)
-            logger.warning("push channel paused: the provider asks us to wait", metadata: [
-                "push.channel": "\(channel)", "push.reason": "\(throttle.reason)", "push.released": "\(released[channel] ?? 0)",
-                "push.pause": "\(wait)",
-            ])
+            logger.warning(
+                "push channel paused: the provider asks us to wait",
+                metadata: [
+                    "push.channel": "\(channel)", "push.reason": "\(throttle.reason)", "push.released": "\(released[channel] ?? 0)",
+                    "push.pause": "\(wait)",
+                ])
         }
         for channel in succeeded.sorted() where paused[channel]?.isPaused == true {
             if try await outbox.resume(channel: channel) {
@@ -122,10 +126,12 @@ struct PushOutcomeWriter {
             }
         }
         if counts.retrying > 0 || counts.failed > 0 || counts.invalid > 0 {
-            logger.info("push round had failures", metadata: [
-                "push.sent": "\(counts.sent)", "push.retrying": "\(counts.retrying)", "push.failed": "\(counts.failed)",
-                "push.invalid_tokens": "\(counts.invalid)",
-            ])
+            logger.info(
+                "push round had failures",
+                metadata: [
+                    "push.sent": "\(counts.sent)", "push.retrying": "\(counts.retrying)", "push.failed": "\(counts.failed)",
+                    "push.invalid_tokens": "\(counts.invalid)",
+                ])
         }
     }
 
@@ -147,13 +153,17 @@ struct PushOutcomeWriter {
                 alsoInTransaction: { connection in
                     try await PushOutbox.markInvalidToken(id, reason: outcomeReason, owner: owner, on: connection, logger: logger)
                 })
-            logger.notice(outcome.eventTypes.isEmpty ? "push token rejected, but the device registered again since: kept" : "push token rejected: device disabled", metadata: [
-                "push.device": "\(delivery.deviceID)", "push.reason": "\(reason)",
-            ])
+            logger.notice(
+                outcome.eventTypes.isEmpty ? "push token rejected, but the device registered again since: kept" : "push token rejected: device disabled",
+                metadata: [
+                    "push.device": "\(delivery.deviceID)", "push.reason": "\(reason)",
+                ])
         } catch {
-            logger.warning("could not record a rejected token; the delivery fails without disabling the device", metadata: [
-                "push.device": "\(delivery.deviceID)", "error": "\(error)",
-            ])
+            logger.warning(
+                "could not record a rejected token; the delivery fails without disabling the device",
+                metadata: [
+                    "push.device": "\(delivery.deviceID)", "error": "\(error)",
+                ])
             try await outbox.markFailed([(delivery.deliveryID, outcomeReason)], owner: owner)
         }
     }

@@ -34,9 +34,11 @@ public struct PushProviderService: Service {
             do {
                 try await provider.shutdown()
             } catch {
-                logger.warning("a push provider did not shut down cleanly", metadata: [
-                    "push.channel": "\(provider.name)", "error": "\(String(reflecting: error))",
-                ])
+                logger.warning(
+                    "a push provider did not shut down cleanly",
+                    metadata: [
+                        "push.channel": "\(provider.name)", "error": "\(String(reflecting: error))",
+                    ])
             }
         }
         if !providers.isEmpty {

@@ -62,9 +62,9 @@ public struct CursorSigner: Sendable {
             throw Self.notIssued
         }
         guard parts[0] == Self.version, let mac = Base64URL.decode(parts[2]), mac.count == SHA256.byteCount,
-              HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data("\(parts[0]).\(parts[1])".utf8), using: key),
-              let payload = Base64URL.decode(parts[1]),
-              let cursor = try? JSONDecoder().decode(SyncCursor.self, from: payload)
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data("\(parts[0]).\(parts[1])".utf8), using: key),
+            let payload = Base64URL.decode(parts[1]),
+            let cursor = try? JSONDecoder().decode(SyncCursor.self, from: payload)
         else { throw Self.notIssued }
         return cursor
     }

@@ -105,9 +105,11 @@ public struct PullService: Sendable {
             return (try await snapshotPage(identity: identity, cursor: start, reset: true, limit: limit, feed: feed, on: connection), false)
         }
         guard cursor.epoch == feed.epoch, cursor.tenant == identity.tenantID.rawValue, cursor.user == identity.userID.rawValue,
-              cursor.device == identity.deviceID.rawValue
+            cursor.device == identity.deviceID.rawValue
         else {
-            throw CommandError(.resyncRequired, "the replica must be rebuilt from a fresh snapshot (the server's read models were rebuilt, or the cursor belongs to another user or device)")
+            throw CommandError(
+                .resyncRequired,
+                "the replica must be rebuilt from a fresh snapshot (the server's read models were rebuilt, or the cursor belongs to another user or device)")
         }
         guard (cursor.transactionID, cursor.seq) >= (feed.prunedTransactionID, feed.prunedSeq) else {
             throw CommandError(.resyncRequired, "the changes since this cursor were pruned; pull without a cursor")

@@ -48,7 +48,8 @@ extension SyncPushBatch {
             logger.debug("pushed batch holds a value the store refuses; applying it one mutation at a time", metadata: ["error": "\(error)"])
             return nil
         } catch let error as PSQLError where error.isDataException {
-            logger.debug("pushed batch holds a value PostgreSQL refuses; applying it one mutation at a time", metadata: ["error": "\(error.dataExceptionMessage)"])
+            logger.debug(
+                "pushed batch holds a value PostgreSQL refuses; applying it one mutation at a time", metadata: ["error": "\(error.dataExceptionMessage)"])
             return nil
         } catch {
             logger.warning("push stopped by a transient failure", metadata: ["device.id": "\(identity.deviceID)", "error": "\(String(reflecting: error))"])

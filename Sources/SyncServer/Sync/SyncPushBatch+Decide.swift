@@ -46,7 +46,7 @@ extension SyncPushBatch {
                 plan.decided[planned.index].eventRange = start..<(start + new.count)
                 plan.decided[planned.index].eventTypes = new.map(\.type)
                 plan.decided[planned.index].streamVersion = version
-            } catch where error.code == .unavailable {
+            } catch  where error.code == .unavailable {
                 throw error
             } catch {
                 plan.decided[planned.index].result = rejection(plan.decided[planned.index].mutation, error, identity: identity)

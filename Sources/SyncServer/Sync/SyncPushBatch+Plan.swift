@@ -26,8 +26,9 @@ extension SyncPushBatch {
             do throws(CommandError) {
                 guard let step = try await planner.plan(mutation.name, args: mutation.args, envelope: envelope).step else { return nil }
                 plan.steps.append(PlannedStep(index: plan.decided.count, step: step, envelope: envelope))
-                plan.decided.append(Decided(mutation: mutation, result: MutationResult(id: mutation.id, seq: mutation.seq, status: .applied), stream: step.stream))
-            } catch where error.code == .unavailable {
+                plan.decided.append(
+                    Decided(mutation: mutation, result: MutationResult(id: mutation.id, seq: mutation.seq, status: .applied), stream: step.stream))
+            } catch  where error.code == .unavailable {
                 throw error
             } catch {
                 plan.decided.append(Decided(mutation: mutation, result: rejection(mutation, error, identity: identity)))

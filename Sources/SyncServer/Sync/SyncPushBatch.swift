@@ -101,9 +101,11 @@ struct SyncPushBatch: Sendable {
 
     /// The answer to a mutation the domain or the planner refused.
     func rejection(_ mutation: Mutation, _ error: CommandError, identity: Identity) -> MutationResult {
-        logger.info("mutation rejected", metadata: [
-            "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
-        ])
+        logger.info(
+            "mutation rejected",
+            metadata: [
+                "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
+            ])
         return MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code.rawValue, message: error.message)
     }
 }

@@ -97,7 +97,8 @@ public struct SyncPushService: Sendable {
         for try await (id, seq, status, positions, code, message, last) in rows.decode((String?, Int64?, String?, [Int64]?, String?, String?, Int64).self) {
             lastSeq = last
             guard let id, let seq, let status else { continue }
-            stored[id] = MutationResult(id: id, seq: seq, status: MutationResult.Status(rawValue: status) ?? .rejected, positions: positions ?? [], code: code, message: message)
+            stored[id] = MutationResult(
+                id: id, seq: seq, status: MutationResult.Status(rawValue: status) ?? .rejected, positions: positions ?? [], code: code, message: message)
             storedSeqs.insert(seq)
         }
         // Answers already stored (a retry) come back as they were; the new mutations run as one
@@ -209,9 +210,11 @@ public struct SyncPushService: Sendable {
             logger.warning("push stopped by a transient failure", metadata: ["mutation.id": "\(mutation.id)", "error": "\(error)"])
             throw error
         } catch {
-            logger.info("mutation rejected", metadata: [
-                "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
-            ])
+            logger.info(
+                "mutation rejected",
+                metadata: [
+                    "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
+                ])
             return (MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code.rawValue, message: error.message), [], false)
         }
     }

@@ -74,9 +74,10 @@ struct AppendBenchmark: Sendable {
                 var cursor = LogPosition.start
                 for writers in writerCounts {
                     for batch in batchSizes {
-                        results.append(try await Self.measureCase(
-                            store: store, plain: plain, writers: writers, batch: batch, seconds: seconds, rounds: rounds, cursor: &cursor
-                        ))
+                        results.append(
+                            try await Self.measureCase(
+                                store: store, plain: plain, writers: writers, batch: batch, seconds: seconds, rounds: rounds, cursor: &cursor
+                            ))
                     }
                 }
                 return results
@@ -117,7 +118,8 @@ struct AppendBenchmark: Sendable {
         let rates = totals.map { Double($0.operations * batch) / max($0.seconds, 0.001) }
         let (raw, coalesced, uncoalesced) = (rates[0], rates[1], rates[2])
         func ratio(_ rate: Double) -> Double { (rate / max(raw, 1) * 1000).rounded() / 1000 }
-        printError("""
+        printError(
+            """
             bench:   raw \(Int(raw)) events/s; store \(Int(coalesced)) (ratio \(String(format: "%.2f", ratio(coalesced)))); \
             uncoalesced \(Int(uncoalesced)) (ratio \(String(format: "%.2f", ratio(uncoalesced)))); gap-free reader verified \(verified) events
             """)
@@ -176,18 +178,20 @@ struct AppendBenchmark: Sendable {
     static func rawInsert(client: PostgresClient, writer: Int, round: Int, number: Int, batch: Int) async throws {
         let stream = "raw-r\(round)-w\(writer)"
         if batch == 1 {
-            let rows = try await client.execute(RawInsertOne(
-                id: UUID(), stream: stream, version: Int64(number + 1), data: payload, metadata: metadata
-            ))
+            let rows = try await client.execute(
+                RawInsertOne(
+                    id: UUID(), stream: stream, version: Int64(number + 1), data: payload, metadata: metadata
+                ))
             for try await _ in rows {}
         } else {
-            let rows = try await client.execute(RawInsertBatch(
-                stream: stream,
-                ids: (0..<batch).map { _ in UUID() },
-                versions: (0..<batch).map { Int64(number * batch + $0 + 1) },
-                data: Array(repeating: payload, count: batch),
-                metadata: Array(repeating: metadata, count: batch)
-            ))
+            let rows = try await client.execute(
+                RawInsertBatch(
+                    stream: stream,
+                    ids: (0..<batch).map { _ in UUID() },
+                    versions: (0..<batch).map { Int64(number * batch + $0 + 1) },
+                    data: Array(repeating: payload, count: batch),
+                    metadata: Array(repeating: metadata, count: batch)
+                ))
             for try await _ in rows {}
         }
     }
@@ -240,10 +244,11 @@ struct AppendBenchmark: Sendable {
     static func table(_ results: [Result]) -> String {
         var lines = ["writers  batch   raw events/s   store events/s   ratio   uncoalesced events/s   ratio"]
         for r in results {
-            lines.append(String(
-                format: "%7d  %5d  %13.0f  %16.0f  %6.2f  %21.0f  %6.2f",
-                r.writers, r.batch, r.raw_events_per_s, r.store_events_per_s, r.ratio, r.store_uncoalesced_events_per_s, r.uncoalesced_ratio
-            ))
+            lines.append(
+                String(
+                    format: "%7d  %5d  %13.0f  %16.0f  %6.2f  %21.0f  %6.2f",
+                    r.writers, r.batch, r.raw_events_per_s, r.store_events_per_s, r.ratio, r.store_uncoalesced_events_per_s, r.uncoalesced_ratio
+                ))
         }
         return lines.joined(separator: "\n")
     }

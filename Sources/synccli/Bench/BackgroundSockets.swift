@@ -6,8 +6,8 @@ import HTTPTypes
 import Logging
 import NIOCore
 import PostgresNIO
-import Synchronization
 import SyncServer
+import Synchronization
 import WSClient
 
 /// Many idle live WebSockets, each a device of its own user, as a connected population while
@@ -51,13 +51,14 @@ final class BackgroundSockets: Sendable {
             var headers = HTTPFields()
             headers[.authorization] = "Bearer \(signer.sign(claims))"
             let configuration = WebSocketClientConfiguration(additionalHeaders: headers)
-            tasks.append(Task {
-                _ = try? await WebSocketClient.connect(url: socketURL, configuration: configuration, logger: logger) { inbound, _, _ in
-                    for try await message in inbound.messages(maxSize: 1 << 16) {
-                        if case .text(let text) = message, text.contains("hello") { greeted.value.add(1, ordering: .relaxed) }
+            tasks.append(
+                Task {
+                    _ = try? await WebSocketClient.connect(url: socketURL, configuration: configuration, logger: logger) { inbound, _, _ in
+                        for try await message in inbound.messages(maxSize: 1 << 16) {
+                            if case .text(let text) = message, text.contains("hello") { greeted.value.add(1, ordering: .relaxed) }
+                        }
                     }
-                }
-            })
+                })
         }
         let sockets = BackgroundSockets(tasks: tasks)
         let deadline = ContinuousClock.now + .seconds(120)

@@ -3,8 +3,8 @@ import CommandLineSupport
 import Foundation
 import NIOCore
 import NIOHTTP1
-import Synchronization
 import SyncProtocol
+import Synchronization
 
 /// A signed-in benchmark device: its tokens and its next sequence number.
 final class BenchSession: Sendable {
@@ -35,17 +35,21 @@ struct BenchAPI: Sendable {
 
     /// Registers `username` in tenant `bench` and signs in from a new device.
     func signUp(_ username: String) async throws -> BenchSession {
-        _ = try await post("/v1/auth/register", RegisterRequest(tenantCode: "bench", username: username, email: "\(username)@bench.example", password: SyncBenchmark.password), expect: 201)
-        let data = try await post("/v1/auth/login", LoginRequest(tenantCode: "bench", username: username, password: SyncBenchmark.password, deviceID: UUID().uuidString), expect: 200)
+        _ = try await post(
+            "/v1/auth/register", RegisterRequest(tenantCode: "bench", username: username, email: "\(username)@bench.example", password: SyncBenchmark.password),
+            expect: 201)
+        let data = try await post(
+            "/v1/auth/login", LoginRequest(tenantCode: "bench", username: username, password: SyncBenchmark.password, deviceID: UUID().uuidString), expect: 200)
         return BenchSession(username: username, tokens: try JSONDecoder().decode(TokenResponse.self, from: data))
     }
 
     /// Pushes mutations as `session`'s device.
     func push(_ session: BenchSession, _ mutations: [(String, JSONValue)]) async throws -> SyncPushResponse {
         let numbers = session.sequenceNumbers(mutations.count)
-        let request = SyncPushRequest(mutations: zip(numbers, mutations).map { seq, mutation in
-            Mutation(id: UUID().uuidString, seq: seq, name: mutation.0, args: mutation.1)
-        })
+        let request = SyncPushRequest(
+            mutations: zip(numbers, mutations).map { seq, mutation in
+                Mutation(id: UUID().uuidString, seq: seq, name: mutation.0, args: mutation.1)
+            })
         let data = try await post("/v1/sync/push", request, token: session.token, expect: 200)
         return try JSONDecoder().decode(SyncPushResponse.self, from: data)
     }

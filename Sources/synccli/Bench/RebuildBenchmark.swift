@@ -169,7 +169,10 @@ struct RebuildBenchmark: Sendable {
         let summaryDiff = try await count(RebuildBenchmarkSQL.summaryDifference("read", sqlSchema), client: client, logger: logger)
         let summaryRows = try await count("SELECT count(*) FROM read.todo_daily_summary", client: client, logger: logger)
         guard live == sql, todoDiff == 0, summaryDiff == 0, (live.first ?? 0) > 0 else {
-            throw CLIFailure(.verificationFailed, "the rebuilt tables and the SQL baseline differ (checksums \(live) vs \(sql); \(todoDiff) todos row(s) and \(summaryDiff) todo_daily_summary row(s) differ)")
+            throw CLIFailure(
+                .verificationFailed,
+                "the rebuilt tables and the SQL baseline differ (checksums \(live) vs \(sql); \(todoDiff) todos row(s) and \(summaryDiff) todo_daily_summary row(s) differ)"
+            )
         }
         printError("bench:   verified: every column of \(live.first ?? 0) todos and \(summaryRows) todo_daily_summary rows agree")
     }
@@ -214,8 +217,9 @@ struct RebuildBenchmark: Sendable {
         return [
             "events     \(report.events) (\(report.todos) todos; generated in \(String(format: "%.1f", report.generate_seconds)) s)",
             "side       seconds    events/s",
-            String(format: "tidemark  %8.2f  %10.0f   target ≥ %.0f: %@", report.seconds, report.events_per_s, report.target_events_per_s,
-                   target(report.events_per_s >= report.target_events_per_s)),
+            String(
+                format: "tidemark  %8.2f  %10.0f   target ≥ %.0f: %@", report.seconds, report.events_per_s, report.target_events_per_s,
+                target(report.events_per_s >= report.target_events_per_s)),
             String(format: "sql       %8.2f  %10.0f", report.sql_seconds, report.sql_events_per_s),
             String(format: "ratio tidemark/sql %.3f   target ≥ %.2f: %@", report.ratio, report.target_ratio, target(report.ratio >= report.target_ratio)),
             "verified   rows and checksums of todos and todo_daily_summary agree",

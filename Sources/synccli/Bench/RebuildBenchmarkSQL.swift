@@ -134,11 +134,11 @@ enum RebuildBenchmarkSQL {
     static func summaryDifference(_ a: String, _ b: String) -> String {
         let columns = "tenant_id, user_id, day, tasks_due, completed, completion_rate"
         return """
-        SELECT count(*) FROM (
-            (SELECT \(columns) FROM \(a).todo_daily_summary EXCEPT ALL SELECT \(columns) FROM \(b).todo_daily_summary)
-            UNION ALL
-            (SELECT \(columns) FROM \(b).todo_daily_summary EXCEPT ALL SELECT \(columns) FROM \(a).todo_daily_summary)
-        ) AS d
-        """
+            SELECT count(*) FROM (
+                (SELECT \(columns) FROM \(a).todo_daily_summary EXCEPT ALL SELECT \(columns) FROM \(b).todo_daily_summary)
+                UNION ALL
+                (SELECT \(columns) FROM \(b).todo_daily_summary EXCEPT ALL SELECT \(columns) FROM \(a).todo_daily_summary)
+            ) AS d
+            """
     }
 }

@@ -124,14 +124,18 @@ struct SyncBenchmark: Sendable {
         var rawCount = 0
         for try await _ in rawRows.decode((String, String).self) { rawCount += 1 }
         let rawSelect = seconds(since: rawStart)
-        let replica = try await SyncClient(configuration: .init(databasePath: folder.appendingPathComponent("initial.sqlite").path, serverURL: server.baseURL, logger: clientLogger, pullLimit: 1000))
+        let replica = try await SyncClient(
+            configuration: .init(
+                databasePath: folder.appendingPathComponent("initial.sqlite").path, serverURL: server.baseURL, logger: clientLogger, pullLimit: 1000))
         try await replica.login(tenantCode: "bench", username: "bulk", password: Self.password)
         let syncStart = ContinuousClock.now
         _ = try await replica.sync()
         let initialSync = seconds(since: syncStart)
         let synced = try await replica.rows(.todos).count
         try await replica.close()
-        guard synced == rows, rawCount == rows else { throw CLIFailure(.benchmarkFailed, "the replica holds \(synced) todos and the table \(rawCount); expected \(rows)") }
+        guard synced == rows, rawCount == rows else {
+            throw CLIFailure(.benchmarkFailed, "the replica holds \(synced) todos and the table \(rawCount); expected \(rows)")
+        }
         printError("bench sync: initial sync of \(synced) rows in \(format(initialSync)) s (a plain SELECT of them: \(format(rawSelect)) s)")
 
         // 2. Push throughput at `devices` concurrent devices vs raw single-row inserts.
@@ -145,7 +149,8 @@ struct SyncBenchmark: Sendable {
         let pushed1 = try await pushRate(api: api, sessions: pushers, batch: 1)
         let pushed10 = try await pushRate(api: api, sessions: pushers, batch: 10)
         let pushed100 = try await pushRate(api: api, sessions: pushers, batch: 100)
-        printError("""
+        printError(
+            """
             bench sync: raw INSERT \(Int(raw))/s; pushes \(Int(pushed100))/s with 100 per request (ratio \(format(pushed100 / max(raw, 1)))), \
             \(Int(pushed10))/s with 10 (\(format(pushed10 / max(raw, 1)))), \(Int(pushed1))/s with 1 (\(format(pushed1 / max(raw, 1)))); \
             real SyncClient replicas \(Int(client.pushed))/s stored (\(format(client.pushed / max(raw, 1)))), \(Int(client.synced))/s counting their pulls
@@ -156,7 +161,8 @@ struct SyncBenchmark: Sendable {
         var measured: [(sender: BenchSession, receiver: SyncClient, todo: String)] = []
         for index in 0..<pairs {
             let sender = try await api.signUp("live\(index)")
-            let receiver = try await SyncClient(configuration: .init(databasePath: folder.appendingPathComponent("live\(index).sqlite").path, serverURL: server.baseURL, logger: clientLogger))
+            let receiver = try await SyncClient(
+                configuration: .init(databasePath: folder.appendingPathComponent("live\(index).sqlite").path, serverURL: server.baseURL, logger: clientLogger))
             try await receiver.login(tenantCode: "bench", username: "live\(index)", password: Self.password)
             let todo = UUID().uuidString.lowercased()
             _ = try await api.push(sender, [("todo.create", .object(["todo_id": .string(todo), "title": .string("live")]))])
@@ -178,7 +184,8 @@ struct SyncBenchmark: Sendable {
         try await Task.sleep(for: .seconds(1))
         let rssAfter = try server.residentBytes()
         let perClient = background > 0 ? max(0, rssAfter - rssBefore) / background : 0
-        printError("bench sync: \(background + pairs) live sockets connected; server memory +\((rssAfter - rssBefore) / 1024) KiB (\(perClient) bytes per socket)")
+        printError(
+            "bench sync: \(background + pairs) live sockets connected; server memory +\((rssAfter - rssBefore) / 1024) KiB (\(perClient) bytes per socket)")
         var latencies: [Double] = []
         for sample in 0..<liveSamples {
             let pair = measured[sample % measured.count]
@@ -197,7 +204,8 @@ struct SyncBenchmark: Sendable {
         latencies.sort()
         let p50 = percentile(latencies, 0.50)
         let p99 = percentile(latencies, 0.99)
-        printError("bench sync: live latency over \(latencies.count) samples: p50 \(format(p50)) ms, p99 \(format(p99)) ms, max \(format(latencies.last ?? 0)) ms")
+        printError(
+            "bench sync: live latency over \(latencies.count) samples: p50 \(format(p50)) ms, p99 \(format(p99)) ms, max \(format(latencies.last ?? 0)) ms")
         return Report(
             initial_sync_rows: synced, initial_sync_s: round3(initialSync), initial_sync_raw_select_s: round3(rawSelect),
             push_devices: devices, push_batch: 100, push_mutations_per_s: pushed100.rounded(),
@@ -221,9 +229,10 @@ struct SyncBenchmark: Sendable {
         for index in 0..<devices {
             let session = try await api.signUp("device\(index)")
             if let user = UUID(uuidString: session.userID) { users.append(user) }
-            let replica = try await SyncClient(configuration: .init(
-                databasePath: folder.appendingPathComponent("device\(index).sqlite").path, serverURL: api.baseURL, logger: clientLogger
-            ))
+            let replica = try await SyncClient(
+                configuration: .init(
+                    databasePath: folder.appendingPathComponent("device\(index).sqlite").path, serverURL: api.baseURL, logger: clientLogger
+                ))
             try await replica.login(tenantCode: "bench", username: "device\(index)", password: Self.password)
             replicas.append(replica)
         }
@@ -232,7 +241,8 @@ struct SyncBenchmark: Sendable {
                 let count = clientMutations
                 group.addTask {
                     for _ in 0..<count {
-                        _ = try await replica.mutate(.todoCreate, args: .object(["todo_id": .string(UUID().uuidString.lowercased()), "title": .string("offline")]))
+                        _ = try await replica.mutate(
+                            .todoCreate, args: .object(["todo_id": .string(UUID().uuidString.lowercased()), "title": .string("offline")]))
                     }
                 }
             }
@@ -281,7 +291,9 @@ struct SyncBenchmark: Sendable {
                 ("todo.create", .object(["todo_id": .string(UUID().uuidString.lowercased()), "title": .string("pushed")]))
             }
             let response = try await api.push(sessions[writer], mutations)
-            guard response.results.allSatisfy({ $0.status == .applied }) else { throw CLIFailure(.benchmarkFailed, "a pushed mutation was rejected: \(response.results)") }
+            guard response.results.allSatisfy({ $0.status == .applied }) else {
+                throw CLIFailure(.benchmarkFailed, "a pushed mutation was rejected: \(response.results)")
+            }
         }
         return applied * Double(batch)
     }
@@ -319,7 +331,9 @@ struct SyncBenchmark: Sendable {
         }
     }
 
-    private func waitUntil(_ what: String, timeout: Duration = .seconds(30), poll: Duration = .milliseconds(20), _ condition: () async throws -> Bool) async throws {
+    private func waitUntil(_ what: String, timeout: Duration = .seconds(30), poll: Duration = .milliseconds(20), _ condition: () async throws -> Bool)
+        async throws
+    {
         let deadline = ContinuousClock.now + timeout
         while try await !condition() {
             guard ContinuousClock.now < deadline else { throw CLIFailure(.benchmarkFailed, "timed out: \(what)") }

@@ -12,10 +12,10 @@ struct SeedCommand: AsyncParsableCommand {
         commandName: "seed",
         abstract: "Create a realistic demo data set through the command service (deterministic for a given --seed).",
         discussion: """
-        Every row is made by a domain command, so the log, idempotency keys and uniqueness rules apply
-        exactly as for real clients. Running the same seed twice adds nothing. With one tenant and seed 1
-        the tenant code is 'demo'; otherwise 'demo-<seed>-<n>'. Prints the logins it created.
-        """
+            Every row is made by a domain command, so the log, idempotency keys and uniqueness rules apply
+            exactly as for real clients. Running the same seed twice adds nothing. With one tenant and seed 1
+            the tenant code is 'demo'; otherwise 'demo-<seed>-<n>'. Prints the logins it created.
+            """
     )
 
     @OptionGroup var global: GlobalOptions

@@ -110,11 +110,13 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.connectionLimits = ConnectionLimits(
             maxHeaderBytes: maxHeaderBytes, headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout)
         )
-        logger.info("starting Tidemark server", metadata: [
-            "push.providers": "\(configuration.pushProviders.map(\.name))",
-            "http.address": "\(configuration.host):\(configuration.port)",
-            "db.url": "\(url)",
-        ])
+        logger.info(
+            "starting Tidemark server",
+            metadata: [
+                "push.providers": "\(configuration.pushProviders.map(\.name))",
+                "http.address": "\(configuration.host):\(configuration.port)",
+                "db.url": "\(url)",
+            ])
         try await CLIFailure.reporting {
             // A graceful shutdown waits for open requests and database work; a query on a
             // connection that PostgreSQL terminated can, rarely, never be answered, and would keep

@@ -24,11 +24,15 @@ struct DemoSeeder {
     let service: CommandService
     let plan: Plan
 
-    static let titles = ["Buy milk", "Call the plumber", "Renew passport", "Book dentist", "Water the plants", "Pay rent",
-                         "Write report", "Plan the trip", "Fix the bike", "Read a chapter", "Go for a run", "Clean the desk"]
+    static let titles = [
+        "Buy milk", "Call the plumber", "Renew passport", "Book dentist", "Water the plants", "Pay rent",
+        "Write report", "Plan the trip", "Fix the bike", "Read a chapter", "Go for a run", "Clean the desk",
+    ]
     static let tags = ["home", "work", "errand", "health", "travel", "money"]
-    static let products = [("SKU-COFFEE", "Coffee beans", 1299), ("SKU-MUG", "Mug", 899), ("SKU-FILTER", "Paper filters", 349),
-                           ("SKU-KETTLE", "Kettle", 3999), ("SKU-TEA", "Green tea", 599)]
+    static let products = [
+        ("SKU-COFFEE", "Coffee beans", 1299), ("SKU-MUG", "Mug", 899), ("SKU-FILTER", "Paper filters", 349),
+        ("SKU-KETTLE", "Kettle", 3999), ("SKU-TEA", "Green tea", 599),
+    ]
 
     /// Commands the plan sends (for the progress bar).
     var commandCount: Int {
@@ -41,21 +45,27 @@ struct DemoSeeder {
     func run(progress: (Int) -> Void) async throws -> [Login] {
         var random = SeedRandom(seed: plan.seed)
         var done = 0
-        func step() { done += 1; progress(done) }
+        func step() {
+            done += 1
+            progress(done)
+        }
         var logins: [Login] = []
         let now = Date()
         for t in 0..<plan.tenants {
             let tenant = TenantID(rawValue: random.uuid())
             let code = plan.tenants == 1 && plan.seed == 1 ? "demo" : "demo-\(plan.seed)-\(t + 1)"
             let systemEnvelope = { (key: String) in CommandEnvelope(principal: .system(tenantID: tenant), idempotencyKey: "seed-\(plan.seed)-\(key)") }
-            try await ignoreExisting { try await service.createTenant(tenant, name: "Demo Company \(t + 1)", code: code, envelope: systemEnvelope("tenant-\(t)")) }
+            try await ignoreExisting {
+                try await service.createTenant(tenant, name: "Demo Company \(t + 1)", code: code, envelope: systemEnvelope("tenant-\(t)"))
+            }
             step()
             // An administrator and members.
             var members: [UserID] = []
             let admin = UserID(rawValue: random.uuid())
             try await ignoreExisting {
-                try await service.registerUser(admin, tenantID: tenant, username: "admin", email: "admin@\(code).example", phone: nil,
-                                               password: plan.password, envelope: systemEnvelope("user-\(t)-admin"))
+                try await service.registerUser(
+                    admin, tenantID: tenant, username: "admin", email: "admin@\(code).example", phone: nil,
+                    password: plan.password, envelope: systemEnvelope("user-\(t)-admin"))
             }
             try await service.execute(User.self, id: admin, command: .grantRole(admin, .admin), envelope: systemEnvelope("admin-role-\(t)"))
             step()
@@ -67,8 +77,9 @@ struct DemoSeeder {
                 let user = UserID(rawValue: random.uuid())
                 let name = "user\(u + 1)"
                 try await ignoreExisting {
-                    try await service.registerUser(user, tenantID: tenant, username: name, email: "\(name)@\(code).example", phone: nil,
-                                                   password: plan.password, envelope: systemEnvelope("user-\(t)-\(u)"))
+                    try await service.registerUser(
+                        user, tenantID: tenant, username: name, email: "\(name)@\(code).example", phone: nil,
+                        password: plan.password, envelope: systemEnvelope("user-\(t)-\(u)"))
                 }
                 step()
                 if u == 0 { logins.append(Login(tenantCode: code, username: name, password: plan.password, role: "member")) }
@@ -85,8 +96,9 @@ struct DemoSeeder {
                         dueDate: due, tags: [Self.tags[Int.random(in: 0..<Self.tags.count, using: &random)]],
                         type: Bool.random(using: &random) ? .personal : .daily
                     )
-                    try await service.execute(Todo.self, id: todo, command: .create(todo, tenantID: tenant, ownerID: user, draft),
-                                              envelope: userEnvelope("todo-\(t)-\(u)-\(d)"))
+                    try await service.execute(
+                        Todo.self, id: todo, command: .create(todo, tenantID: tenant, ownerID: user, draft),
+                        envelope: userEnvelope("todo-\(t)-\(u)-\(d)"))
                     step()
                     let finish = Int.random(in: 0..<3, using: &random)
                     let followUp: TodoCommand = finish == 0 ? .complete(todo) : finish == 1 ? .changePriority(todo, .high) : .changeTags(todo, ["later"])
@@ -94,8 +106,9 @@ struct DemoSeeder {
                     step()
                     if d == 0 {
                         let reminder = ReminderID(rawValue: random.uuid())
-                        try await service.execute(Todo.self, id: todo, command: .scheduleReminder(todo, reminder, kind: .due, fireAt: due),
-                                                  envelope: userEnvelope("todo-\(t)-\(u)-\(d)-reminder"))
+                        try await service.execute(
+                            Todo.self, id: todo, command: .scheduleReminder(todo, reminder, kind: .due, fireAt: due),
+                            envelope: userEnvelope("todo-\(t)-\(u)-\(d)-reminder"))
                         step()
                     }
                 }
@@ -105,8 +118,9 @@ struct DemoSeeder {
                     platform: .ios, pushToken: String(repeating: String(format: "%02x", u + 1), count: 32), provider: .apns,
                     appID: "com.example.tidemark", environment: .sandbox, appVersion: "1.0.0", locale: "en"
                 )
-                try await service.execute(Device.self, id: device, command: .register(device, tenantID: tenant, userID: user, registration),
-                                          envelope: userEnvelope("device-\(t)-\(u)"))
+                try await service.execute(
+                    Device.self, id: device, command: .register(device, tenantID: tenant, userID: user, registration),
+                    envelope: userEnvelope("device-\(t)-\(u)"))
                 step()
                 for o in 0..<plan.ordersPerUser {
                     let order = OrderID(rawValue: random.uuid())
@@ -114,33 +128,39 @@ struct DemoSeeder {
                         let product = Self.products[(index + o) % Self.products.count]
                         return OrderItem(sku: product.0, name: product.1, quantity: Int.random(in: 1...3, using: &random), unitPriceMinor: Int64(product.2))
                     }
-                    try await service.execute(Order.self, id: order, command: .place(order, tenantID: tenant, items: items, currency: "EUR"),
-                                              envelope: userEnvelope("order-\(t)-\(u)-\(o)"))
+                    try await service.execute(
+                        Order.self, id: order, command: .place(order, tenantID: tenant, items: items, currency: "EUR"),
+                        envelope: userEnvelope("order-\(t)-\(u)-\(o)"))
                     step()
                     try await service.execute(Order.self, id: order, command: .pay(order), envelope: systemEnvelope("order-\(t)-\(u)-\(o)-pay"))
                     step()
                     let ship = Bool.random(using: &random)
-                    try await service.execute(Order.self, id: order, command: ship ? .ship(order) : .cancel(order, reason: "changed my mind"),
-                                              envelope: ship ? adminEnvelope("order-\(t)-\(u)-\(o)-3") : userEnvelope("order-\(t)-\(u)-\(o)-3"))
+                    try await service.execute(
+                        Order.self, id: order, command: ship ? .ship(order) : .cancel(order, reason: "changed my mind"),
+                        envelope: ship ? adminEnvelope("order-\(t)-\(u)-\(o)-3") : userEnvelope("order-\(t)-\(u)-\(o)-3"))
                     step()
                 }
             }
             // Tenant-wide work by the administrator.
             let announcement = AnnouncementID(rawValue: random.uuid())
-            try await service.execute(Announcement.self, id: announcement,
-                                      command: .draft(announcement, tenantID: tenant, title: "Welcome to Tidemark", body: "This is the demo tenant."),
-                                      envelope: adminEnvelope("announcement-\(t)"))
+            try await service.execute(
+                Announcement.self, id: announcement,
+                command: .draft(announcement, tenantID: tenant, title: "Welcome to Tidemark", body: "This is the demo tenant."),
+                envelope: adminEnvelope("announcement-\(t)"))
             step()
-            try await service.execute(Announcement.self, id: announcement, command: .publish(announcement), envelope: adminEnvelope("announcement-\(t)-publish"))
+            try await service.execute(
+                Announcement.self, id: announcement, command: .publish(announcement), envelope: adminEnvelope("announcement-\(t)-publish"))
             step()
             if let first = members.first {
                 let notification = NotificationID(rawValue: random.uuid())
-                try await service.sendNotification(notification, tenantID: tenant, receivers: members,
-                                                   type: "welcome", title: "Hello", content: "Your demo account is ready.",
-                                                   envelope: adminEnvelope("notification-\(t)"))
+                try await service.sendNotification(
+                    notification, tenantID: tenant, receivers: members,
+                    type: "welcome", title: "Hello", content: "Your demo account is ready.",
+                    envelope: adminEnvelope("notification-\(t)"))
                 step()
-                try await seedFirstMember(first, tenant: tenant, notification: notification, announcement: announcement,
-                                          random: &random, adminEnvelope: adminEnvelope, systemEnvelope: systemEnvelope, key: "\(t)", step: step)
+                try await seedFirstMember(
+                    first, tenant: tenant, notification: notification, announcement: announcement,
+                    random: &random, adminEnvelope: adminEnvelope, systemEnvelope: systemEnvelope, key: "\(t)", step: step)
             } else {
                 step()
             }
@@ -164,18 +184,23 @@ struct DemoSeeder {
         step()
         let item = OrderItem(sku: Self.products[0].0, name: Self.products[0].1, quantity: 1, unitPriceMinor: Int64(Self.products[0].2))
         let refunded = OrderID(rawValue: random.uuid())
-        try await service.execute(Order.self, id: refunded, command: .place(refunded, tenantID: tenant, items: [item], currency: "EUR"), envelope: envelope("refund-order"))
+        try await service.execute(
+            Order.self, id: refunded, command: .place(refunded, tenantID: tenant, items: [item], currency: "EUR"), envelope: envelope("refund-order"))
         try await service.execute(Order.self, id: refunded, command: .pay(refunded), envelope: systemEnvelope("\(key)-refund-order-pay"))
         try await service.execute(Order.self, id: refunded, command: .requestRefund(refunded, reason: "wrong size"), envelope: envelope("refund-order-request"))
         try await service.execute(Order.self, id: refunded, command: .approveRefund(refunded), envelope: adminEnvelope("\(key)-refund-order-approve"))
         for _ in 0..<4 { step() }
         let complained = OrderID(rawValue: random.uuid())
-        try await service.execute(Order.self, id: complained, command: .place(complained, tenantID: tenant, items: [item], currency: "EUR"), envelope: envelope("complaint-order"))
+        try await service.execute(
+            Order.self, id: complained, command: .place(complained, tenantID: tenant, items: [item], currency: "EUR"), envelope: envelope("complaint-order"))
         try await service.execute(Order.self, id: complained, command: .pay(complained), envelope: systemEnvelope("\(key)-complaint-order-pay"))
         try await service.execute(Order.self, id: complained, command: .ship(complained), envelope: adminEnvelope("\(key)-complaint-order-ship"))
         try await service.execute(Order.self, id: complained, command: .deliver(complained), envelope: adminEnvelope("\(key)-complaint-order-deliver"))
-        try await service.execute(Order.self, id: complained, command: .fileComplaint(complained, reason: "box arrived dented"), envelope: envelope("complaint-order-file"))
-        try await service.execute(Order.self, id: complained, command: .resolveComplaint(complained, reason: "sent a new box"), envelope: adminEnvelope("\(key)-complaint-order-resolve"))
+        try await service.execute(
+            Order.self, id: complained, command: .fileComplaint(complained, reason: "box arrived dented"), envelope: envelope("complaint-order-file"))
+        try await service.execute(
+            Order.self, id: complained, command: .resolveComplaint(complained, reason: "sent a new box"),
+            envelope: adminEnvelope("\(key)-complaint-order-resolve"))
         for _ in 0..<6 { step() }
     }
 

@@ -25,7 +25,9 @@ struct EventPrinter {
                 if let data = try? encoder.encode(line) { Swift.print(String(decoding: data, as: UTF8.self)) }
             } else {
                 let data = String(decoding: event.data, as: UTF8.self)
-                Swift.print("\(event.position)\t\(formatter.string(from: event.recordedAt))\t\(event.stream)@\(event.streamVersion)\t\(event.type) v\(event.schemaVersion)\t\(data.prefix(120))")
+                Swift.print(
+                    "\(event.position)\t\(formatter.string(from: event.recordedAt))\t\(event.stream)@\(event.streamVersion)\t\(event.type) v\(event.schemaVersion)\t\(data.prefix(120))"
+                )
             }
         }
     }

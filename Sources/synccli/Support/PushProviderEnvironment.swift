@@ -89,8 +89,9 @@ struct PushProviderEnvironment {
             return url
         }
         do {
-            return FCMProvider(configuration: try FCMConfiguration(
-                serviceAccountJSON: json, endpointBase: base, trustRoots: try trustRoots("TIDEMARK_FCM_CA_FILE")))
+            return FCMProvider(
+                configuration: try FCMConfiguration(
+                    serviceAccountJSON: json, endpointBase: base, trustRoots: try trustRoots("TIDEMARK_FCM_CA_FILE")))
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -101,9 +102,10 @@ struct PushProviderEnvironment {
     private func webPush() throws -> WebPushProvider? {
         guard let parts = try group("Web Push", required: ["TIDEMARK_VAPID_PRIVATE_KEY", "TIDEMARK_VAPID_SUBJECT"]) else { return nil }
         do {
-            return WebPushProvider(configuration: try WebPushConfiguration(
-                vapidPrivateKey: parts[0], subject: parts[1], trustRoots: try trustRoots("TIDEMARK_WEBPUSH_CA_FILE"),
-                allowsPlainHTTPEndpoints: value("TIDEMARK_WEBPUSH_ALLOW_HTTP") == "1"))
+            return WebPushProvider(
+                configuration: try WebPushConfiguration(
+                    vapidPrivateKey: parts[0], subject: parts[1], trustRoots: try trustRoots("TIDEMARK_WEBPUSH_CA_FILE"),
+                    allowsPlainHTTPEndpoints: value("TIDEMARK_WEBPUSH_ALLOW_HTTP") == "1"))
         } catch let error as ValidationError {
             throw error
         } catch {

@@ -27,17 +27,18 @@ struct APNsFixture {
         let key = P256.Signing.PrivateKey()
         let topics: Set<String> = [topic, topic + ".voip"]
         let standInNow = (standInClock ?? clock).function
-        let standIn = if let standInEventLoopGroup {
-            try APNsStandIn(
-                teamID: teamID, keyID: keyID, publicKey: key.publicKey, topics: topics,
-                issuesUniqueIDs: issuesUniqueIDs, eventLoopGroup: standInEventLoopGroup, now: standInNow
-            )
-        } else {
-            try APNsStandIn(
-                teamID: teamID, keyID: keyID, publicKey: key.publicKey, topics: topics,
-                issuesUniqueIDs: issuesUniqueIDs, now: standInNow
-            )
-        }
+        let standIn =
+            if let standInEventLoopGroup {
+                try APNsStandIn(
+                    teamID: teamID, keyID: keyID, publicKey: key.publicKey, topics: topics,
+                    issuesUniqueIDs: issuesUniqueIDs, eventLoopGroup: standInEventLoopGroup, now: standInNow
+                )
+            } else {
+                try APNsStandIn(
+                    teamID: teamID, keyID: keyID, publicKey: key.publicKey, topics: topics,
+                    issuesUniqueIDs: issuesUniqueIDs, now: standInNow
+                )
+            }
         try await standIn.start()
         let configuration = try APNsConfiguration(
             keyID: keyID, teamID: teamID, privateKeyPEM: key.pemRepresentation, defaultTopic: topic,
@@ -62,7 +63,11 @@ struct APNsFixture {
             requestTimeout: requestTimeout, issuesUniqueIDs: issuesUniqueIDs,
             standInClock: standInClock, productionURL: productionURL, standInEventLoopGroup: standInEventLoopGroup
         )
-        try await withCleanUp { try await body(fixture) } cleanUp: { await fixture.stop() }
+        try await withCleanUp {
+            try await body(fixture)
+        } cleanUp: {
+            await fixture.stop()
+        }
     }
 
     func stop() async {

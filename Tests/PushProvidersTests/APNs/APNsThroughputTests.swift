@@ -40,7 +40,9 @@ struct APNsThroughputTests {
                 let elapsed = ContinuousClock.now - start
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 let rate = Double(accepted) / seconds
-                print("APNs throughput: \(accepted)/\(count) accepted in \(elapsed) at concurrency \(concurrency): \(Int(rate)) messages/s over \(fixture.standIn.connectionCount) connection(s)")
+                print(
+                    "APNs throughput: \(accepted)/\(count) accepted in \(elapsed) at concurrency \(concurrency): \(Int(rate)) messages/s over \(fixture.standIn.connectionCount) connection(s)"
+                )
                 #expect(accepted == count)
             }
         }

@@ -31,7 +31,10 @@ struct FCMProviderTests {
             var message = Support.message(token: "reg-1", now: clock.now, data: ["room": "7"], collapseKey: "chat-7", expiresIn: 900.5)
             message.badge = 2
             let outcome = await provider.send(message)
-            guard case .accepted(let name) = outcome else { Issue.record("got \(outcome); \(standIn.rejections)"); return }
+            guard case .accepted(let name) = outcome else {
+                Issue.record("got \(outcome); \(standIn.rejections)")
+                return
+            }
             #expect(name?.hasPrefix("projects/tidemark-test/messages/") == true)
             for index in 0..<3 {
                 let next = Support.message(token: "reg-\(index)", now: clock.now, priority: .normal)
@@ -71,10 +74,11 @@ struct FCMProviderTests {
             }
 
             // Then the device shows the two notifications once each and only the newer announcement
-            #expect(standIn.messages.map(\.tag) == [
-                first.id.uuidString.lowercased(), second.id.uuidString.lowercased(), first.id.uuidString.lowercased(),
-                "announcement:1", "announcement:1",
-            ])
+            #expect(
+                standIn.messages.map(\.tag) == [
+                    first.id.uuidString.lowercased(), second.id.uuidString.lowercased(), first.id.uuidString.lowercased(),
+                    "announcement:1", "announcement:1",
+                ])
             #expect(standIn.shown(for: "reg").compactMap(\.title) == ["Second", "First", "Newer"])
         }
     }
@@ -130,7 +134,10 @@ struct FCMProviderTests {
         try await Self.withProvider { standIn, provider, clock in
             standIn.rejectsCredentials = true
             let outcome = await provider.send(Support.message(token: "reg", now: clock.now))
-            guard case .credentialsRejected(let reason) = outcome else { Issue.record("got \(outcome)"); return }
+            guard case .credentialsRejected(let reason) = outcome else {
+                Issue.record("got \(outcome)")
+                return
+            }
             #expect(reason.contains("invalid_grant"))
             #expect(standIn.sendRequestCount == 0)
             standIn.rejectsCredentials = false

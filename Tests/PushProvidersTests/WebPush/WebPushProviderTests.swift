@@ -131,12 +131,18 @@ struct WebPushProviderTests {
     func localFailures() async throws {
         try await Self.withProvider(requestTimeout: .seconds(1)) { standIn, provider, clock in
             let malformed = await provider.send(Support.message(token: "{not json", now: clock.now))
-            guard case .failed(let reason) = malformed else { Issue.record("got \(malformed)"); return }
+            guard case .failed(let reason) = malformed else {
+                Issue.record("got \(malformed)")
+                return
+            }
             #expect(reason.hasPrefix("BadSubscription"))
 
             let badKey = #"{"endpoint":"http://127.0.0.1:1/push/x","keys":{"p256dh":"AAAA","auth":"AAAAAAAAAAAAAAAAAAAAAA"}}"#
             let invalid = await provider.send(Support.message(token: badKey, now: clock.now))
-            guard case .invalidToken(let invalidReason, _) = invalid else { Issue.record("got \(invalid)"); return }
+            guard case .invalidToken(let invalidReason, _) = invalid else {
+                Issue.record("got \(invalid)")
+                return
+            }
             #expect(invalidReason.hasPrefix("BadSubscription"))
 
             let subscription = standIn.makeSubscription()

@@ -30,7 +30,10 @@ struct WebhookProviderTests {
         try await Self.withProvider { standIn, provider, clock in
             let message = Support.message(token: "gw-1", now: clock.now, data: ["a": "b"], collapseKey: "c1", priority: .normal)
             let outcome = await provider.send(message)
-            guard case .accepted(let id) = outcome else { Issue.record("got \(outcome); \(standIn.rejections)"); return }
+            guard case .accepted(let id) = outcome else {
+                Issue.record("got \(outcome); \(standIn.rejections)")
+                return
+            }
             #expect(id != nil)
             let delivery = try #require(standIn.deliveries.first)
             #expect(delivery.deliveryHeader == message.id.uuidString.lowercased())

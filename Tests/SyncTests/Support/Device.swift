@@ -18,10 +18,11 @@ struct Device: Sendable {
         let rejections = Locked<[Rejection]>([])
         var logger = harness.logger
         logger.logLevel = .error
-        let client = try await SyncClient(configuration: .init(
-            databasePath: path, serverURL: harness.server.baseURL, logger: logger, retryPolicy: retryPolicy,
-            onRejection: { rejection in rejections.withLock { $0.append(rejection) } }
-        ))
+        let client = try await SyncClient(
+            configuration: .init(
+                databasePath: path, serverURL: harness.server.baseURL, logger: logger, retryPolicy: retryPolicy,
+                onRejection: { rejection in rejections.withLock { $0.append(rejection) } }
+            ))
         return Device(client: client, path: path, rejections: rejections)
     }
 

@@ -43,7 +43,11 @@ final class LiveListener: Sendable {
 
     /// Closes the connection.
     func close() async {
-        let handle = task.withLock { value in let current = value; value = nil; return current }
+        let handle = task.withLock { value in
+            let current = value
+            value = nil
+            return current
+        }
         handle?.cancel()
         await handle?.value
     }

@@ -38,13 +38,14 @@ struct OpenAPIText {
     /// The response status codes documented for an operation, such as `["200", "400"]`.
     func statuses(path: String, method: String) -> Set<String> {
         guard let pathBlock = block(path, indent: 2, in: block("paths", indent: 0)),
-              let operation = block(method, indent: 4, in: pathBlock),
-              let responses = block("responses", indent: 6, in: operation)
+            let operation = block(method, indent: 4, in: pathBlock),
+            let responses = block("responses", indent: 6, in: operation)
         else { return [] }
-        return Set(lines[responses].compactMap { line -> String? in
-            guard line.hasPrefix("        \""), !line.hasPrefix("         ") else { return nil }
-            return line.split(separator: "\"").dropFirst().first.map(String.init)
-        })
+        return Set(
+            lines[responses].compactMap { line -> String? in
+                guard line.hasPrefix("        \""), !line.hasPrefix("         ") else { return nil }
+                return line.split(separator: "\"").dropFirst().first.map(String.init)
+            })
     }
 
     /// The text of a schema under `components.schemas`.

@@ -1,6 +1,6 @@
-import TidemarkTestSupport
 import Foundation
 import SyncProtocol
+import TidemarkTestSupport
 
 @testable import SyncServer
 
@@ -116,9 +116,13 @@ struct ProbeGenerator {
             let id = random.chance(0.5) ? "\(UUID().uuidString)" : random.pick(Self.ids)
             let seq = random.chance(0.3) ? String(index + 1) : random.pick(Self.seqs)
             let name = random.pick(Self.names)
-            let args = random.chance(0.6)
+            let args =
+                random.chance(0.6)
                 ? #"{"todo_id":"\#(UUID().uuidString)","title":"fuzz"}"#
-                : random.pick([#"{}"#, #"[]"#, #"null"#, #"{"todo_id":"x"}"#, #"{"items":[{"quantity":1e300,"unit_price_minor":9223372036854775807}],"order_id":"\#(UUID().uuidString)","currency":"EUR"}"#])
+                : random.pick([
+                    #"{}"#, #"[]"#, #"null"#, #"{"todo_id":"x"}"#,
+                    #"{"items":[{"quantity":1e300,"unit_price_minor":9223372036854775807}],"order_id":"\#(UUID().uuidString)","currency":"EUR"}"#,
+                ])
             let idText = id.hasPrefix("\\") ? "\"\(id)\"" : JSONValue.string(id).jsonText
             mutations.append(#"{"id":\#(idText),"seq":\#(seq),"name":\#(JSONValue.string(name).jsonText),"args":\#(args)}"#)
         }
@@ -130,7 +134,8 @@ struct ProbeGenerator {
         let depth = random.pick([100, 510, 511, 513, 5000, 200_000])
         let open = random.chance(0.5) ? "[" : #"{"a":"#
         let close = open == "[" ? "]" : "}"
-        let args = #"{"todo_id":"\#(UUID().uuidString)","title":"deep","tags":"# + String(repeating: open, count: depth) + String(repeating: close, count: depth) + "}"
+        let args =
+            #"{"todo_id":"\#(UUID().uuidString)","title":"deep","tags":"# + String(repeating: open, count: depth) + String(repeating: close, count: depth) + "}"
         let body = #"{"mutations":[{"id":"deep","seq":5,"name":"todo.create","args":\#(args)}]}"#
         return .init(kind: .push, method: .POST, path: "/v1/sync/push", body: Data(body.utf8))
     }
@@ -142,8 +147,12 @@ struct ProbeGenerator {
         case 1: return .init(kind: .other, method: .GET, path: "/v1/auth/sessions?user_id=\(id)", body: nil)
         case 2: return .init(kind: .other, method: .POST, path: "/v1/todos/\(id)/complete", body: Data("{}".utf8))
         case 3: return .init(kind: .other, method: .PATCH, path: "/v1/todos/\(id)", body: Data(#"{"title":"x"}"#.utf8))
-        default: return .init(kind: .other, method: .POST, path: "/v1/orders", body: Data(
-            #"{"currency":"EUR","items":[{"sku":"a","name":"b","quantity":\#(random.pick(Self.seqs)),"unit_price_minor":\#(random.pick(Self.seqs))}]}"#.utf8))
+        default:
+            return .init(
+                kind: .other, method: .POST, path: "/v1/orders",
+                body: Data(
+                    #"{"currency":"EUR","items":[{"sku":"a","name":"b","quantity":\#(random.pick(Self.seqs)),"unit_price_minor":\#(random.pick(Self.seqs))}]}"#
+                        .utf8))
         }
     }
 }

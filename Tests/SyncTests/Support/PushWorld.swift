@@ -24,7 +24,9 @@ final class PushWorld: Sendable {
     /// The clock of the stand-in and the providers.
     let now: @Sendable () -> Date
 
-    private init(h: SyncHarness, standIn: APNsStandIn, provider: APNsProvider, tenant: TenantID, key: P256.Signing.PrivateKey, now: @escaping @Sendable () -> Date) {
+    private init(
+        h: SyncHarness, standIn: APNsStandIn, provider: APNsProvider, tenant: TenantID, key: P256.Signing.PrivateKey, now: @escaping @Sendable () -> Date
+    ) {
         self.h = h
         self.standIn = standIn
         self.provider = provider
@@ -59,10 +61,11 @@ final class PushWorld: Sendable {
 
     /// An APNs provider with the world's key, pointed at the stand-in.
     private static func makeProvider(key: P256.Signing.PrivateKey, standIn: APNsStandIn, now: @escaping @Sendable () -> Date) throws -> APNsProvider {
-        try APNsProvider(configuration: APNsConfiguration(
-            keyID: "KEY1234567", teamID: "TEAM123456", privateKey: key, defaultTopic: topic,
-            productionURL: standIn.baseURL, sandboxURL: standIn.baseURL, requestTimeout: .seconds(30),
-            trustRootsPEM: [standIn.certificatePEM], now: now))
+        try APNsProvider(
+            configuration: APNsConfiguration(
+                keyID: "KEY1234567", teamID: "TEAM123456", privateKey: key, defaultTopic: topic,
+                productionURL: standIn.baseURL, sandboxURL: standIn.baseURL, requestTimeout: .seconds(30),
+                trustRootsPEM: [standIn.certificatePEM], now: now))
     }
 
     /// Another APNs provider with the same key, as a restarted or second instance (or another
@@ -115,14 +118,19 @@ final class PushWorld: Sendable {
     func device(
         for user: UserID, token: String = PushWorld.token(), id: DeviceID = DeviceID(), provider: DeviceRegistration.Provider = .apns
     ) async throws -> (id: DeviceID, token: String) {
-        let platform: DeviceRegistration.Platform = switch provider {
-        case .apns: .ios
-        case .fcm: .android
-        case .webpush: .web
-        case .webhook: .desktop
-        }
-        try await h.commands.execute(Domain.Device.self, id: id, command: .register(id, tenantID: tenant, userID: user, DeviceRegistration(
-            platform: platform, pushToken: token, provider: provider, appID: Self.topic, environment: .production)),
+        let platform: DeviceRegistration.Platform =
+            switch provider {
+            case .apns: .ios
+            case .fcm: .android
+            case .webpush: .web
+            case .webhook: .desktop
+            }
+        try await h.commands.execute(
+            Domain.Device.self, id: id,
+            command: .register(
+                id, tenantID: tenant, userID: user,
+                DeviceRegistration(
+                    platform: platform, pushToken: token, provider: provider, appID: Self.topic, environment: .production)),
             envelope: CommandEnvelope(principal: .user(user, tenantID: tenant)))
         return (id, token)
     }
@@ -130,21 +138,27 @@ final class PushWorld: Sendable {
     /// Sends a notification to `receivers` (as the system).
     func notify(_ receivers: [UserID], type: String = "comment", title: String = "Hello") async throws {
         let id = NotificationID()
-        try await h.commands.execute(NotificationAggregate.self, id: id, command: .send(
-            id, tenantID: tenant, recipients: receivers.map { Recipient(userID: $0, tenantID: tenant, isActive: true) },
-            type: type, title: title, content: "Something happened"), envelope: CommandEnvelope(principal: .system(tenantID: tenant)))
+        try await h.commands.execute(
+            NotificationAggregate.self, id: id,
+            command: .send(
+                id, tenantID: tenant, recipients: receivers.map { Recipient(userID: $0, tenantID: tenant, isActive: true) },
+                type: type, title: title, content: "Something happened"), envelope: CommandEnvelope(principal: .system(tenantID: tenant)))
     }
 
     /// The outbox rows, in the log order of their events.
     func deliveries() async throws -> [DeliveryRow] {
-        let rows = try await h.store.client.query("""
+        let rows = try await h.store.client.query(
+            """
             SELECT delivery_id, device_id::text, status, coalesce(status_reason, ''), attempts, kind, token,
                    not_before > now() + interval '10 seconds'
             FROM push_deliveries ORDER BY source_position, delivery_id
             """, logger: h.logger)
         var result: [DeliveryRow] = []
-        for try await (id, device, status, reason, attempts, kind, token, later) in rows.decode((UUID, String, String, String, Int32, String, String, Bool).self) {
-            result.append(DeliveryRow(id: id, device: device, status: status, reason: reason, attempts: Int(attempts), kind: kind, token: token, waitsLong: later))
+        for try await (id, device, status, reason, attempts, kind, token, later) in rows.decode(
+            (UUID, String, String, String, Int32, String, String, Bool).self)
+        {
+            result.append(
+                DeliveryRow(id: id, device: device, status: status, reason: reason, attempts: Int(attempts), kind: kind, token: token, waitsLong: later))
         }
         return result
     }

@@ -42,7 +42,11 @@ final class ServeProcess: Sendable {
                     TenantID(), name: "Tenant \(tenantCode)", code: tenantCode, envelope: CommandEnvelope(principal: .system(tenantID: nil)))
             }
             let server = try await start(database: database)
-            try await withCleanUp { try await body(server) } cleanUp: { await server.stop() }
+            try await withCleanUp {
+                try await body(server)
+            } cleanUp: {
+                await server.stop()
+            }
         } cleanUp: {
             try? await database.drop()
         }
@@ -76,7 +80,13 @@ final class ServeProcess: Sendable {
 
     /// Stops the child (SIGTERM, then SIGKILL) and removes its log.
     func stop() async {
-        guard let process = process.withLock({ value in let current = value; value = nil; return current }) else { return }
+        guard
+            let process = process.withLock({ value in
+                let current = value
+                value = nil
+                return current
+            })
+        else { return }
         if process.isRunning {
             process.terminate()
             try? await eventually("synccli serve exits", timeout: .seconds(30)) { !process.isRunning }
@@ -93,10 +103,13 @@ final class ServeProcess: Sendable {
     /// Registers `username` in `tenantCode` and signs in from `device` (a new one by default).
     func signUp(_ username: String, tenantCode: String = "acme", device: String = UUID().uuidString) async throws -> TokenResponse {
         let password = "correct horse battery"
-        let registered = try await call(.POST, "/v1/auth/register", body: RegisterRequest(
-            tenantCode: tenantCode, username: username, email: "\(username)@example.com", password: password))
+        let registered = try await call(
+            .POST, "/v1/auth/register",
+            body: RegisterRequest(
+                tenantCode: tenantCode, username: username, email: "\(username)@example.com", password: password))
         guard registered.status == 201 else { throw TestFailure("register \(username): \(registered.status) \(registered.text)") }
-        let login = try await call(.POST, "/v1/auth/login", body: LoginRequest(tenantCode: tenantCode, username: username, password: password, deviceID: device))
+        let login = try await call(
+            .POST, "/v1/auth/login", body: LoginRequest(tenantCode: tenantCode, username: username, password: password, deviceID: device))
         guard login.status == 200 else { throw TestFailure("login \(username): \(login.status) \(login.text)") }
         return try login.decode(TokenResponse.self)
     }

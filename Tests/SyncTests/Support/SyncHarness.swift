@@ -35,7 +35,8 @@ final class SyncHarness: Sendable {
         var logger = Logger(label: "sync-test")
         logger.logLevel = ProcessInfo.processInfo.environment["TIDEMARK_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let database = try await TestDatabase.create(prefix: "sync", from: .server)
-        let client = PostgresClient(configuration: database.url.clientConfiguration(maximumConnections: 4, applicationName: "sync-test"), backgroundLogger: logger)
+        let client = PostgresClient(
+            configuration: database.url.clientConfiguration(maximumConnections: 4, applicationName: "sync-test"), backgroundLogger: logger)
         let (started, signal) = AsyncStream.makeStream(of: Void.self)
         let clientTask = Task {
             signal.finish()
@@ -70,7 +71,11 @@ final class SyncHarness: Sendable {
         configure: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }, _ body: (SyncHarness) async throws -> Void
     ) async throws {
         let harness = try await start(configure: configure)
-        try await withCleanUp { try await body(harness) } cleanUp: { await harness.finish() }
+        try await withCleanUp {
+            try await body(harness)
+        } cleanUp: {
+            await harness.finish()
+        }
     }
 
     // MARK: - Set-up through the command service
@@ -116,14 +121,17 @@ final class SyncHarness: Sendable {
 
     /// Registers `username` in the tenant with `code` and signs in from a new device.
     func signUp(_ username: String, tenantCode: String, password: String = "correct horse battery") async throws -> Session {
-        let registered = try await call(.POST, "/v1/auth/register", body: RegisterRequest(tenantCode: tenantCode, username: username, email: "\(username)@example.com", password: password))
+        let registered = try await call(
+            .POST, "/v1/auth/register", body: RegisterRequest(tenantCode: tenantCode, username: username, email: "\(username)@example.com", password: password))
         guard registered.status == 201 else { throw TestFailure("register \(username): \(registered.status) \(registered.text)") }
         return try await signIn(username, tenantCode: tenantCode, password: password)
     }
 
     /// Signs in from a new device (or `device`).
-    func signIn(_ username: String, tenantCode: String, password: String = "correct horse battery", device: String = UUID().uuidString) async throws -> Session {
-        let answer = try await call(.POST, "/v1/auth/login", body: LoginRequest(tenantCode: tenantCode, username: username, password: password, deviceID: device))
+    func signIn(_ username: String, tenantCode: String, password: String = "correct horse battery", device: String = UUID().uuidString) async throws -> Session
+    {
+        let answer = try await call(
+            .POST, "/v1/auth/login", body: LoginRequest(tenantCode: tenantCode, username: username, password: password, deviceID: device))
         guard answer.status == 200 else { throw TestFailure("login \(username): \(answer.status) \(answer.text)") }
         return Session(harness: self, tokens: try answer.decode(TokenResponse.self))
     }
@@ -151,7 +159,12 @@ final class Session: Sendable {
     /// Pushes mutations, numbering them.
     func push(_ mutations: [(String, JSONValue)]) async throws -> SyncPushResponse {
         let numbered = mutations.map { name, args in
-            Mutation(id: UUID().uuidString, seq: nextSeq.withLock { seq in defer { seq += 1 }; return seq }, name: name, args: args)
+            Mutation(
+                id: UUID().uuidString,
+                seq: nextSeq.withLock { seq in
+                    defer { seq += 1 }
+                    return seq
+                }, name: name, args: args)
         }
         return try await push(raw: numbered)
     }

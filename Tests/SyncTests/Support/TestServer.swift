@@ -62,7 +62,13 @@ final class TestServer: Sendable {
 
     /// Stops the server gracefully and waits until it has.
     func stop() async throws {
-        guard let (group, task) = running.withLock({ value in let current = value; value = nil; return current }) else { return }
+        guard
+            let (group, task) = running.withLock({ value in
+                let current = value
+                value = nil
+                return current
+            })
+        else { return }
         let started = ContinuousClock.now
         await group.triggerGracefulShutdown()
         // A query on a connection that a test's database outage terminated can, rarely, never be

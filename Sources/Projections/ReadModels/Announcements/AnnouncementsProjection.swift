@@ -30,10 +30,11 @@ public struct AnnouncementsProjection: Projection {
         var announcements = RowCache<AnnouncementRow>()
         var reads = RowCache<AnnouncementReadRow>()
         try await announcements.load(decoded.map { AnnouncementRow.key(Self.announcementID(of: $0.event)) }, in: context)
-        try await reads.load(decoded.compactMap { item -> ReadKey? in
-            guard case .read(let read) = item.event else { return nil }
-            return AnnouncementReadRow.key(read.announcementID.description, read.readerID.description)
-        }, in: context)
+        try await reads.load(
+            decoded.compactMap { item -> ReadKey? in
+                guard case .read(let read) = item.event else { return nil }
+                return AnnouncementReadRow.key(read.announcementID.description, read.readerID.description)
+            }, in: context)
         for item in decoded {
             try Self.apply(item, announcements: &announcements, reads: &reads)
         }
@@ -49,11 +50,12 @@ public struct AnnouncementsProjection: Projection {
         switch item.event {
         case .drafted(let drafted):
             let at = ReadDate.text(drafted.at)
-            announcements.put(AnnouncementRow(
-                announcementID: drafted.announcementID.description, tenantID: drafted.tenantID.description,
-                authorID: drafted.authorID?.description, title: drafted.title, body: drafted.body,
-                status: AnnouncementState.Status.draft.rawValue, draftedAt: at, updatedAt: at,
-                lastPosition: position))
+            announcements.put(
+                AnnouncementRow(
+                    announcementID: drafted.announcementID.description, tenantID: drafted.tenantID.description,
+                    authorID: drafted.authorID?.description, title: drafted.title, body: drafted.body,
+                    status: AnnouncementState.Status.draft.rawValue, draftedAt: at, updatedAt: at,
+                    lastPosition: position))
         case .edited(let edited):
             try announcements.update(AnnouncementRow.key(edited.announcementID.description), for: item) { row in
                 if let title = edited.title { row.title = title }
@@ -91,9 +93,10 @@ public struct AnnouncementsProjection: Projection {
                 throw item.missing(AnnouncementRow.table, announcementKey)
             }
             if reads[key] == nil {
-                reads.put(AnnouncementReadRow(
-                    announcementID: id, readerID: read.readerID.description, tenantID: announcement.tenantID,
-                    readAt: ReadDate.text(read.at), lastPosition: position))
+                reads.put(
+                    AnnouncementReadRow(
+                        announcementID: id, readerID: read.readerID.description, tenantID: announcement.tenantID,
+                        readAt: ReadDate.text(read.at), lastPosition: position))
             }
         }
     }

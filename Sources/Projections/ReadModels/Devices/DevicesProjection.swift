@@ -17,7 +17,7 @@ public struct DevicesProjection: Projection {
     /// The change-feed triggers of the synced tables.
     public var liveStatements: [String] {
         [
-            ChangeFeed.trigger(on: DeviceRow.table, entity: "devices", user: "user_id", key: ["device_id"]),
+            ChangeFeed.trigger(on: DeviceRow.table, entity: "devices", user: "user_id", key: ["device_id"])
         ]
     }
 
@@ -29,13 +29,14 @@ public struct DevicesProjection: Projection {
         let decoded = try DecodedEvent<DeviceEvent>.decodeAll(events)
         var devices = RowCache<DeviceRow>()
         var keys = decoded.map { DeviceRow.key(Self.deviceID(of: $0.event)) }
-        let tokens = Set(decoded.compactMap { item -> String? in
-            switch item.event {
-            case .registered(let payload): payload.registration.pushToken
-            case .tokenUpdated(let payload): payload.pushToken
-            default: nil
-            }
-        })
+        let tokens = Set(
+            decoded.compactMap { item -> String? in
+                switch item.event {
+                case .registered(let payload): payload.registration.pushToken
+                case .tokenUpdated(let payload): payload.pushToken
+                default: nil
+                }
+            })
         if !tokens.isEmpty {
             let rows = try await context.connection.query(
                 "SELECT device_id::text FROM devices WHERE push_token = ANY(\(Array(tokens)))", logger: context.logger)
@@ -49,18 +50,21 @@ public struct DevicesProjection: Projection {
                 // A first registration, or the re-registration of an unregistered device: the row is replaced.
                 let at = ReadDate.text(registered.at)
                 let details = registered.registration
-                Self.disableOtherHolders(of: details.pushToken, provider: details.provider.rawValue, except: registered.deviceID.description,
-                                         at: at, position: position, in: &devices)
-                devices.put(DeviceRow(
-                    deviceID: registered.deviceID.description, tenantID: registered.tenantID.description,
-                    userID: registered.userID.description, platform: details.platform.rawValue,
-                    provider: details.provider.rawValue, environment: details.environment.rawValue,
-                    pushToken: details.pushToken, appID: details.appID, appVersion: details.appVersion,
-                    locale: details.locale, status: "active", registeredAt: at, updatedAt: at, lastPosition: position))
+                Self.disableOtherHolders(
+                    of: details.pushToken, provider: details.provider.rawValue, except: registered.deviceID.description,
+                    at: at, position: position, in: &devices)
+                devices.put(
+                    DeviceRow(
+                        deviceID: registered.deviceID.description, tenantID: registered.tenantID.description,
+                        userID: registered.userID.description, platform: details.platform.rawValue,
+                        provider: details.provider.rawValue, environment: details.environment.rawValue,
+                        pushToken: details.pushToken, appID: details.appID, appVersion: details.appVersion,
+                        locale: details.locale, status: "active", registeredAt: at, updatedAt: at, lastPosition: position))
             case .tokenUpdated(let updated):
                 if let provider = devices[DeviceRow.key(updated.deviceID.description)]?.provider {
-                    Self.disableOtherHolders(of: updated.pushToken, provider: provider, except: updated.deviceID.description,
-                                             at: ReadDate.text(updated.at), position: position, in: &devices)
+                    Self.disableOtherHolders(
+                        of: updated.pushToken, provider: provider, except: updated.deviceID.description,
+                        at: ReadDate.text(updated.at), position: position, in: &devices)
                 }
                 try devices.update(DeviceRow.key(updated.deviceID.description), for: item) { row in
                     row.pushToken = updated.pushToken

@@ -63,14 +63,16 @@ public struct NotificationsProjection: Projection {
             let id = sent.notificationID.description
             let tenant = sent.tenantID.description
             let receivers = sent.receiverIDs.map(\.description)
-            notifications.put(NotificationRow(
-                notificationID: id, tenantID: tenant, senderID: sent.senderID?.description, type: sent.type,
-                title: sent.title, content: sent.content, receiverIDs: receivers, archived: false,
-                sentAt: at, updatedAt: at, lastPosition: position))
+            notifications.put(
+                NotificationRow(
+                    notificationID: id, tenantID: tenant, senderID: sent.senderID?.description, type: sent.type,
+                    title: sent.title, content: sent.content, receiverIDs: receivers, archived: false,
+                    sentAt: at, updatedAt: at, lastPosition: position))
             for receiver in receivers {
-                receipts.put(NotificationReceiptRow(
-                    notificationID: id, receiverID: receiver, tenantID: tenant, sentAt: at, archived: false,
-                    lastPosition: position))
+                receipts.put(
+                    NotificationReceiptRow(
+                        notificationID: id, receiverID: receiver, tenantID: tenant, sentAt: at, archived: false,
+                        lastPosition: position))
             }
         case .read(let read):
             let key = NotificationReceiptRow.key(read.notificationID.description, read.receiverID.description)

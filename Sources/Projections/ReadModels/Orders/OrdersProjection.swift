@@ -72,21 +72,24 @@ public struct OrdersProjection: Projection {
             let at = ReadDate.text(placed.at)
             let id = placed.orderID.description
             let tenant = placed.tenantID.description
-            batch.orders.put(OrderRow(
-                orderID: id, tenantID: tenant, customerID: placed.customerID.description,
-                status: OrderStatus.pending.rawValue, complaintStatus: ComplaintStatus.none.rawValue,
-                currency: placed.currency, totalMinor: placed.totalMinor, itemCount: placed.items.count,
-                refundCount: 0, complaintCount: 0, placedAt: at, updatedAt: at, lastPosition: position))
+            batch.orders.put(
+                OrderRow(
+                    orderID: id, tenantID: tenant, customerID: placed.customerID.description,
+                    status: OrderStatus.pending.rawValue, complaintStatus: ComplaintStatus.none.rawValue,
+                    currency: placed.currency, totalMinor: placed.totalMinor, itemCount: placed.items.count,
+                    refundCount: 0, complaintCount: 0, placedAt: at, updatedAt: at, lastPosition: position))
             for (index, line) in placed.items.enumerated() {
-                batch.items.put(OrderItemRow(
-                    orderID: id, lineNo: index + 1, tenantID: tenant, sku: line.sku, name: line.name,
-                    quantity: line.quantity, unitPriceMinor: line.unitPriceMinor,
-                    lineTotalMinor: line.lineTotalMinor ?? 0, lastPosition: position))
+                batch.items.put(
+                    OrderItemRow(
+                        orderID: id, lineNo: index + 1, tenantID: tenant, sku: line.sku, name: line.name,
+                        quantity: line.quantity, unitPriceMinor: line.unitPriceMinor,
+                        lineTotalMinor: line.lineTotalMinor ?? 0, lastPosition: position))
             }
-            batch.history.put(OrderStatusHistoryRow(
-                orderID: id, seq: item.recorded.streamVersion, tenantID: tenant, transition: "place",
-                toStatus: OrderStatus.pending.rawValue, actorID: placed.customerID.description, at: at,
-                lastPosition: position))
+            batch.history.put(
+                OrderStatusHistoryRow(
+                    orderID: id, seq: item.recorded.streamVersion, tenantID: tenant, transition: "place",
+                    toStatus: OrderStatus.pending.rawValue, actorID: placed.customerID.description, at: at,
+                    lastPosition: position))
         case .transitioned(let transition, let payload):
             try applyTransition(transition, payload, item, to: &batch)
         }
@@ -107,11 +110,12 @@ public struct OrdersProjection: Projection {
         case .requestRefund:
             order.refundCount += 1
             order.statusBeforeRefund = payload.from.rawValue
-            batch.refunds.put(OrderRefundRow(
-                orderID: order.orderID, refundNo: order.refundCount, tenantID: order.tenantID,
-                customerID: order.customerID, status: "requested", amountMinor: order.totalMinor,
-                currency: order.currency, orderStatusBefore: payload.from.rawValue, requestedAt: at,
-                requestedBy: actor, requestReason: payload.reason, lastPosition: position))
+            batch.refunds.put(
+                OrderRefundRow(
+                    orderID: order.orderID, refundNo: order.refundCount, tenantID: order.tenantID,
+                    customerID: order.customerID, status: "requested", amountMinor: order.totalMinor,
+                    currency: order.currency, orderStatusBefore: payload.from.rawValue, requestedAt: at,
+                    requestedBy: actor, requestReason: payload.reason, lastPosition: position))
         case .approveRefund, .rejectRefund:
             order.statusBeforeRefund = nil
             let decision = transition == .approveRefund ? "refunded" : "rejected"
@@ -125,10 +129,11 @@ public struct OrdersProjection: Projection {
         case .fileComplaint:
             order.complaintCount += 1
             order.complaintStatus = ComplaintStatus.open.rawValue
-            batch.complaints.put(OrderComplaintRow(
-                orderID: order.orderID, complaintNo: order.complaintCount, tenantID: order.tenantID,
-                customerID: order.customerID, status: "open", orderStatus: payload.from.rawValue, filedAt: at,
-                filedBy: actor, reason: payload.reason, lastPosition: position))
+            batch.complaints.put(
+                OrderComplaintRow(
+                    orderID: order.orderID, complaintNo: order.complaintCount, tenantID: order.tenantID,
+                    customerID: order.customerID, status: "open", orderStatus: payload.from.rawValue, filedAt: at,
+                    filedBy: actor, reason: payload.reason, lastPosition: position))
         case .resolveComplaint:
             order.complaintStatus = ComplaintStatus.resolved.rawValue
             try batch.complaints.update(OrderComplaintRow.key(order.orderID, order.complaintCount), for: item) { row in
@@ -143,10 +148,11 @@ public struct OrdersProjection: Projection {
         order.updatedAt = at
         order.lastPosition = position
         batch.orders.put(order)
-        batch.history.put(OrderStatusHistoryRow(
-            orderID: order.orderID, seq: item.recorded.streamVersion, tenantID: order.tenantID,
-            transition: transition.rawValue, fromStatus: payload.from.rawValue, toStatus: payload.to.rawValue,
-            actorID: actor, reason: payload.reason, at: at, lastPosition: position))
+        batch.history.put(
+            OrderStatusHistoryRow(
+                orderID: order.orderID, seq: item.recorded.streamVersion, tenantID: order.tenantID,
+                transition: transition.rawValue, fromStatus: payload.from.rawValue, toStatus: payload.to.rawValue,
+                actorID: actor, reason: payload.reason, at: at, lastPosition: position))
     }
 
     private static func orderID(of event: OrderEvent) -> String {

@@ -16,7 +16,7 @@ public struct TenantsProjection: Projection {
     /// The change-feed triggers of the synced tables.
     public var liveStatements: [String] {
         [
-            ChangeFeed.trigger(on: TenantRow.table, entity: "tenant", user: nil, key: ["tenant_id"]),
+            ChangeFeed.trigger(on: TenantRow.table, entity: "tenant", user: nil, key: ["tenant_id"])
         ]
     }
 
@@ -33,9 +33,10 @@ public struct TenantsProjection: Projection {
             switch item.event {
             case .created(let created):
                 let at = ReadDate.text(created.at)
-                tenants.put(TenantRow(
-                    tenantID: created.tenantID.description, name: created.name, code: created.code, active: true,
-                    createdAt: at, updatedAt: at, deactivatedAt: nil, lastPosition: position))
+                tenants.put(
+                    TenantRow(
+                        tenantID: created.tenantID.description, name: created.name, code: created.code, active: true,
+                        createdAt: at, updatedAt: at, deactivatedAt: nil, lastPosition: position))
             case .renamed(let renamed):
                 try tenants.update(TenantRow.key(renamed.tenantID.description), for: item) { row in
                     row.name = renamed.name

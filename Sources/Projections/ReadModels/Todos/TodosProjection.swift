@@ -87,12 +87,13 @@ public struct TodosProjection: Projection {
         switch item.event {
         case .created(let created):
             let at = ReadDate.text(created.at)
-            todos.put(TodoRow(
-                todoID: created.todoID.description, tenantID: created.tenantID.description,
-                ownerID: created.ownerID.description, title: created.title, description: created.description,
-                priority: created.priority.rawValue, type: created.type.rawValue, status: TodoStatus.open.rawValue,
-                tags: created.tags, dueAt: ReadDate.text(created.dueDate), dueDay: TodoRow.day(created.dueDate),
-                deleted: false, createdAt: at, updatedAt: at, lastPosition: position))
+            todos.put(
+                TodoRow(
+                    todoID: created.todoID.description, tenantID: created.tenantID.description,
+                    ownerID: created.ownerID.description, title: created.title, description: created.description,
+                    priority: created.priority.rawValue, type: created.type.rawValue, status: TodoStatus.open.rawValue,
+                    tags: created.tags, dueAt: ReadDate.text(created.dueDate), dueDay: TodoRow.day(created.dueDate),
+                    deleted: false, createdAt: at, updatedAt: at, lastPosition: position))
         case .titleChanged(let changed):
             try change(changed.todoID, at: changed.at) { $0.title = changed.title }
         case .descriptionChanged(let changed):
@@ -140,10 +141,11 @@ public struct TodosProjection: Projection {
             let todoKey = TodoRow.key(scheduled.todoID.description)
             guard let todo = todos[todoKey] else { throw item.missing(TodoRow.table, todoKey) }
             let at = ReadDate.text(scheduled.at)
-            reminders.put(TodoReminderRow(
-                todoID: todo.todoID, reminderID: scheduled.reminderID.description, tenantID: todo.tenantID,
-                ownerID: todo.ownerID, kind: scheduled.kind.rawValue, fireAt: ReadDate.text(scheduled.fireAt),
-                status: TodoReminder.Status.scheduled.rawValue, scheduledAt: at, updatedAt: at, lastPosition: position))
+            reminders.put(
+                TodoReminderRow(
+                    todoID: todo.todoID, reminderID: scheduled.reminderID.description, tenantID: todo.tenantID,
+                    ownerID: todo.ownerID, kind: scheduled.kind.rawValue, fireAt: ReadDate.text(scheduled.fireAt),
+                    status: TodoReminder.Status.scheduled.rawValue, scheduledAt: at, updatedAt: at, lastPosition: position))
         case .reminderCancelled(let changed):
             try reminders.update(TodoReminderRow.key(changed.todoID.description, changed.reminderID.description), for: item) { row in
                 row.status = TodoReminder.Status.cancelled.rawValue
@@ -171,7 +173,7 @@ public struct TodosProjection: Projection {
         case .tagsChanged(let payload): payload.todoID.description
         case .typeChanged(let payload): payload.todoID.description
         case .completed(let payload), .reopened(let payload), .cancelled(let payload), .deleted(let payload),
-             .restored(let payload):
+            .restored(let payload):
             payload.todoID.description
         case .reminderScheduled(let payload): payload.todoID.description
         case .reminderCancelled(let payload), .reminderSent(let payload): payload.todoID.description

@@ -1,6 +1,6 @@
 import Domain
-import Foundation
 import EventStore
+import Foundation
 
 /// The `users` and `user_roles` tables. Password hashes are never projected.
 public struct UsersProjection: Projection {
@@ -46,13 +46,15 @@ public struct UsersProjection: Projection {
             let at = ReadDate.text(registered.at)
             let user = registered.userID.description
             let tenant = registered.tenantID.description
-            users.put(UserRow(
-                userID: user, tenantID: tenant, username: registered.username, email: registered.email,
-                phone: registered.phone, status: UserState.Status.active.rawValue, deleted: false,
-                registeredAt: at, updatedAt: at, lastPosition: position))
+            users.put(
+                UserRow(
+                    userID: user, tenantID: tenant, username: registered.username, email: registered.email,
+                    phone: registered.phone, status: UserState.Status.active.rawValue, deleted: false,
+                    registeredAt: at, updatedAt: at, lastPosition: position))
             for role in registered.roles {
-                roles.put(UserRoleRow(
-                    userID: user, role: role.rawValue, tenantID: tenant, active: true, grantedAt: at, lastPosition: position))
+                roles.put(
+                    UserRoleRow(
+                        userID: user, role: role.rawValue, tenantID: tenant, active: true, grantedAt: at, lastPosition: position))
             }
         case .profileUpdated(let update):
             try users.update(UserRow.key(update.userID.description), for: item) { row in
@@ -75,9 +77,11 @@ public struct UsersProjection: Projection {
         case .roleGranted(let changed):
             let user = try existing(users, changed.userID, item)
             let key = UserRoleRow.key(user.userID, changed.role.rawValue)
-            var row = roles[key] ?? UserRoleRow(
-                userID: user.userID, role: changed.role.rawValue, tenantID: user.tenantID, active: true,
-                grantedAt: ReadDate.text(changed.at), lastPosition: position)
+            var row =
+                roles[key]
+                ?? UserRoleRow(
+                    userID: user.userID, role: changed.role.rawValue, tenantID: user.tenantID, active: true,
+                    grantedAt: ReadDate.text(changed.at), lastPosition: position)
             row.active = true
             row.grantedAt = ReadDate.text(changed.at)
             row.grantedBy = changed.actorID?.description

@@ -21,13 +21,19 @@ struct BenchAppendCommand: AsyncParsableCommand {
     @Option(help: "Seconds to measure each side of each case.")
     var seconds: Double = 5
 
-    @Option(help: "Slices each side's time is cut into; the sides take turns slice by slice (raw, store, uncoalesced, raw, …), so drift on the machine (checkpoints, neighbours) falls on all of them alike.")
+    @Option(
+        help:
+            "Slices each side's time is cut into; the sides take turns slice by slice (raw, store, uncoalesced, raw, …), so drift on the machine (checkpoints, neighbours) falls on all of them alike."
+    )
     var rounds: Int = 4
 
     @Option(help: "Database to (re)create for the benchmark (default: <database>_bench).")
     var benchDatabase: String?
 
-    @Option(help: "Append statements in flight at once; concurrent appends beyond that share statements (the store's default is 4). Every case also runs with coalescing off.")
+    @Option(
+        help:
+            "Append statements in flight at once; concurrent appends beyond that share statements (the store's default is 4). Every case also runs with coalescing off."
+    )
     var appendStatements: Int = EventStoreConfiguration().appendStatements
 
     @Flag(help: "End with one JSON line: {\"results\":[…]}.")

@@ -9,20 +9,20 @@ struct BenchRebuildCommand: AsyncParsableCommand {
         commandName: "rebuild",
         abstract: "Rebuild the todos projection from N generated events vs plain SQL building the same tables.",
         discussion: """
-        In a fresh database (<database>_bench by default, dropped and created anew): generates N todo events \
-        with SQL (TodoCreated, then title, priority and due-date changes and a completion or tag change per \
-        todo; N/5 todos of 5000 users in 4 tenants; one transaction per 10000 events), then measures \
-        (a) ProjectionRebuilder for `todos` from the start of the log, and (b) plain INSERT … SELECT and \
-        UPDATEs over the events table building the same `todos` and `todo_daily_summary` tables in a \
-        scratch schema. Both results must agree row for row, or the run fails. Prints seconds and events/s \
-        for both, the ratio tidemark/sql, and the targets (≥ 50000 events/s, ratio ≥ 0.3).
+            In a fresh database (<database>_bench by default, dropped and created anew): generates N todo events \
+            with SQL (TodoCreated, then title, priority and due-date changes and a completion or tag change per \
+            todo; N/5 todos of 5000 users in 4 tenants; one transaction per 10000 events), then measures \
+            (a) ProjectionRebuilder for `todos` from the start of the log, and (b) plain INSERT … SELECT and \
+            UPDATEs over the events table building the same `todos` and `todo_daily_summary` tables in a \
+            scratch schema. Both results must agree row for row, or the run fails. Prints seconds and events/s \
+            for both, the ratio tidemark/sql, and the targets (≥ 50000 events/s, ratio ≥ 0.3).
 
-        Build with -c release for meaningful figures (`make bench-rebuild`).
+            Build with -c release for meaningful figures (`make bench-rebuild`).
 
-        Examples:
-          synccli bench rebuild
-          synccli bench rebuild --events 200000 --json | tail -1 | jq .ratio
-        """
+            Examples:
+              synccli bench rebuild
+              synccli bench rebuild --events 200000 --json | tail -1 | jq .ratio
+            """
     )
 
     @OptionGroup var global: GlobalOptions

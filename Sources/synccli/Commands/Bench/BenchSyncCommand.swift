@@ -9,27 +9,27 @@ struct BenchSyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Initial sync, push throughput vs raw INSERTs, and live-poke latency with many WebSockets.",
         discussion: """
-        In a fresh database (<database>_bench_sync by default, dropped and created anew), starts this \
-        binary as `synccli serve` on --port as a separate process, then measures over loopback HTTP:
-          1. initial sync: N todos of one user (generated as TodoCreated events with SQL and projected by \
-             the server) into a fresh SyncClient replica file, against a plain SELECT of the same rows;
-          2. push, against raw single-row INSERTs at --devices writers for --seconds, in the same run: \
-             (a) --devices devices pushing new todos over HTTP with 1, 10, then 100 mutations per request \
-             for --seconds each (the headline is 100, what SyncClient sends whenever it has that many \
-             queued); (b) a cross-check with --devices real SyncClient replicas in this process that each \
-             queue --client-mutations new todos offline, then all sync at once: mutations/s until the \
-             server has stored every answer, and until every sync (pull included) has returned;
-          3. live: --live-clients WebSockets connected; 20 of them belong to real SyncClient replicas \
-             whose users' other device pushes an edit; the time from that push to the edit being in the \
-             replica file is sampled --live-samples times (p50, p99). The server's resident memory before \
-             and after connecting the others gives bytes per live client.
+            In a fresh database (<database>_bench_sync by default, dropped and created anew), starts this \
+            binary as `synccli serve` on --port as a separate process, then measures over loopback HTTP:
+              1. initial sync: N todos of one user (generated as TodoCreated events with SQL and projected by \
+                 the server) into a fresh SyncClient replica file, against a plain SELECT of the same rows;
+              2. push, against raw single-row INSERTs at --devices writers for --seconds, in the same run: \
+                 (a) --devices devices pushing new todos over HTTP with 1, 10, then 100 mutations per request \
+                 for --seconds each (the headline is 100, what SyncClient sends whenever it has that many \
+                 queued); (b) a cross-check with --devices real SyncClient replicas in this process that each \
+                 queue --client-mutations new todos offline, then all sync at once: mutations/s until the \
+                 server has stored every answer, and until every sync (pull included) has returned;
+              3. live: --live-clients WebSockets connected; 20 of them belong to real SyncClient replicas \
+                 whose users' other device pushes an edit; the time from that push to the edit being in the \
+                 replica file is sampled --live-samples times (p50, p99). The server's resident memory before \
+                 and after connecting the others gives bytes per live client.
 
-        Build with -c release for meaningful figures (`make bench-sync`).
+            Build with -c release for meaningful figures (`make bench-sync`).
 
-        Examples:
-          synccli bench sync
-          synccli bench sync --rows 20000 --live-clients 200 --json | tail -1 | jq .live_p99_ms
-        """
+            Examples:
+              synccli bench sync
+              synccli bench sync --rows 20000 --live-clients 200 --json | tail -1 | jq .live_p99_ms
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -58,7 +58,10 @@ struct BenchSyncCommand: AsyncParsableCommand {
     @Option(help: "Database to (re)create for the benchmark (default: <database>_bench_sync).")
     var benchDatabase: String?
 
-    @Flag(help: "End with one JSON line: {initial_sync_rows, initial_sync_s, push_mutations_per_s, raw_insert_per_s, push_ratio, live_p50_ms, live_p99_ms, bytes_per_live_client, …}.")
+    @Flag(
+        help:
+            "End with one JSON line: {initial_sync_rows, initial_sync_s, push_mutations_per_s, raw_insert_per_s, push_ratio, live_p50_ms, live_p99_ms, bytes_per_live_client, …}."
+    )
     var json = false
 
     func validate() throws {
@@ -75,13 +78,15 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let base = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.bench")
         let benchmark = SyncBenchmark(
-            rows: rows, devices: devices, clientMutations: clientMutations, seconds: seconds, liveClients: liveClients, liveSamples: liveSamples, port: port, logger: logger
+            rows: rows, devices: devices, clientMutations: clientMutations, seconds: seconds, liveClients: liveClients, liveSamples: liveSamples, port: port,
+            logger: logger
         )
         let name = benchDatabase ?? "\(base.database)_bench_sync"
         let report = try await CLIFailure.reporting {
             try await benchmark.run(base: base, databaseName: name)
         }
-        print("""
+        print(
+            """
             initial sync   \(report.initial_sync_rows) rows in \(report.initial_sync_s) s   (target < 5 s; plain SELECT \(report.initial_sync_raw_select_s) s)
             push           \(Int(report.push_mutations_per_s)) mutations/s at \(report.push_devices) devices, \(report.push_batch) per push; \
             raw INSERT \(Int(report.raw_insert_per_s))/s; ratio \(report.push_ratio) (target ≥ 0.5)

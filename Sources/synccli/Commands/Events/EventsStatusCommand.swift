@@ -48,12 +48,16 @@ struct EventsStatusCommand: AsyncParsableCommand {
                 for tx in status.openTransactions {
                     let pid = tx.pid.map { "pid \($0)" } ?? "prepared"
                     let age = String(format: "%.1fs", tx.ageSeconds)
-                    print("  \(pid)  xid \(tx.transactionID)  age \(age)  db \(tx.database ?? "?")  user \(tx.user ?? "?")  app \(tx.application ?? "")  state \(tx.state ?? "?")")
+                    print(
+                        "  \(pid)  xid \(tx.transactionID)  age \(age)  db \(tx.database ?? "?")  user \(tx.user ?? "?")  app \(tx.application ?? "")  state \(tx.state ?? "?")"
+                    )
                     if let query = tx.query, !query.isEmpty { print("      last query: \(query.replacingOccurrences(of: "\n", with: " "))") }
                 }
             }
             if status.stalled, let oldest = status.openTransactions.first {
-                print("STALLED: readers have been held back by \(oldest.pid.map { "pid \($0)" } ?? "a prepared transaction") for \(String(format: "%.0f", oldest.ageSeconds)) s; end it (COMMIT/ROLLBACK) or `SELECT pg_terminate_backend(pid)`.")
+                print(
+                    "STALLED: readers have been held back by \(oldest.pid.map { "pid \($0)" } ?? "a prepared transaction") for \(String(format: "%.0f", oldest.ageSeconds)) s; end it (COMMIT/ROLLBACK) or `SELECT pg_terminate_backend(pid)`."
+                )
             }
         }
         if status.stalled { throw ExitCode(3) }

@@ -10,15 +10,15 @@ struct FeedPruneCommand: AsyncParsableCommand {
         commandName: "prune",
         abstract: "Delete change-feed rows older than a given age.",
         discussion: """
-        Deletes the rows of read_changes recorded longer ago than --older-than (committed ones only) \
-        and, in the same transaction, moves the feed's pruned mark past them. A replica whose cursor \
-        lies below the mark gets 410 resync_required on its next pull and takes a fresh snapshot; \
-        no replica silently misses a change. Choose an age longer than devices usually stay offline.
+            Deletes the rows of read_changes recorded longer ago than --older-than (committed ones only) \
+            and, in the same transaction, moves the feed's pruned mark past them. A replica whose cursor \
+            lies below the mark gets 410 resync_required on its next pull and takes a fresh snapshot; \
+            no replica silently misses a change. Choose an age longer than devices usually stay offline.
 
-        Examples:
-          synccli feed prune --older-than 30d
-          synccli feed prune --older-than 12h --json
-        """
+            Examples:
+              synccli feed prune --older-than 30d
+              synccli feed prune --older-than 12h --json
+            """
     )
 
     @OptionGroup var global: GlobalOptions

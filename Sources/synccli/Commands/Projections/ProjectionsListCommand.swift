@@ -10,13 +10,13 @@ struct ProjectionsListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List the projections: name, code version, live version and state, one per line.",
         discussion: """
-        State is running, failed, not_started (no tables built yet) or outdated (the live tables were built
-        by another version of the code; `rebuild` them).
+            State is running, failed, not_started (no tables built yet) or outdated (the live tables were built
+            by another version of the code; `rebuild` them).
 
-        Examples:
-          synccli projections list
-          synccli projections list --json | jq -r '.[] | select(.state != "running") | .name'
-        """
+            Examples:
+              synccli projections list
+              synccli projections list --json | jq -r '.[] | select(.state != "running") | .name'
+            """
     )
 
     @OptionGroup var global: GlobalOptions

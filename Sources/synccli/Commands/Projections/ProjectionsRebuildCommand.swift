@@ -12,20 +12,20 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         commandName: "rebuild",
         abstract: "Rebuild a projection blue/green from the start of the log, in this process; migrates first.",
         discussion: """
-        The new tables are built in a shadow schema (read_next_<name>) while the live tables keep serving
-        readers and keep being updated by their runner. At the end, one transaction catches the shadow up,
-        drops the old tables, moves the new ones into `read` and moves the checkpoint: readers see the old
-        tables or the new ones, never an empty or partial set. Only one rebuild of a projection runs at a
-        time across all processes (a second one fails with `busy`). Use it after a code version change or
-        to repair tables; prefer it over `reset`, which empties the live tables first.
+            The new tables are built in a shadow schema (read_next_<name>) while the live tables keep serving
+            readers and keep being updated by their runner. At the end, one transaction catches the shadow up,
+            drops the old tables, moves the new ones into `read` and moves the checkpoint: readers see the old
+            tables or the new ones, never an empty or partial set. Only one rebuild of a projection runs at a
+            time across all processes (a second one fails with `busy`). Use it after a code version change or
+            to repair tables; prefer it over `reset`, which empties the live tables first.
 
-        Progress (events done/expected, events/s, time left) goes to standard error: a bar on a terminal,
-        a plain line every 5 s otherwise. The report goes to standard output.
+            Progress (events done/expected, events/s, time left) goes to standard error: a bar on a terminal,
+            a plain line every 5 s otherwise. The report goes to standard output.
 
-        Examples:
-          synccli projections rebuild todos
-          synccli projections rebuild orders --batch-size 10000 --json
-        """
+            Examples:
+              synccli projections rebuild todos
+              synccli projections rebuild orders --batch-size 10000 --json
+            """
     )
 
     @OptionGroup var global: GlobalOptions

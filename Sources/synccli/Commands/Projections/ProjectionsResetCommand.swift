@@ -9,14 +9,14 @@ struct ProjectionsResetCommand: AsyncParsableCommand {
         commandName: "reset",
         abstract: "Empty a projection's live tables and move its checkpoint to the start of the log (needs --yes).",
         discussion: """
-        In one transaction: drops and recreates the live tables (with the code's current version), grants
-        the analyst roles again and points the checkpoint at the start of the log. Readers then see EMPTY
-        tables until the runner (`synccli serve` or `synccli projections run`) has caught up again. To
-        rebuild without that gap, use `synccli projections rebuild NAME` instead.
+            In one transaction: drops and recreates the live tables (with the code's current version), grants
+            the analyst roles again and points the checkpoint at the start of the log. Readers then see EMPTY
+            tables until the runner (`synccli serve` or `synccli projections run`) has caught up again. To
+            rebuild without that gap, use `synccli projections rebuild NAME` instead.
 
-        Examples:
-          synccli projections reset notifications --yes
-        """
+            Examples:
+              synccli projections reset notifications --yes
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -46,6 +46,8 @@ struct ProjectionsResetCommand: AsyncParsableCommand {
                 try await ProjectionAdmin(projections: KnownProjections.all, client: store.client, logger: logger).reset(name)
             }
         }
-        print("reset \(name): live tables emptied, checkpoint at the start of the log; the runner (`synccli serve` or `synccli projections run`) fills them again")
+        print(
+            "reset \(name): live tables emptied, checkpoint at the start of the log; the runner (`synccli serve` or `synccli projections run`) fills them again"
+        )
     }
 }

@@ -9,12 +9,12 @@ struct ProjectionsRetryCommand: AsyncParsableCommand {
         commandName: "retry",
         abstract: "Clear a failed projection's error so its runner tries the failed event again.",
         discussion: """
-        Use it after fixing what made the event fail (deployed code, a database problem). Fails (exit 1,
-        invalid_state) when the projection has not failed. Recorded in projection_audit.
+            Use it after fixing what made the event fail (deployed code, a database problem). Fails (exit 1,
+            invalid_state) when the projection has not failed. Recorded in projection_audit.
 
-        Examples:
-          synccli projections retry orders
-        """
+            Examples:
+              synccli projections retry orders
+            """
     )
 
     @OptionGroup var global: GlobalOptions

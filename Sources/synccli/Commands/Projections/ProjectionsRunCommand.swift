@@ -15,16 +15,16 @@ struct ProjectionsRunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the runners of all (or the named) projections in this process until Ctrl-C; migrates first.",
         discussion: """
-        Each projection has one runner across all processes (an advisory-lock lease): a runner here stands
-        by while another process (a server, another `projections run`) leads, and takes over when it goes
-        away. A projection whose live tables are of an older code version is rebuilt blue/green first
-        (unless --no-rebuild-on-version-change). `synccli serve` runs the same runners unless --no-projections.
-        SIGINT or SIGTERM stops the runners gracefully: a batch in flight commits or rolls back whole.
+            Each projection has one runner across all processes (an advisory-lock lease): a runner here stands
+            by while another process (a server, another `projections run`) leads, and takes over when it goes
+            away. A projection whose live tables are of an older code version is rebuilt blue/green first
+            (unless --no-rebuild-on-version-change). `synccli serve` runs the same runners unless --no-projections.
+            SIGINT or SIGTERM stops the runners gracefully: a batch in flight commits or rolls back whole.
 
-        Examples:
-          synccli projections run
-          synccli projections run todos orders --log-level debug
-        """
+            Examples:
+              synccli projections run
+              synccli projections run todos orders --log-level debug
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -70,14 +70,17 @@ struct ProjectionsRunCommand: AsyncParsableCommand {
         var services: [any Service] = [client]
         services += store.services
         services += projections.map { ProjectionRunner(projection: $0, store: store, database: url, options: options, logger: logger) }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
-        logger.info("running projections; SIGINT or SIGTERM stops them", metadata: [
-            "projections": "\(projections.map(\.name).joined(separator: ","))", "db.url": "\(url)",
-        ])
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            ))
+        logger.info(
+            "running projections; SIGINT or SIGTERM stops them",
+            metadata: [
+                "projections": "\(projections.map(\.name).joined(separator: ","))", "db.url": "\(url)",
+            ])
         try await CLIFailure.reporting {
             try await group.run()
         }

@@ -10,14 +10,14 @@ struct ProjectionsSkipCommand: AsyncParsableCommand {
         commandName: "skip",
         abstract: "Skip the event that stopped a failed projection, and print it.",
         discussion: """
-        The checkpoint moves past the failed event and the runner goes on with the next one; the skipped
-        event's effect is missing from the read tables until a rebuild applies it (after a fix). Fails
-        (exit 1, invalid_state) when the projection has not failed. Recorded in projection_audit.
+            The checkpoint moves past the failed event and the runner goes on with the next one; the skipped
+            event's effect is missing from the read tables until a rebuild applies it (after a fix). Fails
+            (exit 1, invalid_state) when the projection has not failed. Recorded in projection_audit.
 
-        Examples:
-          synccli projections skip orders
-          synccli projections skip orders --json
-        """
+            Examples:
+              synccli projections skip orders
+              synccli projections skip orders --json
+            """
     )
 
     @OptionGroup var global: GlobalOptions

@@ -10,19 +10,19 @@ struct ProjectionsStatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show each projection's state, position, lag, runner, rebuild in progress and last error.",
         discussion: """
-        Lag counts the events of the projection's types after its position, and the seconds since the
-        oldest of them was recorded. The runner is the process holding the projection's lease (none when
-        no `synccli serve` or `synccli projections run` process applies it).
+            Lag counts the events of the projection's types after its position, and the seconds since the
+            oldest of them was recorded. The runner is the process holding the projection's lease (none when
+            no `synccli serve` or `synccli projections run` process applies it).
 
-        Exit codes: 0 every projection shown is running and at most --max-lag seconds behind; 3 one has
-        failed (retry or skip it) or lags more than --max-lag seconds (is a runner running?); 1 error;
-        64 unknown name.
+            Exit codes: 0 every projection shown is running and at most --max-lag seconds behind; 3 one has
+            failed (retry or skip it) or lags more than --max-lag seconds (is a runner running?); 1 error;
+            64 unknown name.
 
-        Examples:
-          synccli projections status
-          synccli projections status todos --json
-          synccli projections status --max-lag 5 || alert
-        """
+            Examples:
+              synccli projections status
+              synccli projections status todos --json
+              synccli projections status --max-lag 5 || alert
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -78,12 +78,16 @@ struct ProjectionsStatusCommand: AsyncParsableCommand {
         lines.append("  runner          \(status.runner ?? "none (start one with `synccli serve` or `synccli projections run`)")")
         if let rebuild = status.rebuild {
             let active = rebuild.active ? "running" : "abandoned (no process holds it; start `projections rebuild` again)"
-            lines.append("  rebuild         v\(rebuild.version) at \(rebuild.position), \(rebuild.eventsApplied) event(s), started \(dates.string(from: rebuild.startedAt)), \(active)")
+            lines.append(
+                "  rebuild         v\(rebuild.version) at \(rebuild.position), \(rebuild.eventsApplied) event(s), started \(dates.string(from: rebuild.startedAt)), \(active)"
+            )
         } else {
             lines.append("  rebuild         none")
         }
         if let failure = status.failure {
-            lines.append("  last error      event \(failure.eventType) at \(failure.position) (id \(failure.eventID?.uuidString.lowercased() ?? "?")), failed \(dates.string(from: failure.at))")
+            lines.append(
+                "  last error      event \(failure.eventType) at \(failure.position) (id \(failure.eventID?.uuidString.lowercased() ?? "?")), failed \(dates.string(from: failure.at))"
+            )
             lines.append("                  \(failure.error.replacingOccurrences(of: "\n", with: " ").prefix(500))")
             lines.append("                  fix the code and `synccli projections retry \(status.name)`, or `synccli projections skip \(status.name)`")
         } else {

@@ -11,16 +11,16 @@ struct PushPruneCommand: AsyncParsableCommand {
         commandName: "prune",
         abstract: "Delete finished deliveries older than a given age.",
         discussion: """
-        Deletes sent, failed, dead, skipped, superseded and expired deliveries whose last change is \
-        older than --older-than, in batches; pending ones are never deleted. The age must be at \
-        least 4 days, longer than any message's time to live (3 days for announcements): a \
-        delivery's row is what keeps a replay or a rebuild of the outbox from sending its event \
-        again, and a rebuild enqueues nothing past its time to live.
+            Deletes sent, failed, dead, skipped, superseded and expired deliveries whose last change is \
+            older than --older-than, in batches; pending ones are never deleted. The age must be at \
+            least 4 days, longer than any message's time to live (3 days for announcements): a \
+            delivery's row is what keeps a replay or a rebuild of the outbox from sending its event \
+            again, and a rebuild enqueues nothing past its time to live.
 
-        Examples:
-          synccli push prune --older-than 30d
-          synccli push prune --older-than 96h --json
-        """
+            Examples:
+              synccli push prune --older-than 30d
+              synccli push prune --older-than 96h --json
+            """
     )
 
     @OptionGroup var global: GlobalOptions

@@ -11,9 +11,9 @@ struct PushResumeCommand: AsyncParsableCommand {
         commandName: "resume",
         abstract: "End a channel's pause now (after fixing its credentials).",
         discussion: """
-        Examples:
-          synccli push resume apns
-        """
+            Examples:
+              synccli push resume apns
+            """
     )
 
     @OptionGroup var global: GlobalOptions

@@ -11,13 +11,13 @@ struct PushRetryCommand: AsyncParsableCommand {
         commandName: "retry",
         abstract: "Queue dead deliveries again with fresh attempts.",
         discussion: """
-        Only deliveries whose message has not expired are queued again; expired ones stay dead and \
-        are counted. Run it after fixing what made them fail (see `synccli push status`).
+            Only deliveries whose message has not expired are queued again; expired ones stay dead and \
+            are counted. Run it after fixing what made them fail (see `synccli push status`).
 
-        Examples:
-          synccli push retry --dead
-          synccli push retry --dead --channel apns
-        """
+            Examples:
+              synccli push retry --dead
+              synccli push retry --dead --channel apns
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -45,7 +45,8 @@ struct PushRetryCommand: AsyncParsableCommand {
         if json {
             print(#"{"expired":\#(expired),"requeued":\#(requeued)}"#)
         } else {
-            print("requeued \(requeued) dead deliver\(requeued == 1 ? "y" : "ies")" + (expired > 0 ? "; \(expired) stay dead because their message expired" : ""))
+            print(
+                "requeued \(requeued) dead deliver\(requeued == 1 ? "y" : "ies")" + (expired > 0 ? "; \(expired) stay dead because their message expired" : ""))
         }
     }
 }

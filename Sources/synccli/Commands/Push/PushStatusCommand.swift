@@ -11,16 +11,16 @@ struct PushStatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show deliveries per provider: queued, retrying, sent, failed, dead, skipped; the oldest pending age; paused channels.",
         discussion: """
-        A channel is paused when its provider rejected our credentials (a revoked key, a wrong \
-        topic): its deliveries wait instead of spending attempts, and one delivery probes the \
-        provider after the pause. `synccli push resume CHANNEL` ends a pause at once after you fix \
-        the credentials. Dead deliveries gave up after the maximum attempts or their expiry; \
-        `synccli push retry --dead` queues those not yet expired again.
+            A channel is paused when its provider rejected our credentials (a revoked key, a wrong \
+            topic): its deliveries wait instead of spending attempts, and one delivery probes the \
+            provider after the pause. `synccli push resume CHANNEL` ends a pause at once after you fix \
+            the credentials. Dead deliveries gave up after the maximum attempts or their expiry; \
+            `synccli push retry --dead` queues those not yet expired again.
 
-        Examples:
-          synccli push status
-          synccli push status --json
-        """
+            Examples:
+              synccli push status
+              synccli push status --json
+            """
     )
 
     @OptionGroup var global: GlobalOptions

@@ -9,9 +9,9 @@ struct ReplicaInitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Sign in (creating the replica file if needed) and do the first sync.",
         discussion: """
-        Run it again on the same file to sign in again after the session ended; queued changes are kept
-        and sent. The password comes from --password or $TIDEMARK_PASSWORD.
-        """
+            Run it again on the same file to sign in again after the session ended; queued changes are kept
+            and sent. The password comes from --password or $TIDEMARK_PASSWORD.
+            """
     )
 
     @OptionGroup var replica: ReplicaOptions

@@ -8,9 +8,9 @@ struct ReplicaSyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Push queued changes and pull what changed; with --live, stay connected until Ctrl-C.",
         discussion: """
-        With --live the replica keeps the /v1/sync/live WebSocket open and syncs on every poke,
-        reconnecting with backoff; it stops when the session ends or the server needs a newer client.
-        """
+            With --live the replica keeps the /v1/sync/live WebSocket open and syncs on every poke,
+            reconnecting with backoff; it stops when the session ends or the server needs a newer client.
+            """
     )
 
     @OptionGroup var replica: ReplicaOptions

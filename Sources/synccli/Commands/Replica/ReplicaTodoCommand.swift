@@ -6,14 +6,14 @@ struct ReplicaTodoCommand: AsyncParsableCommand {
         commandName: "todo",
         abstract: "List, add, complete and edit todos in the replica (local changes, sent by `sync`).",
         discussion: """
-        Ids may be shortened to a unique prefix.
+            Ids may be shortened to a unique prefix.
 
-        Examples:
-          synccli replica todo add "Buy milk" --priority high --due 2025-06-01T09:00:00Z --tag shop
-          synccli replica todo list
-          synccli replica todo done 3f2a
-          synccli replica todo edit 3f2a --title "Buy oat milk" --clear-due
-        """,
+            Examples:
+              synccli replica todo add "Buy milk" --priority high --due 2025-06-01T09:00:00Z --tag shop
+              synccli replica todo list
+              synccli replica todo done 3f2a
+              synccli replica todo edit 3f2a --title "Buy oat milk" --clear-due
+            """,
         subcommands: [
             ReplicaTodoListCommand.self, ReplicaTodoAddCommand.self, ReplicaTodoDoneCommand.self, ReplicaTodoEditCommand.self,
         ]

@@ -23,7 +23,9 @@ struct ReplicaTodoListCommand: AsyncParsableCommand {
                 let status = todo["status"]?.stringValue ?? "?"
                 let priority = todo["priority"]?.stringValue ?? "?"
                 let due = todo["due_at"]?.stringValue.map { "  due \($0)" } ?? ""
-                print("\(id.prefix(8))  \(status.padding(toLength: 9, withPad: " ", startingAt: 0))  \(priority.padding(toLength: 6, withPad: " ", startingAt: 0))  \(todo["title"]?.stringValue ?? "")\(due)")
+                print(
+                    "\(id.prefix(8))  \(status.padding(toLength: 9, withPad: " ", startingAt: 0))  \(priority.padding(toLength: 6, withPad: " ", startingAt: 0))  \(todo["title"]?.stringValue ?? "")\(due)"
+                )
             }
         }
     }
