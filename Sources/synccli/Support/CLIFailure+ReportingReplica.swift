@@ -5,8 +5,14 @@ import SyncProtocol
 
 extension CLIFailure {
     /// Runs a replica verb's work and turns failures into readable lines on standard error and an
-    /// exit code: 1 for failures, 64 for invalid usage (a refused mutation).
+    /// exit code: 1 for failures, 64 for invalid usage (a refused mutation). Failures other than
+    /// the client's are reported by ``CLIFailure/reporting(_:)``.
     static func reportingReplica<Result>(_ body: () async throws -> Result) async throws -> Result {
+        try await reporting { try await reportingClientErrors(body) }
+    }
+
+    /// Reports a ``SyncClientError`` with its hint and throws the exit code; passes anything else on.
+    private static func reportingClientErrors<Result>(_ body: () async throws -> Result) async throws -> Result {
         do {
             return try await body()
         } catch let error as SyncClientError {
@@ -24,13 +30,6 @@ extension CLIFailure {
                 break
             }
             throw [.invalidMutation, .unknownMutation].contains(error.code) ? ExitCode.validationFailure : ExitCode.failure
-        } catch let error as ExitCode {
-            throw error
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            printError("error: \(String(reflecting: error).prefix(500))")
-            throw ExitCode.failure
         }
     }
 }
