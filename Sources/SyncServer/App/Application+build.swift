@@ -58,7 +58,7 @@ public func buildApplication(
     let secured = api.group().add(middleware: Authenticator(auth: auth)).group(context: AuthenticatedRequestContext.self)
     authController.addRoutes(to: secured)
     SyncController(
-        push: SyncPushService(planner: planner, maxBatch: configuration.maxPushBatch),
+        push: SyncPushService(planner: planner, maxBatch: configuration.maxPushBatch, devicePatience: configuration.requestDeadline),
         pull: PullService(client: client, logger: logger, cursors: configuration.tokenSecret.map(CursorSigner.init(secret:)) ?? .random())
     ).addRoutes(to: secured.group().add(middleware: DeviceRateLimitMiddleware(limiter: deviceLimiter)))
     WriteController(planner: planner).addRoutes(to: secured)

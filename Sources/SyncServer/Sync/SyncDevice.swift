@@ -13,6 +13,13 @@ struct SyncDevice: Sendable, Hashable {
     /// The device id of the session.
     var deviceID: DeviceID
 
+    /// A device by its three ids.
+    init(tenantID: TenantID, userID: UserID, deviceID: DeviceID) {
+        self.tenantID = tenantID
+        self.userID = userID
+        self.deviceID = deviceID
+    }
+
     /// The device of a signed-in caller.
     init(_ identity: Identity) {
         self.tenantID = identity.tenantID

@@ -29,12 +29,19 @@ public struct SyncPushService: Sendable {
     public let planner: MutationPlanner
     /// The most mutations in one push.
     public let maxBatch: Int
-    private let queue = DeviceQueue()
+    private let queue: DeviceQueue
 
     /// Creates the service.
-    public init(planner: MutationPlanner, maxBatch: Int = 100) {
+    ///
+    /// - Parameters:
+    ///   - planner: Runs mutations.
+    ///   - maxBatch: The most mutations in one push.
+    ///   - devicePatience: The longest a push waits for the previous push of the same device on
+    ///     this instance (after that it runs as it would on another instance; see `DeviceQueue`).
+    public init(planner: MutationPlanner, maxBatch: Int = 100, devicePatience: Duration = .seconds(30)) {
         self.planner = planner
         self.maxBatch = maxBatch
+        self.queue = DeviceQueue(patience: devicePatience)
     }
 
     var client: PostgresClient { planner.commands.store.client }
