@@ -19,10 +19,10 @@ echo "test: DATABASE_URL=$DATABASE_URL" >&2
 swift build --build-tests "$@"
 # Swift Testing runs every test at once by default; dozens of servers with their projection runners
 # on two cores starve each other. Bound the width (the variable is ignored by toolchains without it).
-# 6, not more: since test databases are copied from templates, tests start at once, and at 12 the
-# load made postgres-nio 1.33.2 lose the answer of a query whose connection the server ended (tests
-# that terminate backends then hang; the watchdog below names them).
-export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-6}"
+# 4, not more: since test databases are copied from templates, tests start at once, and at 8 and 12
+# the load made postgres-nio 1.33.2 lose the answer of a query whose connection the server ended
+# (tests that terminate backends then hang; the watchdog below names them).
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-4}"
 # A watchdog: a test that never ends would otherwise hold CI until its own limit. After
 # TIDEMARK_TEST_TIMEOUT seconds (default 1800) the whole test process group is killed (SIGKILL: a
 # test process that runs a ServiceGroup may catch SIGTERM) and the tests that started but never
