@@ -5,7 +5,7 @@ RELEASE_CLI := .build/release/synccli
 # Benchmarks that need the providers' stand-ins: a binary of their own, so synccli carries no test servers.
 RELEASE_BENCH := .build/release/tidemark-bench
 
-.PHONY: run test lint fuzz db stop build migrate seed bench bench-append bench-rebuild bench-sync bench-push clean-db help
+.PHONY: run test lint fuzz db stop build cluster cluster-stop cluster-status migrate seed bench bench-append bench-rebuild bench-sync bench-push clean-db help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -23,6 +23,15 @@ lint: ## Check the Swift sources against .swift-format (swift format lint --stri
 
 fuzz: build db ## Test the running server from the outside with schemathesis (FUZZ_SECONDS=240 by default)
 	scripts/fuzz.sh
+
+cluster: build ## A local cluster: PostgreSQL primary + synchronous standby, HAProxy, three servers (docs/operations.md#the-cluster)
+	scripts/cluster.sh start
+
+cluster-stop: ## Stop the local cluster (servers with SIGTERM, HAProxy, both PostgreSQL nodes)
+	scripts/cluster.sh stop
+
+cluster-status: ## Print every part of the local cluster and whether it is healthy
+	scripts/cluster.sh status
 
 db: ## Install (when missing), initialise and start the private PostgreSQL only
 	scripts/bootstrap.sh
