@@ -269,7 +269,7 @@ start_server() {
     log "starting server $n on 127.0.0.1:$port"
     # Migrations ran once at start (synccli migrate); instances start without them.
     as_user env TIDEMARK_JWT_SECRET="$secret" \
-        "$BINARY" serve --port "$port" --no-migrate --shutdown-grace 10 \
+        "$BINARY" serve --port "$port" --no-migrate --shutdown-grace 10 --drain-seconds 3 \
         --database-url "postgres://$SUPERUSER@127.0.0.1:$PG_FRONT/$DB_NAME" \
         --trusted-proxy 127.0.0.1 \
         >>"$(dir)/serve-$n.log" 2>&1 &

@@ -18,10 +18,12 @@ import Prometheus
 /// - Parameters:
 ///   - configuration: Where to listen and which database to use.
 ///   - logger: The server's logger.
+///   - drain: Set by whoever handles the stop signal: while it drains, `GET /v1/health` answers 503.
 ///   - onServerRunning: Called with the bound port once the server listens (tests bind port 0).
 /// - Returns: The application, ready to `runService()` or to test.
 public func buildApplication(
-    configuration: ServerConfiguration, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    configuration: ServerConfiguration, logger: Logger, drain: DrainState = DrainState(),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let client = PostgresClient(
         configuration: configuration.databaseURL.clientConfiguration(
@@ -48,7 +50,7 @@ public func buildApplication(
     let router = Router(context: SyncRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: logger))
     router.add(middleware: ProtocolVersionMiddleware(minimum: configuration.minimumProtocolVersion))
-    HealthController(store: store).addRoutes(to: router)
+    HealthController(store: store, drain: drain).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     MetricsController(registry: metricsRegistry).addRoutes(to: router)
     let api = router.group("v1")

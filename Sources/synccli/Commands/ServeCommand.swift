@@ -48,6 +48,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a graceful shutdown (SIGTERM, SIGINT) may take before the server cancels what is still running (1-600).")
     var shutdownGrace: Int = 30
 
+    @Option(
+        help:
+            "Seconds to keep serving after SIGTERM or SIGINT while GET /v1/health already answers 503, so a load balancer moves new requests elsewhere before the graceful shutdown starts (0-60)."
+    )
+    var drainSeconds: Int = 0
+
     @Option(help: "Address of a reverse proxy whose X-Forwarded-For names the client, for the per-address limits (repeatable).")
     var trustedProxy: [String] = []
 
@@ -70,6 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...1000).contains(maxDevicesPerUser) else { throw ValidationError("--max-devices-per-user must be 1-1000") }
         guard (1...600).contains(requestDeadline) else { throw ValidationError("--request-deadline must be 1-600 seconds") }
         guard (1...600).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be 1-600 seconds") }
+        guard (0...60).contains(drainSeconds) else { throw ValidationError("--drain-seconds must be 0-60") }
         guard (1024...1 << 20).contains(maxHeaderBytes) else { throw ValidationError("--max-header-bytes must be 1024-1048576") }
         guard (1...600).contains(headerTimeout) else { throw ValidationError("--header-timeout must be 1-600 seconds") }
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1-3600 seconds") }
@@ -122,20 +129,44 @@ struct ServeCommand: AsyncParsableCommand {
             // connection that PostgreSQL terminated can, rarely, never be answered, and would keep
             // the process alive forever. After the grace period everything still running is cancelled.
             let application: any Service
+            let drain = DrainState()
             do {
-                application = try buildApplication(configuration: configuration, logger: logger)
+                application = try buildApplication(configuration: configuration, logger: logger, drain: drain)
             } catch {
                 // The application would have owned the providers; nobody else closes them.
                 await PushProviderService.shutDown(configuration.pushProviders, logger: logger)
                 throw error
             }
+            // With a drain period the first SIGTERM or SIGINT starts draining, and the graceful
+            // shutdown follows when the period is over; without one, the signal starts it at once.
+            let drainPeriod = Duration.seconds(drainSeconds)
             var group = ServiceGroupConfiguration(
                 services: [application],
-                gracefulShutdownSignals: [.sigterm, .sigint],
+                gracefulShutdownSignals: drainSeconds > 0 ? [] : [.sigterm, .sigint],
                 logger: logger
             )
             group.maximumGracefulShutdownDuration = .seconds(shutdownGrace)
-            try await ServiceGroup(configuration: group).run()
+            let services = ServiceGroup(configuration: group)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await services.run() }
+                if drainSeconds > 0 {
+                    tasks.addTask {
+                        for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                            drain.begin()
+                            logger.notice(
+                                "draining: readiness answers 503; graceful shutdown follows",
+                                metadata: [
+                                    "signal": "\(signal)", "drain.seconds": "\(drainSeconds)",
+                                ])
+                            try? await Task.sleep(for: drainPeriod)
+                            await services.triggerGracefulShutdown()
+                            return
+                        }
+                    }
+                }
+                try await tasks.next()
+                tasks.cancelAll()
+            }
         }
     }
 }
