@@ -24,15 +24,29 @@ swift build --build-tests "$@"
 # (tests that terminate backends then hang; the watchdog below names them).
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-4}"
 # A watchdog: a test that never ends would otherwise hold CI until its own limit. After
-# TIDEMARK_TEST_TIMEOUT seconds (default 1800) the whole test process group is killed (SIGKILL: a
-# test process that runs a ServiceGroup may catch SIGTERM) and the tests that started but never
-# ended are listed.
+# TIDEMARK_TEST_TIMEOUT seconds (default 1800) per phase the whole test process group is killed
+# (SIGKILL: a test process that runs a ServiceGroup may catch SIGTERM) and the tests that started
+# but never ended are listed.
 LOG="$ROOT/.local/test-output.log"
 mkdir -p "$ROOT/.local"
+: > "$LOG"
+run_phase() { # width, swift test arguments...
+    local width="$1" status=0
+    shift
+    SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="$width" \
+        timeout --signal=KILL "${TIDEMARK_TEST_TIMEOUT:-1800}" swift test --skip-build "$@" 2>&1 | tee -a "$LOG" || status=$?
+    if [[ $status -eq 137 ]]; then
+        echo "test: a phase did not finish within ${TIDEMARK_TEST_TIMEOUT:-1800} s and was killed; tests that started and never ended:" >&2
+        python3 scripts/unfinished-tests.py "$LOG" >&2 || true
+    fi
+    return "$status"
+}
+# Two phases. The suites that end PostgreSQL backends on purpose (or refuse connections) run on
+# their own, two tests at a time, after the rest: under load, postgres-nio 1.33.2 now and then
+# never answers a query whose connection the server ended, and such a test then hangs; alone they
+# pass. Everything else runs first, SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH at a time.
+ISOLATED='SubscriptionTests|ProblemMiddlewareTests|ClientResilienceTests|DatabaseOutageTests|RunnerTests'
 status=0
-timeout --signal=KILL "${TIDEMARK_TEST_TIMEOUT:-1800}" swift test --skip-build "$@" 2>&1 | tee "$LOG" || status=$?
-if [[ $status -eq 137 ]]; then
-    echo "test: the suite did not finish within ${TIDEMARK_TEST_TIMEOUT:-1800} s and was killed; tests that started and never ended:" >&2
-    python3 scripts/unfinished-tests.py "$LOG" >&2 || true
-fi
+run_phase "$SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH" --skip "$ISOLATED" "$@" || status=$?
+run_phase 2 --filter "$ISOLATED" "$@" || status=$?
 exit "$status"
