@@ -37,14 +37,7 @@ struct DrainTests {
             process.standardError = log
             try process.run()
             defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-            var port = 0
-            try await eventually("synccli serve listens", timeout: .seconds(120)) {
-                let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
-                guard process.isRunning else { throw TestFailure("synccli serve exited at start: \(text)") }
-                guard let range = text.range(of: "listening on 127.0.0.1:") else { return false }
-                port = Int(text[range.upperBound...].prefix(while: \.isNumber)) ?? 0
-                return port > 0
-            }
+            let port = try await ServeProcess.listeningPort(of: process, log: logURL)
             try await eventually("the server is ready") { await Self.status("/v1/health", port: port) == 200 }
 
             // When it gets SIGTERM

@@ -67,6 +67,13 @@ final class ServeProcess: Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        let port = try await listeningPort(of: process, log: logURL)
+        return ServeProcess(database: database, port: port, process: process, logURL: logURL)
+    }
+
+    /// The port a `synccli serve --port 0` child listens on, read from its log once it says so.
+    /// - Throws: ``TestFailure`` when the child exits first, or after 120 s.
+    static func listeningPort(of process: Process, log logURL: URL) async throws -> Int {
         var port = 0
         try await eventually("synccli serve listens", timeout: .seconds(120)) {
             let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
@@ -75,7 +82,7 @@ final class ServeProcess: Sendable {
             port = Int(text[range.upperBound...].prefix(while: \.isNumber)) ?? 0
             return port > 0
         }
-        return ServeProcess(database: database, port: port, process: process, logURL: logURL)
+        return port
     }
 
     /// Stops the child (SIGTERM, then SIGKILL) and removes its log.
