@@ -268,12 +268,18 @@ start_server() {
     local secret; secret="$("$ROOT/scripts/token-secret.sh")"
     log "starting server $n on 127.0.0.1:$port"
     # Migrations ran once at start (synccli migrate); instances start without them.
-    as_user env TIDEMARK_JWT_SECRET="$secret" \
+    # The pid file holds the server's own pid (the shell records its pid, then execs the server):
+    # runuser does not pass SIGTERM on, so signalling its pid would leave the server running.
+    local pidfile; pidfile="$(dir)/run/serve-$n.pid"
+    rm -f "$pidfile"
+    as_user env TIDEMARK_JWT_SECRET="$secret" sh -c 'echo $$ > "$0"; shift; exec "$@"' "$pidfile" _ \
         "$BINARY" serve --port "$port" --no-migrate --shutdown-grace 10 --drain-seconds 3 \
         --database-url "postgres://$SUPERUSER@127.0.0.1:$PG_FRONT/$DB_NAME" \
         --trusted-proxy 127.0.0.1 \
         >>"$(dir)/serve-$n.log" 2>&1 &
-    echo $! | as_user tee "$(dir)/run/serve-$n.pid" >/dev/null
+    local i
+    for i in $(seq 1 40); do [[ -s "$pidfile" ]] && return 0; sleep 0.05; done
+    die "server $n did not start (no pid file); see $(dir)/serve-$n.log"
 }
 
 wait_ready() {
