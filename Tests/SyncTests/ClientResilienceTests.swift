@@ -124,22 +124,11 @@ struct ClientResilienceTests {
     }
 
     /// Refuses (or again allows) new connections to `database` and ends the ones it has, through a
-    /// connection to the base database (`DATABASE_URL`), with a plain client (no store services).
-    static func setDatabaseReachable(_ reachable: Bool, _ database: String, logger: Logger) async throws {
-        // An identifier cannot be a bound parameter; the name is the harness's own `sync_<hex>`.
-        guard database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw TestFailure("odd database name \(database)") }
-        let base = try DatabaseURL.fromEnvironment()
-        let client = PostgresClient(configuration: base.clientConfiguration(maximumConnections: 1, applicationName: "test-admin"), backgroundLogger: logger)
-        let (started, signal) = AsyncStream.makeStream(of: Void.self)
-        let running = Task {
-            signal.finish()
-            await client.run()
-        }
-        defer { running.cancel() }
-        for await _ in started {}
-        try await client.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(database) ALLOW_CONNECTIONS \(reachable)"), logger: logger)
+    /// connection to the base database (`DATABASE_URL`).
+    static func setDatabaseReachable(_ reachable: Bool, _ database: String) async throws {
+        try await setConnectionsAllowed(reachable, to: database)
         if !reachable {
-            try await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(database)", logger: logger)
+            try await endConnections(to: database)
             // Let the server's pool see its connections close before the next request. A request
             // that leases a connection at the very moment the server terminates it can, rarely,
             // wait for an answer the driver never delivers (seen under the full suite's load), and
@@ -154,7 +143,7 @@ struct ClientResilienceTests {
             _ = try await h.createTenant(code: "acme")
             let ana = try await h.signUp("ana", tenantCode: "acme")
             let database = h.server.database.url.database
-            try await Self.setDatabaseReachable(false, database, logger: h.logger)
+            try await Self.setDatabaseReachable(false, database)
             do {
                 let started = ContinuousClock.now
                 let answer = try await h.call(
@@ -165,22 +154,22 @@ struct ClientResilienceTests {
                 #expect(answer.status == 503, "\(answer.status) \(answer.text)")
                 #expect(ContinuousClock.now - started < .seconds(15))
             } catch {
-                try await Self.setDatabaseReachable(true, database, logger: h.logger)
+                try await Self.setDatabaseReachable(true, database)
                 throw error
             }
             // A replica syncs while the database is still away; it comes back a few seconds later.
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("resilience-\(UUID().uuidString).sqlite").path
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
             let sleeps = Locked<[Duration]>([])
-            try await Self.setDatabaseReachable(true, database, logger: h.logger)
+            try await Self.setDatabaseReachable(true, database)
             let client = try await Self.client(path: path, url: h.server.baseURL, logger: h.logger, sleeps: sleeps)
             try await client.login(tenantCode: "acme", username: "ana", password: "correct horse battery")
-            try await Self.setDatabaseReachable(false, database, logger: h.logger)
+            try await Self.setDatabaseReachable(false, database)
             let todo = UUID().uuidString.lowercased()
             _ = try await client.mutate(.todoCreate, args: .object(["todo_id": .string(todo), "title": .string("while the database was away")]))
             let restore = Task {
                 try await Task.sleep(for: .seconds(4))
-                try await Self.setDatabaseReachable(true, database, logger: h.logger)
+                try await Self.setDatabaseReachable(true, database)
             }
             let report: SyncReport
             do {

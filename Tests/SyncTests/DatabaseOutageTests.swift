@@ -12,23 +12,6 @@ import TidemarkTestSupport
 /// database is back.
 @Suite("Answers while the database is unreachable", .timeLimit(.minutes(4)))
 struct DatabaseOutageTests {
-    /// Lets (or no longer lets) new connections into `database`, through a connection to the base
-    /// database (`DATABASE_URL`). Connections already open stay open.
-    static func allowConnections(_ allowed: Bool, to database: String, logger: Logger) async throws {
-        // An identifier cannot be a bound parameter; the name is the harness's own `sync_<hex>`.
-        guard database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw TestFailure("odd database name \(database)") }
-        let base = try DatabaseURL.fromEnvironment()
-        let client = PostgresClient(configuration: base.clientConfiguration(maximumConnections: 1, applicationName: "test-admin"), backgroundLogger: logger)
-        let (started, signal) = AsyncStream.makeStream(of: Void.self)
-        let running = Task {
-            signal.finish()
-            await client.run()
-        }
-        defer { running.cancel() }
-        for await _ in started {}
-        try await client.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(database) ALLOW_CONNECTIONS \(allowed)"), logger: logger)
-    }
-
     /// Installs, in the test's own database, a cut-off on `table`: the first row inserted into it
     /// from now on ends every connection to the database, the inserting one last, in the middle of
     /// its transaction. Combined with refused new connections, the database is unreachable from
@@ -93,15 +76,15 @@ struct DatabaseOutageTests {
             let login = LoginRequest(tenantCode: "acme", username: "ana", password: "correct horse battery", deviceID: UUID().uuidString)
 
             // When ana signs in while the database goes away under the login's transaction.
-            try await Self.allowConnections(false, to: database, logger: h.logger)
+            try await setConnectionsAllowed(false, to: database)
             let refusedLogin: HTTPAnswer
             do {
                 refusedLogin = try await h.call(.POST, "/v1/auth/login", body: login)
             } catch {
-                try await Self.allowConnections(true, to: database, logger: h.logger)
+                try await setConnectionsAllowed(true, to: database)
                 throw error
             }
-            try await Self.allowConnections(true, to: database, logger: h.logger)
+            try await setConnectionsAllowed(true, to: database)
 
             // Then the login answers 503 unavailable with Retry-After (not 500, and not the deadline's answer).
             #expect(refusedLogin.status == 503, "\(refusedLogin.status) \(refusedLogin.text)")
@@ -117,15 +100,15 @@ struct DatabaseOutageTests {
             let push = SyncPushRequest(mutations: [
                 Mutation(id: "m1", seq: 1, name: "todo.create", args: .object(["todo_id": .string(todo), "title": .string("during the outage")]))
             ])
-            try await Self.allowConnections(false, to: database, logger: h.logger)
+            try await setConnectionsAllowed(false, to: database)
             let refusedPush: HTTPAnswer
             do {
                 refusedPush = try await h.call(.POST, "/v1/sync/push", body: push, token: ana.token)
             } catch {
-                try await Self.allowConnections(true, to: database, logger: h.logger)
+                try await setConnectionsAllowed(true, to: database)
                 throw error
             }
-            try await Self.allowConnections(true, to: database, logger: h.logger)
+            try await setConnectionsAllowed(true, to: database)
 
             // Then the push answers 503 unavailable with Retry-After, and nothing of it was stored.
             #expect(refusedPush.status == 503, "\(refusedPush.status) \(refusedPush.text)")

@@ -83,6 +83,22 @@ enum TemplateRegistry {
     }
 }
 
+/// Lets (or no longer lets) new connections into `database` on the server `DATABASE_URL` names,
+/// through a connection to that base database; connections already open stay open. For tests of
+/// what happens while a database is unreachable.
+///
+/// - Throws: ``TestFailure`` for a name other than letters, digits and `_` (an identifier cannot be
+///   a bound parameter).
+public func setConnectionsAllowed(_ allowed: Bool, to database: String) async throws {
+    guard database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw TestFailure("odd database name \(database)") }
+    try await TestAdmin(base: try DatabaseURL.fromEnvironment()).execute("ALTER DATABASE \"\(database)\" WITH ALLOW_CONNECTIONS \(allowed)")
+}
+
+/// Ends every session connected to `database` and waits until none is left (at most 10 s).
+public func endConnections(to database: String) async throws {
+    try await TestAdmin(base: try DatabaseURL.fromEnvironment()).disconnectEveryone(from: database)
+}
+
 /// One-statement administration on the server's maintenance connection (the database of `DATABASE_URL`).
 struct TestAdmin: Sendable {
     let base: DatabaseURL
