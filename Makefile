@@ -5,7 +5,7 @@ RELEASE_CLI := .build/release/synccli
 # Benchmarks that need the providers' stand-ins: a binary of their own, so synccli carries no test servers.
 RELEASE_BENCH := .build/release/tidemark-bench
 
-.PHONY: run test lint fuzz db stop build cluster cluster-stop cluster-status migrate seed bench bench-append bench-rebuild bench-sync bench-push clean-db help
+.PHONY: run test lint fuzz db stop build cluster cluster-stop cluster-status test-cluster migrate seed bench bench-append bench-rebuild bench-sync bench-push clean-db help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -29,6 +29,9 @@ cluster: build ## A local cluster: PostgreSQL primary + synchronous standby, HAP
 
 cluster-stop: ## Stop the local cluster (servers with SIGTERM, HAProxy, both PostgreSQL nodes)
 	scripts/cluster.sh stop
+
+test-cluster: ## The failover drills and standby reads against a fresh local cluster (stop `make cluster` first)
+	scripts/test-cluster.sh
 
 cluster-status: ## Print every part of the local cluster and whether it is healthy
 	scripts/cluster.sh status

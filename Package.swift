@@ -284,6 +284,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Failover drills and standby reads against the cluster of `make cluster`; they run only
+        // when `make test-cluster` sets TIDEMARK_CLUSTER_URL (docs/operations.md#the-cluster).
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: [
+                "SyncClient", "SyncProtocol", "SyncServer", "Domain", "TidemarkTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SyncTests",
             dependencies: [
