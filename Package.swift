@@ -289,10 +289,9 @@ let package = Package(
         .testTarget(
             name: "ClusterTests",
             dependencies: [
-                "SyncClient", "SyncProtocol", "SyncServer", "Domain", "TidemarkTestSupport",
+                "SyncClient", "SyncProtocol", "Commands", "EventStore", "Domain", "PushStandIns", "TidemarkTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

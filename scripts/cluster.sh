@@ -15,6 +15,7 @@
 #   scripts/cluster.sh stop-server N    SIGTERM server N and wait for it
 #   scripts/cluster.sh kill-primary     kill -9 the primary PostgreSQL
 #   scripts/cluster.sh promote          promote the standby (after losing the primary)
+#   scripts/cluster.sh pid N            print server N's process id
 #   scripts/cluster.sh env              print the URLs a client or a test uses
 #
 # Settings (environment): TIDEMARK_CLUSTER_DIR (default <repo>/.local/cluster),
@@ -24,6 +25,14 @@
 # (default .build/debug/synccli; `make cluster` builds it). docs/operations.md#the-cluster explains
 # the topology and each setting.
 set -euo pipefail
+
+# Descriptors the caller left open (a test process's sockets, say) must not leak into the
+# long-lived processes this script starts: a server would otherwise keep the caller's listening
+# socket bound after the caller closed it. Bash reads this script through descriptor 255.
+for fd in /proc/$$/fd/*; do
+    fd="${fd##*/}"
+    if [[ "$fd" =~ ^[0-9]+$ ]] && (( fd > 2 && fd != 255 )); then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BASE="${TIDEMARK_CLUSTER_DIR:-$ROOT/.local/cluster}"
@@ -165,7 +174,7 @@ ensure_database() {
 write_haproxy_config() {
     local cfg="$(dir)/haproxy.cfg" servers="" i
     for i in $(seq 1 "$SERVERS"); do
-        servers+="    server serve$i 127.0.0.1:$((SERVER_PORT + i - 1)) check inter 1s fall 2 rise 2"$'\n'
+        servers+="    server serve$i 127.0.0.1:$((SERVER_PORT + i - 1)) check inter 500ms fall 2 rise 2"$'\n'
     done
     cat > "$(dir)/pg-is-primary.sh" <<CHECK
 #!/bin/sh
@@ -189,7 +198,7 @@ defaults
     timeout server 60s
     # WebSockets: once upgraded, a connection may stay quiet (the server pings every 30 s).
     timeout tunnel 1h
-    retries 2
+    retries 3
 
 # Clients: any instance may answer any request (no stickiness); an instance that fails
 # /v1/health (its database does not answer) gets no new requests.
@@ -204,7 +213,9 @@ backend tidemark_servers
     balance roundrobin
     option httpchk GET /v1/health
     http-check expect status 200
-    option redispatch
+    # A refused connection (an instance just killed, not yet marked down) is tried again on
+    # another instance at once, instead of the same one after HAProxy's 1 s turn-around.
+    option redispatch 1
 $servers
 # Servers reach PostgreSQL through here: only the node that accepts writes is up. After the
 # standby's promotion the check finds it within seconds; connections to a node marked down are cut.
@@ -262,7 +273,7 @@ server_pid() { cat "$(dir)/run/serve-$1.pid" 2>/dev/null || true; }
 server_running() { local p; p="$(server_pid "$1")"; [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null; }
 
 start_server() {
-    local n="$1" port=$((SERVER_PORT + n - 1))
+    local n="$1"; local port=$((SERVER_PORT + n - 1))
     server_running "$n" && return 0
     [[ -x "$BINARY" ]] || die "no synccli at $BINARY; run make cluster (it builds it)"
     local secret; secret="$("$ROOT/scripts/token-secret.sh")"
@@ -273,7 +284,7 @@ start_server() {
     local pidfile; pidfile="$(dir)/run/serve-$n.pid"
     rm -f "$pidfile"
     as_user env TIDEMARK_JWT_SECRET="$secret" sh -c 'echo $$ > "$0"; shift; exec "$@"' "$pidfile" _ \
-        "$BINARY" serve --port "$port" --no-migrate --shutdown-grace 10 --drain-seconds 3 \
+        "$BINARY" serve --port "$port" --no-migrate --shutdown-grace 10 --drain-seconds 3 --request-deadline 5 \
         --database-url "postgres://$SUPERUSER@127.0.0.1:$PG_FRONT/$DB_NAME" \
         --trusted-proxy 127.0.0.1 \
         >>"$(dir)/serve-$n.log" 2>&1 &
@@ -283,7 +294,7 @@ start_server() {
 }
 
 wait_ready() {
-    local n="$1" port=$((SERVER_PORT + n - 1)) i
+    local n="$1"; local port=$((SERVER_PORT + n - 1)) i
     for i in $(seq 1 240); do
         if curl -fsS -m 2 "http://127.0.0.1:$port/v1/health" >/dev/null 2>&1; then return 0; fi
         server_running "$n" || die "server $n exited; see $(dir)/serve-$n.log"
@@ -398,6 +409,7 @@ case "${1:-}" in
     env) cmd_env ;;
     kill-server) valid_server "${2:-}"; p="$(server_pid "$2")"; [[ -n "$p" ]] && kill -KILL "$p" 2>/dev/null; log "killed server $2" ;;
     stop-server) valid_server "${2:-}"; stop_server "$2" ;;
+    pid) valid_server "${2:-}"; p="$(server_pid "$2")"; [[ -n "$p" ]] || die "server $2 is not running"; echo "$p" ;;
     start-server) valid_server "${2:-}"; BINDIR="$(find_bindir)"; start_server "$2"; wait_ready "$2" ;;
     kill-primary)
         BINDIR="$(find_bindir)"

@@ -22,15 +22,25 @@ cleanup() {
 }
 cleanup
 trap cleanup EXIT
+# The servers deliver pushes to a webhook the drills start on this port (PushStandIns' webhook
+# stand-in), so the drills can count every delivery.
+export TIDEMARK_CLUSTER_WEBHOOK_PORT="${TIDEMARK_CLUSTER_WEBHOOK_PORT:-$(( ${TIDEMARK_CLUSTER_SERVER_PORT:-18081} + 9 ))}"
+export TIDEMARK_WEBHOOK_URL="http://127.0.0.1:$TIDEMARK_CLUSTER_WEBHOOK_PORT/hook"
+export TIDEMARK_WEBHOOK_SECRET="cluster-drill-webhook-secret"
 scripts/cluster.sh start
 while IFS= read -r line; do export "$line"; done < <(scripts/cluster.sh env)
 export TIDEMARK_CLUSTER_ROOT="$ROOT"
 export TIDEMARK_REQUIRE_DATABASE=1
 export DATABASE_URL="$TIDEMARK_CLUSTER_DATABASE_URL"
+# Each drill appends its table here; printed at the end.
+export TIDEMARK_DRILL_REPORT="$ROOT/.local/cluster-drills.md"
+: > "$TIDEMARK_DRILL_REPORT"
 status=0
 for group in ${TIDEMARK_CLUSTER_GROUPS:-StandbyReadTests LeaseHolderDrillTests RollingRestartDrillTests PrimaryFailoverDrillTests}; do
     echo "test-cluster: $group" >&2
     timeout --signal=KILL "${TIDEMARK_TEST_TIMEOUT:-1200}" swift test --skip-build --filter "ClusterTests.$group" || status=$?
     scripts/cluster.sh status || true
 done
+echo "test-cluster: the drills' tables ($TIDEMARK_DRILL_REPORT):" >&2
+cat "$TIDEMARK_DRILL_REPORT"
 exit "$status"

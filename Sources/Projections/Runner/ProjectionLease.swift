@@ -1,4 +1,5 @@
 import EventStore
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -25,7 +26,10 @@ struct ProjectionLease {
 
     /// Opens a dedicated connection for a lease on `name`.
     static func connect(to database: DatabaseURL, purpose: Purpose, name: String, logger: Logger) async throws -> ProjectionLease {
-        let configuration = try database.connectionConfiguration(applicationName: "tidemark-projection-\(name)")
+        // The process id in the name tells an operator (and the failover drills) which process holds
+        // which lease: `pg_locks` joined with `pg_stat_activity` on `pid`.
+        let process = ProcessInfo.processInfo.processIdentifier
+        let configuration = try database.connectionConfiguration(applicationName: "tidemark-projection-\(name)@\(process)")
         let connection = try await PostgresConnection.connect(configuration: configuration, id: Int.random(in: 1...Int.max), logger: logger)
         return ProjectionLease(connection: connection, purpose: purpose, name: name)
     }

@@ -38,11 +38,12 @@ public final class LoopbackHTTPServer: Sendable {
         "http://127.0.0.1:\(port)"
     }
 
-    /// Binds `127.0.0.1:0` and starts serving requests with `handler`. Returns the bound port.
+    /// Binds `127.0.0.1:port` (`0`: an ephemeral port) and starts serving requests with `handler`.
+    /// Returns the bound port.
     ///
     /// - Throws: When the port cannot be bound.
     @discardableResult
-    public func start(handler: @escaping Handler) async throws -> Int {
+    public func start(port requested: Int = 0, handler: @escaping Handler) async throws -> Int {
         let limit = maximumBodySize
         let responder = CallbackResponder { (request: Request, _: BasicRequestContext) async throws -> Response in
             guard let body = try? await request.body.collect(upTo: limit) else {
@@ -53,7 +54,7 @@ public final class LoopbackHTTPServer: Sendable {
         let (bound, listening) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
             responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: requested)),
             onServerRunning: { channel in
                 listening.yield(channel.localAddress?.port ?? 0)
                 listening.finish()

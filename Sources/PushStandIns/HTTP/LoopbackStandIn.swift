@@ -9,11 +9,12 @@ public protocol LoopbackStandIn: Sendable {
 }
 
 extension LoopbackStandIn {
-    /// Starts listening on `127.0.0.1` and an ephemeral port.
+    /// Starts listening on `127.0.0.1` and `port` (`0`, the default: an ephemeral port; a fixed
+    /// one lets servers started before the stand-in be configured with its URL).
     ///
     /// - Throws: When the port cannot be bound.
-    public func start() async throws {
-        try await server.start { request in respond(to: request) }
+    public func start(port: Int = 0) async throws {
+        try await server.start(port: port) { request in respond(to: request) }
     }
 
     /// Stops listening and closes connections.

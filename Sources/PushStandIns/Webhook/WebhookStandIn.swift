@@ -28,10 +28,12 @@ public final class WebhookStandIn: LoopbackStandIn {
         self.now = now
     }
 
-    /// Creates and starts a stand-in.
-    public static func start(secret: String, tolerance: TimeInterval = 300, now: @escaping @Sendable () -> Date = { Date() }) async throws -> WebhookStandIn {
+    /// Creates and starts a stand-in on `port` (`0`: an ephemeral port).
+    public static func start(
+        secret: String, port: Int = 0, tolerance: TimeInterval = 300, now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> WebhookStandIn {
         let standIn = WebhookStandIn(secret: secret, tolerance: tolerance, now: now)
-        try await standIn.start()
+        try await standIn.start(port: port)
         return standIn
     }
 

@@ -37,32 +37,37 @@ struct Cluster: Sendable {
     }
 
     /// Runs `scripts/cluster.sh <arguments>` and waits for it.
+    ///
+    /// Its output goes to a file, not a pipe: the servers it starts outlive it, and a pipe they
+    /// inherited would never reach its end.
     /// - Throws: `TestFailure` with its output when it fails.
     @discardableResult
     func script(_ arguments: String...) async throws -> String {
         let root = self.root
-        return try await withCheckedThrowingContinuation { continuation in
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 let process = Process()
                 process.executableURL = root.appendingPathComponent("scripts/cluster.sh")
                 process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
+                process.standardInput = FileHandle.nullDevice
+                process.standardOutput = handle
+                process.standardError = handle
                 do {
                     try process.run()
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
-                    let text = String(decoding: data, as: UTF8.self)
-                    if process.terminationStatus == 0 {
-                        continuation.resume(returning: text)
-                    } else {
-                        continuation.resume(throwing: TestFailure("cluster.sh \(arguments.joined(separator: " ")) failed: \(text)"))
-                    }
+                    continuation.resume(returning: process.terminationStatus)
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
         }
+        try? handle.close()
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        guard status == 0 else { throw TestFailure("cluster.sh \(arguments.joined(separator: " ")) failed (\(status)): \(text)") }
+        return text
     }
 }
