@@ -62,6 +62,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Only the metrics API (no backend): the server hands the store a Prometheus factory.
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -179,7 +181,7 @@ let package = Package(
         .target(
             name: "CommandLineSupport",
             dependencies: [
-                "EventStore", "Projections",
+                "Basics", "EventStore", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

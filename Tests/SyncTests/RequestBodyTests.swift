@@ -83,7 +83,7 @@ struct RequestBodyTests {
         }
     }
 
-    @Test("/metrics exports Hummingbird's HTTP metrics next to the server's own")
+    @Test("/metrics exports the HTTP metrics next to the server's own")
     func httpMetrics() async throws {
         try await SyncHarness.with { h in
             // Given some requests: a sign-up and sign-in, a liveness check, an unknown path, a refused push
@@ -97,10 +97,11 @@ struct RequestBodyTests {
             let metrics = try await h.call(.GET, "/metrics").text
 
             // Then requests are counted and timed by route, method and status
-            let requests = metrics.split(separator: "\n").filter { $0.hasPrefix("hb_requests{") }
-            #expect(requests.contains { $0.contains(#"http_route="/health""#) && $0.contains(#"http_response_status_code="200""#) }, "\(metrics)")
-            #expect(requests.contains { $0.contains(#"http_route="/v1/sync/push""#) && $0.contains(#"http_response_status_code="401""#) }, "\(metrics)")
-            #expect(metrics.contains("http_server_request_duration_bucket{"), "\(metrics)")
+            let requests = metrics.split(separator: "\n").filter { $0.hasPrefix("tidemark_http_requests_total{") }
+            #expect(requests.contains { $0.contains(#"route="/health""#) && $0.contains(#"status="200""#) }, "\(metrics)")
+            #expect(requests.contains { $0.contains(#"route="/v1/sync/push""#) && $0.contains(#"status="401""#) }, "\(metrics)")
+            #expect(requests.contains { $0.contains(#"route="unmatched""#) && $0.contains(#"status="404""#) }, "\(metrics)")
+            #expect(metrics.contains("tidemark_http_request_duration_seconds_bucket{"), "\(metrics)")
             // And the server's own metrics are still there
             #expect(metrics.split(separator: "\n").contains { $0.hasPrefix(#"tidemark_auth_password_checks_total{outcome="match"}"#) }, "\(metrics)")
         }

@@ -114,7 +114,7 @@ struct SyncPushBatchTests {
             let byPosition = Dictionary(uniqueKeysWithValues: events.map { ($0.position, $0) })
             for answer in answers {
                 let event = try #require(byPosition[answer.positions[0]])
-                #expect(event.metadata.correlationID == answer.id)
+                #expect(event.metadata.causationID == "mutation:\(answer.id)")
             }
             #expect(Set(answers.flatMap(\.positions)).count == answers.count)
         }

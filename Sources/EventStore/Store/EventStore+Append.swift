@@ -20,6 +20,20 @@ extension EventStore {
     ///   `duplicateEventID` or `database`. Nothing is written when it throws.
     @discardableResult
     public func append(to stream: StreamName, expected: ExpectedVersion, events: [EventData]) async throws(EventStoreError) -> AppendResult {
+        let start = ContinuousClock.now
+        do {
+            let result = try await appendOnce(to: stream, expected: expected, events: events)
+            let events = result.wasAlreadyStored ? 0 : result.positions.count
+            metrics.appended(result.wasAlreadyStored ? .replayed : .written, events: events, duration: ContinuousClock.now - start)
+            return result
+        } catch {
+            metrics.appendFailed(error, duration: ContinuousClock.now - start)
+            throw error
+        }
+    }
+
+    /// ``append(to:expected:events:)`` without its metrics.
+    private func appendOnce(to stream: StreamName, expected: ExpectedVersion, events: [EventData]) async throws(EventStoreError) -> AppendResult {
         let batch = try PreparedBatch(events, stream: stream, configuration: configuration)
         // The first attempt goes through the coalescer when there is one; its outcome (written or
         // refused) is handled below exactly like a plain attempt's.
@@ -108,6 +122,21 @@ extension EventStore {
     /// - Throws: The same errors as ``append(to:expected:events:)``; a conflict on any stream writes nothing.
     @discardableResult
     public func append(_ appends: [StreamAppend]) async throws(EventStoreError) -> [AppendResult] {
+        let start = ContinuousClock.now
+        do {
+            let results = try await appendAtomically(appends)
+            let replayed = results.allSatisfy(\.wasAlreadyStored)
+            let events = results.filter { !$0.wasAlreadyStored }.reduce(0) { $0 + $1.positions.count }
+            metrics.appended(replayed ? .replayed : .written, events: events, duration: ContinuousClock.now - start)
+            return results
+        } catch {
+            metrics.appendFailed(error, duration: ContinuousClock.now - start)
+            throw error
+        }
+    }
+
+    /// ``append(_:)`` without its metrics.
+    private func appendAtomically(_ appends: [StreamAppend]) async throws(EventStoreError) -> [AppendResult] {
         guard !appends.isEmpty else {
             throw EventStoreError(.emptyBatch, "an atomic append must name at least one stream")
         }
@@ -117,7 +146,7 @@ extension EventStore {
         var attempts = 0
         while true {
             do {
-                return try await transaction { tx in try await tx.append(prepared: parts) }
+                return try await transaction(metered: false) { tx in try await tx.append(prepared: parts) }
             } catch let error as EventStoreError
                 where error.code == .versionConflict || error.code == .duplicateEventID || error.code == .concurrencyConflict
             {
@@ -149,9 +178,34 @@ extension EventStore {
     public func transaction<Result: Sendable>(
         _ body: (EventStoreTransaction) async throws -> Result
     ) async throws -> Result {
+        try await transaction(metered: true, body)
+    }
+
+    /// ``transaction(_:)``; `metered`: whether a transaction that appended counts in
+    /// ``metrics`` as an append (``append(_:)`` counts its own).
+    private func transaction<Result: Sendable>(
+        metered: Bool, _ body: (EventStoreTransaction) async throws -> Result
+    ) async throws -> Result {
+        let start = ContinuousClock.now
+        let tally = AppendTally()
         do {
-            let result = try await client.withTransaction(logger: logger) { connection in
-                try await body(EventStoreTransaction(connection: connection, store: self))
+            let result = try await runTransaction(tally: tally, body)
+            if metered, let events = tally.events { metrics.appended(.written, events: events, duration: ContinuousClock.now - start) }
+            return result
+        } catch {
+            if metered, tally.events != nil { metrics.appendFailed(error, duration: ContinuousClock.now - start) }
+            throw error
+        }
+    }
+
+    private func runTransaction<Result: Sendable>(
+        tally: AppendTally, _ body: (EventStoreTransaction) async throws -> Result
+    ) async throws -> Result {
+        do {
+            let result = try await withConnection { connection in
+                try await connection.withTransaction(logger: logger) { connection in
+                    try await body(EventStoreTransaction(connection: connection, store: self, tally: tally))
+                }
             }
             notifier.signal()
             return result

@@ -26,16 +26,23 @@ public struct EventStore: Sendable {
     let listener: LogListener
     /// Lets concurrent appends share statements; `nil` when ``EventStoreConfiguration/appendStatements`` is 0.
     let coalescer: AppendCoalescer?
+    /// Where appends and connection leases are counted (nowhere by default).
+    public let metrics: EventStoreMetrics
 
     /// Creates a store over a client that is (or will be) running.
     /// - Parameters:
     ///   - client: The PostgreSQL pool; its `run()` must be running for any call to proceed.
     ///   - configuration: Limits and timings.
     ///   - logger: The store's logger.
-    public init(client: PostgresClient, configuration: EventStoreConfiguration = EventStoreConfiguration(), logger: Logger) {
+    ///   - metrics: Where appends and connection leases are counted (by default nowhere).
+    public init(
+        client: PostgresClient, configuration: EventStoreConfiguration = EventStoreConfiguration(), logger: Logger,
+        metrics: EventStoreMetrics = .none
+    ) {
         self.client = client
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
         self.notifier = CommitNotifier(client: client, channel: NotifyChannel(name: configuration.notifyChannel), logger: logger)
         self.listener = LogListener(client: client, channel: NotifyChannel(name: configuration.notifyChannel), logger: logger)
         self.coalescer =
@@ -45,6 +52,13 @@ public struct EventStore: Sendable {
                 statementDeadline: configuration.appendStatementDeadline, client: client, logger: logger
             )
             : nil
+    }
+
+    /// Leases a pooled connection for `body`, counted in ``metrics`` (callers waiting, connections
+    /// in use, the wait): use it instead of `client.withConnection` for work that holds a
+    /// connection across several statements.
+    public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await metrics.withConnection(from: client, body)
     }
 
     /// Background services that deliver commit notifications: run them next to the client.

@@ -1,10 +1,13 @@
 import PostgresNIO
+import Synchronization
 
 /// An open transaction of the event store: appends and other statements on ``connection`` commit together.
 public struct EventStoreTransaction: Sendable {
     /// The connection in transaction mode. Run extra statements on it; do not commit or roll back yourself.
     public let connection: PostgresConnection
     let store: EventStore
+    /// The events this transaction appended, for the store's metrics once it commits.
+    let tally: AppendTally
 
     /// Appends events to one stream inside this transaction.
     ///
@@ -48,6 +51,7 @@ public struct EventStoreTransaction: Sendable {
     }
 
     func append(prepared parts: [(stream: StreamName, expected: ExpectedVersion, batch: PreparedBatch)], order: [Int]? = nil) async throws -> [AppendResult] {
+        tally.attempted()
         if parts.count == 1, let part = parts.first {
             return [try await append(prepared: part.batch, to: part.stream, expected: part.expected)]
         }
@@ -89,6 +93,7 @@ public struct EventStoreTransaction: Sendable {
         for (position, stream, version, transaction) in rows {
             byStream[stream, default: []].append((position, version, transaction))
         }
+        tally.wrote(rows.count)
         return parts.map { part in
             let written = (byStream[part.stream.rawValue] ?? []).sorted { $0.version < $1.version }
             return AppendResult(
@@ -102,11 +107,13 @@ public struct EventStoreTransaction: Sendable {
     }
 
     func append(prepared batch: PreparedBatch, to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
+        tally.attempted()
         let outcome = try await AppendStatement.run(
             client: store.client, connection: connection, stream: stream, expected: expected, batch: batch, logger: store.logger
         )
         switch outcome {
         case .written(let result):
+            tally.wrote(result.positions.count)
             return result
         case .expectationFailed:
             if try await AppendStatement.headIsYounger(stream: stream, connection: connection, logger: store.logger) {
@@ -117,4 +124,18 @@ public struct EventStoreTransaction: Sendable {
             throw AppendRace(stream: stream, expected: expected, eventIDTaken: eventIDTaken)
         }
     }
+}
+
+/// What one transaction appended: `nil` events until it tried to append.
+final class AppendTally: Sendable {
+    private let count = Mutex<Int?>(nil)
+
+    /// The events written so far, or `nil` when the transaction never tried to append.
+    var events: Int? { count.withLock { $0 } }
+
+    /// An append was tried.
+    func attempted() { count.withLock { $0 = $0 ?? 0 } }
+
+    /// `events` events were written.
+    func wrote(_ events: Int) { count.withLock { $0 = ($0 ?? 0) + events } }
 }

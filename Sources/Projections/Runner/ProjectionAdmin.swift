@@ -40,10 +40,16 @@ public struct ProjectionAdmin: Sendable {
                 let rows = try await connection.query(
                     "SELECT name, version, transaction_id::text, position, events_applied, started_at FROM projection_rebuilds", logger: logger
                 )
-                for try await (rebuildName, version, tx, position, applied, startedAt) in rows.decode((String, Int32, String, Int64, Int64, Date).self) {
+                var rebuildRows: [(String, Int32, String, Int64, Int64, Date)] = []
+                for try await row in rows.decode((String, Int32, String, Int64, Int64, Date).self) { rebuildRows.append(row) }
+                for (rebuildName, version, tx, position, applied, startedAt) in rebuildRows {
                     let active = try await ProjectionLease.holder(of: rebuildName, purpose: .rebuild, on: connection, logger: logger) != nil
+                    let types = projections.first { $0.name == rebuildName }?.eventTypes
+                    let shadow = LogPosition(transactionID: UInt64(tx) ?? 0, position: position)
+                    let (left, _) = try await Self.lag(after: shadow, types: types, on: connection, logger: logger)
                     rebuilds[rebuildName] = ProjectionStatus.Rebuild(
-                        version: Int(version), position: "\(tx)/\(position)", eventsApplied: applied, startedAt: startedAt, active: active
+                        version: Int(version), position: "\(tx)/\(position)", eventsApplied: applied, lagEvents: left, startedAt: startedAt,
+                        active: active
                     )
                 }
                 var result: [ProjectionStatus] = []

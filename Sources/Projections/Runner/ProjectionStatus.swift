@@ -38,6 +38,8 @@ public struct ProjectionStatus: Sendable, Codable {
         public var position: String
         /// Events applied to the shadow.
         public var eventsApplied: Int64
+        /// Events of the projection's types after the shadow's position: what the rebuild has left.
+        public var lagEvents: Int64
         /// When it started.
         public var startedAt: Date
         /// Whether a process still holds the rebuild lease (otherwise it was abandoned).

@@ -31,7 +31,8 @@ public func buildApplication(
         ),
         backgroundLogger: logger
     )
-    let store = EventStore(client: client, logger: logger)
+    let metrics = ServerMetrics(poolSize: configuration.maximumConnections)
+    let store = EventStore(client: client, logger: logger, metrics: metrics.store)
     let commands = CommandService(store: store, passwordCost: configuration.passwordCost)
     let signer =
         try configuration.tokenSecret.map { secret throws(AuthError) in try TokenSigner(secret: secret) }
@@ -40,11 +41,8 @@ public func buildApplication(
             return TokenSigner.random()
         }()
     let planner = MutationPlanner(commands: commands, maxDevicesPerUser: configuration.maxDevicesPerUser)
-    let metricsRegistry = PrometheusCollectorRegistry()
-    let authMetrics = AuthMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
-    let auth = AuthService(commands: commands, signer: signer, options: configuration.auth, metrics: authMetrics)
-    let pushMetrics = PushMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
-    let deviceLimiter = DeviceRateLimiter(limits: configuration.syncRateLimits, metrics: authMetrics)
+    let auth = AuthService(commands: commands, signer: signer, options: configuration.auth, metrics: metrics.auth)
+    let deviceLimiter = DeviceRateLimiter(limits: configuration.syncRateLimits, metrics: metrics.auth)
     let hub = LiveHub()
 
     let router = Router(context: SyncRequestContext.self)
@@ -52,7 +50,7 @@ public func buildApplication(
     router.add(middleware: ProtocolVersionMiddleware(minimum: configuration.minimumProtocolVersion))
     HealthController(store: store, drain: drain).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
-    MetricsController(registry: metricsRegistry).addRoutes(to: router)
+    MetricsController(registry: metrics.registry) { metrics.liveSocketsOpen(await hub.count) }.addRoutes(to: router)
     let api = router.group("v1")
     let authController = AuthController(auth: auth)
     authController.addPublicRoutes(to: api.group(context: CredentialRequestContext.self))
@@ -61,34 +59,42 @@ public func buildApplication(
     authController.addRoutes(to: secured)
     SyncController(
         push: SyncPushService(planner: planner, maxBatch: configuration.maxPushBatch, devicePatience: configuration.requestDeadline),
-        pull: PullService(client: client, logger: logger, cursors: configuration.tokenSecret.map(CursorSigner.init(secret:)) ?? .random())
+        pull: PullService(
+            client: client, logger: logger, cursors: configuration.tokenSecret.map(CursorSigner.init(secret:)) ?? .random(),
+            poolMetrics: metrics.store),
+        metrics: metrics.sync
     ).addRoutes(to: secured.group().add(middleware: DeviceRateLimitMiddleware(limiter: deviceLimiter)))
     WriteController(planner: planner).addRoutes(to: secured)
 
     let webSocketRouter = Router(context: SyncRequestContext.self)
+    webSocketRouter.add(middleware: RequestIDMiddleware())
     webSocketRouter.add(middleware: ProblemMiddleware(logger: logger))
     webSocketRouter.add(middleware: ProtocolVersionMiddleware(minimum: configuration.minimumProtocolVersion))
     webSocketRouter.add(middleware: Authenticator(auth: auth, acceptsQueryToken: true))
     LiveController(hub: hub).addRoutes(to: webSocketRouter)
 
-    // Outside the router: HTTP metrics count every answer written (also 405, 413 and the 503 at
-    // the deadline); the deadline answers while an overrunning handler finishes on its own, and
-    // reads the body first, within the body limit; a path routed for other methods is 405, not 404.
+    // Outside the router: the request id is set first and answered on every answer; HTTP metrics
+    // count every answer written (also 405, 413 and the 503 at the deadline); the deadline
+    // answers while an overrunning handler finishes on its own, and reads the body first, within
+    // the body limit; a path routed for other methods is 405, not 404.
     let responder = MiddlewareResponder(
-        middleware: MetricsMiddleware<SyncRequestContext>(),
-        base: RequestDeadlineResponder(
-            base: MethodNotAllowedResponder(
-                base: router.buildResponder(),
-                routes: RouteMethods((router.routes + webSocketRouter.routes).map { ($0.path.description, $0.method) })
-            ),
-            timeout: configuration.requestDeadline, maxBodyBytes: configuration.maxRequestBodyBytes, logger: logger
+        middleware: RequestIDMiddleware<SyncRequestContext>(),
+        base: MiddlewareResponder(
+            middleware: HTTPMetricsMiddleware<SyncRequestContext>(metrics: metrics.http),
+            base: RequestDeadlineResponder(
+                base: MethodNotAllowedResponder(
+                    base: router.buildResponder(),
+                    routes: RouteMethods((router.routes + webSocketRouter.routes).map { ($0.path.description, $0.method) })
+                ),
+                timeout: configuration.requestDeadline, maxBodyBytes: configuration.maxRequestBodyBytes, logger: logger
+            )
         )
     )
     var app = Application(
         responder: responder,
         server: .guardedHTTP1WebSocketUpgrade(
             webSocketRouter: webSocketRouter, webSocket: .init(maxFrameSize: 1 << 16), limits: configuration.connectionLimits,
-            metrics: PrometheusMetricsFactory(registry: metricsRegistry)
+            metrics: metrics.factory
         ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tidemark"),
         services: [client],
@@ -97,6 +103,12 @@ public func buildApplication(
     )
     app.addServices(store.services)
     app.addServices(LiveNotifier(client: client, hub: hub, logger: logger))
+    if configuration.metricsSampleInterval > .zero {
+        app.addServices(
+            MetricsSampler(
+                store: store, admin: ProjectionAdmin(projections: configuration.projections, client: client, logger: logger),
+                interval: configuration.metricsSampleInterval, factory: metrics.factory, logger: logger))
+    }
     logger.debug("routes ready", metadata: ["http.write_routes": "\(WriteRoute.all.count)"])
     if configuration.runProjections {
         let options = ProjectionRunnerOptions(rebuildOnVersionChange: configuration.rebuildProjectionsOnVersionChange)
@@ -112,7 +124,7 @@ public func buildApplication(
             app.addServices(
                 PushDispatcher(
                     outbox: outbox, commands: commands, providers: configuration.pushProviders, options: configuration.pushOptions,
-                    metrics: pushMetrics,
+                    metrics: metrics.push,
                     owner: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(index):\(UUID().uuidString.prefix(8))",
                     logger: logger))
         }

@@ -55,6 +55,9 @@ public struct ServerConfiguration: Sendable {
     public var pushOptions: PushDispatcherOptions = PushDispatcherOptions()
     /// Most active devices per user.
     public var maxDevicesPerUser: Int = 20
+    /// How often the log's and the projections' gauges of `/metrics` are read from the database
+    /// (zero: never).
+    public var metricsSampleInterval: Duration = .seconds(5)
 
     /// Creates a configuration.
     public init(

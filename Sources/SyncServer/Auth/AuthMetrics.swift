@@ -6,9 +6,20 @@ import CoreMetrics
 public struct AuthMetrics: Sendable {
     private let factory: any MetricsFactory
 
-    /// Creates metrics recorded through `factory` (by default, nowhere).
+    /// Creates metrics recorded through `factory` (by default, nowhere), every series at 0.
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.factory = factory
+        // Every label value exists from the start, so a rate over it is 0 rather than missing.
+        for outcome in ["match", "mismatch"] {
+            _ = Counter(label: "tidemark_auth_password_checks_total", dimensions: [("outcome", outcome)], factory: factory)
+        }
+        let options = AuthOptions()
+        let scopes =
+            [options.signInAddressRule, options.signInNameRule, options.registrationAddressRule, options.registrationTenantRule, options.refreshAddressRule]
+            .map(\.scope) + [DeviceRateLimiter.Kind.push.rawValue, DeviceRateLimiter.Kind.pull.rawValue]
+        for scope in scopes {
+            _ = Counter(label: "tidemark_rate_limited_total", dimensions: [("limit", scope)], factory: factory)
+        }
     }
 
     /// Counts one bcrypt verification of a password.

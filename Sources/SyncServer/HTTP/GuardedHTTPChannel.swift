@@ -12,8 +12,9 @@ import NIOHTTP1
 /// adds them only after the first request head has been read.
 ///
 /// It also binds the server's metrics factory (task-locally) while the connection is handled, so
-/// the metrics Hummingbird's `MetricsMiddleware` creates for its requests land in this server's
-/// Prometheus registry, without a process-wide `MetricsSystem.bootstrap`.
+/// metrics a library makes there through swift-metrics' default factory land in this server's
+/// Prometheus registry, without a process-wide `MetricsSystem.bootstrap` (the server's own HTTP
+/// metrics, ``HTTPMetricsMiddleware``, use the factory explicitly).
 struct GuardedHTTPChannel<Base: ServerChildChannel>: ServerChildChannel {
     /// The channel that builds the HTTP pipeline and handles requests.
     let base: Base

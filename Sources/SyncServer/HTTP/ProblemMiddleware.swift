@@ -25,7 +25,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            throw problem(for: error, path: request.uri.path)
+            // Logged with the request's logger, so with its request id.
+            throw ProblemMiddleware(logger: context.logger).problem(for: error, path: request.uri.path)
         }
     }
 

@@ -63,7 +63,8 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
                     .response(from: request, context: context)
             }
         }
-        let base = base, logger = logger, timeout = timeout
+        // The request's logger: its lines carry the request id.
+        let base = base, logger = context.logger, timeout = timeout
         let answer = await Deadline.run(timeout: timeout - (ContinuousClock.now - start)) { [request, context] in
             let result: Result<Response, any Error>
             do {
@@ -112,7 +113,7 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
 
     /// The `503` at the deadline.
     private func timedOut(_ request: Request, context: Base.Context) throws -> Response {
-        logger.warning(
+        context.logger.warning(
             "request cancelled at its deadline",
             metadata: [
                 "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "deadline": "\(timeout)",

@@ -51,10 +51,9 @@ public struct WriteController: Sendable {
             // With an Idempotency-Key the new id is derived from it, so a retry targets the same entity.
             args[generated] = .string(key.map(Self.derivedID) ?? UUID().uuidString.lowercased())
         }
-        let envelope = CommandEnvelope(
-            principal: identity.principal, deviceID: identity.deviceID, idempotencyKey: key,
-            correlationID: request.headers.first(where: { $0.name.canonicalName == "x-request-id" })?.value
-        )
+        // The events' correlation id: the request's id, the client's `X-Request-Id` when it is
+        // safe (see `RequestIDMiddleware`).
+        let envelope = CommandEnvelope(principal: identity.principal, deviceID: identity.deviceID, idempotencyKey: key, correlationID: context.id)
         let outcome = try await planner.run(route.mutation.rawValue, args: .object(args), envelope: envelope)
         let id = route.generates.flatMap { args[$0]?.stringValue } ?? route.parameters.first.flatMap { args[$0]?.stringValue }
         return try context.responseEncoder.encode(WriteResult(id: id, outcome: outcome), status: route.generates == nil ? .ok : .created)

@@ -27,6 +27,8 @@ public struct PullService: Sendable {
     public let heldBackWait: Duration
     /// Signs and checks cursors.
     public let cursors: CursorSigner
+    /// Where the connections pulls lease are counted.
+    public let poolMetrics: EventStoreMetrics
 
     /// Creates the service.
     /// - Parameters:
@@ -37,10 +39,12 @@ public struct PullService: Sendable {
     ///   - heldBackWait: How long a pull that finds nothing waits for held-back changes.
     ///   - cursors: Signs and checks cursors; instances that share it accept each other's cursors
     ///     (the default, a random key, refuses every cursor after a restart).
+    ///   - poolMetrics: Where the connections pulls lease are counted (by default nowhere).
     public init(
         client: PostgresClient, logger: Logger, maxLimit: Int = 5000, projections: [any Projection] = ReadModels.all,
-        heldBackWait: Duration = .seconds(1), cursors: CursorSigner = .random()
+        heldBackWait: Duration = .seconds(1), cursors: CursorSigner = .random(), poolMetrics: EventStoreMetrics = .none
     ) {
+        self.poolMetrics = poolMetrics
         self.heldBackWait = heldBackWait
         self.cursors = cursors
         self.client = client
@@ -76,7 +80,7 @@ public struct PullService: Sendable {
     }
 
     private func readPage(identity: Identity, cursor: SyncCursor?, limit: Int) async throws -> (PullPage, Bool) {
-        try await client.withConnection { connection in
+        try await poolMetrics.withConnection(from: client) { connection in
             try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             try await connection.query("SET LOCAL TimeZone = 'UTC'", logger: logger)
             do {

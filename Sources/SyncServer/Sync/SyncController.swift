@@ -9,19 +9,31 @@ public struct SyncController: Sendable {
     public let pull: PullService
     /// The page size when the client names none.
     public let defaultLimit: Int
+    /// Where pushes and pulls are counted.
+    public let metrics: SyncMetrics
 
     /// Creates the controller.
-    public init(push: SyncPushService, pull: PullService, defaultLimit: Int = 500) {
+    public init(push: SyncPushService, pull: PullService, defaultLimit: Int = 500, metrics: SyncMetrics = SyncMetrics()) {
         self.push = push
         self.pull = pull
         self.defaultLimit = defaultLimit
+        self.metrics = metrics
     }
 
     /// Adds the routes (they need a signed-in caller).
     public func addRoutes(to group: RouterGroup<AuthenticatedRequestContext>) {
         group.post("sync/push") { request, context in
-            let body = try await request.decode(as: SyncPushRequest.self, context: context)
-            return try context.responseEncoder.encode(try await push.push(body, identity: context.identity), from: request, context: context)
+            let response: SyncPushResponse
+            do {
+                let body = try await request.decode(as: SyncPushRequest.self, context: context)
+                // The events' correlation id: the request's id (see `RequestIDMiddleware`).
+                response = try await push.push(body, identity: context.identity, requestID: context.id)
+            } catch {
+                metrics.pushFailed(error)
+                throw error
+            }
+            metrics.pushed(response)
+            return try context.responseEncoder.encode(response, from: request, context: context)
         }
         group.get("sync/pull") { request, context in
             let parameters = request.uri.queryParameters
@@ -32,6 +44,7 @@ public struct SyncController: Sendable {
             }
             let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
             let page = try await pull.pull(identity: context.identity, cursor: cursor, limit: limit)
+            metrics.pulled(page)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: page.json)))
         }
     }

@@ -22,7 +22,7 @@ extension SyncPushBatch {
                 plan.decided.append(Decided(mutation: mutation, result: SyncPushService.outOfOrder(mutation, after: last)))
                 continue
             }
-            let envelope = SyncPushService.envelope(for: mutation, identity: identity)
+            let envelope = SyncPushService.envelope(for: mutation, identity: identity, requestID: requestID)
             do throws(CommandError) {
                 guard let step = try await planner.plan(mutation.name, args: mutation.args, envelope: envelope).step else { return nil }
                 plan.steps.append(PlannedStep(index: plan.decided.count, step: step, envelope: envelope))

@@ -25,6 +25,8 @@ import SyncProtocol
 /// runs the mutations one by one, which handles every race.
 struct SyncPushBatch: Sendable {
     let planner: MutationPlanner
+    /// The push's HTTP request id: the correlation id of the batch's events.
+    let requestID: String?
 
     var commands: CommandService { planner.commands }
     var logger: Logger { commands.store.logger }
@@ -105,6 +107,7 @@ struct SyncPushBatch: Sendable {
             "mutation rejected",
             metadata: [
                 "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
+                "hb.request.id": "\(requestID ?? "")",
             ])
         return MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code.rawValue, message: error.message)
     }

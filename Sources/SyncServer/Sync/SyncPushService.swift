@@ -49,15 +49,17 @@ public struct SyncPushService: Sendable {
 
     /// Applies `request` for the signed-in device of `identity`.
     ///
+    /// - Parameter requestID: The HTTP request's id (see `RequestIDMiddleware`): the correlation
+    ///   id of the events the push appends (`nil`: none).
     /// - Throws: ``CommandError`` `invalid` for a malformed batch (nothing is applied), or
     ///   `unavailable` when the database failed part-way (the answered prefix is stored; retrying
     ///   the whole batch is safe).
-    public func push(_ request: SyncPushRequest, identity: Identity) async throws -> SyncPushResponse {
+    public func push(_ request: SyncPushRequest, identity: Identity, requestID: String? = nil) async throws -> SyncPushResponse {
         try validate(request)
         return try await queue.run(SyncDevice(identity)) {
             // No connection is held across the batch: each query leases one, so pushes never
             // starve the commands they run of pool connections.
-            try await apply(request, identity: identity)
+            try await apply(request, identity: identity, requestID: requestID)
         }
     }
 
@@ -84,7 +86,7 @@ public struct SyncPushService: Sendable {
         }
     }
 
-    private func apply(_ request: SyncPushRequest, identity: Identity) async throws -> SyncPushResponse {
+    private func apply(_ request: SyncPushRequest, identity: Identity, requestID: String?) async throws -> SyncPushResponse {
         let device = SyncDevice(identity)
         let (tenant, user, deviceID) = (device.tenantID.rawValue, device.userID.rawValue, device.deviceID.rawValue)
         var stored: [String: MutationResult] = [:]
@@ -119,10 +121,10 @@ public struct SyncPushService: Sendable {
         if !fresh.isEmpty {
             let mutations = fresh.map { request.mutations[$0] }
             let applied: (results: [MutationResult], lastSeq: Int64)
-            if let batch = try await SyncPushBatch(planner: planner).apply(mutations, identity: identity, lastSeq: lastSeq) {
+            if let batch = try await SyncPushBatch(planner: planner, requestID: requestID).apply(mutations, identity: identity, lastSeq: lastSeq) {
                 applied = batch
             } else {
-                applied = try await applyOneByOne(mutations, identity: identity, lastSeq: lastSeq)
+                applied = try await applyOneByOne(mutations, identity: identity, lastSeq: lastSeq, requestID: requestID)
             }
             for (index, result) in zip(fresh, applied.results) { answers[index] = result }
             lastSeq = applied.lastSeq
@@ -131,7 +133,9 @@ public struct SyncPushService: Sendable {
     }
 
     /// Runs new mutations one at a time, each in its own transaction, in sequence order.
-    private func applyOneByOne(_ mutations: [Mutation], identity: Identity, lastSeq: Int64) async throws -> (results: [MutationResult], lastSeq: Int64) {
+    private func applyOneByOne(
+        _ mutations: [Mutation], identity: Identity, lastSeq: Int64, requestID: String?
+    ) async throws -> (results: [MutationResult], lastSeq: Int64) {
         var lastSeq = lastSeq
         var results: [MutationResult] = []
         for mutation in mutations {
@@ -145,7 +149,7 @@ public struct SyncPushService: Sendable {
                 results.append(Self.seqGap(mutation, after: lastSeq))
                 continue
             } else {
-                (result, eventTypes, recorded) = try await run(mutation, identity: identity)
+                (result, eventTypes, recorded) = try await run(mutation, identity: identity, requestID: requestID)
             }
             if !recorded {
                 result = try await record(result, name: mutation.name, eventTypes: eventTypes, identity: identity)
@@ -157,12 +161,14 @@ public struct SyncPushService: Sendable {
     }
 
     /// The envelope a pushed mutation's command runs in: its idempotency key is derived from the
-    /// tenant, user, device and mutation id, and its answer is recorded with its events.
-    static func envelope(for mutation: Mutation, identity: Identity) -> CommandEnvelope {
+    /// tenant, user, device and mutation id, and its answer is recorded with its events. Its
+    /// events are correlated with the push's HTTP request (`requestID`) and caused by
+    /// `mutation:<mutation id>`.
+    static func envelope(for mutation: Mutation, identity: Identity, requestID: String?) -> CommandEnvelope {
         var envelope = CommandEnvelope(
             principal: identity.principal, deviceID: identity.deviceID,
             idempotencyKey: idempotencyKey(device: SyncDevice(identity), mutation: mutation.id),
-            correlationID: mutation.id, causationID: "mutation:\(mutation.id)"
+            correlationID: requestID, causationID: "mutation:\(mutation.id)"
         )
         envelope.mutation = PushedMutation(
             tenantID: identity.tenantID.rawValue, deviceID: identity.deviceID.rawValue, userID: identity.userID.rawValue,
@@ -208,19 +214,22 @@ public struct SyncPushService: Sendable {
     }
 
     /// Runs one mutation; `recorded` is true when its answer was stored with its events.
-    private func run(_ mutation: Mutation, identity: Identity) async throws -> (MutationResult, [String], recorded: Bool) {
-        let envelope = Self.envelope(for: mutation, identity: identity)
+    private func run(_ mutation: Mutation, identity: Identity, requestID: String?) async throws -> (MutationResult, [String], recorded: Bool) {
+        let envelope = Self.envelope(for: mutation, identity: identity, requestID: requestID)
         do {
             let outcome = try await planner.run(mutation.name, args: mutation.args, envelope: envelope)
             return (MutationResult(id: mutation.id, seq: mutation.seq, status: .applied, positions: outcome.positions), outcome.eventTypes, !outcome.replayed)
         } catch let error where error.code.isTransient {
-            logger.warning("push stopped by a transient failure", metadata: ["mutation.id": "\(mutation.id)", "error": "\(error)"])
+            logger.warning(
+                "push stopped by a transient failure",
+                metadata: ["mutation.id": "\(mutation.id)", "error": "\(error)", "hb.request.id": "\(requestID ?? "")"])
             throw error
         } catch {
             logger.info(
                 "mutation rejected",
                 metadata: [
                     "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
+                    "hb.request.id": "\(requestID ?? "")",
                 ])
             return (MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code.rawValue, message: error.message), [], false)
         }

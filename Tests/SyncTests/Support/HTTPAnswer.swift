@@ -7,6 +7,8 @@ struct HTTPAnswer: Sendable {
     var body: Data
     var retryAfter: String?
     var contentType: String?
+    /// The answer's `X-Request-Id`.
+    var requestID: String? = nil
 
     var json: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: body) }
     var text: String { String(decoding: body, as: UTF8.self) }

@@ -79,7 +79,7 @@ struct ProjectionsStatusCommand: AsyncParsableCommand {
         if let rebuild = status.rebuild {
             let active = rebuild.active ? "running" : "abandoned (no process holds it; start `projections rebuild` again)"
             lines.append(
-                "  rebuild         v\(rebuild.version) at \(rebuild.position), \(rebuild.eventsApplied) event(s), started \(dates.string(from: rebuild.startedAt)), \(active)"
+                "  rebuild         v\(rebuild.version) at \(rebuild.position), \(rebuild.eventsApplied) event(s) applied, \(rebuild.lagEvents) to go, started \(dates.string(from: rebuild.startedAt)), \(active)"
             )
         } else {
             lines.append("  rebuild         none")
