@@ -31,6 +31,12 @@ public func buildApplication(
         ),
         backgroundLogger: logger
     )
+    // Pull pages only; `services` below runs its pool.
+    let readClient = configuration.readDatabaseURL.map { url in
+        PostgresClient(
+            configuration: url.clientConfiguration(maximumConnections: configuration.maximumConnections, applicationName: "tidemark-server-reads"),
+            backgroundLogger: logger)
+    }
     let store = EventStore(client: client, logger: logger)
     let commands = CommandService(store: store, passwordCost: configuration.passwordCost)
     let signer =
@@ -61,7 +67,14 @@ public func buildApplication(
     authController.addRoutes(to: secured)
     SyncController(
         push: SyncPushService(planner: planner, maxBatch: configuration.maxPushBatch, devicePatience: configuration.requestDeadline),
-        pull: PullService(client: client, logger: logger, cursors: configuration.tokenSecret.map(CursorSigner.init(secret:)) ?? .random())
+        pull: PullService(
+            client: client, logger: logger, cursors: configuration.tokenSecret.map(CursorSigner.init(secret:)) ?? .random(),
+            standby: readClient.map {
+                StandbyReads(
+                    client: $0, timeout: configuration.standbyReadTimeout, pause: configuration.standbyRetryPause,
+                    catchUpWait: configuration.standbyCatchUpWait)
+            },
+            metrics: PullMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry)))
     ).addRoutes(to: secured.group().add(middleware: DeviceRateLimitMiddleware(limiter: deviceLimiter)))
     WriteController(planner: planner).addRoutes(to: secured)
 
@@ -95,6 +108,7 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
+    if let readClient { app.addServices(readClient) }
     app.addServices(store.services)
     app.addServices(LiveNotifier(client: client, hub: hub, logger: logger))
     logger.debug("routes ready", metadata: ["http.write_routes": "\(WriteRoute.all.count)"])

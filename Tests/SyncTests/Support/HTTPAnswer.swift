@@ -7,6 +7,8 @@ struct HTTPAnswer: Sendable {
     var body: Data
     var retryAfter: String?
     var contentType: String?
+    /// `X-Tidemark-Read-Source` of a pull answer: `primary` or `standby`.
+    var readSource: String? = nil
 
     var json: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: body) }
     var text: String { String(decoding: body, as: UTF8.self) }

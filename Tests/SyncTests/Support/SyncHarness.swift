@@ -115,7 +115,8 @@ final class SyncHarness: Sendable {
         let data = try await response.body.collect(upTo: 64 << 20)
         return HTTPAnswer(
             status: Int(response.status.code), body: Data(data.readableBytesView),
-            retryAfter: response.headers.first(name: "Retry-After"), contentType: response.headers.first(name: "Content-Type")
+            retryAfter: response.headers.first(name: "Retry-After"), contentType: response.headers.first(name: "Content-Type"),
+            readSource: response.headers.first(name: "X-Tidemark-Read-Source")
         )
     }
 
