@@ -141,13 +141,15 @@ public struct PullService: Sendable {
             metrics.fellBack(.behind)
             return nil
         case .failure(let error as CommandError)? where !error.code.isTransient:
-            // resync_required or invalid: the primary reads the cursor again and answers the same.
-            metrics.fellBack(.failed)
+            // resync_required or invalid: not a failure of the standby; the primary reads the
+            // cursor again and answers the same.
             return nil
         case .failure(let error)?:
             await standbyFailed(standby, reason: "\(error)")
             return nil
         case nil:
+            // The request itself was cancelled (its deadline): not the standby's fault.
+            if Task.isCancelled { return nil }
             await standbyFailed(standby, reason: "no answer within \(standby.timeout)")
             return nil
         }
@@ -203,10 +205,10 @@ public struct PullService: Sendable {
             do {
                 let response = try await page(identity: identity, cursor: cursor, limit: limit, source: source, on: connection)
                 try await connection.query(response == nil ? "ROLLBACK" : "COMMIT", logger: logger)
-                return response.map { (page, heldBack) in
-                    var page = page
+                return response.map { result in
+                    var page = result.0
                     page.source = source
-                    return (page, heldBack)
+                    return (page, result.1)
                 }
             } catch let error as PSQLError where error.sqlState == .undefinedTable {
                 _ = try? await connection.query("ROLLBACK", logger: logger)

@@ -200,7 +200,8 @@ struct ServeCommand: AsyncParsableCommand {
             printError("error: \(error.code): \(source): \(error.message)")
             if let underlying = error.underlying { CLIFailure.printCause(underlying) }
             if error.code == .database {
-                printError("  hint: is the standby running and accepting connections (hot_standby = on)? without --read-database-url every read goes to the primary")
+                printError(
+                    "  hint: is the standby running and accepting connections (hot_standby = on)? without --read-database-url every read goes to the primary")
             }
             throw ExitCode.failure
         }
