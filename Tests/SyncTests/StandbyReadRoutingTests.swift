@@ -84,7 +84,8 @@ struct StandbyReadRoutingTests {
             let ana = try await h.signUp("ana", tenantCode: "acme")
             var replica = Replica()
             _ = try await Self.pullAll(ana, into: &replica)
-            let mark = try #require(try CursorSigner(secret: h.server.secret).decode(try #require(replica.cursor)).walMark)
+            let issued = try #require(replica.cursor)
+            let mark = try #require(try CursorSigner(secret: h.server.secret).decode(issued).walMark)
             let todo = UUID().uuidString.lowercased()
             _ = try await ana.push([("todo.create", .object(["todo_id": .string(todo), "title": .string("later")]))])
 
