@@ -2,7 +2,8 @@ import Foundation
 import TidemarkTestSupport
 
 /// A tenant of its own for one standby-read test, made by `synccli seed` through HAProxy (a random
-/// seed, so every run gets new tenant codes): its administrator and members, one password.
+/// seed, so every run gets new tenant codes): its administrator and members (`user1`, `user2`, …),
+/// one password.
 struct StandbyDemoTenant: Sendable {
     struct Login: Decodable, Sendable {
         var tenantCode: String
@@ -24,6 +25,12 @@ struct StandbyDemoTenant: Sendable {
         guard result.status == 0, let line = result.output.split(separator: "\n").last else {
             throw TestFailure("synccli seed: \(result.status) \(result.error.suffix(2000))")
         }
-        return StandbyDemoTenant(logins: try JSONDecoder().decode([Login].self, from: Data(line.utf8)))
+        // The seed prints the administrator and the first member; the others are `user2`, `user3`, …
+        // with the same password.
+        var logins = try JSONDecoder().decode([Login].self, from: Data(line.utf8))
+        if let first = logins.first, members > 1 {
+            for index in 2...members { logins.append(Login(tenantCode: first.tenantCode, username: "user\(index)", password: first.password)) }
+        }
+        return StandbyDemoTenant(logins: logins)
     }
 }
