@@ -172,6 +172,21 @@ struct StandbyReadRoutingTests {
         }
     }
 
+    @Test("synccli serve refuses a malformed or unreachable --read-database-url at start, naming the read database")
+    func serveChecksTheReadURL() async throws {
+        let port = try Self.closedPort()
+        let unreachable = try await SyncCLI.run(
+            ["serve", "--port", "0", "--no-migrate", "--read-database-url", "postgres://tidemark@127.0.0.1:\(port)/tidemark"], database: nil)
+        #expect(unreachable.status == 1, "\(unreachable.error)")
+        #expect(unreachable.error.contains("error: database: read database (--read-database-url"), "\(unreachable.error)")
+        let malformed = try await SyncCLI.run(["serve", "--port", "0", "--no-migrate", "--read-database-url", "mysql://x@y/z"], database: nil)
+        #expect(malformed.status == 1, "\(malformed.error)")
+        #expect(malformed.error.contains("error: invalid_database_url: read database"), "\(malformed.error)")
+        let fromEnvironment = try await SyncCLI.run(
+            ["serve", "--port", "0", "--no-migrate"], database: nil, environment: ["TIDEMARK_READ_DATABASE_URL": "postgres://nohost"])
+        #expect(fromEnvironment.status == 1 && fromEnvironment.error.contains("read database"), "\(fromEnvironment.error)")
+    }
+
     /// A loopback port nothing listens on (bound, then closed).
     static func closedPort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
