@@ -4,7 +4,8 @@
 #   PostgreSQL primary   127.0.0.1:54341   .local/cluster/pg-primary   (synchronous_standby_names = standby1)
 #   PostgreSQL standby   127.0.0.1:54342   .local/cluster/pg-standby   (streaming, hot standby, slot standby1)
 #   HAProxy → primary    127.0.0.1:54340   the node that answers "not in recovery" (external check)
-#   synccli serve  ×3    127.0.0.1:18081-18083   DATABASE_URL through 54340 (reads from the standby: not built yet)
+#   synccli serve  ×3    127.0.0.1:18081-18083   DATABASE_URL through 54340; pull pages from the standby
+#                                                (--read-database-url 127.0.0.1:54342) when it has caught up
 #   HAProxy → servers    127.0.0.1:8080    round robin, /v1/health checks, WebSockets (tunnel)
 #
 #   scripts/cluster.sh start            install what is missing, initialise once, start every part
@@ -22,8 +23,10 @@
 # TIDEMARK_CLUSTER_HTTP_PORT (8080), TIDEMARK_CLUSTER_BASE_PORT (54340: HAProxy's PostgreSQL
 # frontend; primary +1, standby +2), TIDEMARK_CLUSTER_SERVER_PORT (18081: the first server; the others
 # follow), TIDEMARK_CLUSTER_SERVERS (3), TIDEMARK_PG_USER (tidemark), TIDEMARK_CLUSTER_BINARY
-# (default .build/debug/synccli; `make cluster` builds it). docs/operations.md#the-cluster explains
-# the topology and each setting.
+# (default .build/debug/synccli; `make cluster` builds it), TIDEMARK_CLUSTER_STANDBY_READS (1: the
+# servers read pull pages from the standby when it has replayed what the cursor has seen, and from
+# the primary otherwise; 0: every read on the primary). docs/operations.md#the-cluster explains the
+# topology and each setting.
 set -euo pipefail
 
 # Descriptors the caller left open (a test process's sockets, say) must not leak into the
@@ -43,6 +46,7 @@ PG_STANDBY=$((PG_FRONT + 2))
 SERVER_PORT="${TIDEMARK_CLUSTER_SERVER_PORT:-18081}"
 SERVERS="${TIDEMARK_CLUSTER_SERVERS:-3}"
 RUN_USER="${TIDEMARK_PG_USER:-tidemark}"
+STANDBY_READS="${TIDEMARK_CLUSTER_STANDBY_READS:-1}"
 BINARY="${TIDEMARK_CLUSTER_BINARY:-$ROOT/.build/debug/synccli}"
 DB_NAME="tidemark"
 SUPERUSER="tidemark"
@@ -283,9 +287,14 @@ start_server() {
     # runuser does not pass SIGTERM on, so signalling its pid would leave the server running.
     local pidfile; pidfile="$(dir)/run/serve-$n.pid"
     rm -f "$pidfile"
+    # Pull pages from the standby directly (not through HAProxy): after a promotion it is the
+    # primary, and a dead standby makes the servers read from the primary (docs/operations.md).
+    local reads=()
+    [[ "$STANDBY_READS" == 0 ]] || reads=(--read-database-url "postgres://$SUPERUSER@127.0.0.1:$PG_STANDBY/$DB_NAME")
     as_user env TIDEMARK_JWT_SECRET="$secret" sh -c 'echo $$ > "$0"; shift; exec "$@"' "$pidfile" _ \
         "$BINARY" serve --port "$port" --no-migrate --shutdown-grace 10 --drain-seconds 3 --request-deadline 5 \
         --database-url "postgres://$SUPERUSER@127.0.0.1:$PG_FRONT/$DB_NAME" \
+        "${reads[@]}" \
         --trusted-proxy 127.0.0.1 \
         >>"$(dir)/serve-$n.log" 2>&1 &
     local i
@@ -383,6 +392,14 @@ cmd_status() {
             row "serve$n :$port" DOWN "not ready (pid $(server_pid "$n")); see $(dir)/serve-$n.log"; bad=1
         fi
     done
+    # What the running servers were started with (not this shell's TIDEMARK_CLUSTER_STANDBY_READS).
+    if server_running 1; then
+        if tr '\0' ' ' < "/proc/$(server_pid 1)/cmdline" 2>/dev/null | grep -q -- '--read-database-url'; then
+            row "pull reads" ok "from the standby :$PG_STANDBY when it has caught up, else the primary"
+        else
+            row "pull reads" ok "primary only (TIDEMARK_CLUSTER_STANDBY_READS=0)"
+        fi
+    fi
     if curl -fsS -m 2 "http://127.0.0.1:$HTTP_PORT/health" >/dev/null 2>&1; then
         row "haproxy http :$HTTP_PORT" ok "balancing $SERVERS servers"
     else
@@ -422,5 +439,5 @@ case "${1:-}" in
         # The new primary has no standby yet: it must not wait for one to acknowledge commits.
         psql_at "$PG_STANDBY" postgres -c "ALTER SYSTEM SET synchronous_standby_names = ''" -c "SELECT pg_reload_conf()" >/dev/null
         log "promoted the standby; it runs without a synchronous standby until one is attached" ;;
-    *) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

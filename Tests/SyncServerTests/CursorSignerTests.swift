@@ -12,7 +12,7 @@ struct CursorSignerTests {
     /// A cursor with every field at its longest.
     static let longest = SyncCursor(
         epoch: Int64.max, tenant: UUID(), user: UUID(), device: UUID(), transactionID: UInt64.max, seq: Int64.max,
-        included: SyncPushService.maxSeq, snapshotEntity: 7, snapshotKey: "\(UUID().uuidString):\(UUID().uuidString)")
+        included: SyncPushService.maxSeq, snapshotEntity: 7, snapshotKey: "\(UUID().uuidString):\(UUID().uuidString)", walMark: UInt64.max)
 
     @Test("the longest cursor fits the 512 characters the protocol promises and reads back equal")
     func longestFits() throws {
@@ -21,6 +21,25 @@ struct CursorSignerTests {
         #expect(text.count <= 512, "\(text.count)")
         #expect(text.hasPrefix("c1."))
         #expect(try signer.decode(text) == Self.longest)
+    }
+
+    @Test("a cursor without a WAL mark (issued before standby reads) still reads back, with no mark")
+    func withoutWALMark() throws {
+        let signer = CursorSigner(secret: Self.secret)
+        var old = Self.longest
+        old.walMark = nil
+        let text = signer.encode(old)
+        #expect(!String(decoding: Base64URL.decode(String(text.split(separator: ".")[1])) ?? Data(), as: UTF8.self).contains("\"w\""))
+        #expect(try signer.decode(text).walMark == nil)
+    }
+
+    @Test("WAL positions read from their LSN text and back")
+    func walPositions() {
+        #expect(WALPosition.parse("0/352B240") == 0x352_B240)
+        #expect(WALPosition.parse("16/B374D848") == 0x16_B374_D848)
+        #expect(WALPosition.parse("FFFFFFFF/FFFFFFFF") == UInt64.max)
+        #expect(WALPosition.text(0x16_B374_D848) == "16/B374D848")
+        for junk in ["", "16", "16/", "/1", "1/2/3", "G/0", "100000000/0"] { #expect(WALPosition.parse(junk) == nil, "\(junk)") }
     }
 
     @Test("a cursor is accepted by a signer with the same secret and refused by one with another, or a random key")

@@ -32,6 +32,12 @@ public func buildApplication(
         backgroundLogger: logger
     )
     let metrics = ServerMetrics(poolSize: configuration.maximumConnections)
+    // Pull pages only; `services` below runs its pool.
+    let readClient = configuration.readDatabaseURL.map { url in
+        PostgresClient(
+            configuration: url.clientConfiguration(maximumConnections: configuration.maximumConnections, applicationName: "tidemark-server-reads"),
+            backgroundLogger: logger)
+    }
     let store = EventStore(client: client, logger: logger, metrics: metrics.store)
     let commands = CommandService(store: store, passwordCost: configuration.passwordCost)
     let signer =
@@ -61,6 +67,12 @@ public func buildApplication(
         push: SyncPushService(planner: planner, maxBatch: configuration.maxPushBatch, devicePatience: configuration.requestDeadline),
         pull: PullService(
             client: client, logger: logger, cursors: configuration.tokenSecret.map(CursorSigner.init(secret:)) ?? .random(),
+            standby: readClient.map {
+                StandbyReads(
+                    client: $0, timeout: configuration.standbyReadTimeout, pause: configuration.standbyRetryPause,
+                    catchUpWait: configuration.standbyCatchUpWait)
+            },
+            metrics: PullMetrics(factory: PrometheusMetricsFactory(registry: metrics.registry)),
             poolMetrics: metrics.store),
         metrics: metrics.sync
     ).addRoutes(to: secured.group().add(middleware: DeviceRateLimitMiddleware(limiter: deviceLimiter)))
@@ -101,6 +113,7 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
+    if let readClient { app.addServices(readClient) }
     app.addServices(store.services)
     app.addServices(LiveNotifier(client: client, hub: hub, logger: logger))
     if configuration.metricsSampleInterval > .zero {

@@ -58,6 +58,17 @@ public struct ServerConfiguration: Sendable {
     /// How often the log's and the projections' gauges of `/metrics` are read from the database
     /// (zero: never).
     public var metricsSampleInterval: Duration = .seconds(5)
+    /// A database pull pages may be read from instead of the primary: a hot standby of
+    /// ``databaseURL`` (or the primary itself); `nil` reads everything from the primary. Only pull
+    /// pages use it, and only when it has replayed what the cursor has seen (docs/architecture/sync.md).
+    public var readDatabaseURL: DatabaseURL?
+    /// How long one pull page may take on the read database before the primary answers instead.
+    public var standbyReadTimeout: Duration = .seconds(2)
+    /// How long the read database is left alone after it failed or timed out.
+    public var standbyRetryPause: Duration = .seconds(5)
+    /// How long a pull page waits for the read database to replay what the primary had flushed
+    /// when the request began (and what the cursor has seen) before the primary answers.
+    public var standbyCatchUpWait: Duration = .milliseconds(100)
 
     /// Creates a configuration.
     public init(

@@ -24,6 +24,8 @@ public struct PullPage: Sendable {
     public var reset: Bool
     /// The highest sequence number of the device whose effects the state includes.
     public var includedSeq: Int64
+    /// Where the page was read (not part of the body: the `X-Tidemark-Read-Source` header).
+    public var source: ReadSource = .primary
 
     /// The page in the wire format of ``PullResponse``.
     public var json: String {

@@ -14,9 +14,19 @@ import SyncProtocol
 /// snapshot's xmin and in `(transaction_id, seq)` order, so a change that commits after a later
 /// one is never skipped. A changed key is answered with the row's current state (or a tombstone
 /// when the user can no longer see it), so applying a page twice is harmless.
+///
+/// With ``standby`` set, a page is read on the standby when it has replayed at least the cursor's
+/// WAL mark (checked before its snapshot is taken) and its snapshot's xmin is above the cursor's
+/// transaction id; otherwise, or when the standby fails, the page is read on the primary. Both
+/// conditions together keep every page gap-free and never older than a page the replica already
+/// has (docs/architecture/sync.md, "Pulls from the standby").
 public struct PullService: Sendable {
-    /// The database.
+    /// The database (the primary).
     public let client: PostgresClient
+    /// The standby pages may be read from, if any.
+    public let standby: StandbyReads?
+    /// Pages by source and fallbacks to the primary.
+    public let metrics: PullMetrics
     /// The logger.
     public let logger: Logger
     /// The largest page.
@@ -39,12 +49,17 @@ public struct PullService: Sendable {
     ///   - heldBackWait: How long a pull that finds nothing waits for held-back changes.
     ///   - cursors: Signs and checks cursors; instances that share it accept each other's cursors
     ///     (the default, a random key, refuses every cursor after a restart).
-    ///   - poolMetrics: Where the connections pulls lease are counted (by default nowhere).
+    ///   - standby: The standby pages may be read from (none: every page comes from `client`).
+    ///   - metrics: Pages by source and fallbacks to the primary.
+    ///   - poolMetrics: Where the connections pulls lease from the primary's pool are counted (by default nowhere).
     public init(
         client: PostgresClient, logger: Logger, maxLimit: Int = 5000, projections: [any Projection] = ReadModels.all,
-        heldBackWait: Duration = .seconds(1), cursors: CursorSigner = .random(), poolMetrics: EventStoreMetrics = .none
+        heldBackWait: Duration = .seconds(1), cursors: CursorSigner = .random(), standby: StandbyReads? = nil,
+        metrics: PullMetrics = PullMetrics(), poolMetrics: EventStoreMetrics = .none
     ) {
         self.poolMetrics = poolMetrics
+        self.standby = standby
+        self.metrics = metrics
         self.heldBackWait = heldBackWait
         self.cursors = cursors
         self.client = client
@@ -74,19 +89,132 @@ public struct PullService: Sendable {
         let deadline = ContinuousClock.now + heldBackWait
         while true {
             let (response, heldBack) = try await readPage(identity: identity, cursor: cursor, limit: limit)
-            guard heldBack, ContinuousClock.now < deadline else { return response }
+            guard heldBack, ContinuousClock.now < deadline else {
+                metrics.pageServed(from: response.source)
+                return response
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
 
+    /// One page, from the standby when it may answer, else from the primary.
     private func readPage(identity: Identity, cursor: SyncCursor?, limit: Int) async throws -> (PullPage, Bool) {
-        try await poolMetrics.withConnection(from: client) { connection in
+        if let standby {
+            if let result = await standbyPage(standby, identity: identity, cursor: cursor, limit: limit) { return result }
+        }
+        guard let result = try await readPage(on: client, source: .primary, identity: identity, cursor: cursor, limit: limit) else {
+            // Only a standby is ever behind.
+            throw CommandError(.unavailable, "the primary could not be read")
+        }
+        return result
+    }
+
+    /// The page read on the standby, or `nil` (counted, and logged) when the primary must answer:
+    /// the standby is paused after a failure, has not caught up within the wait, fails or takes
+    /// too long. Refusals that hold on any node (`resync_required`, `invalid`) are not answered
+    /// from the standby: the primary reads the same cursor and answers them itself.
+    private func standbyPage(_ standby: StandbyReads, identity: Identity, cursor: SyncCursor?, limit: Int) async -> (PullPage, Bool)? {
+        if let cursor, cursor.walMark == nil {
+            metrics.fellBack(.oldCursor)
+            return nil
+        }
+        guard await standby.gate.isOpen() else {
+            metrics.fellBack(.paused)
+            return nil
+        }
+        let service = self
+        let outcome = await Deadline.run(timeout: standby.timeout) { () -> Result<(PullPage, Bool)?, any Error> in
+            do {
+                // Fresh: at least what the primary had flushed when this request began (so a
+                // device poked about a commit finds it). Monotonic: at least what any page of
+                // the cursor's chain could see. A primary that does not answer leaves the mark.
+                let flushed = await Deadline.run(timeout: standby.timeout / 2) { await service.primaryFlushPosition() } ?? nil
+                let required = [cursor?.walMark, flushed].compactMap { $0 }.max()
+                return .success(
+                    try await service.readPage(
+                        on: standby.client, source: .standby, identity: identity, cursor: cursor, limit: limit,
+                        required: required, catchUp: standby.catchUpWait))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch outcome {
+        case .success(let page?)?:
+            return page
+        case .success(nil)?:
+            metrics.fellBack(.behind)
+            return nil
+        case .failure(let error as CommandError)? where !error.code.isTransient:
+            // resync_required or invalid: not a failure of the standby; the primary reads the
+            // cursor again and answers the same.
+            return nil
+        case .failure(let error)?:
+            await standbyFailed(standby, reason: "\(error)")
+            return nil
+        case nil:
+            // The request itself was cancelled (its deadline): not the standby's fault.
+            if Task.isCancelled { return nil }
+            await standbyFailed(standby, reason: "no answer within \(standby.timeout)")
+            return nil
+        }
+    }
+
+    private func standbyFailed(_ standby: StandbyReads, reason: String) async {
+        metrics.fellBack(.failed)
+        if await standby.gate.fail(for: standby.pause) {
+            logger.warning(
+                "standby read failed; pull pages come from the primary",
+                metadata: ["db.error": "\(reason)", "standby.pause_seconds": "\(standby.pause.components.seconds)"])
+        }
+    }
+
+    /// The primary's WAL flush position: every acknowledged commit lies below it. `nil` when the
+    /// primary does not answer.
+    private func primaryFlushPosition() async -> UInt64? {
+        do {
+            let rows = try await client.query("SELECT pg_current_wal_flush_lsn()::text", logger: logger)
+            for try await text in rows.decode(String.self) { return WALPosition.parse(text) }
+        } catch {
+            logger.debug("the primary's WAL position could not be read", metadata: ["db.error": "\(String(reflecting: error).prefix(300))"])
+        }
+        return nil
+    }
+
+    /// One page read on `client`, or `nil` when `client` is a standby that has not replayed up to
+    /// `required` within `catchUp`, or whose snapshot is behind the cursor.
+    private func readPage(
+        on client: PostgresClient, source: ReadSource, identity: Identity, cursor: SyncCursor?, limit: Int,
+        required: UInt64? = nil, catchUp: Duration = .zero
+    ) async throws -> (PullPage, Bool)? {
+        // Only the primary's pool is the one `/metrics` reports.
+        try await (source == .primary ? poolMetrics : .none).withConnection(from: client) { connection in
+            if source == .standby, let required {
+                // Before the snapshot is taken: a snapshot taken afterwards sees every commit
+                // replayed up to here. (Read inside the transaction, the position could be past
+                // what its snapshot sees.)
+                let deadline = ContinuousClock.now + catchUp
+                while true {
+                    let position = try await walPosition(on: connection)
+                    if let position, position >= required { break }
+                    guard ContinuousClock.now < deadline else {
+                        logger.debug(
+                            "pull page from the primary: the standby has not replayed far enough",
+                            metadata: ["standby.position": "\(position.map(WALPosition.text) ?? "none")", "required": "\(WALPosition.text(required))"])
+                        return nil
+                    }
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            }
             try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             try await connection.query("SET LOCAL TimeZone = 'UTC'", logger: logger)
             do {
-                let response = try await page(identity: identity, cursor: cursor, limit: limit, on: connection)
-                try await connection.query("COMMIT", logger: logger)
-                return response
+                let response = try await page(identity: identity, cursor: cursor, limit: limit, source: source, on: connection)
+                try await connection.query(response == nil ? "ROLLBACK" : "COMMIT", logger: logger)
+                return response.map { result in
+                    var page = result.0
+                    page.source = source
+                    return (page, result.1)
+                }
             } catch let error as PSQLError where error.sqlState == .undefinedTable {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw CommandError(.unavailable, "the read models are still being created; retry in a moment")
@@ -97,17 +225,38 @@ public struct PullService: Sendable {
         }
     }
 
-    private func page(identity: Identity, cursor: SyncCursor?, limit: Int, on connection: PostgresConnection) async throws -> (PullPage, Bool) {
+    /// The node's WAL position (see ``WALPosition/currentSQL``), outside any transaction.
+    private func walPosition(on connection: PostgresConnection) async throws -> UInt64? {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(WALPosition.currentSQL)"), logger: logger)
+        for try await text in rows.decode(String?.self) { return text.flatMap(WALPosition.parse) }
+        return nil
+    }
+
+    /// The page, or `nil` when `source` is the standby and its snapshot is behind the cursor.
+    private func page(
+        identity: Identity, cursor: SyncCursor?, limit: Int, source: ReadSource, on connection: PostgresConnection
+    ) async throws -> (PullPage, Bool)? {
         let feed = try await feedState(on: connection)
         guard var cursor else {
             // A new snapshot: changes from the snapshot's xmin on follow it (xmin is at least 3:
             // PostgreSQL's first normal transaction id).
             let start = SyncCursor(
                 epoch: feed.epoch, tenant: identity.tenantID.rawValue, user: identity.userID.rawValue, device: identity.deviceID.rawValue,
-                transactionID: max(feed.xmin, 1) - 1, seq: Int64.max, included: 0, snapshotEntity: 0, snapshotKey: nil
+                transactionID: max(feed.xmin, 1) - 1, seq: Int64.max, included: 0, snapshotEntity: 0, snapshotKey: nil,
+                walMark: feed.walPosition
             )
             return (try await snapshotPage(identity: identity, cursor: start, reset: true, limit: limit, feed: feed, on: connection), false)
         }
+        // On the standby the gap-free rule needs every transaction up to the cursor's to have
+        // ended in this snapshot, and an older epoch there means the standby has not replayed the
+        // swap yet: the primary answers (a behind standby must not refuse the cursor).
+        if source == .standby, cursor.transactionID >= feed.xmin || feed.epoch < cursor.epoch {
+            logger.debug(
+                "pull page from the primary: the standby's snapshot is behind the cursor",
+                metadata: ["standby.xmin": "\(feed.xmin)", "cursor.transaction": "\(cursor.transactionID)"])
+            return nil
+        }
+        cursor.walMark = max(cursor.walMark ?? 0, feed.walPosition ?? 0)
         guard cursor.epoch == feed.epoch, cursor.tenant == identity.tenantID.rawValue, cursor.user == identity.userID.rawValue,
             cursor.device == identity.deviceID.rawValue
         else {
@@ -287,15 +436,26 @@ public struct PullService: Sendable {
         var prunedTransactionID: UInt64
         var prunedSeq: Int64
         var xmin: UInt64
+        /// The node's WAL position read after the snapshot was taken: at or past the commit
+        /// record of every transaction the snapshot sees.
+        var walPosition: UInt64?
     }
 
     private func feedState(on connection: PostgresConnection) async throws -> FeedState {
+        // The transaction's first statement that needs a snapshot: it takes it before the
+        // functions run, so the WAL position is at or past everything the snapshot sees.
         let rows = try await connection.query(
-            "SELECT epoch, pruned_transaction_id::text, pruned_seq, pg_snapshot_xmin(pg_current_snapshot())::text FROM read_change_feed",
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT epoch, pruned_transaction_id::text, pruned_seq, pg_snapshot_xmin(pg_current_snapshot())::text, \(WALPosition.currentSQL)
+                    FROM read_change_feed
+                    """),
             logger: logger
         )
-        for try await (epoch, pruned, seq, xmin) in rows.decode((Int64, String, Int64, String).self) {
-            return FeedState(epoch: epoch, prunedTransactionID: UInt64(pruned) ?? 0, prunedSeq: seq, xmin: UInt64(xmin) ?? 1)
+        for try await (epoch, pruned, seq, xmin, position) in rows.decode((Int64, String, Int64, String, String?).self) {
+            return FeedState(
+                epoch: epoch, prunedTransactionID: UInt64(pruned) ?? 0, prunedSeq: seq, xmin: UInt64(xmin) ?? 1,
+                walPosition: position.flatMap(WALPosition.parse))
         }
         throw CommandError(.unavailable, "the change feed is not set up; run synccli migrate")
     }

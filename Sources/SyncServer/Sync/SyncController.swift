@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import SyncProtocol
 
@@ -19,6 +20,9 @@ public struct SyncController: Sendable {
         self.defaultLimit = defaultLimit
         self.metrics = metrics
     }
+
+    /// `X-Tidemark-Read-Source`: where the pull page was read (`primary` or `standby`).
+    static let readSourceHeader = HTTPField.Name(ReadSource.headerName)
 
     /// Adds the routes (they need a signed-in caller).
     public func addRoutes(to group: RouterGroup<AuthenticatedRequestContext>) {
@@ -45,7 +49,9 @@ public struct SyncController: Sendable {
             let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
             let page = try await pull.pull(identity: context.identity, cursor: cursor, limit: limit)
             metrics.pulled(page)
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: page.json)))
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if let name = Self.readSourceHeader { headers[name] = page.source.rawValue }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.json)))
         }
     }
 }

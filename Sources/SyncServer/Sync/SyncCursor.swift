@@ -29,10 +29,16 @@ struct SyncCursor: Sendable, Hashable, Codable {
     var snapshotEntity: Int?
     /// See ``snapshotEntity``.
     var snapshotKey: String?
+    /// A WAL position (an LSN as a number) at or past the commit record of every transaction that
+    /// any page of this cursor's chain could see: the most of each page's ``ReadSource`` mark.
+    /// A standby serves the next page only once it has replayed this far, so a replica never sees
+    /// the server's state go back (see ``PullService``). `nil` in cursors issued before standby
+    /// reads: their next page comes from the primary.
+    var walMark: UInt64?
 
     enum CodingKeys: String, CodingKey {
         case epoch = "e", tenant = "n", user = "u", device = "d", transactionID = "t", seq = "s", included = "i"
-        case snapshotEntity = "se", snapshotKey = "sk"
+        case snapshotEntity = "se", snapshotKey = "sk", walMark = "w"
     }
 
     /// The cursor after checking each field's range and shape (defence in depth: the MAC already

@@ -69,6 +69,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a connection may stay open without a request before it is closed (1-3600).")
     var idleTimeout: Int = 60
 
+    @Option(
+        name: .customLong("read-database-url"),
+        help:
+            "PostgreSQL URL of a hot standby of --database-url (or the primary itself) that pull pages are read from when it has replayed what the cursor has seen (default: $TIDEMARK_READ_DATABASE_URL, else none: every read on the primary)."
+    )
+    var readDatabaseURL: String?
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0-65535") }
         guard (2...500).contains(maxConnections) else { throw ValidationError("--max-connections must be 2-500") }
@@ -85,6 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = Environment()
         let url = try await global.resolvedDatabaseURL()
+        let readURL = try await resolvedReadDatabaseURL(environment)
         let logger = try global.makeLogger(label: "tidemark.server", defaultLevel: "info")
         let resolvedPort = port ?? environment.get("TIDEMARK_PORT").flatMap(Int.init) ?? 8080
         var configuration = ServerConfiguration(
@@ -102,6 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.tokenSecret = Array(secret.utf8)
         }
+        configuration.readDatabaseURL = readURL
         configuration.pushProviders = try await PushProviderEnvironment(values: ProcessInfo.processInfo.environment).providers()
         configuration.pushDispatchers = pushDispatchers
         configuration.maxDevicesPerUser = maxDevicesPerUser
@@ -123,6 +132,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "push.providers": "\(configuration.pushProviders.map(\.name))",
                 "http.address": "\(configuration.host):\(configuration.port)",
                 "db.url": "\(url)",
+                "db.read_url": "\(readURL.map { "\($0)" } ?? "none")",
             ])
         try await CLIFailure.reporting {
             // A graceful shutdown waits for open requests and database work; a query on a
@@ -167,6 +177,33 @@ struct ServeCommand: AsyncParsableCommand {
                 try await tasks.next()
                 tasks.cancelAll()
             }
+        }
+    }
+
+    /// The read database of `--read-database-url` or `TIDEMARK_READ_DATABASE_URL` (empty: none),
+    /// parsed and checked to answer within 5 seconds like `--database-url`.
+    ///
+    /// - Throws: `ExitCode.failure` (after printing why) when it is malformed or does not answer.
+    private func resolvedReadDatabaseURL(_ environment: Environment) async throws -> DatabaseURL? {
+        guard let raw = readDatabaseURL ?? environment.get("TIDEMARK_READ_DATABASE_URL"), !raw.isEmpty else { return nil }
+        let source = "read database (--read-database-url / $TIDEMARK_READ_DATABASE_URL)"
+        do {
+            let url: DatabaseURL
+            do {
+                url = try DatabaseURL(raw)
+            } catch {
+                throw EventStoreError(error.code, error.message.replacingOccurrences(of: "DATABASE_URL", with: "the read database URL"))
+            }
+            try await url.checkReachable()
+            return url
+        } catch let error as EventStoreError {
+            printError("error: \(error.code): \(source): \(error.message)")
+            if let underlying = error.underlying { CLIFailure.printCause(underlying) }
+            if error.code == .database {
+                printError(
+                    "  hint: is the standby running and accepting connections (hot_standby = on)? without --read-database-url every read goes to the primary")
+            }
+            throw ExitCode.failure
         }
     }
 }

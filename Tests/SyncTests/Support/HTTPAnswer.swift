@@ -9,6 +9,8 @@ struct HTTPAnswer: Sendable {
     var contentType: String?
     /// The answer's `X-Request-Id`.
     var requestID: String? = nil
+    /// `X-Tidemark-Read-Source` of a pull answer: `primary` or `standby`.
+    var readSource: String? = nil
 
     var json: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: body) }
     var text: String { String(decoding: body, as: UTF8.self) }

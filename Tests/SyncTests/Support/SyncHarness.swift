@@ -116,7 +116,8 @@ final class SyncHarness: Sendable {
         return HTTPAnswer(
             status: Int(response.status.code), body: Data(data.readableBytesView),
             retryAfter: response.headers.first(name: "Retry-After"), contentType: response.headers.first(name: "Content-Type"),
-            requestID: response.headers.first(name: "X-Request-Id")
+            requestID: response.headers.first(name: "X-Request-Id"),
+            readSource: response.headers.first(name: "X-Tidemark-Read-Source")
         )
     }
 
