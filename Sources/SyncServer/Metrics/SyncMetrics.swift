@@ -9,12 +9,13 @@ import SyncProtocol
 ///   (a `5xx`: the database failed or was busy; the answered prefix is stored);
 /// - `tidemark_sync_push_mutations_total{status}`: the results of answered pushes, `applied` or
 ///   `rejected` (a stored answer given again to a retry counts again);
-/// - `tidemark_sync_pull_pages_total`: pages answered;
+/// - `tidemark_sync_pull_pages_total{source}`: pages answered, by where they were read (`primary`, `standby`);
 /// - `tidemark_sync_pull_rows_total{kind}`: the changes in them, `upsert` or `tombstone`.
 public struct SyncMetrics: Sendable {
     private let pushes: [String: Counter]
     private let mutations: [MutationResult.Status: Counter]
-    private let pages: Counter
+    private let primaryPages: Counter
+    private let standbyPages: Counter
     private let upserts: Counter
     private let tombstones: Counter
 
@@ -30,7 +31,8 @@ public struct SyncMetrics: Sendable {
             mutations[status] = Counter(label: "tidemark_sync_push_mutations_total", dimensions: [("status", status.rawValue)], factory: factory)
         }
         self.mutations = mutations
-        self.pages = Counter(label: "tidemark_sync_pull_pages_total", factory: factory)
+        self.primaryPages = Counter(label: "tidemark_sync_pull_pages_total", dimensions: [("source", ReadSource.primary.rawValue)], factory: factory)
+        self.standbyPages = Counter(label: "tidemark_sync_pull_pages_total", dimensions: [("source", ReadSource.standby.rawValue)], factory: factory)
         self.upserts = Counter(label: "tidemark_sync_pull_rows_total", dimensions: [("kind", "upsert")], factory: factory)
         self.tombstones = Counter(label: "tidemark_sync_pull_rows_total", dimensions: [("kind", "tombstone")], factory: factory)
     }
@@ -48,7 +50,7 @@ public struct SyncMetrics: Sendable {
 
     /// Counts an answered pull page.
     func pulled(_ page: PullPage) {
-        pages.increment()
+        (page.source == .standby ? standbyPages : primaryPages).increment()
         let tombstones = page.changes.count { $0.row == nil }
         if tombstones > 0 { self.tombstones.increment(by: tombstones) }
         if page.changes.count > tombstones { upserts.increment(by: page.changes.count - tombstones) }

@@ -89,10 +89,7 @@ public struct PullService: Sendable {
         let deadline = ContinuousClock.now + heldBackWait
         while true {
             let (response, heldBack) = try await readPage(identity: identity, cursor: cursor, limit: limit)
-            guard heldBack, ContinuousClock.now < deadline else {
-                metrics.pageServed(from: response.source)
-                return response
-            }
+            guard heldBack, ContinuousClock.now < deadline else { return response }
             try await Task.sleep(for: .milliseconds(20))
         }
     }

@@ -1,7 +1,7 @@
 /// Where a pull page was read: the primary, or the standby named by `--read-database-url`.
 ///
 /// Each pull answer names it in the response header `X-Tidemark-Read-Source` (see
-/// ``ReadSource/headerName``) and in `tidemark_pull_pages_total{source}`.
+/// ``ReadSource/headerName``) and in `tidemark_sync_pull_pages_total{source}`.
 public enum ReadSource: String, Sendable, Hashable, CaseIterable {
     /// The database every write goes to (`--database-url`).
     case primary

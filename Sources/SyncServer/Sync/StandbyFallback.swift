@@ -1,5 +1,5 @@
 /// Why a pull page was read from the primary although a standby is configured.
-enum StandbyFallback: String, Sendable {
+enum StandbyFallback: String, Sendable, CaseIterable {
     /// The standby has not replayed what the cursor's chain has seen, or its snapshot is not past
     /// the cursor's position (or its feed epoch is older than the cursor's).
     case behind

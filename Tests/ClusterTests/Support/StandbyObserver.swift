@@ -78,14 +78,14 @@ struct StandbyObserver: Sendable {
         return (Int(response.status.code), Data(bytes.readableBytesView), response.headers.first(name: "X-Tidemark-Read-Source"))
     }
 
-    /// The sum of `tidemark_pull_pages_total{source="<source>"}` over every server of the cluster
+    /// The sum of `tidemark_sync_pull_pages_total{source="<source>"}` over every server of the cluster
     /// (HAProxy spreads the pulls over them).
     static func pagesServed(from source: String, servers: [String]) async throws -> Int {
         var total = 0
         for server in servers {
             let (status, data, _) = try await call(server + "/metrics", method: .GET)
             guard status == 200 else { throw TestFailure("\(server)/metrics: \(status)") }
-            let prefix = "tidemark_pull_pages_total{source=\"\(source)\"} "
+            let prefix = "tidemark_sync_pull_pages_total{source=\"\(source)\"} "
             for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {
                 total += Int(Double(line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)) ?? 0)
             }
