@@ -24,11 +24,12 @@ public struct LiveController: Sendable {
         } onUpgrade: { inbound, outbound, context in
             guard let identity = context.requestContext.identity else { return }
             let restart = WebSocketErrorCode(codeNumber: LiveHub.restartCloseCode)
-            guard let (id, pokes) = await hub.connect(tenant: identity.tenantID, user: identity.userID) else {
+            guard let connection = await hub.connect(tenant: identity.tenantID, user: identity.userID) else {
                 // The server is shutting down: send the client elsewhere at once.
                 try await outbound.close(restart, reason: LiveHub.restartCloseReason)
                 return
             }
+            let (id, pokes) = connection
             defer { Task { await hub.disconnect(id) } }
             let hello = String(decoding: try JSONEncoder().encode(LiveMessage.hello), as: UTF8.self)
             let poke = String(decoding: try JSONEncoder().encode(LiveMessage.poke), as: UTF8.self)
