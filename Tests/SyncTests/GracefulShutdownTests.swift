@@ -111,19 +111,18 @@ struct GracefulShutdownTests {
                         })
                 }
                 let recipients = sessions.compactMap { UserID($0.userID).map { Recipient(userID: $0, tenantID: tenant, isActive: true) } }
-                traffic.append(
-                    Task {
-                        var number = 0
-                        while !stop.value {
-                            number += 1
-                            let id = NotificationID()
-                            _ = try? await commands.execute(
-                                NotificationAggregate.self, id: id,
-                                command: .send(id, tenantID: tenant, recipients: recipients, type: "comment", title: "note \(number)", content: "hello"),
-                                envelope: CommandEnvelope(principal: .system(tenantID: tenant)))
-                            try? await Task.sleep(for: .milliseconds(30))
-                        }
-                    })
+                let notifier = Task {
+                    var number = 0
+                    while !stop.value {
+                        number += 1
+                        let id = NotificationID()
+                        _ = try? await commands.execute(
+                            NotificationAggregate.self, id: id,
+                            command: .send(id, tenantID: tenant, recipients: recipients, type: "comment", title: "note \(number)", content: "hello"),
+                            envelope: CommandEnvelope(principal: .system(tenantID: tenant)))
+                        try? await Task.sleep(for: .milliseconds(30))
+                    }
+                }
                 try await eventually("writes are acknowledged and deliveries flow", timeout: .seconds(60)) {
                     let deliveries = try await Self.deliveries(store)
                     let sent = channel == nil || deliveries.contains { $0.status == "sent" }
@@ -135,8 +134,11 @@ struct GracefulShutdownTests {
                 process.terminate()
                 try await eventually("the server exits", timeout: .seconds(30), interval: .milliseconds(20)) { !process.isRunning }
                 let took = ContinuousClock.now - signalled
+                // (A write that cannot connect any more would be retried by the HTTP client until its
+                // deadline: the writers are cancelled; whatever they had acknowledged is recorded.)
                 stop.withLock { $0 = true }
-                for task in traffic + sockets { await task.value }
+                for task in traffic { task.cancel() }
+                for task in traffic + sockets + [notifier] { await task.value }
                 try log.close()
                 let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
 
