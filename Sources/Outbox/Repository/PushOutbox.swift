@@ -160,13 +160,16 @@ public struct PushOutbox: Sendable {
             """, logger: logger)
     }
 
-    /// Hands deliveries back without counting the attempt (their channel paused).
-    public func release(_ ids: [UUID], error: String, owner: String) async throws {
+    /// Hands deliveries back without counting the attempt: their channel paused (`error` says
+    /// why), or the dispatcher is shutting down and did not send them (`error` is `nil`: the last
+    /// error stays). They are claimable again at once.
+    public func release(_ ids: [UUID], error: String?, owner: String) async throws {
         guard !ids.isEmpty else { return }
         _ = try await client.query(
             """
             UPDATE push_deliveries
-            SET attempts = greatest(attempts - 1, 0), last_error = \(error), lease_owner = NULL, lease_until = NULL, updated_at = now()
+            SET attempts = greatest(attempts - 1, 0), last_error = coalesce(\(error), last_error), lease_owner = NULL, lease_until = NULL,
+                updated_at = now()
             WHERE delivery_id = ANY(\(ids)::uuid[]) AND lease_owner = \(owner)
             """, logger: logger)
     }

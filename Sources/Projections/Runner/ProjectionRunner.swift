@@ -81,17 +81,27 @@ public struct ProjectionRunner: Service {
     /// One life of a lease: connect, stand by until leading, lead until something breaks.
     func runOnce() async throws {
         let lease = try await ProjectionLease.connect(to: database, purpose: .live, name: projection.name, logger: logger)
+        var held = false
         do {
             while try await !guarded("taking the lease", { try await lease.tryAcquire(logger: logger) }) {
                 try await pause(for: options.leaseRetryInterval)
             }
+            held = true
             logger.info("took the projection lease; applying events")
             try await lead(on: lease.connection)
         } catch {
             await lease.close(logger: logger)
+            logStop(held: held)
             throw error
         }
         await lease.close(logger: logger)
+        logStop(held: held)
+    }
+
+    /// Tells the operator, during a graceful shutdown, that this runner let its lease go.
+    private func logStop(held: Bool) {
+        guard held, Task.isShuttingDownGracefully else { return }
+        logger.notice("projection runner stopped: batch in flight committed or rolled back, lease released")
     }
 
     /// Applies events while holding the lease on `connection`, until the runner should stop.

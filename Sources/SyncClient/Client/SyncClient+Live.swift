@@ -4,7 +4,10 @@ import SyncProtocol
 extension SyncClient {
     /// Keeps the replica live until cancelled: syncs, opens the `/v1/sync/live` WebSocket, and syncs
     /// again on every poke (pokes that arrive during a sync are coalesced into one more sync). A
-    /// broken connection or a failed sync is retried with backoff and full jitter.
+    /// broken connection or a failed sync is retried with backoff and full jitter. When the server
+    /// closes the socket because it is shutting down (1012 service restart, or 1001 going away:
+    /// ``LiveClose/asksToReconnect``), the client reconnects after ``RetryPolicy/restartDelay()``
+    /// (at most a second by default), not after a back-off, and counts no failure.
     ///
     /// Returns when the task is cancelled, or when the state becomes `signedOut`,
     /// `reauthRequired` or `upgradeRequired` (check ``state``); it never loops on a refused session.
@@ -16,8 +19,20 @@ extension SyncClient {
             var wait: Duration?
             do {
                 try await sync()
-                let connected = try await connectLive()
-                failures = connected ? 0 : failures + 1
+                let (greeted, close) = try await connectLive()
+                if let close, close.asksToReconnect {
+                    failures = 0
+                    logger.info(
+                        "the server closed the live socket to restart; reconnecting",
+                        metadata: ["sync.close_code": "\(close.code ?? 0)"])
+                    do {
+                        try await policy.sleep(policy.restartDelay())
+                    } catch {
+                        break
+                    }
+                    continue
+                }
+                failures = greeted ? 0 : failures + 1
             } catch is CancellationError {
                 break
             } catch let error as SyncClientError {
@@ -40,8 +55,9 @@ extension SyncClient {
     }
 
     /// Holds one live connection: syncs on `hello` and on every `poke` until the socket closes.
-    /// - Returns: Whether the server greeted the connection (so the next reconnect need not back off).
-    private func connectLive() async throws -> Bool {
+    /// - Returns: Whether the server greeted the connection (so the next reconnect need not back
+    ///   off), and how the server closed it.
+    private func connectLive() async throws -> (greeted: Bool, close: LiveClose?) {
         let api = try api()
         let token = try await accessToken()
         let transport = transport
@@ -57,15 +73,15 @@ extension SyncClient {
             }
         }
         defer { poll.cancel() }
-        return try await withThrowingTaskGroup(of: Bool.self) { group in
+        return try await withThrowingTaskGroup(of: (greeted: Bool, close: LiveClose?).self) { group in
             group.addTask {
                 defer { continuation.finish() }
-                try await transport.live(url: api.liveURL, headers: api.headers(token: token)) { message in
+                let close = try await transport.live(url: api.liveURL, headers: api.headers(token: token)) { message in
                     if message.type == LiveMessage.poke.type || message.type == LiveMessage.hello.type {
                         continuation.yield()
                     }
                 }
-                return false
+                return (false, close)
             }
             group.addTask {
                 var greeted = false
@@ -73,11 +89,15 @@ extension SyncClient {
                     greeted = true
                     try await self.sync()
                 }
-                return greeted
+                return (greeted, nil)
             }
             var greeted = false
-            for try await result in group { greeted = greeted || result }
-            return greeted
+            var close: LiveClose?
+            for try await result in group {
+                greeted = greeted || result.greeted
+                close = close ?? result.close
+            }
+            return (greeted, close)
         }
     }
 }

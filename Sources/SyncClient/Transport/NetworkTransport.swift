@@ -4,6 +4,7 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOWebSocket
 import SyncProtocol
 import WSClient
 
@@ -64,14 +65,15 @@ public struct NetworkTransport: SyncTransport {
         }
     }
 
-    /// Opens the live socket and forwards each ``LiveMessage`` until it closes.
-    public func live(url: String, headers: [String: String], onMessage: @escaping @Sendable (LiveMessage) async -> Void) async throws {
+    /// Opens the live socket and forwards each ``LiveMessage`` until it closes; returns the
+    /// server's close code and reason.
+    public func live(url: String, headers: [String: String], onMessage: @escaping @Sendable (LiveMessage) async -> Void) async throws -> LiveClose? {
         var configuration = WebSocketClientConfiguration(autoPing: .enabled(timePeriod: .seconds(30)))
         for (name, value) in headers {
             if let field = HTTPField.Name(name) { configuration.additionalHeaders[field] = value }
         }
         do {
-            try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, _, _ in
+            let frame = try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, _, _ in
                 for try await message in inbound.messages(maxSize: 1 << 16) {
                     guard case .text(let text) = message,
                         let decoded = try? JSONDecoder().decode(LiveMessage.self, from: Data(text.utf8))
@@ -79,11 +81,19 @@ public struct NetworkTransport: SyncTransport {
                     await onMessage(decoded)
                 }
             }
+            return frame.map { LiveClose(code: Self.number(of: $0.closeCode), reason: $0.reason) }
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             throw SyncClientError(.network, "the live connection to \(Self.path(of: url)) failed or closed", underlying: error)
         }
+    }
+
+    /// The number of a WebSocket close code.
+    static func number(of code: WebSocketErrorCode) -> Int {
+        var buffer = ByteBuffer()
+        buffer.write(webSocketErrorCode: code)
+        return buffer.readInteger(as: UInt16.self).map(Int.init) ?? 0
     }
 
     /// A duration in whole nanoseconds (saturating).

@@ -15,8 +15,9 @@ public protocol SyncTransport: Sendable {
     ///   - url: The `ws://` or `wss://` URL of `/v1/sync/live`.
     ///   - headers: Headers of the upgrade request (`Authorization`, `Tidemark-Protocol`).
     ///   - onMessage: Called for each text frame that decodes as a ``LiveMessage``.
+    /// - Returns: How the server closed the socket (`nil` when it sent no close frame).
     /// - Throws: ``SyncClientError`` `network` when the connection fails or breaks.
-    func live(url: String, headers: [String: String], onMessage: @escaping @Sendable (LiveMessage) async -> Void) async throws
+    func live(url: String, headers: [String: String], onMessage: @escaping @Sendable (LiveMessage) async -> Void) async throws -> LiveClose?
 }
 
 /// One HTTP request of the sync protocol.

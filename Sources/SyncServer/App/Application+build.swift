@@ -15,6 +15,12 @@ import Prometheus
 /// projection runners run in the application's service group; migrations run before the server
 /// accepts requests (when configured). The application owns `configuration.pushProviders`: it
 /// shuts them down when it stops.
+///
+/// A graceful shutdown runs in this order (docs/operations.md, "Stopping a server"): readiness
+/// answers 503 and live sockets are closed with 1012; the HTTP server stops accepting connections
+/// and finishes the requests in flight; push dispatchers finish the sends in flight and hand the
+/// rest of their claims back; the providers' HTTP clients close; projection runners finish their
+/// batch and release their leases; the database pool closes. Each step logs a notice.
 /// - Parameters:
 ///   - configuration: Where to listen and which database to use.
 ///   - logger: The server's logger.
@@ -105,11 +111,13 @@ public func buildApplication(
     var app = Application(
         responder: responder,
         server: .guardedHTTP1WebSocketUpgrade(
-            webSocketRouter: webSocketRouter, webSocket: .init(maxFrameSize: 1 << 16), limits: configuration.connectionLimits,
+            // A client that does not answer a close within 2 s is cut off: a shutdown does not wait for it.
+            webSocketRouter: webSocketRouter, webSocket: .init(maxFrameSize: 1 << 16, closeTimeout: .seconds(2)),
+            limits: configuration.connectionLimits,
             metrics: metrics.factory
         ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tidemark"),
-        services: [client],
+        services: [client, ShutdownNotice(message: "every other part has stopped; closing the database pool", logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
@@ -144,6 +152,10 @@ public func buildApplication(
     } else {
         logger.notice("no push provider is configured: deliveries wait in the outbox (see docs/push.md)")
     }
+    // Last, so it speaks first once the server has stopped (a service group stops in reverse order).
+    app.addServices(
+        ShutdownNotice(message: "HTTP server stopped: requests in flight answered, connections closed; stopping dispatchers and runners", logger: logger)
+    )
     if configuration.migrateOnStart {
         app.beforeServerStarts {
             let report = try await store.migrate(additional: TidemarkMigrations.all)
@@ -155,5 +167,5 @@ public func buildApplication(
                 ])
         }
     }
-    return app
+    return HeraldedApplication(base: app, herald: ShutdownHerald(hub: hub, drain: drain, socketWait: .seconds(2), logger: logger))
 }

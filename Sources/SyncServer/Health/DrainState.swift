@@ -1,8 +1,10 @@
 import Synchronization
 
-/// Whether this instance is draining: it was asked to stop and still serves for a short while,
-/// but its readiness answer (`GET /v1/health`) already says `503`, so that a load balancer sends
-/// new requests to the other instances before this one stops accepting connections.
+/// Whether this instance is draining or shutting down: it was asked to stop and may still serve
+/// for a short while (`synccli serve --drain-seconds`), but its readiness answer
+/// (`GET /v1/health`) already says `503`, so that a load balancer sends new requests to the other
+/// instances before this one stops accepting connections. The graceful shutdown sets it too, at
+/// its first step.
 public final class DrainState: Sendable {
     private let draining = Atomic<Bool>(false)
 

@@ -1,16 +1,20 @@
 import EventStore
 import Hummingbird
 
-/// `GET /health` (the process is up) and `GET /v1/health` (ready: the database answers and the
-/// instance is not draining; log head and safe position).
+/// `GET /health` (the process is up) and `GET /v1/health` (ready: the instance is not draining or
+/// shutting down, and the database answers and takes writes; log head and safe position).
+///
+/// The database is asked at most once a second (``ReadinessProbe``); draining answers at once.
 public struct HealthController: Sendable {
     let store: EventStore
     let drain: DrainState
+    let probe: ReadinessProbe
 
-    /// Creates the controller; `drain` tells whether the instance is draining.
+    /// Creates the controller; `drain` tells whether the instance is draining or shutting down.
     public init(store: EventStore, drain: DrainState = DrainState()) {
         self.store = store
         self.drain = drain
+        self.probe = ReadinessProbe(store: store)
     }
 
     /// The readiness answer.
@@ -36,10 +40,12 @@ public struct HealthController: Sendable {
             guard !drain.isDraining else {
                 throw Problem(.unavailable, "this instance is shutting down; send requests to another one")
             }
-            do {
-                let status = try await store.status()
-                return Readiness(status: "ok", head: status.head, safePosition: status.safePosition)
-            } catch {
+            switch await probe.check() {
+            case .ready(let head, let safePosition):
+                return Readiness(status: "ok", head: head, safePosition: safePosition)
+            case .inRecovery:
+                throw Problem(.unavailable, "the database this instance writes to is in recovery (a standby): it cannot take writes")
+            case .unreachable:
                 throw Problem(.unavailable, "the database is not reachable")
             }
         }

@@ -6,7 +6,17 @@ import Foundation
 ///
 /// Each client gets an `AsyncStream` that buffers at most one poke: pokes that arrive while the
 /// client is still pulling collapse into one, so a slow client never makes the server buffer.
+///
+/// When the server shuts down, ``closeAll()`` ends every client's stream and refuses new clients:
+/// their sockets are then closed with ``restartCloseCode`` ("service restart"), which tells a
+/// client to reconnect at once, to another instance.
 public actor LiveHub {
+    /// The WebSocket close code sent when the server shuts down: 1012, "service restart" (RFC 6455
+    /// registry). Clients reconnect promptly, with a little jitter, instead of backing off.
+    public static let restartCloseCode = 1012
+    /// The reason sent with ``restartCloseCode``.
+    public static let restartCloseReason = "server shutting down; reconnect"
+
     private struct Client {
         var tenant: TenantID
         var user: UserID
@@ -16,6 +26,7 @@ public actor LiveHub {
     private var clients: [UUID: Client] = [:]
     private var byUser: [UserID: Set<UUID>] = [:]
     private var byTenant: [TenantID: Set<UUID>] = [:]
+    private var closing = false
 
     /// Creates an empty hub.
     public init() {}
@@ -23,8 +34,13 @@ public actor LiveHub {
     /// The number of connected clients.
     public var count: Int { clients.count }
 
-    /// Registers a client; the stream yields once per (coalesced) poke.
-    public func connect(tenant: TenantID, user: UserID) -> (id: UUID, pokes: AsyncStream<Void>) {
+    /// Whether ``closeAll()`` was called: the server is shutting down.
+    public var isClosing: Bool { closing }
+
+    /// Registers a client; the stream yields once per (coalesced) poke and finishes when the client
+    /// disconnects or the hub closes. `nil` once the hub is closing (the server is shutting down).
+    public func connect(tenant: TenantID, user: UserID) -> (id: UUID, pokes: AsyncStream<Void>)? {
+        guard !closing else { return nil }
         let id = UUID()
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         clients[id] = Client(tenant: tenant, user: user, continuation: continuation)
@@ -41,6 +57,15 @@ public actor LiveHub {
         if byUser[client.user]?.isEmpty == true { byUser[client.user] = nil }
         byTenant[client.tenant]?.remove(id)
         if byTenant[client.tenant]?.isEmpty == true { byTenant[client.tenant] = nil }
+    }
+
+    /// Refuses new clients from now on and finishes every client's stream, so that each socket is
+    /// closed with ``restartCloseCode``. Returns how many clients were connected.
+    @discardableResult
+    public func closeAll() -> Int {
+        closing = true
+        for client in clients.values { client.continuation.finish() }
+        return clients.count
     }
 
     /// Pokes the clients a change-feed notification concerns: `"<tenant>"` pokes the whole

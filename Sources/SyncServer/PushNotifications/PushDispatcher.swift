@@ -19,6 +19,11 @@ import ServiceLifecycle
 /// without spending attempts; after a pause one delivery probes it. So does a provider that asks
 /// the channel to wait (``PushOutcome/throttled(reason:after:)``), for as long as it asks. The
 /// dispatcher gives its providers the outbox as their ``ProviderTokenStore``.
+///
+/// On graceful shutdown it claims nothing more; the round in flight finishes the sends already
+/// started and records their outcomes, and hands the claimed deliveries it has not started back
+/// to the outbox at once (lease cleared, attempt not counted), so another instance can claim them
+/// without waiting for the lease to run out, and this one never sends them.
 public struct PushDispatcher: Service {
     /// The outbox.
     public let outbox: PushOutbox
@@ -55,7 +60,8 @@ public struct PushDispatcher: Service {
         for provider in providers { provider.useTokenStore(outbox) }
     }
 
-    /// Runs rounds until graceful shutdown; the round in flight finishes first.
+    /// Runs rounds until graceful shutdown; the round in flight finishes the sends it started and
+    /// hands the rest of its claim back.
     public func run() async throws {
         logger.info("push dispatcher started", metadata: ["push.owner": "\(owner)", "push.channels": "\(providers.keys.sorted())"])
         var lastSweep = ContinuousClock.now - options.sweepInterval
@@ -73,7 +79,11 @@ public struct PushDispatcher: Service {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
-        logger.info("push dispatcher stopped", metadata: ["push.owner": "\(owner)"])
+        if Task.isShuttingDownGracefully {
+            logger.notice("push dispatcher stopped: sends in flight recorded, unsent claims handed back", metadata: ["push.owner": "\(owner)"])
+        } else {
+            logger.info("push dispatcher stopped", metadata: ["push.owner": "\(owner)"])
+        }
     }
 
     /// Claims one batch, sends it and records the outcomes. Returns how many deliveries it handled.
@@ -99,6 +109,8 @@ public struct PushDispatcher: Service {
         case outcome(ClaimedDelivery, PushOutcome)
         /// Time to record what has arrived.
         case tick
+        /// Claimed deliveries not sent because a graceful shutdown began.
+        case unsent([ClaimedDelivery])
     }
 
     /// Sends every claimed delivery, at most `concurrency` at once, and records the outcomes as
@@ -119,11 +131,13 @@ public struct PushDispatcher: Service {
                 }
             }
             group.addTask {
-                await send(claimed) { delivery, outcome in sink.yield(.outcome(delivery, outcome)) }
+                let unsent = await send(claimed) { delivery, outcome in sink.yield(.outcome(delivery, outcome)) }
+                if !unsent.isEmpty { sink.yield(.unsent(unsent)) }
                 sink.finish()
             }
             var pending: [(ClaimedDelivery, PushOutcome)] = []
             pending.reserveCapacity(flushSize)
+            var unsent: [ClaimedDelivery] = []
             for await event in events {
                 switch event {
                 case .outcome(let delivery, let outcome):
@@ -131,18 +145,29 @@ public struct PushDispatcher: Service {
                     guard pending.count >= flushSize else { continue }
                 case .tick:
                     guard !pending.isEmpty else { continue }
+                case .unsent(let deliveries):
+                    unsent = deliveries
+                    continue
                 }
                 try await writer.write(pending)
                 pending.removeAll(keepingCapacity: true)
             }
             try await writer.write(pending)
             group.cancelAll()
+            if !unsent.isEmpty {
+                try await outbox.release(unsent.map(\.deliveryID), error: nil, owner: owner)
+                logger.notice(
+                    "shutting down: handed unsent push deliveries back to the outbox",
+                    metadata: ["push.owner": "\(owner)", "push.count": "\(unsent.count)"])
+            }
         }
         try await writer.finish(paused: paused)
     }
 
-    /// Sends every claimed delivery, at most `concurrency` at once, handing each outcome to `record` as it arrives.
-    private func send(_ claimed: [ClaimedDelivery], record: @escaping @Sendable (ClaimedDelivery, PushOutcome) -> Void) async {
+    /// Sends every claimed delivery, at most `concurrency` at once, handing each outcome to `record`
+    /// as it arrives. Once a graceful shutdown begins it starts no more sends; returns the
+    /// deliveries it did not start.
+    private func send(_ claimed: [ClaimedDelivery], record: @escaping @Sendable (ClaimedDelivery, PushOutcome) -> Void) async -> [ClaimedDelivery] {
         await withTaskGroup(of: (ClaimedDelivery, PushOutcome).self) { group in
             var next = claimed.makeIterator()
             func start(_ delivery: ClaimedDelivery) {
@@ -153,13 +178,14 @@ public struct PushDispatcher: Service {
                 }
             }
             for _ in 0..<max(options.concurrency, 1) {
-                guard let delivery = next.next() else { break }
+                guard !Task.isShuttingDownGracefully, let delivery = next.next() else { break }
                 start(delivery)
             }
             for await (delivery, outcome) in group {
                 record(delivery, outcome)
-                if let delivery = next.next() { start(delivery) }
+                if !Task.isShuttingDownGracefully, let delivery = next.next() { start(delivery) }
             }
+            return Array(IteratorSequence(next))
         }
     }
 }

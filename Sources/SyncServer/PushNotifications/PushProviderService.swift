@@ -42,7 +42,7 @@ public struct PushProviderService: Service {
             }
         }
         if !providers.isEmpty {
-            logger.debug("push providers shut down", metadata: ["push.channels": "\(providers.map(\.name))"])
+            logger.notice("push providers' HTTP clients shut down", metadata: ["push.channels": "\(providers.map(\.name))"])
         }
     }
 }

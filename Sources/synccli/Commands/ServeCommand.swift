@@ -147,35 +147,40 @@ struct ServeCommand: AsyncParsableCommand {
                 await PushProviderService.shutDown(configuration.pushProviders, logger: logger)
                 throw error
             }
-            // With a drain period the first SIGTERM or SIGINT starts draining, and the graceful
-            // shutdown follows when the period is over; without one, the signal starts it at once.
+            // The first SIGTERM or SIGINT starts the drain period (readiness 503 while the
+            // instance still serves), then the graceful shutdown; without a drain period, the
+            // shutdown at once. The shutdown has `--shutdown-grace` to finish.
             let drainPeriod = Duration.seconds(drainSeconds)
-            var group = ServiceGroupConfiguration(
-                services: [application],
-                gracefulShutdownSignals: drainSeconds > 0 ? [] : [.sigterm, .sigint],
-                logger: logger
-            )
+            var group = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [], logger: logger)
             group.maximumGracefulShutdownDuration = .seconds(shutdownGrace)
             let services = ServiceGroup(configuration: group)
+            let clock = ShutdownClock()
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await services.run() }
-                if drainSeconds > 0 {
-                    tasks.addTask {
-                        for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                tasks.addTask {
+                    for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                        guard clock.start() else {
+                            logger.notice("already stopping; the shutdown grace bounds it", metadata: ["signal": "\(signal)"])
+                            continue
+                        }
+                        if drainSeconds > 0 {
                             drain.begin()
                             logger.notice(
                                 "draining: readiness answers 503; graceful shutdown follows",
-                                metadata: [
-                                    "signal": "\(signal)", "drain.seconds": "\(drainSeconds)",
-                                ])
+                                metadata: ["signal": "\(signal)", "drain.seconds": "\(drainSeconds)"])
                             try? await Task.sleep(for: drainPeriod)
-                            await services.triggerGracefulShutdown()
-                            return
                         }
+                        logger.notice(
+                            "graceful shutdown started",
+                            metadata: ["signal": "\(signal)", "shutdown.grace_seconds": "\(shutdownGrace)"])
+                        await services.triggerGracefulShutdown()
                     }
                 }
                 try await tasks.next()
                 tasks.cancelAll()
+            }
+            if let elapsed = clock.elapsed {
+                logger.notice("server stopped", metadata: ["shutdown.duration": "\(elapsed)"])
             }
         }
     }

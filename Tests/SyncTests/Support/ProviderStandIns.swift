@@ -78,6 +78,41 @@ final class ProviderStandIns: Sendable {
         return ProviderStandIns(environment: environment, apns: apns, fcm: fcm, webPush: webPush, webhook: webhook, directory: directory)
     }
 
+    /// A device token (or Web Push subscription) that `channel`'s stand-in accepts.
+    func makeToken(for channel: Channel) -> String {
+        switch channel {
+        case .apns: (UUID().uuidString + UUID().uuidString).replacingOccurrences(of: "-", with: "").lowercased()
+        case .fcm: "fcm-\(UUID().uuidString)"
+        case .webpush: webPush?.makeSubscription() ?? ""
+        case .webhook: "hook-\(UUID().uuidString)"
+        }
+    }
+
+    /// The key of a delivery of `title` to `token` on `channel`, as ``receipts`` lists it.
+    func receiptKey(channel: String, token: String, title: String) -> String {
+        channel == Channel.webpush.rawValue ? "webpush|\(webPush?.subscriptionID(of: token) ?? token)|\(title)" : "\(channel)|\(token)|\(title)"
+    }
+
+    /// Every notification the stand-ins received (one key per request they accepted, repeats
+    /// included): `channel|token|title`.
+    var receipts: [String] {
+        var keys: [String] = []
+        for delivery in apns?.deliveries ?? [] {
+            let alert = (delivery.payloadJSON?["aps"] as? [String: Any])?["alert"] as? [String: Any]
+            keys.append("apns|\(delivery.token)|\(alert?["title"] as? String ?? "")")
+        }
+        for message in fcm?.messages ?? [] where (200..<300).contains(message.replyStatus) {
+            keys.append("fcm|\(message.registrationToken)|\(message.title ?? "")")
+        }
+        for delivery in webPush?.deliveries ?? [] where (200..<300).contains(delivery.replyStatus) {
+            keys.append("webpush|\(delivery.subscriptionID)|\(delivery.payloadJSON?["title"] as? String ?? "")")
+        }
+        for delivery in webhook?.deliveries ?? [] where (200..<300).contains(delivery.replyStatus) {
+            keys.append("webhook|\(delivery.token)|\(delivery.title)")
+        }
+        return keys
+    }
+
     /// Stops every stand-in and removes the files.
     func stop() async {
         await apns?.stop()
