@@ -234,7 +234,7 @@ backend tidemark_pg_primary
     option external-check
     external-check path "/usr/bin:/bin"
     external-check command $(dir)/pg-is-primary.sh
-    default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
+    default-server inter 500ms fall 2 rise 1 on-marked-down shutdown-sessions
     server primary 127.0.0.1:$PG_PRIMARY check
     server standby 127.0.0.1:$PG_STANDBY check
 CFG
@@ -292,7 +292,7 @@ start_server() {
     local reads=()
     [[ "$STANDBY_READS" == 0 ]] || reads=(--read-database-url "postgres://$SUPERUSER@127.0.0.1:$PG_STANDBY/$DB_NAME")
     as_user env TIDEMARK_JWT_SECRET="$secret" sh -c 'echo $$ > "$0"; shift; exec "$@"' "$pidfile" _ \
-        "$BINARY" serve --port "$port" --no-migrate --shutdown-grace 10 --drain-seconds 3 --request-deadline 5 \
+        "$BINARY" serve --port "$port" --no-migrate --shutdown-grace 10 --drain-seconds 3 --request-deadline 3 \
         --database-url "postgres://$SUPERUSER@127.0.0.1:$PG_FRONT/$DB_NAME" \
         "${reads[@]}" \
         --trusted-proxy 127.0.0.1 \

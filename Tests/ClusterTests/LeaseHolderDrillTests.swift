@@ -1,4 +1,5 @@
 import Foundation
+import PushStandIns
 import Testing
 import TidemarkTestSupport
 
@@ -11,12 +12,18 @@ struct LeaseHolderDrillTests {
         let cluster = try Cluster.fromEnvironment()
         let world = try await DrillWorld.start(cluster: cluster)
         try await withCleanUp {
+            // The webhook answers late, so deliveries are leased (in flight) when the server dies;
+            // its leases run out after the dispatcher's lease (60 s) and another instance sends
+            // them once more.
+            world.webhook.server.replyDelay = .milliseconds(1500)
             let traffic = Task { await world.traffic(until: .now + .seconds(600)) }
             try await Task.sleep(for: .seconds(5))
             let pids = try await world.serverPIDs()
             let projectionLeases = try await world.projectionLeaseHolders()
             let deliveryLeases = try await world.deliveryLeaseHolders()
-            guard let victim = pids.max(by: { projectionLeases[$0.value, default: 0] < projectionLeases[$1.value, default: 0] }) else {
+            // The one holding the most projection leases, then the most delivery leases.
+            func weight(_ pid: Int32) -> Int { projectionLeases[pid, default: 0] * 1000 + deliveryLeases[pid, default: 0] }
+            guard let victim = pids.max(by: { weight($0.value) < weight($1.value) }) else {
                 throw TestFailure("no server is running")
             }
             let held = projectionLeases[victim.value, default: 0]
@@ -29,6 +36,7 @@ struct LeaseHolderDrillTests {
             async let live = world.liveRecovery(since: failedAt)
             let (resumed, caughtUp) = await (projections, live)
             DrillWorld.note("projections resumed after \(DrillTable.seconds(resumed)), live replicas caught up after \(DrillTable.seconds(caughtUp))")
+            world.webhook.server.replyDelay = .zero
             try await Task.sleep(for: .seconds(5))
             traffic.cancel()
             await traffic.value

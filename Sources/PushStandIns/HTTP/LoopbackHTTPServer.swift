@@ -21,7 +21,15 @@ public final class LoopbackHTTPServer: Sendable {
     }
 
     private let state = Mutex<Running?>(nil)
+    private let delay = Mutex<Duration>(.zero)
     private let maximumBodySize: Int
+
+    /// How long each reply waits after its request was handled (and recorded) before it is
+    /// written: a provider that answers late. Zero (the default) answers at once.
+    public var replyDelay: Duration {
+        get { delay.withLock { $0 } }
+        set { delay.withLock { $0 = newValue } }
+    }
 
     /// Creates a server that is not listening yet; bodies above `maximumBodySize` bytes are refused with 413.
     public init(maximumBodySize: Int = 1 << 20) {
@@ -49,7 +57,10 @@ public final class LoopbackHTTPServer: Sendable {
             guard let body = try? await request.body.collect(upTo: limit) else {
                 return Self.response(.text(status: 413, "request body too large"))
             }
-            return Self.response(await handler(LoopbackHTTPRequest(request, body: body)))
+            let reply = await handler(LoopbackHTTPRequest(request, body: body))
+            let wait = self.replyDelay
+            if wait > .zero { try? await Task.sleep(for: wait) }
+            return Self.response(reply)
         }
         let (bound, listening) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
