@@ -95,7 +95,10 @@ enum RunnerHarness {
     /// Process ids of the backends holding `name`'s live lease connection.
     static func runnerBackends(_ store: EventStore, name: String) async throws -> [Int32] {
         let rows = try await store.client.query(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = \("tidemark-projection-" + name) AND datname = current_database()"
+            """
+            SELECT pid FROM pg_stat_activity
+            WHERE split_part(application_name, '@', 1) = \("tidemark-projection-" + name) AND datname = current_database()
+            """
         )
         var pids: [Int32] = []
         for try await pid in rows.decode(Int32.self) { pids.append(pid) }

@@ -34,34 +34,6 @@ public enum SyncCLI {
         let environment =
             try database.map { try Self.environment(database: $0, extra: extra) }
             ?? ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synccli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outURL = directory.appendingPathComponent("out")
-        let errURL = directory.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = binary
-                process.arguments = arguments
-                process.environment = environment
-                process.standardOutput = out
-                process.standardError = err
-                do {
-                    try process.run()
-                    process.waitUntilExit()
-                    continuation.resume(returning: process.terminationStatus)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-        try out.close()
-        try err.close()
-        return (status, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
+        return try await ChildProcess.run(binary, arguments: arguments, environment: environment)
     }
 }

@@ -43,31 +43,9 @@ struct Cluster: Sendable {
     /// - Throws: `TestFailure` with its output when it fails.
     @discardableResult
     func script(_ arguments: String...) async throws -> String {
-        let root = self.root
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = root.appendingPathComponent("scripts/cluster.sh")
-                process.arguments = arguments
-                process.standardInput = FileHandle.nullDevice
-                process.standardOutput = handle
-                process.standardError = handle
-                do {
-                    try process.run()
-                    process.waitUntilExit()
-                    continuation.resume(returning: process.terminationStatus)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-        try? handle.close()
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        guard status == 0 else { throw TestFailure("cluster.sh \(arguments.joined(separator: " ")) failed (\(status)): \(text)") }
+        let result = try await ChildProcess.run(root.appendingPathComponent("scripts/cluster.sh"), arguments: arguments)
+        let text = result.output + result.error
+        guard result.status == 0 else { throw TestFailure("cluster.sh \(arguments.joined(separator: " ")) failed (\(result.status)): \(text)") }
         return text
     }
 }
