@@ -61,7 +61,7 @@ struct LoadDevice: Sendable {
         if state.tokens == nil { await signIn(&state) }
         if state.needsRefresh { await refresh(&state) }
         guard state.tokens != nil else { return }
-        if !socket.isConnected || Double.random(in: 0..<1) < plan.reconnectProbability { await reconnect(state) }
+        if !socket.isOpen || Double.random(in: 0..<1) < plan.reconnectProbability { await reconnect(state) }
         await pull(&state)
         await push(&state)
         socket.expireProbes()

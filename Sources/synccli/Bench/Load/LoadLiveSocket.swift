@@ -24,6 +24,7 @@ final class LoadLiveSocket: Sendable {
         var task: Task<Void, Never>?
         var generation = 0
         var greeted = false
+        var open = false
         var lastOwnPush: ContinuousClock.Instant?
         var probes: [Probe] = []
         var nextProbe = 0
@@ -49,12 +50,16 @@ final class LoadLiveSocket: Sendable {
     /// Whether the server has greeted the current connection and it has not ended.
     var isConnected: Bool { state.withLock { $0.greeted } }
 
+    /// Whether a connection is open or being opened (it has not ended, nor been closed).
+    var isOpen: Bool { state.withLock { $0.open } }
+
     /// Opens a new connection to `url` (closing none: call ``close()`` first); the upgrade counts as
     /// a `connect` request when the hello arrives, an error when it fails or the socket drops.
     func connect(url: String) {
         let generation = state.withLock { state in
             state.generation += 1
             state.greeted = false
+            state.open = true
             state.probes.removeAll()
             return state.generation
         }
@@ -87,6 +92,7 @@ final class LoadLiveSocket: Sendable {
                 state.task = nil
                 state.generation += 1
                 state.greeted = false
+                state.open = false
                 state.probes.removeAll()
             }
             return state.task
@@ -171,6 +177,7 @@ final class LoadLiveSocket: Sendable {
             guard state.generation == generation else { return (false, false) }
             defer {
                 state.greeted = false
+                state.open = false
                 state.probes.removeAll()
             }
             return (true, state.greeted)

@@ -25,7 +25,7 @@ struct LoadPopulation: Sendable {
         try await service.createTenant(tenant, name: "Load test", code: code, envelope: system)
         let hash = try PasswordHashing.hash(password, cost: service.passwordCost)
         let ids = (0..<users).map { _ in UserID(rawValue: UUID()) }
-        let names = (0..<users).map { "u\($0)" }
+        let names = (0..<users).map { "load\($0)" }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in ids.indices {
                 if index >= 8 { try await group.next() }

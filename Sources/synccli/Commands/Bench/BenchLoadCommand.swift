@@ -99,7 +99,7 @@ struct BenchLoadCommand: AsyncParsableCommand {
             over \(report.live_samples) samples; lost \(report.lost), duplicated \(report.duplicated) (target 0)
             """)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
         if report.lost > 0 || report.duplicated > 0 {
             try await CLIFailure.reporting {
