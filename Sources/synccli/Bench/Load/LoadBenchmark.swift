@@ -68,7 +68,7 @@ struct LoadBenchmark: Sendable {
         let population = try await LoadPopulation.create(
             store: store, users: (devices + 1) / 2, notificationsPerUser: Self.notificationsPerUser, password: Self.password)
         var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = min(512, max(8, devices / 4))
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = min(1000, max(8, devices / 2))
         configuration.connectionPool.idleTimeout = .seconds(50)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {

@@ -23,9 +23,10 @@ struct LoadDeviceState: Sendable {
     var seq: Int64 = 0
     /// Todos this device created and has not completed: the ones it edits and completes.
     var openTodos: [String] = []
-    /// `notification.read`s sent so far (they go round the device's share of the notifications;
-    /// once all are read, a read applies with no events).
-    var reads = 0
+    /// `notification.read`s sent so far, from a random start (they go round the device's share of
+    /// the notifications, so the devices of a group do not all read the same one first; once all are
+    /// read, a read applies with no events).
+    var reads = Int.random(in: 0..<1000)
     /// The push to retry, if the last one got no answer.
     var pending: PendingPush?
     /// Every mutation pushed, with its answer.

@@ -6,15 +6,16 @@ import Foundation
 /// The tenant, users and notifications of a load test, created through the command service (not
 /// over HTTP, whose registrations are limited per address): one user per two devices, every user
 /// with the same password (hashed once, at the command service's cost, so sign-ins cost what they
-/// cost in production), and `notificationsPerUser` notifications each, sent to groups of 50 users.
+/// cost in production), and `notificationsPerUser` notifications each, sent to groups of 10 users.
 struct LoadPopulation: Sendable {
     /// The tenant's code (`load-<8 hex digits>`, new each run).
     let tenantCode: String
     /// The users, in device order: device `i` signs in as `accounts[i / 2]`.
     let accounts: [LoadAccount]
 
-    /// Users per notification: a notification is one stream, and every receiver's read appends to it.
-    static let notificationGroup = 50
+    /// Users per notification: a notification is one stream, and every receiver's read appends to
+    /// it (with 50, reads of one notification collided often enough to give up with `503 contention`).
+    static let notificationGroup = 10
 
     /// Creates `users` users and their notifications in a new tenant.
     static func create(store: EventStore, users: Int, notificationsPerUser: Int, password: String) async throws -> LoadPopulation {

@@ -47,7 +47,7 @@ struct BenchLoadCommand: AsyncParsableCommand {
     @Option(help: "Mean think time between a device's cycles, in milliseconds (100-600000); each wait is drawn from half to 1.5 times it.")
     var intervalMs: Int = 10_000
 
-    @Option(help: "Seconds over which the sign-ins are spread (0-3600; default: 20 sign-ins a second, --devices / 20).")
+    @Option(help: "Seconds over which the sign-ins are spread (0-3600; default: 10 sign-ins a second, --devices / 10).")
     var rampSeconds: Double?
 
     @Option(help: "Drive this server (an http:// or https:// URL) instead of starting one; its database must be --database-url's.")
@@ -85,7 +85,7 @@ struct BenchLoadCommand: AsyncParsableCommand {
         let base = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.bench")
         let benchmark = LoadBenchmark(
-            devices: devices, seconds: seconds, rampSeconds: rampSeconds ?? Double(devices) / 20, intervalMS: intervalMs,
+            devices: devices, seconds: seconds, rampSeconds: rampSeconds ?? Double(devices) / 10, intervalMS: intervalMs,
             target: target.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }, port: port, serverPIDs: serverPid, timeline: timeline,
             logger: logger)
         let report = try await CLIFailure.reporting {
