@@ -23,21 +23,33 @@ extension CommandService {
         guard (8...200).contains(password.count) else {
             throw CommandError(.invalid, "a password must be 8-200 characters")
         }
-        let tenant = try await load(Tenant.self, id: tenantID).state
-        guard tenant != nil else {
-            throw CommandError(.notFound, "tenant \(tenantID) does not exist")
-        }
         let hash: String
         do {
             hash = try PasswordHashing.hash(password, cost: passwordCost)
         } catch {
             throw CommandError(.invalid, error.message)
         }
+        return try await registerUser(id, tenantID: tenantID, username: username, email: email, phone: phone, passwordHash: hash, envelope: envelope)
+    }
+
+    /// Registers a user whose password is hashed already (a bcrypt hash from
+    /// ``PasswordHashing/hash(_:cost:)``), for tools that create many users with one password
+    /// (`synccli bench load`); otherwise as
+    /// ``registerUser(_:tenantID:username:email:phone:password:envelope:)``.
+    @discardableResult
+    public func registerUser(
+        _ id: UserID, tenantID: TenantID, username: String, email: String, phone: String?, passwordHash: String,
+        envelope: CommandEnvelope
+    ) async throws(CommandError) -> CommandOutcome {
+        let tenant = try await load(Tenant.self, id: tenantID).state
+        guard tenant != nil else {
+            throw CommandError(.notFound, "tenant \(tenantID) does not exist")
+        }
         let normalized = username.lowercased()
         return try await execute(
             User.self, id: id,
             command: .register(
-                id, tenantID: tenantID, username: username, email: email, phone: phone, passwordHash: hash,
+                id, tenantID: tenantID, username: username, email: email, phone: phone, passwordHash: passwordHash,
                 tenantIsActive: tenant?.isActive ?? false),
             envelope: envelope
         ) { _ in

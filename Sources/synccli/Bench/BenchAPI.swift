@@ -54,17 +54,26 @@ struct BenchAPI: Sendable {
         return try JSONDecoder().decode(SyncPushResponse.self, from: data)
     }
 
-    private func post(_ path: String, _ body: some Encodable, token: String? = nil, expect: Int) async throws -> Data {
+    /// Sends one request and returns its status and body, whatever the status.
+    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, token: String? = nil, timeout: TimeAmount = .seconds(60)) async throws -> (
+        status: Int, body: ByteBuffer
+    ) {
         var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
+        request.method = method
         request.headers.add(name: "Tidemark-Protocol", value: "1")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
-        let response = try await http.execute(request, timeout: .seconds(60))
-        let buffer = try await response.body.collect(upTo: 16 << 20)
-        guard Int(response.status.code) == expect else {
-            throw CLIFailure(.benchmarkFailed, "POST \(path) answered \(response.status.code): \(String(buffer: buffer))")
+        let response = try await http.execute(request, timeout: timeout)
+        return (Int(response.status.code), try await response.body.collect(upTo: 16 << 20))
+    }
+
+    private func post(_ path: String, _ body: some Encodable, token: String? = nil, expect: Int) async throws -> Data {
+        let (status, buffer) = try await send(.POST, path, body: try JSONEncoder().encode(body), token: token)
+        guard status == expect else {
+            throw CLIFailure(.benchmarkFailed, "POST \(path) answered \(status): \(String(buffer: buffer))")
         }
         return Data(buffer.readableBytesView)
     }

@@ -10,11 +10,13 @@ final class BenchServerProcess: Sendable {
     private let process: Process
     let port: Int
 
-    /// Starts this very binary as `serve` on `port` against `databaseURL`.
-    init(databaseURL: String, port: Int, secret: String, maximumConnections: Int) throws {
+    /// Starts this very binary as `serve` on `port` against `databaseURL`, with `--no-request-limits`
+    /// unless `requestLimits`.
+    init(databaseURL: String, port: Int, secret: String, maximumConnections: Int, requestLimits: Bool = false) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve", "--port", String(port), "--max-connections", String(maximumConnections), "--no-request-limits"]
+        process.arguments =
+            ["serve", "--port", String(port), "--max-connections", String(maximumConnections)] + (requestLimits ? [] : ["--no-request-limits"])
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = databaseURL
         environment["TIDEMARK_JWT_SECRET"] = secret
@@ -42,12 +44,18 @@ final class BenchServerProcess: Sendable {
 
     /// The resident memory of the server process, in bytes.
     func residentBytes() throws -> Int {
+        try Self.memory("VmRSS", pid: pid)
+    }
+
+    /// A memory figure (`VmRSS`, `VmHWM`: the peak resident memory, …) of process `pid` from
+    /// `/proc/<pid>/status`, in bytes.
+    static func memory(_ field: String, pid: Int32) throws -> Int {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        for line in status.split(separator: "\n") where line.hasPrefix("\(field):") {
             let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? 0
             return kilobytes * 1024
         }
-        throw CLIFailure(.benchmarkFailed, "no VmRSS in /proc/\(pid)/status")
+        throw CLIFailure(.benchmarkFailed, "no \(field) in /proc/\(pid)/status")
     }
 
     /// Stops the server (SIGTERM: graceful shutdown) and waits for it.

@@ -202,8 +202,8 @@ struct SyncBenchmark: Sendable {
         for pair in measured { try? await pair.receiver.close() }
         await sockets.close()
         latencies.sort()
-        let p50 = percentile(latencies, 0.50)
-        let p99 = percentile(latencies, 0.99)
+        let p50 = Percentile.of(latencies, 0.50)
+        let p99 = Percentile.of(latencies, 0.99)
         printError(
             "bench sync: live latency over \(latencies.count) samples: p50 \(format(p50)) ms, p99 \(format(p99)) ms, max \(format(latencies.last ?? 0)) ms")
         return Report(
@@ -346,12 +346,6 @@ struct SyncBenchmark: Sendable {
         return elapsed.seconds
     }
 
-    private func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let index = min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)
-        return sorted[max(0, index)]
-    }
-
-    private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+    private func round3(_ value: Double) -> Double { Percentile.round3(value) }
     private func format(_ value: Double) -> String { String(format: "%.3f", value) }
 }

@@ -90,6 +90,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Every live WebSocket holds a descriptor: thousands of devices need more than a soft limit of 1,024.
+        FileDescriptorLimit.raiseToHardLimit()
         let environment = Environment()
         let url = try await global.resolvedDatabaseURL()
         let readURL = try await resolvedReadDatabaseURL(environment)

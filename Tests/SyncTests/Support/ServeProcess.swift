@@ -26,6 +26,9 @@ final class ServeProcess: Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// The child's process id (`nil` once stopped).
+    var pid: Int32? { process.withLock { $0?.processIdentifier } }
+
     /// Whether the child still runs.
     var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
 
