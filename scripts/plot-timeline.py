@@ -70,6 +70,8 @@ def panel(out, index, title, rows, series, log_scale=False):
     def x(second):
         return LEFT + (second - first) / (last - first) * plot_width
 
+    if log_scale:  # a p99 of 0 (every live poke came before its push's answer) has no place on it
+        series = {kind: [(s, v if v is not None and v > 0 else None) for s, v in points] for kind, points in series.items()}
     values = [v for points in series.values() for _, v in points if v is not None]
     if log_scale:
         low = 10 ** math.floor(math.log10(max(min([v for v in values if v > 0], default=1), 0.1)))
@@ -172,7 +174,7 @@ def main():
     ]
     panel(out, 0, "requests per second, by kind", rows, requests)
     panel(out, 1, "errors per second, by kind (live: missed pokes; connect: failed or dropped sockets)", rows, errors)
-    panel(out, 2, "p99 latency per second, ms (log scale; live: push answer to poke on the other device)", rows, p99, log_scale=True)
+    panel(out, 2, "p99 latency per second, ms (log scale; live: push answer to poke on the other device; 0 not drawn)", rows, p99, log_scale=True)
     out.append(f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2}" y="{height - 8}" class="tick" text-anchor="middle">seconds since the start of the run</text>')
     out.append("</svg>")
     with open(args.out, "w", encoding="utf-8") as handle:

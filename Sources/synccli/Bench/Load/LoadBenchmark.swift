@@ -84,6 +84,8 @@ struct LoadBenchmark: Sendable {
     private func drive(store: EventStore, baseURL: String, serverPIDs: [Int32], population: LoadPopulation, http: HTTPClient) async throws -> LoadReport {
         let recorder = LoadRecorder()
         let signedIn = BackgroundSockets.Counter()
+        let end = BackgroundSockets.Counter()
+        end.value.store(Int.max, ordering: .relaxed)
         let plan = LoadPlan(
             tenantCode: population.tenantCode, password: Self.password, interval: .milliseconds(intervalMS),
             reconnectProbability: Self.reconnectProbability,
@@ -95,7 +97,7 @@ struct LoadBenchmark: Sendable {
             return LoadDevice(
                 index: index, account: population.accounts[index / 2], deviceID: UUID().uuidString.lowercased(),
                 startAt: recorder.start + .seconds(rampSeconds * Double(index) / Double(devices)), socket: sockets[index],
-                peer: peer < devices ? sockets[peer] : nil, plan: plan, api: api, recorder: recorder, signedIn: signedIn)
+                peer: peer < devices ? sockets[peer] : nil, plan: plan, api: api, recorder: recorder, signedIn: signedIn, endMilliseconds: end)
         }
         let timelineFile = try timeline.map { path in
             guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CLIFailure(.benchmarkFailed, "cannot write --timeline \(path)") }
@@ -113,12 +115,18 @@ struct LoadBenchmark: Sendable {
         let from = ContinuousClock.now
         let until = from + .seconds(seconds)
         recorder.measure(from: from, until: until)
+        end.value.store(Int(((until - recorder.start).seconds * 1000).rounded(.up)), ordering: .relaxed)
         printError("bench load: \(signedIn.value.load(ordering: .relaxed))/\(devices) devices signed in; measuring for \(seconds) s…")
         try await Task.sleep(until: until, clock: .continuous)
 
-        for task in running { task.cancel() }
+        // Cycles under way finish (their answers go into the ledger); after a minute the rest is cut off.
+        let stragglers = Task {
+            try await Task.sleep(for: .seconds(60))
+            for task in running { task.cancel() }
+        }
         var states: [LoadDeviceState] = []
         for task in running { states.append(await task.value) }
+        stragglers.cancel()
         printError("bench load: stopped; retrying unanswered pushes once and closing the sockets…")
         states = await withTaskGroup(of: (Int, LoadDeviceState).self) { group in
             for (index, state) in states.enumerated() {

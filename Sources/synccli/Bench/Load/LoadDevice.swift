@@ -26,13 +26,18 @@ struct LoadDevice: Sendable {
     let recorder: LoadRecorder
     /// Counts devices signed in.
     let signedIn: BackgroundSockets.Counter
+    /// When devices stop starting cycles, in milliseconds after the recorder's start (`Int.max`
+    /// until the measured window is set). A cycle under way finishes; cancelling the task stops
+    /// the device at once.
+    let endMilliseconds: BackgroundSockets.Counter
 
     /// The device's half of its user's notifications (every other one, by device number).
     private var notifications: [String] {
         account.notifications.enumerated().filter { $0.offset % 2 == index % 2 }.map(\.element)
     }
 
-    /// Runs the device until its task is cancelled; returns what it holds then.
+    /// Runs the device until the end of the run, or until its task is cancelled; returns what it
+    /// holds then.
     func run() async -> LoadDeviceState {
         var state = LoadDeviceState()
         guard (try? await Task.sleep(until: startAt, clock: .continuous)) != nil else { return state }
@@ -41,12 +46,17 @@ struct LoadDevice: Sendable {
             if state.tokens == nil { guard (try? await Task.sleep(for: .seconds(2))) != nil else { return state } }
         }
         signedIn.value.add(1, ordering: .relaxed)
-        while !Task.isCancelled {
+        while !Task.isCancelled, ContinuousClock.now < end {
             await cycle(&state)
-            let wait = plan.interval * Double.random(in: 0.5..<1.5)
-            guard (try? await Task.sleep(for: wait)) != nil else { break }
+            let wait = min(plan.interval * Double.random(in: 0.5..<1.5), end - .now)
+            guard wait > .zero, (try? await Task.sleep(for: wait)) != nil else { break }
         }
         return state
+    }
+
+    private var end: ContinuousClock.Instant {
+        let milliseconds = endMilliseconds.value.load(ordering: .relaxed)
+        return milliseconds == Int.max ? startAt + .seconds(86_400 * 2) : recorder.start + .milliseconds(milliseconds)
     }
 
     /// After the run: sends the unanswered push once more (outside the measured window), then

@@ -34,10 +34,11 @@ struct LoadDeviceState: Sendable {
     /// Mutations the server rejected.
     var rejected = 0
 
-    /// The access token needs refreshing: a `401` said so, or it expires within a minute.
+    /// The access token needs refreshing: a `401` said so, or it expires within 30 seconds (a cycle
+    /// is at most 1.5 times `--interval-ms` apart, so keep that below 30 s for long runs).
     var needsRefresh: Bool {
         guard let tokens else { return false }
-        return refreshDue || ContinuousClock.now - issued > .seconds(max(0, tokens.expiresIn - 60))
+        return refreshDue || ContinuousClock.now - issued > .seconds(max(0, tokens.expiresIn - 30))
     }
 
     /// A new push of 1 to 5 mutations: creating a todo, editing or completing one of this device's
