@@ -25,9 +25,13 @@ extension CommandService {
         }
         let hash: String
         do {
-            hash = try PasswordHashing.hash(password, cost: passwordCost)
-        } catch {
+            hash = try await passwords.hash(password, cost: passwordCost)
+        } catch .invalid(let error) {
             throw CommandError(.invalid, error.message)
+        } catch .busy {
+            throw CommandError(.unavailable, "too many password checks are under way; try again in a few seconds")
+        } catch {
+            throw CommandError(.unavailable, "the password could not be hashed now (the server is stopping or the request ended); try again")
         }
         return try await registerUser(id, tenantID: tenantID, username: username, email: email, phone: phone, passwordHash: hash, envelope: envelope)
     }

@@ -16,12 +16,25 @@ public struct CommandService: Sendable {
     public let now: @Sendable () -> Date
     /// bcrypt cost for new passwords.
     public let passwordCost: Int
+    /// Where passwords are hashed and checked (a server passes one with its own thread pool).
+    public let passwords: PasswordHasher
 
     /// Creates a service.
-    public init(store: EventStore, maxAttempts: Int = 5, passwordCost: Int = 10, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// - Parameters:
+    ///   - store: The event store.
+    ///   - maxAttempts: Attempts per command when the stream changes between load and append.
+    ///   - passwordCost: bcrypt cost for new passwords.
+    ///   - passwords: Where bcrypt runs: ``PasswordHasher/inline`` (the default) hashes on the
+    ///     calling task, which suits tools; servers pass a hasher with its own threads.
+    ///   - now: The clock commands are decided against.
+    public init(
+        store: EventStore, maxAttempts: Int = 5, passwordCost: Int = 10, passwords: PasswordHasher = .inline,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.maxAttempts = max(1, maxAttempts)
         self.passwordCost = passwordCost
+        self.passwords = passwords
         self.now = now
     }
 

@@ -231,6 +231,37 @@ struct RunnerTests {
         }
     }
 
+    @Test("an idle runner stores how far it read past events it does not read; later events still apply exactly once")
+    func idleRunnerStoresSkippedPosition() async throws {
+        try await withFreshStore(template: RunnerHarness.template) { store, database in
+            try await RunnerHarness.appendCounted(store, count: 40)
+            let projection = CounterProjection(name: "counter")
+            var options = RunnerHarness.options
+            options.skipSaveInterval = .milliseconds(100)
+            let runner = ProjectionRunner(projection: projection, store: store, database: database.url, options: options, logger: RunnerHarness.logger)
+            let task = Task { try await runner.run() }
+            #expect(try await RunnerHarness.exactlyOnce(store))
+            // 60 events the projection does not read, after its last own event.
+            var last = AppendResult?.none
+            for _ in 0..<6 {
+                let stream = try StreamName("ignored-\(UUID().uuidString.lowercased())")
+                last = try await store.append(to: stream, expected: .noStream, events: (0..<10).map { _ in EventData(type: "Ignored", json: #"{"n":1}"#) })
+            }
+            let lastPosition = try #require(last?.positions.last)
+            try await store.waitUntilReadable(try #require(last?.transactionID))
+            #expect(
+                try await holdsEventually(timeout: .seconds(10)) {
+                    let rows = try await store.client.query("SELECT position, events_applied FROM projection_checkpoints WHERE name = 'counter'")
+                    for try await (position, applied) in rows.decode((Int64, Int64).self) { return position >= lastPosition && applied == 40 }
+                    return false
+                })
+            // Its own events after the skipped ones are applied, once each.
+            try await RunnerHarness.appendCounted(store, count: 25)
+            #expect(try await RunnerHarness.exactlyOnce(store))
+            await RunnerHarness.stop(task)
+        }
+    }
+
     @Test("retry applies the failed event once the projection can handle it")
     func retryAfterFix() async throws {
         try await withFreshStore(template: RunnerHarness.template) { store, database in

@@ -110,8 +110,19 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
             host: host, port: port, username: username, password: password, database: database, tls: tlsConfig
         )
         configuration.options.maximumConnections = maximumConnections
-        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        configuration.options.additionalStartupParameters = Self.startupParameters(applicationName: applicationName)
         return configuration
+    }
+
+    /// The session settings every connection starts with: its name in `pg_stat_activity`, and
+    /// UTC as the time zone, so that timestamps rendered or truncated to days in SQL never depend
+    /// on the server's setting (and no request spends a round trip on `SET TimeZone`).
+    ///
+    /// (`plan_cache_mode = force_generic_plan` would stop PostgreSQL from re-planning the prepared
+    /// statements whose array parameters make a custom plan look cheaper, but it applies to the
+    /// unnamed statements too, whose plans must see their values: not set.)
+    static func startupParameters(applicationName: String) -> [(String, String)] {
+        [("application_name", applicationName), ("TimeZone", "UTC")]
     }
 
     /// A configuration for one dedicated `PostgresConnection` (outside the pool), for work that must
@@ -128,7 +139,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tlsConfig
         )
-        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        configuration.options.additionalStartupParameters = Self.startupParameters(applicationName: applicationName)
         return configuration
     }
 }

@@ -31,16 +31,11 @@ extension EventStore {
         let query: PostgresQuery
         switch direction {
         case .forwards:
-            query = """
-                SELECT \(unescaped: Self.eventColumns) FROM events
-                WHERE stream = \(stream.rawValue) AND stream_version = 1 AND \(version)::int8 <= 1
-                UNION ALL
-                (SELECT \(unescaped: Self.eventColumns) FROM events
-                 WHERE stream_id = (SELECT stream_id FROM events WHERE stream = \(stream.rawValue) AND stream_version = 1)
-                   AND stream_version > 1 AND stream_version >= \(version)
-                 ORDER BY stream_version ASC LIMIT \(limit))
-                ORDER BY stream_version ASC LIMIT \(limit)
-                """
+            do {
+                return try await decodeEvents(try await client.execute(StreamReadStatement(stream: stream, from: version, limit: limit), logger: logger))
+            } catch {
+                throw EventStoreError.database(error, while: "reading stream '\(stream)'")
+            }
         case .backwards:
             query = """
                 (SELECT \(unescaped: Self.eventColumns) FROM events
@@ -82,7 +77,7 @@ extension EventStore {
         guard !streams.isEmpty else { return result }
         let events: [RecordedEvent]
         do {
-            events = try await decodeEvents(try await client.query(Self.streamsQuery(streams), logger: logger))
+            events = try await decodeEvents(try await client.execute(StreamsReadStatement(streams), logger: logger))
         } catch {
             throw EventStoreError.database(error, while: "reading \(streams.count) streams")
         }
@@ -99,7 +94,7 @@ extension EventStore {
         for stream in streams { result[stream] = [] }
         guard !streams.isEmpty else { return result }
         do {
-            for event in try await decodeEvents(try await connection.query(Self.streamsQuery(streams), logger: logger)) {
+            for event in try await decodeEvents(try await connection.execute(StreamsReadStatement(streams), logger: logger)) {
                 result[event.stream, default: []].append(event)
             }
         } catch {
@@ -110,17 +105,6 @@ extension EventStore {
 
     /// Every event of `streams`, ordered by stream and version: a stream's first event by name, the
     /// rest by the stream's number.
-    static func streamsQuery(_ streams: [StreamName]) -> PostgresQuery {
-        let names = streams.map(\.rawValue)
-        return """
-            SELECT \(unescaped: Self.eventColumns) FROM events WHERE stream = ANY(\(names)) AND stream_version = 1
-            UNION ALL
-            SELECT \(unescaped: Self.eventColumns) FROM events
-            WHERE stream_id IN (SELECT stream_id FROM events WHERE stream = ANY(\(names)) AND stream_version = 1)
-              AND stream_version > 1
-            ORDER BY stream, stream_version
-            """
-    }
 
     /// Reads the whole log after a position, gap-free.
     ///
@@ -140,16 +124,6 @@ extension EventStore {
         after position: LogPosition, limit: Int = 1000, filter: LogFilter = .all, skipAhead: Bool = true
     ) async throws(EventStoreError) -> LogPage {
         try checkLimit(limit)
-        let query: PostgresQuery = """
-            SELECT \(unescaped: Self.eventColumns) FROM events
-            WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-              AND (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position)::int8)
-              AND (\(filter.tenantID)::text IS NULL OR tenant_id = \(filter.tenantID)::text)
-              AND (\(filter.categories)::text[] IS NULL OR category = ANY(\(filter.categories)::text[]))
-              AND (\(filter.eventTypes)::text[] IS NULL OR type = ANY(\(filter.eventTypes)::text[]))
-            ORDER BY events.transaction_id, events.position
-            LIMIT \(limit)
-            """
         do {
             // With a filter, first find the newest readable event of the whole log (a backward
             // index scan): when the filtered page is not full, nothing that matches lies between
@@ -158,19 +132,13 @@ extension EventStore {
             let isFiltered = skipAhead && (filter.tenantID != nil || filter.categories != nil || filter.eventTypes != nil)
             var horizon: LogPosition?
             if isFiltered {
-                let rows = try await client.query(
-                    """
-                    SELECT transaction_id::text, position FROM events
-                    WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-                    ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1
-                    """,
-                    logger: logger
-                )
-                for try await (transaction, newest) in rows.decode((String, Int64).self) {
+                for try await row in try await client.execute(LogHorizonStatement(), logger: logger) {
+                    let (transaction, newest) = try row.decode((String, Int64).self)
                     horizon = UInt64(transaction).map { LogPosition(transactionID: $0, position: newest) }
                 }
             }
-            let events = try await decodeEvents(try await client.query(query, logger: logger))
+            let events = try await decodeEvents(
+                try await client.execute(LogReadStatement(after: position, filter: filter, limit: limit), logger: logger))
             var next = events.last?.logPosition ?? position
             if let horizon, events.count < limit, horizon > next { next = horizon }
             return LogPage(events: events, next: next)
@@ -204,7 +172,7 @@ extension EventStore {
     /// Decodes rows of ``eventColumns``. The metadata's fields come out of PostgreSQL as columns,
     /// so the hot path of every reader (a rebuild reads millions of events) parses no metadata JSON;
     /// only the rare `extra` object is decoded.
-    func decodeEvents(_ rows: PostgresRowSequence) async throws -> [RecordedEvent] {
+    func decodeEvents<Rows: AsyncSequence>(_ rows: Rows) async throws -> [RecordedEvent] where Rows.Element == PostgresRow {
         let decoder = JSONDecoder()
         var events: [RecordedEvent] = []
         for try await row in rows {

@@ -12,11 +12,12 @@ extension EventStore {
                 """
                 WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
                 SELECT
-                    -- The newest event lies in the last block ranges of the position BRIN index:
-                    -- look there first, and scan the whole table only when nothing is found.
+                    -- The newest event is among the last 1,000 positions the sequence handed out:
+                    -- look there first, and scan the whole table only when nothing is found. The
+                    -- bound is a sub-select so that it is computed once, not once per row.
                     coalesce(
                         (SELECT max(position) FROM events
-                         WHERE position > coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'position')::regclass), 0) - 1000),
+                         WHERE position > (SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'position')::regclass), 0) - 1000)),
                         (SELECT max(position) FROM events), 0),
                     (SELECT min(position) FROM events, h WHERE transaction_id >= h.xmin),
                     (SELECT count(*) FROM events, h WHERE transaction_id >= h.xmin),

@@ -128,6 +128,27 @@ enum ProjectionCatalog {
         )
     }
 
+    /// Moves the checkpoint from `expected` to `position` without applying anything: the runner
+    /// read the log up to there and found no event its projection reads.
+    /// - Returns: `false` when the checkpoint no longer stands at `expected` (an operator moved it).
+    static func skip(
+        _ name: String, from expected: LogPosition, to position: LogPosition, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            UPDATE projection_checkpoints
+            SET transaction_id = \(String(position.transactionID))::xid8, position = \(position.position), updated_at = now()
+            WHERE name = \(name) AND state = 'running'
+              AND transaction_id = \(String(expected.transactionID))::xid8 AND position = \(expected.position)
+            RETURNING 1
+            """,
+            logger: logger
+        )
+        var updated = false
+        for try await _ in rows.decode(Int32.self) { updated = true }
+        return updated
+    }
+
     /// Records an operator action or a notable runner decision.
     static func audit(_ name: String, action: String, detail: String, on connection: PostgresConnection, logger: Logger) async throws {
         _ = try await connection.query(

@@ -61,5 +61,6 @@ public enum ProjectionMigrations {
             ]),
         ChangeFeed.migration,
         ChangeFeed.privateChannel,
+        ChangeFeed.userIndex,
     ]
 }

@@ -46,11 +46,16 @@ public struct ReadTable: Sendable, Hashable {
     }
 
     /// The stored rows whose keys are in a JSON array of key objects (parameter `$1`), as JSON.
+    ///
+    /// One primary-key lookup per key: the planner cannot see how many keys the JSON holds (it
+    /// guesses 100), and with a plain join it would scan a large table instead. `OFFSET 0` keeps
+    /// the lateral sub-select from being flattened into such a join.
     var loadSQL: String {
-        """
-        SELECT to_jsonb(t)::text FROM \(name) AS t
-        JOIN (SELECT DISTINCT \(key.joined(separator: ", ")) FROM jsonb_populate_recordset(NULL::\(name), $1::jsonb)) AS k
-        USING (\(key.joined(separator: ", ")))
-        """
+        let match = key.map { "t.\($0) = k.\($0)" }.joined(separator: " AND ")
+        return """
+            SELECT to_jsonb(t)::text
+            FROM (SELECT DISTINCT \(key.joined(separator: ", ")) FROM jsonb_populate_recordset(NULL::\(name), $1::jsonb)) AS k
+            CROSS JOIN LATERAL (SELECT * FROM \(name) AS t WHERE \(match) OFFSET 0) AS t
+            """
     }
 }

@@ -100,6 +100,16 @@ public enum ChangeFeed {
             """,
         ])
 
+    /// Migration `projections` 4: the feed is indexed by user. A pull reads one user's rows and
+    /// the tenant's rows for everyone (`user_id IS NULL`) as two index ranges; the tenant-wide index
+    /// it replaces made every pull of a large tenant step over every other user's changes.
+    static let userIndex = Migration(
+        component: "projections", version: 4, name: "read change feed by user",
+        statements: [
+            "CREATE INDEX read_changes_user_idx ON read_changes (tenant_id, user_id, transaction_id, seq)",
+            "DROP INDEX read_changes_tenant_idx",
+        ])
+
     /// Migration `projections` 3: the triggers signal the private channel of ``channel`` instead
     /// of the fixed name `tidemark_read`, which any role that may connect could hear or signal.
     static let privateChannel = Migration(

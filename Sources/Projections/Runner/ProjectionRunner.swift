@@ -165,6 +165,7 @@ public struct ProjectionRunner: Service {
         let clock = ContinuousClock()
         var lastHorizon = clock.now - options.idleCheckInterval
         var lastCheck = clock.now
+        var lastSkipSave = clock.now
         while !Self.shouldStop {
             let generation = await store.commitGeneration()
             let from = expected
@@ -176,6 +177,19 @@ public struct ProjectionRunner: Service {
             }
             readFrom = page.next
             guard !page.events.isEmpty else {
+                if readFrom > expected, clock.now - lastSkipSave >= options.skipSaveInterval {
+                    lastSkipSave = clock.now
+                    let (name, from, to) = (projection.name, expected, readFrom)
+                    let saved = try await guarded("storing the position read up to") {
+                        try await ProjectionCatalog.skip(name, from: from, to: to, on: connection, logger: logger)
+                    }
+                    guard saved else {
+                        logger.info("the checkpoint moved (rebuild, reset or skip); reloading")
+                        return checkpoint
+                    }
+                    expected = to
+                    stored.position = to
+                }
                 if clock.now - lastCheck >= options.idleCheckInterval {
                     lastCheck = clock.now
                     let name = projection.name

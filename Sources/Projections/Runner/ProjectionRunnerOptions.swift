@@ -16,6 +16,9 @@ public struct ProjectionRunnerOptions: Sendable {
     /// How often a caught-up runner checks its checkpoint row for an operator's reset, retry or
     /// skip, and looks for the log's readable horizon to skip events it does not read.
     public var idleCheckInterval: Duration
+    /// How often an idle runner stores how far it has read past events it does not read, so its
+    /// checkpoint (and the lag an operator sees) follows the log instead of its last own event.
+    public var skipSaveInterval: Duration
 
     /// Creates options; the defaults suit a production server.
     public init(
@@ -25,8 +28,10 @@ public struct ProjectionRunnerOptions: Sendable {
         rebuildOnVersionChange: Bool = true,
         rebuildBatchSize: Int = 10_000,
         operationTimeout: Duration = .seconds(60),
-        idleCheckInterval: Duration = .milliseconds(250)
+        idleCheckInterval: Duration = .milliseconds(250),
+        skipSaveInterval: Duration = .seconds(5)
     ) {
+        self.skipSaveInterval = skipSaveInterval
         self.idleCheckInterval = idleCheckInterval
         self.operationTimeout = operationTimeout
         self.batchSize = batchSize

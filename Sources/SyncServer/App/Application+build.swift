@@ -45,7 +45,8 @@ public func buildApplication(
             backgroundLogger: logger)
     }
     let store = EventStore(client: client, logger: logger, metrics: metrics.store)
-    let commands = CommandService(store: store, passwordCost: configuration.passwordCost)
+    let passwords = PasswordHasher(threads: configuration.passwordThreads ?? PasswordHasher.defaultThreads)
+    let commands = CommandService(store: store, passwordCost: configuration.passwordCost, passwords: passwords)
     let signer =
         try configuration.tokenSecret.map { secret throws(AuthError) in try TokenSigner(secret: secret) }
         ?? {
@@ -122,6 +123,7 @@ public func buildApplication(
         logger: logger
     )
     if let readClient { app.addServices(readClient) }
+    app.addServices(PasswordHasherService(hasher: passwords, logger: logger))
     app.addServices(store.services)
     app.addServices(LiveNotifier(client: client, hub: hub, logger: logger))
     if configuration.metricsSampleInterval > .zero {

@@ -1,3 +1,4 @@
+import Commands
 import EventStore
 import Outbox
 import Projections
@@ -34,6 +35,9 @@ public struct ServerConfiguration: Sendable {
     public var syncRateLimits: SyncRateLimits = SyncRateLimits()
     /// bcrypt cost for new passwords.
     public var passwordCost: Int = 10
+    /// Threads of the pool that checks and hashes passwords (``PasswordHasher``); `nil`: one per
+    /// core (``PasswordHasher/defaultThreads``).
+    public var passwordThreads: Int?
     /// The most mutations in one push.
     public var maxPushBatch: Int = 100
     /// How long an HTTP request may take before it is answered `503 unavailable` and its handler

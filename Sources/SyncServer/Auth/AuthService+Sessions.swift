@@ -36,7 +36,14 @@ extension AuthService {
     /// The identity of a bearer token: a valid signature, not expired, and a live session.
     /// - Throws: ``AuthError`` `unauthorized`, `token_expired`, `session_revoked` or `unavailable`.
     public func authenticate(bearer token: String) async throws -> Identity {
-        let claims = try signer.verify(token, now: commands.now())
+        let now = commands.now()
+        let claims: AccessClaims
+        if let known = verifiedTokens.claims(of: token, now: now) {
+            claims = known
+        } else {
+            claims = try signer.verify(token, now: now)
+            verifiedTokens.remember(token, claims: claims, now: now)
+        }
         guard let userID = UserID(claims.subject), let tenantID = TenantID(claims.tenant),
             let deviceID = DeviceID(claims.device), let sessionID = UUID(uuidString: claims.session)
         else {

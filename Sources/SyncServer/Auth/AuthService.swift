@@ -24,6 +24,8 @@ public struct AuthService: Sendable {
     public let options: AuthOptions
     private let dummyHash: String
     let liveSessions: SessionCache
+    /// Access tokens already verified here, with their claims.
+    let verifiedTokens = VerifiedTokenCache()
     /// The attempt counters of sign-in, registration and refresh limits.
     let attempts: AttemptLimiter
     /// The sessions' table.
@@ -100,7 +102,18 @@ public struct AuthService: Sendable {
         if let user { knownDevice = try await sessions.hasSignedIn(user.id, on: deviceID) }
         try await throttle.claimForName(unlessKnownDevice: knownDevice)
         let hash = user?.passwordHash ?? dummyHash
-        let matches = (try? PasswordHashing.verify(request.password, against: hash)) ?? false
+        let matches: Bool
+        do {
+            matches = try await commands.passwords.verify(request.password, against: hash)
+        } catch .invalid {
+            matches = false
+        } catch .busy {
+            throw AuthError(.unavailable, "too many sign-ins are under way; try again in a few seconds", retryAfter: 2)
+        } catch .cancelled {
+            throw CancellationError()
+        } catch {
+            throw AuthError(.unavailable, "the server is stopping; sign in again in a moment", retryAfter: 1)
+        }
         metrics.passwordChecked(matched: matches)
         guard let user, matches else {
             logger.notice("sign-in refused", metadata: ["auth.subject": "\(subject)", "auth.client": "\(address)"])

@@ -108,9 +108,9 @@ struct SessionStore: Sendable {
     /// Whether `session` exists and is not revoked.
     func isLive(_ session: UUID) async throws(AuthError) -> Bool {
         do {
-            let rows = try await client.query("SELECT revoked_at FROM auth_sessions WHERE session_id = \(session)", logger: logger)
+            let rows = try await client.execute(SessionLiveStatement(session: session), logger: logger)
             var live = false
-            for try await revokedAt in rows.decode(Date?.self) { live = revokedAt == nil }
+            for try await row in rows { live = try row.decode(Date?.self) == nil }
             return live
         } catch {
             throw .unavailable(error, while: "checking a session")

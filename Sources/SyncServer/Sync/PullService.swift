@@ -202,8 +202,8 @@ public struct PullService: Sendable {
                     try await Task.sleep(for: .milliseconds(5))
                 }
             }
+            // Every pool connection starts in UTC (DatabaseURL), as the rendered rows need.
             try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            try await connection.query("SET LOCAL TimeZone = 'UTC'", logger: logger)
             do {
                 let response = try await page(identity: identity, cursor: cursor, limit: limit, source: source, on: connection)
                 try await connection.query(response == nil ? "ROLLBACK" : "COMMIT", logger: logger)
@@ -272,19 +272,15 @@ public struct PullService: Sendable {
         if cursor.snapshotEntity != nil {
             return (try await snapshotPage(identity: identity, cursor: cursor, reset: false, limit: limit, feed: feed, on: connection), false)
         }
-        let rows = try await connection.query(
-            """
-            SELECT transaction_id::text, seq, entity, key FROM read_changes
-            WHERE tenant_id = \(identity.tenantID.rawValue) AND (user_id IS NULL OR user_id = \(identity.userID.rawValue))
-              AND (transaction_id, seq) > (\(String(cursor.transactionID))::xid8, \(cursor.seq))
-              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY read_changes.transaction_id, read_changes.seq LIMIT \(limit)
-            """,
-            logger: logger
-        )
+        let rows = try await connection.execute(
+            ChangesPageStatement(
+                tenant: identity.tenantID.rawValue, user: identity.userID.rawValue, afterTransaction: cursor.transactionID, seq: cursor.seq,
+                limit: limit),
+            logger: logger)
         var order: [(SyncEntity, String)] = []
         var count = 0
-        for try await (transaction, seq, entity, key) in rows.decode((String, Int64, String, String).self) {
+        for try await row in rows {
+            let (transaction, seq, entity, key) = try row.decode((String, Int64, String, String).self)
             count += 1
             cursor.transactionID = UInt64(transaction) ?? cursor.transactionID
             cursor.seq = seq
@@ -302,16 +298,11 @@ public struct PullService: Sendable {
 
     /// Whether committed changes of the user wait behind the snapshot's xmin.
     private func hasHeldBackChanges(identity: Identity, after cursor: SyncCursor, on connection: PostgresConnection) async throws -> Bool {
-        let rows = try await connection.query(
-            """
-            SELECT EXISTS (SELECT 1 FROM read_changes
-                WHERE tenant_id = \(identity.tenantID.rawValue) AND (user_id IS NULL OR user_id = \(identity.userID.rawValue))
-                  AND (transaction_id, seq) > (\(String(cursor.transactionID))::xid8, \(cursor.seq))
-                  AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot()))
-            """,
-            logger: logger
-        )
-        for try await exists in rows.decode(Bool.self) { return exists }
+        let rows = try await connection.execute(
+            HeldBackStatement(
+                tenant: identity.tenantID.rawValue, user: identity.userID.rawValue, afterTransaction: cursor.transactionID, seq: cursor.seq),
+            logger: logger)
+        for try await row in rows { return try row.decode(Bool.self) }
         return false
     }
 
@@ -385,36 +376,20 @@ public struct PullService: Sendable {
     private func includedSeq(identity: Identity, previous: Int64, feed: FeedState, on connection: PostgresConnection) async throws -> Int64 {
         let device = SyncDevice(identity)
         var checkpoints: [String: (transaction: UInt64, position: Int64, settled: Bool)] = [:]
-        let rows = try await connection.query(
-            """
-            SELECT name, transaction_id::text, position, written_by < pg_snapshot_xmin(pg_current_snapshot()) FROM projection_checkpoints
-            """,
-            logger: logger
-        )
-        for try await (name, transaction, position, settled) in rows.decode((String, String, Int64, Bool).self) {
+        for try await row in try await connection.execute(CheckpointsStatement(), logger: logger) {
+            let (name, transaction, position, settled) = try row.decode((String, String, Int64, Bool).self)
             checkpoints[name] = (UInt64(transaction) ?? 0, position, settled)
         }
-        let answered = try await connection.query(
-            """
-            SELECT coalesce(max(seq), 0) FROM sync_mutations
-            WHERE tenant_id = \(device.tenantID.rawValue) AND user_id = \(device.userID.rawValue) AND device_id = \(device.deviceID.rawValue)
-            """,
-            logger: logger
-        )
-        var last: Int64 = 0
-        for try await value in answered.decode(Int64.self) { last = value }
-        // The cursor's number is this server's own; it can exceed what the device has answered
+        // The device's highest answered number, and its answers above the number to start from:
+        // the cursor's, which is this server's own and can exceed what the device has answered
         // only if answers were lost (a restore): never claim more than was answered.
-        var included = min(previous, last)
-        let mutations = try await connection.query(
-            """
-            SELECT seq, status, transaction_id::text, last_position, event_types FROM sync_mutations
-            WHERE tenant_id = \(device.tenantID.rawValue) AND user_id = \(device.userID.rawValue) AND device_id = \(device.deviceID.rawValue)
-              AND seq > \(included) ORDER BY seq LIMIT 10000
-            """,
-            logger: logger
-        )
-        for try await (seq, status, transaction, position, types) in mutations.decode((Int64, String, String?, Int64?, [String]).self) {
+        let mutations = try await connection.execute(DeviceAnswersStatement(device, above: previous), logger: logger)
+        var included: Int64?
+        for try await row in mutations {
+            let (last, seq, status, transaction, position, storedTypes) = try row.decode((Int64, Int64?, String?, String?, Int64?, [String]?).self)
+            if included == nil { included = min(previous, last) }
+            guard let seq, let status else { break }
+            let types = storedTypes ?? []
             if status == "applied", let transaction = transaction.flatMap(UInt64.init), let position {
                 let readers = projections.filter { projection in projection.eventTypes.map { !Set($0).isDisjoint(with: types) } ?? true }
                 let applied = readers.allSatisfy { projection in
@@ -425,7 +400,7 @@ public struct PullService: Sendable {
             }
             included = seq
         }
-        return included
+        return included ?? min(previous, 0)
     }
 
     struct FeedState {
@@ -441,15 +416,8 @@ public struct PullService: Sendable {
     private func feedState(on connection: PostgresConnection) async throws -> FeedState {
         // The transaction's first statement that needs a snapshot: it takes it before the
         // functions run, so the WAL position is at or past everything the snapshot sees.
-        let rows = try await connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT epoch, pruned_transaction_id::text, pruned_seq, pg_snapshot_xmin(pg_current_snapshot())::text, \(WALPosition.currentSQL)
-                    FROM read_change_feed
-                    """),
-            logger: logger
-        )
-        for try await (epoch, pruned, seq, xmin, position) in rows.decode((Int64, String, Int64, String, String?).self) {
+        for try await row in try await connection.execute(FeedStateStatement(), logger: logger) {
+            let (epoch, pruned, seq, xmin, position) = try row.decode((Int64, String, Int64, String, String?).self)
             return FeedState(
                 epoch: epoch, prunedTransactionID: UInt64(pruned) ?? 0, prunedSeq: seq, xmin: UInt64(xmin) ?? 1,
                 walPosition: position.flatMap(WALPosition.parse))

@@ -66,38 +66,18 @@ extension SyncPushBatch {
         let device = SyncDevice(identity)
         let keys = applied.map { SyncPushService.idempotencyKey(device: device, mutation: $0.mutation.id) }
         let actor = identity.principal.userID?.description ?? identity.principal.kind.rawValue
-        let rows = try await connection.query(
-            """
-            WITH logged AS (
-                INSERT INTO command_log (idempotency_key, actor, stream, event_types, positions, stream_version)
-                SELECT key, \(actor), stream, event_types::text[], positions::int8[], stream_version
-                FROM unnest(\(keys)::text[], \(applied.map { $0.stream?.rawValue ?? "" })::text[],
-                            \(applied.map { Self.arrayLiteral($0.eventTypes) })::text[],
-                            \(applied.map { Self.arrayLiteral($0.result.positions.map(String.init)) })::text[],
-                            \(applied.map(\.streamVersion))::int8[]) AS c(key, stream, event_types, positions, stream_version)
-                ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING 1
-            ), recorded AS (
-                INSERT INTO sync_mutations (tenant_id, device_id, seq, mutation_id, user_id, name, status, positions, event_types, code, message, transaction_id, last_position)
-                SELECT \(device.tenantID.rawValue), \(device.deviceID.rawValue), seq, mutation_id, \(device.userID.rawValue), name, status,
-                       positions::int8[], event_types::text[], NULLIF(code, ''), NULLIF(message, ''),
-                       CASE WHEN positions = '{}' THEN NULL ELSE pg_current_xact_id() END,
-                       (SELECT max(p) FROM unnest(positions::int8[]) AS p)
-                FROM unnest(\(answers.map(\.result.seq))::int8[], \(answers.map(\.result.id))::text[], \(answers.map(\.mutation.name))::text[],
-                            \(answers.map(\.result.status.rawValue))::text[],
-                            \(answers.map { Self.arrayLiteral($0.result.positions.map(String.init)) })::text[],
-                            \(answers.map { Self.arrayLiteral($0.eventTypes) })::text[],
-                            \(answers.map { $0.result.code ?? "" })::text[], \(answers.map { $0.result.message ?? "" })::text[])
-                    AS a(seq, mutation_id, name, status, positions, event_types, code, message)
-                ON CONFLICT DO NOTHING
-                RETURNING 1
-            )
-            SELECT (SELECT count(*) FROM logged)::int8, (SELECT count(*) FROM recorded)::int8
-            """,
-            logger: logger
-        )
-        for try await (logged, recorded) in rows.decode((Int64, Int64).self) {
-            guard logged == Int64(applied.count), recorded == Int64(answers.count) else { throw Fallback() }
+        let logged = RecordAnswersStatement.Logged(
+            keys: keys, streams: applied.map { $0.stream?.rawValue ?? "" }, eventTypes: applied.map { Self.arrayLiteral($0.eventTypes) },
+            positions: applied.map { Self.arrayLiteral($0.result.positions.map(String.init)) }, streamVersions: applied.map(\.streamVersion))
+        let stored = RecordAnswersStatement.Answers(
+            seqs: answers.map(\.result.seq), ids: answers.map(\.result.id), names: answers.map(\.mutation.name),
+            statuses: answers.map(\.result.status.rawValue), positions: answers.map { Self.arrayLiteral($0.result.positions.map(String.init)) },
+            eventTypes: answers.map { Self.arrayLiteral($0.eventTypes) }, codes: answers.map { $0.result.code ?? "" },
+            messages: answers.map { $0.result.message ?? "" })
+        let rows = try await connection.execute(RecordAnswersStatement(device, actor: actor, logged: logged, answers: stored), logger: logger)
+        for try await row in rows {
+            let (loggedCount, recordedCount) = try row.decode((Int64, Int64).self)
+            guard loggedCount == Int64(applied.count), recordedCount == Int64(answers.count) else { throw Fallback() }
         }
     }
 

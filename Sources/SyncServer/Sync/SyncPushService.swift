@@ -92,18 +92,11 @@ public struct SyncPushService: Sendable {
         var stored: [String: MutationResult] = [:]
         var storedSeqs = Set<Int64>()
         // The stored answers of this batch and the device's last answered number, in one query.
-        let rows = try await client.query(
-            """
-            SELECT mutation_id, seq, status, positions, code, message,
-                   (SELECT coalesce(max(seq), 0) FROM sync_mutations WHERE tenant_id = \(tenant) AND user_id = \(user) AND device_id = \(deviceID))
-            FROM (SELECT 1) AS one
-            LEFT JOIN sync_mutations ON tenant_id = \(tenant) AND user_id = \(user) AND device_id = \(deviceID)
-                AND (mutation_id = ANY(\(request.mutations.map(\.id))) OR seq = ANY(\(request.mutations.map(\.seq))))
-            """,
-            logger: logger
-        )
+        let rows = try await client.execute(
+            StoredAnswersStatement(device, ids: request.mutations.map(\.id), seqs: request.mutations.map(\.seq)), logger: logger)
         var lastSeq: Int64 = 0
-        for try await (id, seq, status, positions, code, message, last) in rows.decode((String?, Int64?, String?, [Int64]?, String?, String?, Int64).self) {
+        for try await row in rows {
+            let (id, seq, status, positions, code, message, last) = try row.decode((String?, Int64?, String?, [Int64]?, String?, String?, Int64).self)
             lastSeq = last
             guard let id, let seq, let status else { continue }
             stored[id] = MutationResult(

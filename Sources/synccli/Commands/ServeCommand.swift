@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandLineSupport
+import Commands
 import EventStore
 import Foundation
 import Hummingbird
@@ -38,6 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Push dispatchers in this process (0-16); they run only for the providers configured in the environment (docs/push.md).")
     var pushDispatchers: Int = 1
+
+    @Option(help: "Threads that check and hash passwords (1-64; default: one per core). Sign-ins wait in their queue, so they never take more cores than this.")
+    var passwordThreads: Int?
 
     @Option(help: "Most active push devices per user (1-1000).")
     var maxDevicesPerUser: Int = 20
@@ -80,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0-65535") }
         guard (2...500).contains(maxConnections) else { throw ValidationError("--max-connections must be 2-500") }
         guard (0...16).contains(pushDispatchers) else { throw ValidationError("--push-dispatchers must be 0-16") }
+        if let passwordThreads, !(1...64).contains(passwordThreads) { throw ValidationError("--password-threads must be 1-64") }
         guard (1...1000).contains(maxDevicesPerUser) else { throw ValidationError("--max-devices-per-user must be 1-1000") }
         guard (1...600).contains(requestDeadline) else { throw ValidationError("--request-deadline must be 1-600 seconds") }
         guard (1...600).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be 1-600 seconds") }
@@ -115,6 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.readDatabaseURL = readURL
         configuration.pushProviders = try await PushProviderEnvironment(values: ProcessInfo.processInfo.environment).providers()
         configuration.pushDispatchers = pushDispatchers
+        configuration.passwordThreads = passwordThreads
         configuration.maxDevicesPerUser = maxDevicesPerUser
         configuration.requestDeadline = .seconds(requestDeadline)
         configuration.auth.trustedProxies = Set(trustedProxy)

@@ -41,9 +41,15 @@ struct LoadDevice: Sendable {
     func run() async -> LoadDeviceState {
         var state = LoadDeviceState()
         guard (try? await Task.sleep(until: startAt, clock: .continuous)) != nil else { return state }
+        // A failed sign-in is tried again after 2, 4, 8, … up to 30 s (± 50 %), as an app would:
+        // retrying at once only feeds an overloaded server more password checks.
+        var failures = 0
         while state.tokens == nil {
             await signIn(&state)
-            if state.tokens == nil { guard (try? await Task.sleep(for: .seconds(2))) != nil else { return state } }
+            guard state.tokens == nil else { break }
+            failures += 1
+            let pause = Double(min(30, 1 << min(failures, 5))) * Double.random(in: 0.5..<1.5)
+            guard (try? await Task.sleep(for: .seconds(pause))) != nil else { return state }
         }
         signedIn.value.add(1, ordering: .relaxed)
         while !Task.isCancelled, ContinuousClock.now < end {
