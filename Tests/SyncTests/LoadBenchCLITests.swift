@@ -17,7 +17,7 @@ struct LoadBenchCLITests {
             // When 5 devices run against it for 3 seconds
             let run = try await SyncCLI.run(
                 [
-                    "bench", "load", "--devices", "5", "--seconds", "3", "--ramp-seconds", "1", "--interval-ms", "1000",
+                    "bench", "load", "--devices", "5", "--seconds", "3", "--ramp-seconds", "1", "--warmup-seconds", "1", "--interval-ms", "1000",
                     "--target", server.baseURL, "--server-pid", String(pid), "--timeline", timeline.path,
                 ],
                 database: server.database.url.database)
@@ -57,6 +57,7 @@ struct LoadBenchCLITests {
             (["--seconds", "86401"], "--seconds must be 1-86400"),
             (["--interval-ms", "99"], "--interval-ms must be 100-600000"),
             (["--ramp-seconds", "3601"], "--ramp-seconds must be 0-3600"),
+            (["--warmup-seconds", "601"], "--warmup-seconds must be 0-600"),
             (["--target", "ftp://127.0.0.1:8080"], "--target must be an http:// or https:// URL"),
             (["--target", "127.0.0.1:8080"], "--target must be an http:// or https:// URL"),
             (["--server-pid", "123"], "--server-pid needs --target"),

@@ -105,7 +105,8 @@ public func buildApplication(
                     base: router.buildResponder(),
                     routes: RouteMethods((router.routes + webSocketRouter.routes).map { ($0.path.description, $0.method) })
                 ),
-                timeout: configuration.requestDeadline, maxBodyBytes: configuration.maxRequestBodyBytes, logger: logger
+                timeout: configuration.requestDeadline, passwordTimeout: configuration.passwordRequestDeadline,
+                maxBodyBytes: configuration.maxRequestBodyBytes, logger: logger
             )
         )
     )

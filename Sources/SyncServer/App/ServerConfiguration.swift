@@ -73,6 +73,9 @@ public struct ServerConfiguration: Sendable {
     /// How long a pull page waits for the read database to replay what the primary had flushed
     /// when the request began (and what the cursor has seen) before the primary answers.
     public var standbyCatchUpWait: Duration = .milliseconds(100)
+    /// How long a sign-in or registration may take (when longer than ``requestDeadline``): their
+    /// password check waits in the ``PasswordHasher``'s bounded queue, which refuses at once when full.
+    public var passwordRequestDeadline: Duration = .seconds(20)
 
     /// Creates a configuration.
     public init(

@@ -37,12 +37,17 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
     let base: Base
     /// How long a request may take.
     let timeout: Duration
+    /// How long a request of a route that checks or hashes a password (sign-in, registration)
+    /// may take, when longer than ``timeout``: its bcrypt waits in the hasher's own bounded queue,
+    /// which answers `503` at once when full, so a short deadline would only throw its work away.
+    var passwordTimeout: Duration = .zero
     /// The largest body read.
     let maxBodyBytes: Int
     let logger: Logger
 
     func respond(to request: Request, context: Base.Context) async throws -> Response {
         let start = ContinuousClock.now
+        let timeout = Self.passwordPaths.contains(request.uri.path) ? max(timeout, passwordTimeout) : timeout
         var request = request
         var context = context
         context.maxUploadSize = maxBodyBytes
@@ -54,7 +59,7 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
         if Self.hasBody(request) {
             do {
                 guard let body = try await readBody(of: request, until: start + timeout) else {
-                    return try timedOut(request, context: context)
+                    return try timedOut(request, context: context, after: timeout)
                 }
                 request.body = RequestBody(buffer: body)
             } catch is NIOTooManyBytesError {
@@ -64,7 +69,7 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
             }
         }
         // The request's logger: its lines carry the request id.
-        let base = base, logger = context.logger, timeout = timeout
+        let base = base, logger = context.logger
         let answer = await Deadline.run(timeout: timeout - (ContinuousClock.now - start)) { [request, context] in
             let result: Result<Response, any Error>
             do {
@@ -84,7 +89,7 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
         }
         guard let answer else {
             try Task.checkCancellation()
-            return try timedOut(request, context: context)
+            return try timedOut(request, context: context, after: timeout)
         }
         return try answer.get()
     }
@@ -111,8 +116,11 @@ struct RequestDeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
         }
     }
 
+    /// The routes whose requests get ``passwordTimeout``.
+    static var passwordPaths: Set<String> { ["/v1/auth/login", "/v1/auth/register"] }
+
     /// The `503` at the deadline.
-    private func timedOut(_ request: Request, context: Base.Context) throws -> Response {
+    private func timedOut(_ request: Request, context: Base.Context, after timeout: Duration) throws -> Response {
         context.logger.warning(
             "request cancelled at its deadline",
             metadata: [

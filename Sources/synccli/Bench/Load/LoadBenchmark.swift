@@ -15,6 +15,8 @@ struct LoadBenchmark: Sendable {
     let seconds: Int
     /// Seconds over which the devices' sign-ins are spread.
     let rampSeconds: Double
+    /// Seconds between the last sign-in and the measured window.
+    let warmupSeconds: Int
     /// Mean think time between a device's cycles.
     let intervalMS: Int
     /// The server to drive; `nil`: start one on `port`.
@@ -112,6 +114,10 @@ struct LoadBenchmark: Sendable {
         while signedIn.value.load(ordering: .relaxed) < devices, ContinuousClock.now < rampDeadline {
             try await Task.sleep(for: .milliseconds(100))
         }
+        if warmupSeconds > 0 {
+            printError("bench load: \(signedIn.value.load(ordering: .relaxed))/\(devices) devices signed in; warming up for \(warmupSeconds) s…")
+            try await Task.sleep(for: .seconds(warmupSeconds))
+        }
         let from = ContinuousClock.now
         let until = from + .seconds(seconds)
         recorder.measure(from: from, until: until)
@@ -175,7 +181,7 @@ struct LoadBenchmark: Sendable {
             error_rate: requests > 0 ? (Double(errors) / Double(requests) * 1_000_000).rounded() / 1_000_000 : 0,
             push_p50_ms: ms(.push, 0.5), push_p99_ms: ms(.push, 0.99), pull_p99_ms: ms(.pull, 0.99), live_p99_ms: ms(.live, 0.99),
             server_rss_mb: peak.map { Percentile.round3(Double($0) / 1_048_576) }, lost: lost, duplicated: duplicated,
-            target: target, interval_ms: intervalMS, ramp_seconds: Int(rampSeconds.rounded(.up)),
+            target: target, interval_ms: intervalMS, ramp_seconds: Int(rampSeconds.rounded(.up)), warmup_seconds: warmupSeconds,
             requests_per_s: Percentile.round3(Double(requests) / Double(seconds)), pushes: tally(.push).requests, pulls: tally(.pull).requests,
             pull_p50_ms: ms(.pull, 0.5), live_p50_ms: ms(.live, 0.5), live_samples: tally(.live).requests, live_missed: tally(.live).errors,
             connects: tally(.connect).requests, socket_errors: tally(.connect).errors,

@@ -26,6 +26,8 @@ struct LoadReport: Codable, Sendable {
     var target: String
     var interval_ms: Int
     var ramp_seconds: Int
+    /// Seconds between the last sign-in and the measured window.
+    var warmup_seconds: Int
     var requests_per_s: Double
     var pushes: Int
     var pulls: Int

@@ -50,6 +50,9 @@ struct BenchLoadCommand: AsyncParsableCommand {
     @Option(help: "Seconds over which the sign-ins are spread (0-3600; default: 10 sign-ins a second, --devices / 10).")
     var rampSeconds: Double?
 
+    @Option(help: "Seconds between the last sign-in and the measured window (0-600), so that the window does not start with the queue the sign-ins left behind.")
+    var warmupSeconds: Int = 30
+
     @Option(help: "Drive this server (an http:// or https:// URL) instead of starting one; its database must be --database-url's.")
     var target: String?
 
@@ -70,6 +73,7 @@ struct BenchLoadCommand: AsyncParsableCommand {
         guard (1...86_400).contains(seconds) else { throw ValidationError("--seconds must be 1-86400") }
         guard (100...600_000).contains(intervalMs) else { throw ValidationError("--interval-ms must be 100-600000") }
         if let rampSeconds, !(0...3600).contains(rampSeconds) { throw ValidationError("--ramp-seconds must be 0-3600") }
+        guard (0...600).contains(warmupSeconds) else { throw ValidationError("--warmup-seconds must be 0-600") }
         guard (1024...65_535).contains(port) else { throw ValidationError("--port must be 1024-65535") }
         if let target {
             guard let url = URL(string: target), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false,
@@ -85,7 +89,7 @@ struct BenchLoadCommand: AsyncParsableCommand {
         let base = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.bench")
         let benchmark = LoadBenchmark(
-            devices: devices, seconds: seconds, rampSeconds: rampSeconds ?? Double(devices) / 10, intervalMS: intervalMs,
+            devices: devices, seconds: seconds, rampSeconds: rampSeconds ?? Double(devices) / 10, warmupSeconds: warmupSeconds, intervalMS: intervalMs,
             target: target.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }, port: port, serverPIDs: serverPid, timeline: timeline,
             logger: logger)
         let report = try await CLIFailure.reporting {
