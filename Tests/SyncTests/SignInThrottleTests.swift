@@ -1,5 +1,7 @@
 import Foundation
 import SyncProtocol
+import EventStore
+@testable import SyncServer
 import Testing
 import TidemarkTestSupport
 
@@ -73,6 +75,34 @@ struct SignInThrottleTests {
             } cleanUp: {
                 try? await other.stop()
             }
+        }
+    }
+}
+
+@Suite("Sign-ins the server never checked")
+struct UncheckedSignInTests {
+    @Test("a sign-in refused before its password was checked (threads full, server stopping) gives its claims back: ten in a row lock nobody out")
+    func uncheckedAttemptsDoNotCount() async throws {
+        try await SyncHarness.with { h in
+            let options = AuthOptions()
+            let limiter = AttemptLimiter(client: h.store.client, logger: h.logger, metrics: AuthMetrics())
+            let address = ClientAddress("192.0.2.7")
+            // Twice the failure limit of attempts, each claimed and then never checked.
+            for _ in 0..<(2 * options.maxFailures) {
+                var throttle = SignInThrottle(attempts: limiter, options: options, name: "acme/ana", address: address)
+                try await throttle.claimForAddress()
+                try await throttle.claimForName(unlessKnownDevice: false)
+                await throttle.passwordNotChecked()
+            }
+            // The counters stand at zero: a further attempt is claimed, and so are the limit's worth after it.
+            for _ in 0..<options.maxFailures {
+                var throttle = SignInThrottle(attempts: limiter, options: options, name: "acme/ana", address: address)
+                try await throttle.claimForAddress()
+                try await throttle.claimForName(unlessKnownDevice: false)
+            }
+            // Which are real failures: the next one is refused.
+            var refused = SignInThrottle(attempts: limiter, options: options, name: "acme/ana", address: address)
+            await #expect(throws: AuthError.self) { try await refused.claimForAddress() }
         }
     }
 }

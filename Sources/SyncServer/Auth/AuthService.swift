@@ -108,10 +108,13 @@ public struct AuthService: Sendable {
         } catch .invalid {
             matches = false
         } catch .busy {
+            await throttle.passwordNotChecked()
             throw AuthError(.unavailable, "too many sign-ins are under way; try again in a few seconds", retryAfter: 2)
         } catch .cancelled {
+            await throttle.passwordNotChecked()
             throw CancellationError()
         } catch {
+            await throttle.passwordNotChecked()
             throw AuthError(.unavailable, "the server is stopping; sign in again in a moment", retryAfter: 1)
         }
         metrics.passwordChecked(matched: matches)

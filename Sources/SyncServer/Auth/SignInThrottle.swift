@@ -48,6 +48,15 @@ struct SignInThrottle: Sendable {
         claimedName = true
     }
 
+    /// The password was never checked (the password threads were full, or the server is
+    /// stopping): the attempt counts for nothing, so a busy server never locks a user out. Both
+    /// claims are given back; a database failure while giving them back is ignored (the caller
+    /// is already answering `503`).
+    func passwordNotChecked() async {
+        try? await attempts.refund(options.signInAddressRule, addressSubject)
+        if claimedName { try? await attempts.refund(options.signInNameRule, name) }
+    }
+
     /// The password was right: this attempt was no failure.
     /// - Throws: ``AuthError`` `unavailable`.
     func passwordMatched() async throws(AuthError) {

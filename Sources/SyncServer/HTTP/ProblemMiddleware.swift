@@ -36,7 +36,14 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let problem as Problem:
             return problem
         case let error as AuthError:
-            if error.code == .unavailable { logDatabaseFailure(error.underlying ?? error, path: path) }
+            if error.code == .unavailable {
+                if let underlying = error.underlying {
+                    logDatabaseFailure(underlying, path: path)
+                } else {
+                    // Refused on purpose (sign-ins queued to the limit, the server stopping): not a failure.
+                    logger.notice("request refused for now", metadata: ["http.path": "\(path)", "reason": "\(error.message)"])
+                }
+            }
             return Problem(error)
         case let error as CommandError:
             if error.code == .unavailable, let underlying = error.underlying {
