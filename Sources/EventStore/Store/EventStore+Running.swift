@@ -26,12 +26,22 @@ extension EventStore {
             url: url, maximumConnections: maximumConnections, applicationName: applicationName, logger: logger
         ) { client in
             let store = EventStore(client: client, configuration: configuration, logger: logger)
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                for service in store.services {
-                    group.addTask { try? await service.run() }
+            let services = store.services.map { service in Task { try? await service.run() } }
+            // Stopped like the client (below): cancelled, then waited for at most 10 s.
+            let stop: @Sendable () async -> Void = {
+                for service in services { service.cancel() }
+                let all = Task { for service in services { await service.value } }
+                if await Deadline.run(timeout: .seconds(10), { await all.value }) == nil {
+                    logger.warning("the event store's services did not stop within 10 s; leaving them")
                 }
-                defer { group.cancelAll() }
-                return try await body(store)
+            }
+            do {
+                let result = try await body(store)
+                await stop()
+                return result
+            } catch {
+                await stop()
+                throw error
             }
         }
     }
@@ -50,18 +60,32 @@ extension DatabaseURL {
         var configuration = url.clientConfiguration(maximumConnections: maximumConnections, applicationName: applicationName)
         if let connectTimeout { configuration.options.connectTimeout = connectTimeout }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            // The body waits until the client's run loop has begun: a query issued before it makes
-            // postgres-nio log "run() hasn't been called yet" on every command-line verb.
-            let (started, signal) = AsyncStream.makeStream(of: Void.self)
-            group.addTask {
-                signal.finish()
-                await client.run()
-                return nil
-            }
-            for await _ in started {}
-            defer { group.cancelAll() }
-            return try await body(client)
+        // The body waits until the client's run loop has begun: a query issued before it makes
+        // postgres-nio log "run() hasn't been called yet" on every command-line verb.
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        let running = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        do {
+            let result = try await body(client)
+            await stop(running, logger: logger)
+            return result
+        } catch {
+            await stop(running, logger: logger)
+            throw error
+        }
+    }
+
+    /// Stops a client's run loop and waits up to 10 s for it. postgres-nio 1.33.2 can lose the
+    /// answer of a query on a connection the server ended, and the lease that query holds is then
+    /// never given back: `run()` would wait for it forever, so the caller (a CLI verb, a test)
+    /// would never finish. After 10 s the run loop is left behind, with a warning.
+    private static func stop(_ running: Task<Void, Never>, logger: Logger) async {
+        running.cancel()
+        if await Deadline.run(timeout: .seconds(10), { await running.value }) == nil {
+            logger.warning("the database client did not stop within 10 s (a query whose answer the driver lost still holds a connection); leaving it")
         }
     }
 }
