@@ -1,9 +1,10 @@
+import EventStore
 import Foundation
 import SyncProtocol
-import EventStore
-@testable import SyncServer
 import Testing
 import TidemarkTestSupport
+
+@testable import SyncServer
 
 @Suite("Sign-in throttle under concurrency")
 struct SignInThrottleTests {

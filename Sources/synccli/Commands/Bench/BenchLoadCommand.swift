@@ -50,7 +50,9 @@ struct BenchLoadCommand: AsyncParsableCommand {
     @Option(help: "Seconds over which the sign-ins are spread (0-3600; default: 10 sign-ins a second, --devices / 10).")
     var rampSeconds: Double?
 
-    @Option(help: "Seconds between the last sign-in and the measured window (0-600), so that the window does not start with the queue the sign-ins left behind.")
+    @Option(
+        help: "Seconds between the last sign-in and the measured window (0-600), so that the window does not start with the queue the sign-ins left behind."
+    )
     var warmupSeconds: Int = 30
 
     @Option(help: "Drive this server (an http:// or https:// URL) instead of starting one; its database must be --database-url's.")
