@@ -46,6 +46,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // What every layer shares, written once: JSON text (the `JSONValue` of the protocol and of
@@ -64,6 +65,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // Only the metrics API (no backend): the server hands the store a Prometheus factory.
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                // SHA-256 of the seal chain and of exports.
+                .product(name: "Crypto", package: "swift-crypto"),
+                // gzip of `synccli events export` files (system zlib).
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

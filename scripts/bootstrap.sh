@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 command -v swift >/dev/null 2>&1 || { echo "bootstrap: error: the Swift toolchain (swift) is not on PATH; install Swift 6.x first" >&2; exit 1; }
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
+# zlib for the gzip of `synccli events export` (compress-nio links the system library).
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 if [[ ${#need[@]} -gt 0 ]]; then

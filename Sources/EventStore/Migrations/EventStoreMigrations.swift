@@ -110,5 +110,43 @@ public enum EventStoreMigrations {
                 """,
             ]
         ),
+        Migration(
+            component: "eventstore",
+            version: 5,
+            name: "seal the log in a tamper-evident SHA-256 chain",
+            statements: [
+                // One row per sealed block of events, in gap-free order (docs/architecture.md, "The
+                // tamper-evident chain"). `digests` holds each event's SHA-256 (32 bytes per event,
+                // in order; see LogSeal.eventDigestSQL) and `positions` their positions, so `synccli
+                // events verify` can name the first event whose content, order or presence differs;
+                // `hash` is SHA-256(previous block's hash || digests), chaining every block to the
+                // one before it. Written only by the one LogSealer holding the seal lease.
+                """
+                CREATE TABLE event_seals (
+                    block               bigint      PRIMARY KEY CHECK (block > 0),
+                    last_transaction_id xid8        NOT NULL,
+                    last_position       bigint      NOT NULL,
+                    event_count         integer     NOT NULL CHECK (event_count > 0),
+                    positions           bigint[]    NOT NULL,
+                    digests             bytea       NOT NULL,
+                    hash                bytea       NOT NULL CHECK (length(hash) = 32),
+                    sealed_at           timestamptz NOT NULL DEFAULT now(),
+                    CONSTRAINT event_seals_shape CHECK (cardinality(positions) = event_count AND length(digests) = 32 * event_count)
+                )
+                """,
+                """
+                CREATE FUNCTION event_seals_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'the event_seals table is append-only' USING ERRCODE = 'restrict_violation';
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER event_seals_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON event_seals
+                FOR EACH STATEMENT EXECUTE FUNCTION event_seals_refuse_change()
+                """,
+                "COMMENT ON TABLE event_seals IS 'Tidemark log seals: a SHA-256 chain over the events, in gap-free order'",
+            ]
+        ),
     ]
 }

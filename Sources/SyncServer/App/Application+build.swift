@@ -139,6 +139,8 @@ public func buildApplication(
         for projection in configuration.projections {
             app.addServices(ProjectionRunner(projection: projection, store: store, database: configuration.databaseURL, options: options, logger: logger))
         }
+        // The tamper-evident chain over the log: one sealer across every instance (an advisory lease).
+        app.addServices(LogSealer(database: configuration.databaseURL, logger: logger))
     }
     if !configuration.pushProviders.isEmpty {
         let outbox = PushOutbox(client: client, logger: logger)

@@ -6,7 +6,9 @@ import Foundation
 struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
-        abstract: "Inspect the event log.",
-        subcommands: [EventsStatusCommand.self, EventsListCommand.self, EventsStreamCommand.self]
+        abstract: "Inspect, seal, verify, export and import the event log.",
+        subcommands: [
+            EventsStatusCommand.self, EventsListCommand.self, EventsStreamCommand.self, EventsSealCommand.self, EventsVerifyCommand.self,
+        ]
     )
 }
