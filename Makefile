@@ -5,7 +5,7 @@ RELEASE_CLI := .build/release/synccli
 # Benchmarks that need the providers' stand-ins: a binary of their own, so synccli carries no test servers.
 RELEASE_BENCH := .build/release/tidemark-bench
 
-.PHONY: run test lint fuzz db stop build cluster cluster-stop cluster-status test-cluster migrate seed bench bench-append bench-rebuild bench-sync bench-load bench-push clean-db help
+.PHONY: run test lint fuzz db stop build cluster cluster-stop cluster-status test-cluster backup-drill migrate seed bench bench-append bench-rebuild bench-sync bench-load bench-push clean-db help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -35,6 +35,9 @@ test-cluster: ## The failover drills and standby reads against a fresh local clu
 
 cluster-status: ## Print every part of the local cluster and whether it is healthy
 	scripts/cluster.sh status
+
+backup-drill: build db ## Backup and restore drill on clusters of its own: base backup, WAL archive, point-in-time restore, verify, compare (docs/operations.md#backups-and-restore)
+	scripts/backup-drill.sh
 
 db: ## Install (when missing), initialise and start the private PostgreSQL only
 	scripts/bootstrap.sh
