@@ -51,6 +51,13 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         /// a date out of range): the caller's input, not a failure of the database; retrying it
         /// unchanged fails again.
         public static let unstorableValue = Code("unstorable_value")
+        /// An export file cannot be imported: truncated, corrupted, a wrong checksum, or not an
+        /// export at all. Nothing was written.
+        public static let invalidArchive = Code("invalid_archive")
+        /// An import was refused because the target log already holds events. Nothing was written.
+        public static let logNotEmpty = Code("log_not_empty")
+        /// A file could not be read or written.
+        public static let fileFailed = Code("file_failed")
     }
 
     /// The stable error code.

@@ -9,6 +9,7 @@ struct EventsCommand: AsyncParsableCommand {
         abstract: "Inspect, seal, verify, export and import the event log.",
         subcommands: [
             EventsStatusCommand.self, EventsListCommand.self, EventsStreamCommand.self, EventsSealCommand.self, EventsVerifyCommand.self,
+            EventsExportCommand.self, EventsImportCommand.self,
         ]
     )
 }
