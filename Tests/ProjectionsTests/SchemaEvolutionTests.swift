@@ -16,8 +16,11 @@ struct SchemaEvolutionTests {
             logger.logLevel = .warning
             // Given the version-1 log, inserted with plain SQL exactly as the old build wrote it.
             try await SchemaV1Log.insert(into: store.client, logger: logger)
-            let old = try await store.readAll(after: .start, limit: 1000).events
-            #expect(old.count == SchemaV1Log.events.count)
+            var old: [RecordedEvent] = []
+            try await eventually("the inserted rows are readable") {
+                old = try await store.readAll(after: .start, limit: 1000).events
+                return old.count == SchemaV1Log.events.count
+            }
 
             // And version-2 events decided on top of it: the open todo (created as v1) gets a new
             // due date, and a new todo is created with a due date.

@@ -14,8 +14,8 @@ import PostgresNIO
 /// member `user1`, both with password ``password``), then, through `synccli serve` and a
 /// `synccli replica` of `user1`, `todo add "Water the plants" --due 2027-01-15T09:30:00Z` and
 /// `todo edit --due 2027-01-20T18:00:00Z`. Each row is `SELECT … data::text, metadata::text FROM events`
-/// of that database; nothing was edited by hand. Never change these rows: they are what old
-/// databases hold.
+/// of that database (and ``claims`` its `unique_claims`); nothing was edited by hand. Never change
+/// these rows: they are what old databases hold.
 public enum SchemaV1Log {
     /// The tenant's code.
     public static let tenantCode = "demo"
@@ -204,11 +204,29 @@ public enum SchemaV1Log {
         #"{"tags": ["home", "garden"], "type": "personal", "title": "Water the plants", "due_at": "2027-01-20T18:00:00+00:00", "status": "open", "deleted": false, "due_day": "2027-01-20", "todo_id": "8c926313-97e8-4041-a580-9e438cc5d454", "owner_id": "6d1c170c-f5c1-483c-8607-63b281385e96", "priority": "low", "tenant_id": "c1675e0b-b980-4575-a896-61fec08aa83b", "created_at": "2026-12-07T15:09:02.896+00:00", "deleted_at": null, "updated_at": "2026-12-07T15:09:03.095+00:00", "description": "balcony first", "cancelled_at": null, "completed_at": null}"#,
     ]
 
+    /// The rows of `unique_claims` (scope, value, stream) the command service wrote with ``events``:
+    /// sign-in finds the tenant and the users through them.
+    public static let claims: [(scope: String, value: String, stream: String)] = [
+        ("tenant_code", "demo", "tenant-c1675e0b-b980-4575-a896-61fec08aa83b"),
+        ("username:c1675e0b-b980-4575-a896-61fec08aa83b", "admin", "user-63f1ee08-469c-4dac-9ff7-35ab278a84ba"),
+        ("username:c1675e0b-b980-4575-a896-61fec08aa83b", "user1", "user-6d1c170c-f5c1-483c-8607-63b281385e96"),
+    ]
+
     /// Appends ``events`` to the `events` table of `client`'s database with plain SQL, as an old
-    /// build left them (stream ids from the store's sequence, one per stream).
+    /// build left them (stream ids from the store's sequence, one per stream), and adds ``claims``
+    /// when the database has `unique_claims` (the command service's migrations ran).
     public static func insert(into client: PostgresClient, logger: Logger) async throws {
         for row in events {
             try await row.insert(into: client, logger: logger)
+        }
+        var hasClaims = false
+        for try await exists in try await client.query("SELECT to_regclass('unique_claims') IS NOT NULL", logger: logger).decode(Bool.self) {
+            hasClaims = exists
+        }
+        guard hasClaims else { return }
+        for claim in claims {
+            try await client.query(
+                "INSERT INTO unique_claims (scope, value, stream) VALUES (\(claim.scope), \(claim.value), \(claim.stream))", logger: logger)
         }
     }
 }
