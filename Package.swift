@@ -52,8 +52,9 @@ let package = Package(
         // What every layer shares, written once: JSON text (the `JSONValue` of the protocol and of
         // upcasters, the string escaper of hot paths), base64url, back-off. Foundation only, no I/O.
         .target(name: "Basics", swiftSettings: swiftSettings),
-        // Pure domain: ids, commands, events, decide/evolve. Foundation only, no I/O.
-        .target(name: "Domain", swiftSettings: swiftSettings),
+        // Pure domain: ids, commands, events, decide/evolve, the upcasters of old event payloads
+        // (on Basics' `JSONValue`). Foundation and Basics only, no I/O.
+        .target(name: "Domain", dependencies: ["Basics"], swiftSettings: swiftSettings),
         // The PostgreSQL event log: migrations, append, read, subscribe. Knows no domain types.
         .target(
             name: "EventStore",
@@ -245,7 +246,7 @@ let package = Package(
             path: "Tests/TidemarkTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "DomainTests", dependencies: ["Domain", "TidemarkTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DomainTests", dependencies: ["Basics", "Domain", "TidemarkTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BcryptTests", dependencies: ["Commands"], swiftSettings: swiftSettings),
         // The hand-written JSON parser and writer of the wire types; no database.
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "TidemarkTestSupport"], swiftSettings: swiftSettings),

@@ -76,20 +76,25 @@ struct WireFormatTests {
         }
     }
 
-    @Test("wire names are unique across aggregates, start with the aggregate name, and are at version 1")
+    @Test("wire names are unique across aggregates, start with the aggregate name, and every older version has an upcaster per step")
     func wireNames() {
-        let all: [(String, [String: Int])] = [
-            ("Tenant", TenantEvent.eventTypes), ("User", UserEvent.eventTypes), ("Todo", TodoEvent.eventTypes),
-            ("Notification", NotificationEvent.eventTypes), ("Announcement", AnnouncementEvent.eventTypes),
-            ("Order", OrderEvent.eventTypes), ("Device", DeviceEvent.eventTypes),
+        let all: [(String, [String: Int], [EventUpcaster])] = [
+            ("Tenant", TenantEvent.eventTypes, TenantEvent.upcasters), ("User", UserEvent.eventTypes, UserEvent.upcasters),
+            ("Todo", TodoEvent.eventTypes, TodoEvent.upcasters),
+            ("Notification", NotificationEvent.eventTypes, NotificationEvent.upcasters),
+            ("Announcement", AnnouncementEvent.eventTypes, AnnouncementEvent.upcasters),
+            ("Order", OrderEvent.eventTypes, OrderEvent.upcasters), ("Device", DeviceEvent.eventTypes, DeviceEvent.upcasters),
         ]
         var seen = Set<String>()
-        for (prefix, types) in all {
+        for (prefix, types, upcasters) in all {
             for (name, version) in types {
                 #expect(name.hasPrefix(prefix), "\(name)")
-                #expect(version == 1)
+                #expect(version >= 1)
+                let steps = upcasters.filter { $0.eventType == name }.map(\.fromVersion).sorted()
+                #expect(steps == Array(1..<version), "\(name) v\(version) has upcasters from \(steps)")
                 #expect(seen.insert(name).inserted, "\(name) declared twice")
             }
+            #expect(upcasters.allSatisfy { types[$0.eventType] != nil }, "\(prefix) has an upcaster of another aggregate's event")
         }
         #expect(seen.count == 3 + 9 + 15 + 3 + 6 + 10 + 4)
     }

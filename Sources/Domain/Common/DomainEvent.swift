@@ -8,10 +8,21 @@ public protocol DomainEvent: Sendable, Equatable {
     var schemaVersion: Int { get }
     /// JSON object bytes of the payload (deterministic: sorted keys, ISO-8601 dates).
     func encodedData() throws -> Data
-    /// Decodes a payload stored under `eventType` at the current schema version.
+    /// Decodes a payload stored under `eventType` at `schemaVersion`: the current version, or an
+    /// older one that ``upcasters`` bring to the current version first.
+    /// - Throws: ``EventDecodingError`` for an unknown type, a version this build cannot read or a
+    ///   payload an upcaster cannot rewrite; a `DecodingError` for a payload of the wrong shape.
     static func decode(eventType: String, schemaVersion: Int, data: Data) throws -> Self
     /// All wire names this aggregate's events use, with their current schema versions.
     static var eventTypes: [String: Int] { get }
+    /// The upcasters that bring the older schema versions of these events to the current ones:
+    /// one per event type and version below its current one (none while every event is version 1).
+    static var upcasters: [EventUpcaster] { get }
+}
+
+extension DomainEvent {
+    /// None: every event of the aggregate is still at its first schema version.
+    public static var upcasters: [EventUpcaster] { [] }
 }
 
 extension DomainEvent {

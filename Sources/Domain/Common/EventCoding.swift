@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// The one JSON encoding of event payloads: sorted keys, unescaped slashes, and dates as
@@ -35,14 +36,50 @@ public enum EventCoding {
         return decoder
     }()
 
-    /// Checks the stored schema version against the current one, then decodes.
+    /// Brings a payload stored at `schemaVersion` to the `current` version with `upcasters`,
+    /// then decodes it.
+    ///
+    /// A payload already at the current version is decoded from its bytes as they are; an older one
+    /// goes through one upcaster per step (`schemaVersion` → `schemaVersion + 1` → … → `current`).
+    /// - Throws: ``EventDecodingError`` `unsupported_schema_version` for a version newer than
+    ///   `current` or older without a complete chain of upcasters, `upcast_failed` when a step cannot
+    ///   rewrite the payload; a `DecodingError` when the (upcast) payload does not decode as `type`.
     static func decode<T: Decodable>(
-        _ type: T.Type, eventType: String, schemaVersion: Int, current: Int, data: Data
+        _ type: T.Type, eventType: String, schemaVersion: Int, current: Int, upcasters: [EventUpcaster], data: Data
     ) throws -> T {
-        guard schemaVersion == current else {
-            throw EventDecodingError.unsupportedSchemaVersion(eventType: eventType, schemaVersion: schemaVersion)
+        if schemaVersion == current { return try decode(type, from: data) }
+        let upcast = try self.upcast(data, eventType: eventType, from: schemaVersion, to: current, with: upcasters)
+        return try decode(type, from: upcast)
+    }
+
+    /// Applies the chain of `upcasters` of `eventType` from `version` to `current`.
+    /// - Returns: The payload's JSON at version `current`.
+    static func upcast(
+        _ data: Data, eventType: String, from version: Int, to current: Int, with upcasters: [EventUpcaster]
+    ) throws(EventDecodingError) -> Data {
+        guard version >= 1, version < current else {
+            throw EventDecodingError.unsupportedSchemaVersion(eventType: eventType, schemaVersion: version)
         }
-        return try decode(type, from: data)
+        var steps: [EventUpcaster] = []
+        for from in version..<current {
+            guard let step = upcasters.first(where: { $0.eventType == eventType && $0.fromVersion == from }) else {
+                throw EventDecodingError.unsupportedSchemaVersion(eventType: eventType, schemaVersion: version)
+            }
+            steps.append(step)
+        }
+        let stored: JSONValue
+        do {
+            stored = try JSONValue.parse(Array(data))
+        } catch {
+            throw EventDecodingError.upcastFailed(eventType: eventType, schemaVersion: version, reason: "the payload is not JSON (\(error))")
+        }
+        guard case .object(var payload) = stored else {
+            throw EventDecodingError.upcastFailed(eventType: eventType, schemaVersion: version, reason: "the payload is not a JSON object")
+        }
+        for step in steps {
+            payload = try step.transform(payload)
+        }
+        return Data(JSONValue.object(payload).jsonText.utf8)
     }
 }
 
@@ -60,15 +97,18 @@ public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConver
 
         /// The wire name is not one of this aggregate's events.
         public static let unknownEventType = Code("unknown_event_type")
-        /// The schema version is not one this build can read.
+        /// The schema version is not one this build can read: newer than the current one, or older
+        /// without an upcaster for every step to it.
         public static let unsupportedSchemaVersion = Code("unsupported_schema_version")
+        /// An upcaster could not rewrite the stored payload to the next schema version.
+        public static let upcastFailed = Code("upcast_failed")
     }
 
     /// The stable code.
     public let code: Code
     /// The event type's wire name.
     public let eventType: String
-    /// The schema version, for ``Code/unsupportedSchemaVersion``.
+    /// The stored schema version, for ``Code/unsupportedSchemaVersion`` and ``Code/upcastFailed``.
     public let schemaVersion: Int?
     /// A message a person understands.
     public let message: String
@@ -93,6 +133,14 @@ public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConver
         EventDecodingError(
             .unsupportedSchemaVersion, eventType: eventType, schemaVersion: schemaVersion,
             message: "schema version \(schemaVersion) of \(eventType) is not one this build can read"
+        )
+    }
+
+    /// The payload of `eventType` stored at `schemaVersion` could not be upcast: `reason` says why.
+    public static func upcastFailed(eventType: String, schemaVersion: Int, reason: String) -> EventDecodingError {
+        EventDecodingError(
+            .upcastFailed, eventType: eventType, schemaVersion: schemaVersion,
+            message: "schema version \(schemaVersion) of \(eventType) cannot be upcast: \(reason)"
         )
     }
 }

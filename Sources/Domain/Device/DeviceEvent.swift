@@ -97,7 +97,7 @@ public enum DeviceEvent: DomainEvent {
     public static func decode(eventType: String, schemaVersion: Int, data: Data) throws -> DeviceEvent {
         guard let current = eventTypes[eventType] else { throw EventDecodingError.unknownEventType(eventType) }
         func payload<T: Decodable>(_ type: T.Type) throws -> T {
-            try EventCoding.decode(type, eventType: eventType, schemaVersion: schemaVersion, current: current, data: data)
+            try EventCoding.decode(type, eventType: eventType, schemaVersion: schemaVersion, current: current, upcasters: upcasters, data: data)
         }
         switch eventType {
         case "DeviceRegistered": return .registered(try payload(Registered.self))

@@ -81,7 +81,7 @@ public enum OrderEvent: DomainEvent {
     public static func decode(eventType: String, schemaVersion: Int, data: Data) throws -> OrderEvent {
         guard let current = eventTypes[eventType] else { throw EventDecodingError.unknownEventType(eventType) }
         func payload<T: Decodable>(_ type: T.Type) throws -> T {
-            try EventCoding.decode(type, eventType: eventType, schemaVersion: schemaVersion, current: current, data: data)
+            try EventCoding.decode(type, eventType: eventType, schemaVersion: schemaVersion, current: current, upcasters: upcasters, data: data)
         }
         if eventType == "OrderPlaced" { return .placed(try payload(Placed.self)) }
         guard let transition = OrderTransition.allCases.first(where: { $0.eventType == eventType }) else {

@@ -42,7 +42,9 @@ public enum PushPreferencesEvent: DomainEvent {
         guard let current = eventTypes[eventType] else { throw EventDecodingError.unknownEventType(eventType) }
         switch eventType {
         case "PushPreferencesSet":
-            return .set(try EventCoding.decode(Changed.self, eventType: eventType, schemaVersion: schemaVersion, current: current, data: data))
+            return .set(
+                try EventCoding.decode(
+                    Changed.self, eventType: eventType, schemaVersion: schemaVersion, current: current, upcasters: upcasters, data: data))
         default:
             throw EventDecodingError.unknownEventType(eventType)
         }

@@ -67,7 +67,7 @@ public enum TenantEvent: DomainEvent {
     public static func decode(eventType: String, schemaVersion: Int, data: Data) throws -> TenantEvent {
         guard let current = eventTypes[eventType] else { throw EventDecodingError.unknownEventType(eventType) }
         func payload<T: Decodable>(_ type: T.Type) throws -> T {
-            try EventCoding.decode(type, eventType: eventType, schemaVersion: schemaVersion, current: current, data: data)
+            try EventCoding.decode(type, eventType: eventType, schemaVersion: schemaVersion, current: current, upcasters: upcasters, data: data)
         }
         switch eventType {
         case "TenantCreated": return .created(try payload(Created.self))

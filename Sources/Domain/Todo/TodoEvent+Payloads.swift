@@ -1,7 +1,7 @@
 import Foundation
 
 extension TodoEvent {
-    /// Payload of `TodoCreated`.
+    /// Payload of `TodoCreated` v2.
     public struct Created: Codable, Sendable, Equatable {
         /// The tenant.
         public var tenantID: TenantID
@@ -15,7 +15,7 @@ extension TodoEvent {
         public var description: String
         /// Priority.
         public var priority: TodoPriority
-        /// Due date, absent when none.
+        /// Due date (`dueAt`), absent when none.
         public var dueDate: Date?
         /// Normalised tags.
         public var tags: [String]
@@ -23,6 +23,11 @@ extension TodoEvent {
         public var type: TodoType
         /// When it was created.
         public var at: Date
+
+        /// The wire names: the due date is `dueAt` since version 2.
+        enum CodingKeys: String, CodingKey {
+            case tenantID, todoID, ownerID, title, description, priority, dueDate = "dueAt", tags, type, at
+        }
     }
 
     /// Payload of `TodoTitleChanged`.
@@ -61,16 +66,21 @@ extension TodoEvent {
         public var at: Date
     }
 
-    /// Payload of `TodoDueDateChanged`.
+    /// Payload of `TodoDueDateChanged` v2.
     public struct DueDateChanged: Codable, Sendable, Equatable {
         /// The tenant.
         public var tenantID: TenantID
         /// The todo.
         public var todoID: TodoID
-        /// The new due date; absent when cleared.
+        /// The new due date (`dueAt`); absent when cleared.
         public var dueDate: Date?
         /// When it changed.
         public var at: Date
+
+        /// The wire names: the due date is `dueAt` since version 2.
+        enum CodingKeys: String, CodingKey {
+            case tenantID, todoID, dueDate = "dueAt", at
+        }
     }
 
     /// Payload of `TodoTagsChanged`.

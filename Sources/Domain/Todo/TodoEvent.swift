@@ -3,7 +3,7 @@ import Foundation
 /// Events of the ``Todo`` aggregate. Each field has its own change event so that concurrent
 /// edits of different fields both survive.
 public enum TodoEvent: DomainEvent {
-    /// `TodoCreated` v1.
+    /// `TodoCreated` v2 (v1 named the due date `dueDate`).
     case created(Created)
     /// `TodoTitleChanged` v1.
     case titleChanged(TitleChanged)
@@ -11,7 +11,7 @@ public enum TodoEvent: DomainEvent {
     case descriptionChanged(DescriptionChanged)
     /// `TodoPriorityChanged` v1.
     case priorityChanged(PriorityChanged)
-    /// `TodoDueDateChanged` v1.
+    /// `TodoDueDateChanged` v2 (v1 named the due date `dueDate`).
     case dueDateChanged(DueDateChanged)
     /// `TodoTagsChanged` v1.
     case tagsChanged(TagsChanged)
@@ -36,10 +36,17 @@ public enum TodoEvent: DomainEvent {
 
     /// All wire names with their current schema versions.
     public static let eventTypes: [String: Int] = [
-        "TodoCreated": 1, "TodoTitleChanged": 1, "TodoDescriptionChanged": 1, "TodoPriorityChanged": 1,
-        "TodoDueDateChanged": 1, "TodoTagsChanged": 1, "TodoTypeChanged": 1, "TodoCompleted": 1,
+        "TodoCreated": 2, "TodoTitleChanged": 1, "TodoDescriptionChanged": 1, "TodoPriorityChanged": 1,
+        "TodoDueDateChanged": 2, "TodoTagsChanged": 1, "TodoTypeChanged": 1, "TodoCompleted": 1,
         "TodoReopened": 1, "TodoCancelled": 1, "TodoDeleted": 1, "TodoRestored": 1,
         "TodoReminderScheduled": 1, "TodoReminderCancelled": 1, "TodoReminderSent": 1,
+    ]
+
+    /// Version 2 of `TodoCreated` and `TodoDueDateChanged` calls the due date `dueAt` (the name of
+    /// the protocol's `due_at` and of a reminder's `fireAt`); version 1 called it `dueDate`.
+    public static let upcasters: [EventUpcaster] = [
+        .renaming("TodoCreated", fromVersion: 1, field: "dueDate", to: "dueAt"),
+        .renaming("TodoDueDateChanged", fromVersion: 1, field: "dueDate", to: "dueAt"),
     ]
 
     /// The wire name of this event.
@@ -88,7 +95,7 @@ public enum TodoEvent: DomainEvent {
     public static func decode(eventType: String, schemaVersion: Int, data: Data) throws -> TodoEvent {
         guard let current = eventTypes[eventType] else { throw EventDecodingError.unknownEventType(eventType) }
         func payload<T: Decodable>(_ type: T.Type) throws -> T {
-            try EventCoding.decode(type, eventType: eventType, schemaVersion: schemaVersion, current: current, data: data)
+            try EventCoding.decode(type, eventType: eventType, schemaVersion: schemaVersion, current: current, upcasters: upcasters, data: data)
         }
         switch eventType {
         case "TodoCreated": return .created(try payload(Created.self))

@@ -61,7 +61,7 @@ public enum UserEvent: DomainEvent {
     public static func decode(eventType: String, schemaVersion: Int, data: Data) throws -> UserEvent {
         guard let current = eventTypes[eventType] else { throw EventDecodingError.unknownEventType(eventType) }
         func payload<T: Decodable>(_ type: T.Type) throws -> T {
-            try EventCoding.decode(type, eventType: eventType, schemaVersion: schemaVersion, current: current, data: data)
+            try EventCoding.decode(type, eventType: eventType, schemaVersion: schemaVersion, current: current, upcasters: upcasters, data: data)
         }
         switch eventType {
         case "UserRegistered": return .registered(try payload(Registered.self))

@@ -36,10 +36,6 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let migrationFailed = Code("migration_failed")
         /// `DATABASE_URL` cannot be parsed.
         public static let invalidDatabaseURL = Code("invalid_database_url")
-        /// A stored event could not be decoded as the requested type.
-        public static let decodingFailed = Code("decoding_failed")
-        /// An event's schema version has no upcaster path to the current version.
-        public static let upcastFailed = Code("upcast_failed")
         /// The transaction collided with a concurrent one (a deadlock or serialization failure) and was
         /// rolled back; running it again is safe.
         public static let concurrencyConflict = Code("concurrency_conflict")
