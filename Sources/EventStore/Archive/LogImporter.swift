@@ -50,7 +50,8 @@ public struct LogImporter: Sendable {
                 return try await attempt(path, progress: progress)
             }
         } catch let error as EventStoreError {
-            throw error
+            guard error.code == .invalidArchive || error.code == .fileFailed else { throw error }
+            throw EventStoreError(error.code, error.message + "; nothing was imported")
         } catch let error as ArchiveFailure {
             throw EventStoreError(.invalidArchive, "\(path): \(error.reason); nothing was imported")
         } catch {
