@@ -5,7 +5,7 @@ RELEASE_CLI := .build/release/synccli
 # Benchmarks that need the providers' stand-ins: a binary of their own, so synccli carries no test servers.
 RELEASE_BENCH := .build/release/tidemark-bench
 
-.PHONY: run test lint fuzz db stop build cluster cluster-stop cluster-status test-cluster backup-drill migrate seed bench bench-append bench-rebuild bench-sync bench-load bench-push clean-db help
+.PHONY: run test lint fuzz db stop build cluster cluster-stop cluster-status test-cluster backup-drill migrate seed bench bench-append bench-rebuild bench-sync bench-load bench-push bench-export clean-db help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -79,6 +79,10 @@ bench-sync: db ## The sync benchmark only: initial sync, push, live latency (mak
 bench-load: db ## The load test: 2,000 simulated devices for 600 s against one server it starts (make bench-load ARGS="--devices 500 --seconds 60")
 	$(SWIFT) build -c release --product synccli
 	$(RELEASE_CLI) bench load $(ARGS)
+
+bench-export: db ## Export and import of 1M events vs psql COPY TO / COPY FROM (make bench-export ARGS="--events 200000")
+	$(SWIFT) build -c release --product synccli
+	$(RELEASE_CLI) bench export $(ARGS)
 
 bench-push: db ## The push delivery benchmark only: 10,000 devices on the local APNs stand-in (make bench-push ARGS="--devices 2000")
 	$(SWIFT) build -c release --product tidemark-bench
