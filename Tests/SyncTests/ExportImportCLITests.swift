@@ -55,6 +55,16 @@ struct ExportImportCLITests {
             let seeded = try await SyncCLI.run(["seed", "--tenants", "2", "--password-cost", "4"], database: source.url.database)
             #expect(seeded.status == 0, "\(seeded.error)")
 
+            // Other tests' open transactions can hold the log's horizon back: export once every event is readable.
+            try await withStore(url: source.url, maximumConnections: 2) { store in
+                try await eventually("every seeded event is readable") {
+                    var behind: Int64 = -1
+                    let rows = try await store.client.query(
+                        "SELECT count(*) FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())", logger: Self.logger)
+                    for try await count in rows.decode(Int64.self) { behind = count }
+                    return behind == 0
+                }
+            }
             let exported = try await SyncCLI.run(["events", "export", "--output", file, "--json"], database: source.url.database)
             #expect(exported.status == 0, "\(exported.error)")
             let exportReport = try json(exported.output)
