@@ -227,8 +227,7 @@ if has_verb seal; then
     SEAL="$SEALED_RP of $(q_src "SELECT count(*) FROM events") events, head hash ${SEAL_HASH:0:16}…"
     note "events seal: $SEALED_RP, head hash $SEAL_HASH"
 else
-    SEAL="not available (synccli has no 'events seal')"
-    note "WARNING: synccli has no 'events seal'; the log is not sealed"
+    die "this synccli has no 'events seal' verb: rebuild it (make build)"
 fi
 EVENTS_RP="$(q_src "SELECT count(*) FROM events")"
 LAST_RP="$(q_src "SELECT event_id FROM events ORDER BY position DESC LIMIT 1")"
@@ -321,8 +320,7 @@ if has_verb verify; then
         *) cat "$D/verify.out" >&2; die "synccli events verify failed (exit $vrc)" ;;
     esac
 else
-    VERIFY="not available (synccli has no 'events verify')"
-    note "WARNING: synccli has no 'events verify'; the seals were not checked"
+    die "this synccli has no 'events verify' verb: rebuild it (make build)"
 fi
 dump_read "$DST_URL" "$D/restored-read-as-is"
 diff -r "$D/source-read" "$D/restored-read-as-is" >"$D/diff-as-is.txt" \
