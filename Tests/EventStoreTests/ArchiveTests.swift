@@ -123,9 +123,11 @@ struct ArchiveTests {
         }
     }
 
-    @Test("a damaged file or a non-empty target is refused and nothing is written", arguments: [
-        "truncated", "no trailer", "line changed", "checksum changed", "count changed", "broken line", "not gzip", "extra line", "from the middle",
-    ])
+    @Test(
+        "a damaged file or a non-empty target is refused and nothing is written",
+        arguments: [
+            "truncated", "no trailer", "line changed", "checksum changed", "count changed", "broken line", "not gzip", "extra line", "from the middle",
+        ])
     func refusals(damage: String) async throws {
         let good = temporaryFile("good.ndjson.gz")
         let bad = temporaryFile("bad.ndjson.gz")

@@ -137,14 +137,16 @@ struct LogSealTests {
             _ = try await seal(database)
             let first = try await positions(store)[0]
             // Same transaction id as the first event, a position after it: inside the sealed range.
-            try await tamper(store, [
-                """
-                INSERT INTO events (position, transaction_id, event_id, stream, category, stream_id, stream_version, type, schema_version, data, metadata)
-                OVERRIDING SYSTEM VALUE
-                SELECT 900000, transaction_id, gen_random_uuid(), 'test-forged', 'test', 900000, 1, 'Forged', 1, '{}', '{}'
-                FROM events WHERE position = \(first)
-                """
-            ])
+            try await tamper(
+                store,
+                [
+                    """
+                    INSERT INTO events (position, transaction_id, event_id, stream, category, stream_id, stream_version, type, schema_version, data, metadata)
+                    OVERRIDING SYSTEM VALUE
+                    SELECT 900000, transaction_id, gen_random_uuid(), 'test-forged', 'test', 900000, 1, 'Forged', 1, '{}', '{}'
+                    FROM events WHERE position = \(first)
+                    """
+                ])
             let mismatch = try #require(try await verify(store).mismatch)
             #expect(mismatch.kind == .inserted)
             #expect(mismatch.position == 900_000)
@@ -159,9 +161,11 @@ struct LogSealTests {
             _ = try await seal(database)
             let all = try await positions(store)
             // Give the third event the transaction id of the sixth: it now sorts later.
-            try await tamper(store, [
-                "UPDATE events SET transaction_id = (SELECT transaction_id FROM events WHERE position = \(all[5])) WHERE position = \(all[2])"
-            ])
+            try await tamper(
+                store,
+                [
+                    "UPDATE events SET transaction_id = (SELECT transaction_id FROM events WHERE position = \(all[5])) WHERE position = \(all[2])"
+                ])
             let mismatch = try #require(try await verify(store).mismatch)
             #expect([LogMismatch.Kind.reordered, .altered].contains(mismatch.kind))
             #expect(mismatch.position == all[2])
@@ -175,13 +179,15 @@ struct LogSealTests {
             _ = try await seal(database)
             // An intruder who alters an event and re-digests it in its seal still breaks the chain.
             let target = try await positions(store)[1]
-            try await tamper(store, [
-                "UPDATE events SET data = '{\"n\":42}' WHERE position = \(target)",
-                """
-                UPDATE event_seals s SET digests = overlay(s.digests PLACING (SELECT \(unescaped: LogSeal.eventDigestSQL) FROM events e WHERE e.position = \(target)) FROM 33 FOR 32)
-                WHERE block = 1
-                """,
-            ])
+            try await tamper(
+                store,
+                [
+                    "UPDATE events SET data = '{\"n\":42}' WHERE position = \(target)",
+                    """
+                    UPDATE event_seals s SET digests = overlay(s.digests PLACING (SELECT \(unescaped: LogSeal.eventDigestSQL) FROM events e WHERE e.position = \(target)) FROM 33 FOR 32)
+                    WHERE block = 1
+                    """,
+                ])
             let mismatch = try #require(try await verify(store).mismatch)
             #expect(mismatch.kind == .sealAltered)
             #expect(mismatch.block == 1)

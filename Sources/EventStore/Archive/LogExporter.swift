@@ -96,7 +96,9 @@ public struct LogExporter: Sendable {
               AND (\(options.tenant)::text IS NULL OR e.tenant_id = \(options.tenant)::text)
             """
         var total = 0
-        for try await count in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) " + range.sql, binds: range.binds), logger: logger).decode(Int64.self) {
+        for try await count in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) " + range.sql, binds: range.binds), logger: logger).decode(
+            Int64.self)
+        {
             total = Int(count)
         }
         let source = try await sourceIdentity()

@@ -201,7 +201,9 @@ final class ImportState {
 
     private func event(_ line: UnsafeBufferPointer<UInt8>, _ values: [ArchiveLineScanner.Value?], number: Int, into copy: inout CopyTextWriter) throws {
         func value(_ member: Member, _ kind: ArchiveLineScanner.Value.Kind, nullable: Bool = false) throws -> ArchiveLineScanner.Value? {
-            guard let value = values[member.rawValue] else { throw Failure(reason: "line \(number): the event has no \(ArchiveLineScanner.keys[member.rawValue].string)") }
+            guard let value = values[member.rawValue] else {
+                throw Failure(reason: "line \(number): the event has no \(ArchiveLineScanner.keys[member.rawValue].string)")
+            }
             if nullable, ArchiveLineScanner.isNull(line, value) { return nil }
             guard value.kind == kind else { throw Failure(reason: "line \(number): \(ArchiveLineScanner.keys[member.rawValue].string) has the wrong type") }
             return value

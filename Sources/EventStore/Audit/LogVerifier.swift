@@ -87,7 +87,8 @@ public struct LogVerifier: Sendable {
             previous = LogSealHead(block: last.block, hash: last.hash, last: last.last)
             progress(verified)
         }
-        return LogVerification(eventsVerified: verified, blocksVerified: blocks, mismatch: nil, head: previous, unsealed: try await unsealed(after: previous.last))
+        return LogVerification(
+            eventsVerified: verified, blocksVerified: blocks, mismatch: nil, head: previous, unsealed: try await unsealed(after: previous.last))
     }
 
     /// How many events the seals cover (for progress).
@@ -181,7 +182,8 @@ public struct LogVerifier: Sendable {
             guard let transaction = UInt64(transactionID), let digests = Hex.decode(digests), let hash = Hex.decode(hash) else {
                 throw EventStoreError(.database, "seal block \(block) cannot be read: it was written by something other than this build")
             }
-            seals.append(LogSeal(block: block, last: LogPosition(transactionID: transaction, position: position), positions: positions, digests: digests, hash: hash))
+            seals.append(
+                LogSeal(block: block, last: LogPosition(transactionID: transaction, position: position), positions: positions, digests: digests, hash: hash))
         }
         return seals
     }

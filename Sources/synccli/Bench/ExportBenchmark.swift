@@ -34,7 +34,8 @@ struct ExportBenchmark: Sendable {
     let logger: Logger
     static let targetRatio = 0.5
     /// The columns both sides move.
-    static let columns = "position, transaction_id, event_id, stream, category, stream_id, stream_version, tenant_id, type, schema_version, data, metadata, recorded_at"
+    static let columns =
+        "position, transaction_id, event_id, stream, category, stream_id, stream_version, tenant_id, type, schema_version, data, metadata, recorded_at"
 
     func run(base: DatabaseURL, databaseName: String, directory: String) async throws -> Report {
         let admin = DatabaseAdmin(url: base, logger: logger)
@@ -166,7 +167,9 @@ struct ExportBenchmark: Sendable {
                 }
             }
         }
-        guard status == 0 else { throw CLIFailure(.benchmarkFailed, "psql failed (exit \(status)); is the PostgreSQL client installed (scripts/bootstrap.sh)?") }
+        guard status == 0 else {
+            throw CLIFailure(.benchmarkFailed, "psql failed (exit \(status)); is the PostgreSQL client installed (scripts/bootstrap.sh)?")
+        }
     }
 
     /// The text table.

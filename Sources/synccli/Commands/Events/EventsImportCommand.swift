@@ -1,6 +1,6 @@
 import ArgumentParser
-import Commands
 import CommandLineSupport
+import Commands
 import EventStore
 import Foundation
 
