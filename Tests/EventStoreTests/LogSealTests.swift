@@ -249,4 +249,25 @@ struct LogSealTests {
             #expect(distinct == Int64(total))
         }
     }
+
+    @Test("sealing by hand while a server's sealer holds the lease waits for that sealer instead")
+    func sealByHandWaitsForTheHolder() async throws {
+        try await withFreshStore { store, database in
+            let options = LogSealer.Options(idleInterval: .milliseconds(20))
+            let holder = Task { try await LogSealer(database: database.url, options: options, logger: Self.logger).run() }
+            defer { holder.cancel() }
+            // Once the running sealer has sealed something, it holds the lease.
+            try await write(store, streams: 3)
+            try await eventually("the running sealer sealed the first events", timeout: .seconds(30)) {
+                try await verify(store).eventsVerified > 0
+            }
+            try await write(store, streams: 5)
+            let report = try await seal(database)
+            #expect(report.waitedForHolder)
+            #expect(report.sealedNow == 0)
+            let result = try await verify(store)
+            let total = try await positions(store).count
+            #expect(result.isIntact && result.unsealed == 0 && result.eventsVerified == total)
+        }
+    }
 }
