@@ -204,15 +204,17 @@ public struct LogSealer: Service {
     }
 
     func guarded<Value: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        let result = await Deadline.run(timeout: options.operationTimeout) { () async -> Result<Value, any Error> in
-            do { return .success(try await body()) } catch { return .failure(error) }
-        }
-        guard let result else {
-            if Task.isCancelled { throw CancellationError() }
-            throw EventStoreError(.database, "\(what) took longer than \(options.operationTimeout); starting over on a new connection")
-        }
-        do { return try result.get() } catch let error as EventStoreError { throw error } catch is CancellationError { throw CancellationError() } catch {
+        let value: Value?
+        do { value = try await Deadline.attempt(timeout: options.operationTimeout, body) } catch let error as EventStoreError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
             throw EventStoreError.database(error, while: what)
         }
+        guard let value else {
+            throw EventStoreError(.database, "\(what) took longer than \(options.operationTimeout); starting over on a new connection")
+        }
+        return value
     }
 }

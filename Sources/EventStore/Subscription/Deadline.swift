@@ -56,4 +56,21 @@ public enum Deadline {
             finish(nil)
         }
     }
+
+    /// Runs a throwing operation with a deadline: its value, its error, or `nil` when `timeout`
+    /// passed first (the caller decides what a missed deadline means; when the caller itself was
+    /// cancelled, `CancellationError` is thrown instead of returning `nil`).
+    public static func attempt<Value: Sendable>(
+        timeout: Duration,
+        _ operation: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value? {
+        let result = await run(timeout: timeout) { () async -> Result<Value, any Error> in
+            do { return .success(try await operation()) } catch { return .failure(error) }
+        }
+        guard let result else {
+            if Task.isCancelled { throw CancellationError() }
+            return nil
+        }
+        return try result.get()
+    }
 }

@@ -261,13 +261,9 @@ public struct ProjectionRunner: Service {
     /// connection (the old backend, and with it the lease, is gone).
     @discardableResult
     func guarded<Value: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        let result = await Deadline.run(timeout: options.operationTimeout) { () async -> Result<Value, any Error> in
-            do { return .success(try await body()) } catch { return .failure(error) }
-        }
-        guard let result else {
-            if Task.isCancelled { throw CancellationError() }
+        guard let value = try await Deadline.attempt(timeout: options.operationTimeout, body) else {
             throw ProjectionError(.database, "\(what) took longer than \(options.operationTimeout); starting over on a new connection")
         }
-        return try result.get()
+        return value
     }
 }
