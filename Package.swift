@@ -68,12 +68,15 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 // SHA-256 of the seal chain and of exports.
                 .product(name: "Crypto", package: "swift-crypto"),
-                // gzip of `synccli events export` files (system zlib).
+                // gzip and zstd of `synccli events export` files (the system's zlib and libzstd).
                 .product(name: "CompressNIO", package: "compress-nio"),
+                "CZstd",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The system's Zstandard library (libzstd-dev), for export files.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Read models built from the log.
         .target(
             name: "Projections",

@@ -74,13 +74,15 @@ struct ArchiveTests {
         try await store.waitUntilReadable(last.transactionID)
     }
 
-    @Test("a round trip keeps every stored value and the log's order; later appends come after the imported events")
-    func roundTrip() async throws {
-        let path = temporaryFile("log.ndjson.gz")
+    @Test(
+        "a round trip keeps every stored value and the log's order; later appends come after the imported events",
+        arguments: ArchiveCompression.allCases)
+    func roundTrip(compression: ArchiveCompression) async throws {
+        let path = temporaryFile("log.ndjson")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let (source, exported) = try await withFreshStore { store, _ in
             try await writeLog(store)
-            return (try await rows(store), try await export(store, to: path))
+            return (try await rows(store), try await export(store, to: path, options: LogExporter.Options(compression: compression)))
         }
         #expect(exported.events == source.count)
         #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
@@ -108,7 +110,7 @@ struct ArchiveTests {
 
     @Test("a tenant's export holds only its events")
     func tenantExport() async throws {
-        let path = temporaryFile("tenant.ndjson.gz")
+        let path = temporaryFile("tenant.ndjson.zst")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await withFreshStore { store, _ in
             try await writeLog(store)
@@ -126,18 +128,21 @@ struct ArchiveTests {
     @Test(
         "a damaged file or a non-empty target is refused and nothing is written",
         arguments: [
-            "truncated", "no trailer", "line changed", "checksum changed", "count changed", "broken line", "not gzip", "extra line", "from the middle",
+            "truncated", "no trailer", "line changed", "checksum changed", "count changed", "broken line", "not compressed", "extra line",
+            "from the middle", "zstd truncated", "zstd byte changed",
         ])
     func refusals(damage: String) async throws {
-        let good = temporaryFile("good.ndjson.gz")
-        let bad = temporaryFile("bad.ndjson.gz")
+        // gzip, so the shell's zcat and gzip can damage it; the zstd cases use the default.
+        let compression: ArchiveCompression = damage.hasPrefix("zstd") ? .zstd : .gzip
+        let good = temporaryFile("good.ndjson")
+        let bad = temporaryFile("bad.ndjson")
         defer {
             try? FileManager.default.removeItem(atPath: good)
             try? FileManager.default.removeItem(atPath: bad)
         }
         try await withFreshStore { store, _ in
             try await writeLog(store)
-            _ = try await export(store, to: good)
+            _ = try await export(store, to: good, options: LogExporter.Options(compression: compression))
             if damage == "from the middle" {
                 var from: Int64 = 0
                 for try await p in try await store.client.query("SELECT position FROM events WHERE type = 'A2'", logger: Self.logger).decode(Int64.self) {
@@ -153,7 +158,10 @@ struct ArchiveTests {
         case "checksum changed": try await shell("zcat '\(good)' | sed '$s/\"sha256\":\"./\"sha256\":\"0/' | gzip > '\(bad)'")
         case "count changed": try await shell("zcat '\(good)' | sed '4d' | gzip > '\(bad)'")
         case "broken line": try await shell("zcat '\(good)' | sed '5s/^{/[/' | gzip > '\(bad)'")
-        case "not gzip": try await shell("zcat '\(good)' > '\(bad)'")
+        case "not compressed": try await shell("zcat '\(good)' > '\(bad)'")
+        case "zstd truncated": try await shell("head -c $(( $(stat -c %s '\(good)') * 2 / 3 )) '\(good)' > '\(bad)'")
+        case "zstd byte changed":
+            try await shell("cp '\(good)' '\(bad)' && printf 'X' | dd of='\(bad)' bs=1 seek=$(( $(stat -c %s '\(good)') / 2 )) conv=notrunc status=none")
         case "extra line": try await shell("(zcat '\(good)'; echo '{}') | gzip > '\(bad)'")
         default: break
         }

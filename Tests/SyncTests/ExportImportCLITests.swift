@@ -50,7 +50,7 @@ struct ExportImportCLITests {
     func roundTripGivesTheSameReadTables() async throws {
         let source = try await TestDatabase.create(prefix: "exp", from: .server)
         let target = try await TestDatabase.create(prefix: "imp", from: .server)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString).ndjson.gz").path
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString).ndjson.zst").path
         try await withCleanUp {
             let seeded = try await SyncCLI.run(["seed", "--tenants", "2", "--password-cost", "4"], database: source.url.database)
             #expect(seeded.status == 0, "\(seeded.error)")
@@ -105,8 +105,10 @@ struct ExportImportCLITests {
             let unknown = try await SyncCLI.run(["events", "export", "--output", file + ".x", "--from", "999999"], database: source.url.database)
             #expect(unknown.status == 1 && unknown.error.contains("no event has that global position"), "\(unknown.error)")
             #expect(!FileManager.default.fileExists(atPath: file + ".x") && !FileManager.default.fileExists(atPath: file + ".x.partial"))
-            let badLevel = try await SyncCLI.run(["events", "export", "--output", file, "--level", "12"], database: nil)
-            #expect(badLevel.status == 64 && badLevel.error.contains("--level must be 1-9"), "\(badLevel.error)")
+            let badLevel = try await SyncCLI.run(["events", "export", "--output", file, "--level", "20"], database: nil)
+            #expect(badLevel.status == 64 && badLevel.error.contains("--level must be 1-19 for zstd"), "\(badLevel.error)")
+            let badCompression = try await SyncCLI.run(["events", "export", "--output", file, "--compression", "lz4"], database: nil)
+            #expect(badCompression.status == 64 && badCompression.error.contains("--compression must be zstd or gzip"), "\(badCompression.error)")
         } cleanUp: {
             try? FileManager.default.removeItem(atPath: file)
             try? await source.drop()

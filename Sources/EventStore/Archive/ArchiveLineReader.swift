@@ -8,14 +8,14 @@ import NIOCore
 
 /// Splits the decompressed bytes of an export file into lines, without copying each line.
 final class ArchiveLineReader {
-    private let reader: GzipFileReader
+    private let reader: ArchiveFileReader
     private var pending: [UInt8] = []
     private var start = 0
     private var ended = false
     /// Lines handed out so far (1 = the header).
     private(set) var lineNumber = 0
 
-    init(reader: GzipFileReader) {
+    init(reader: ArchiveFileReader) {
         self.reader = reader
         pending.reserveCapacity(8 << 20)
     }

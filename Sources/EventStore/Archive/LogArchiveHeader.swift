@@ -2,7 +2,7 @@ import Foundation
 
 /// The first line of an export file (`synccli events export`): what it is and what it holds.
 ///
-/// The file is gzip-compressed NDJSON: this header, one line per event in gap-free order, and a
+/// The file is compressed (zstd or gzip) NDJSON: this header, one line per event in gap-free order, and a
 /// trailer (``LogArchiveTrailer``) with the event count and a SHA-256 over every byte before it.
 public struct LogArchiveHeader: Codable, Sendable, Hashable {
     /// Always ``LogArchiveHeader/formatName``.

@@ -6,7 +6,7 @@ public struct LogExportReport: Sendable, Hashable {
     public var events: Int
     /// Uncompressed bytes (header, events and trailer).
     public var bytes: Int
-    /// Bytes of the gzip file.
+    /// Bytes of the compressed file.
     public var compressedBytes: Int
     /// The trailer's SHA-256 (hex).
     public var sha256: String

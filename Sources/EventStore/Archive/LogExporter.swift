@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 
-/// Writes the log, or part of it, to a gzip-compressed NDJSON file (`synccli events export`).
+/// Writes the log, or part of it, to a compressed (zstd or gzip) NDJSON file (`synccli events export`).
 ///
 /// The whole export reads one consistent snapshot (a repeatable-read, read-only transaction) in
 /// gap-free order, below the horizon: the events a reader could read when it started. PostgreSQL
@@ -20,15 +20,18 @@ public struct LogExporter: Sendable {
         public var from: Int64?
         /// Up to the event at this global position (inclusive).
         public var to: Int64?
-        /// The gzip level, 1 (fastest, the default) to 9 (smallest).
+        /// zstd (the default) or gzip.
+        public var compression: ArchiveCompression
+        /// The compression level: 1 (fastest, the default) up to 9 for gzip and 19 for zstd.
         public var compressionLevel: Int32
 
         /// Creates options.
-        public init(tenant: String? = nil, from: Int64? = nil, to: Int64? = nil, compressionLevel: Int32 = 1) {
+        public init(tenant: String? = nil, from: Int64? = nil, to: Int64? = nil, compression: ArchiveCompression = .zstd, compressionLevel: Int32 = 1) {
             self.tenant = tenant
             self.from = from
             self.to = to
-            self.compressionLevel = min(max(compressionLevel, 1), 9)
+            self.compression = compression
+            self.compressionLevel = min(max(compressionLevel, 1), 19)
         }
     }
 
@@ -62,7 +65,7 @@ public struct LogExporter: Sendable {
     ///   - path: The file to write (replaced when it exists).
     ///   - progress: Called after each chunk with the events written and the events to write.
     public func export(to path: String, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws(EventStoreError) -> LogExportReport {
-        let writer = try GzipFileWriter(path: path, level: options.compressionLevel)
+        let writer = try ArchiveFileWriter(path: path, compression: options.compression, level: options.compressionLevel)
         do {
             _ = try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             _ = try await connection.query("SET LOCAL TimeZone = 'UTC'", logger: logger)
@@ -85,7 +88,7 @@ public struct LogExporter: Sendable {
         }
     }
 
-    private func write(to writer: GzipFileWriter, on connection: PostgresConnection, progress: (Int, Int) -> Void) async throws -> LogExportReport {
+    private func write(to writer: ArchiveFileWriter, on connection: PostgresConnection, progress: (Int, Int) -> Void) async throws -> LogExportReport {
         let lower = try await logPosition(of: options.from, name: "--from") ?? .start
         let upper = try await logPosition(of: options.to, name: "--to") ?? LogPosition(transactionID: UInt64(Int64.max), position: .max)
         let range: PostgresQuery = """
@@ -113,7 +116,7 @@ public struct LogExporter: Sendable {
         func emit(_ chunk: inout ByteBuffer) throws {
             bytes += chunk.readableBytes
             chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-            try writer.write(&chunk)
+            try writer.write(chunk)
             chunk.clear()
         }
         let encoder = JSONEncoder()
@@ -141,7 +144,7 @@ public struct LogExporter: Sendable {
         chunk.writeBytes(try encoder.encode(trailer))
         chunk.writeInteger(UInt8(ascii: "\n"))
         let trailerBytes = chunk.readableBytes
-        try writer.write(&chunk)
+        try writer.write(chunk)
         progress(written, total)
         return LogExportReport(
             path: writer.path, events: written, bytes: bytes + trailerBytes, compressedBytes: writer.bytesWritten, sha256: digest, header: header)

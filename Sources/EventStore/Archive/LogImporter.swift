@@ -70,7 +70,7 @@ public struct LogImporter: Sendable {
     }
 
     private func attempt(_ path: String, progress: (Int, Int) -> Void) async throws -> LogImportReport {
-        let lines = ArchiveLineReader(reader: try GzipFileReader(path: path))
+        let lines = ArchiveLineReader(reader: try ArchiveFileReader(path: path))
         _ = try await connection.query("BEGIN", logger: logger)
         do {
             let report = try await load(lines, progress: progress)

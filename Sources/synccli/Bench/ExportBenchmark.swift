@@ -26,11 +26,14 @@ struct ExportBenchmark: Sendable {
         var export_compressed_bytes: Int
         /// Bytes of the COPY text.
         var copy_bytes: Int
+        /// zstd or gzip.
+        var compression: String
         var target_ratio: Double
         var verified: Bool
     }
 
     let events: Int
+    let compression: ArchiveCompression
     let logger: Logger
     static let targetRatio = 0.5
     /// The columns both sides move.
@@ -50,13 +53,13 @@ struct ExportBenchmark: Sendable {
                 try? await admin.dropDatabase(names.copied)
             }
         }
-        let file = (directory as NSString).appendingPathComponent("tidemark-bench-export.ndjson.gz")
+        let file = (directory as NSString).appendingPathComponent("tidemark-bench-export.ndjson")
         let copyFile = (directory as NSString).appendingPathComponent("tidemark-bench-export.copy")
         defer {
             try? FileManager.default.removeItem(atPath: file)
             try? FileManager.default.removeItem(atPath: copyFile)
         }
-        let logger = logger
+        let (logger, compression) = (logger, compression)
         let todos = max(events / 5, 1)
         let sourceURL = base.withDatabase(names.source)
         let (exportReport, exportSeconds, count) = try await EventStore.withRunning(
@@ -74,7 +77,7 @@ struct ExportBenchmark: Sendable {
                 report = try await store.withConnection { connection in
                     let bar = SharedProgressBar(ProgressBar(total: count, label: "bench export", unit: "events"))
                     defer { bar.finish() }
-                    return try await LogExporter(connection: connection, logger: logger).export(to: file) { done, total in bar.update(done, total: total) }
+                    return try await LogExporter(connection: connection, options: LogExporter.Options(compression: compression), logger: logger).export(to: file) { done, total in bar.update(done, total: total) }
                 }
             }
             guard let report else { throw CLIFailure(.benchmarkFailed, "the export returned nothing") }
@@ -138,7 +141,7 @@ struct ExportBenchmark: Sendable {
             import_seconds: RebuildBenchmark.round(importSeconds, 3), import_events_per_s: rate(importSeconds).rounded(),
             copy_from_seconds: RebuildBenchmark.round(copyFromSeconds, 3), copy_from_events_per_s: rate(copyFromSeconds).rounded(),
             import_ratio: RebuildBenchmark.round(copyFromSeconds / importSeconds, 3),
-            export_bytes: exportReport.bytes, export_compressed_bytes: exportReport.compressedBytes, copy_bytes: copyBytes,
+            export_bytes: exportReport.bytes, export_compressed_bytes: exportReport.compressedBytes, copy_bytes: copyBytes, compression: compression.rawValue,
             target_ratio: Self.targetRatio, verified: true
         )
     }
@@ -176,7 +179,7 @@ struct ExportBenchmark: Sendable {
     static func table(_ report: Report) -> String {
         func target(_ ratio: Double) -> String { ratio >= targetRatio ? "met" : "NOT met" }
         return [
-            "events     \(report.events); export file \(report.export_bytes) bytes, \(report.export_compressed_bytes) gzip; COPY text \(report.copy_bytes) bytes",
+            "events     \(report.events); export file \(report.export_bytes) bytes, \(report.export_compressed_bytes) \(report.compression); COPY text \(report.copy_bytes) bytes",
             "side                       seconds    events/s",
             String(format: "tidemark events export   %8.2f  %10.0f", report.export_seconds, report.export_events_per_s),
             String(format: "psql COPY … TO STDOUT    %8.2f  %10.0f", report.copy_to_seconds, report.copy_to_events_per_s),

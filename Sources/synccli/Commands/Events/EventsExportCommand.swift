@@ -3,11 +3,11 @@ import CommandLineSupport
 import EventStore
 import Foundation
 
-/// `synccli events export`: write the log to a gzip-compressed NDJSON file.
+/// `synccli events export`: write the log to a compressed NDJSON file.
 struct EventsExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the log (or a tenant's events, or a range) to a gzip-compressed NDJSON file, in gap-free order.",
+        abstract: "Write the log (or a tenant's events, or a range) to a zstd- or gzip-compressed NDJSON file, in gap-free order.",
         discussion: """
             The file holds a header line (format, version, source database, range, event count), one \
             line per event (position, ids, stream, version, tenant, type, schema version, time, data, \
@@ -17,8 +17,9 @@ struct EventsExportCommand: AsyncParsableCommand {
             loads a whole-log export into an empty log.
 
             Examples:
-              synccli events export --output log.ndjson.gz
-              synccli events export --tenant 2f0c… --output tenant.ndjson.gz --json
+              synccli events export --output log.ndjson.zst
+              synccli events export --compression gzip --output log.ndjson.gz
+              synccli events export --tenant 2f0c… --output tenant.ndjson.zst --json
             """
     )
 
@@ -36,7 +37,10 @@ struct EventsExportCommand: AsyncParsableCommand {
     @Option(help: "Up to the event at this global position (inclusive).")
     var to: Int64?
 
-    @Option(help: "gzip level, 1 (fastest) to 9 (smallest).")
+    @Option(help: "zstd (default: fast and small) or gzip.")
+    var compression: String = "zstd"
+
+    @Option(help: "Compression level: 1 (fastest, default) to 19 for zstd, to 9 for gzip.")
     var level: Int = 1
 
     @Flag(help: "Print one JSON object (no progress bar).")
@@ -44,7 +48,9 @@ struct EventsExportCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !output.isEmpty else { throw ValidationError("--output must name a file") }
-        guard (1...9).contains(level) else { throw ValidationError("--level must be 1-9") }
+        guard let compression = ArchiveCompression(rawValue: compression) else { throw ValidationError("--compression must be zstd or gzip") }
+        let maximum = compression == .zstd ? 19 : 9
+        guard (1...maximum).contains(level) else { throw ValidationError("--level must be 1-\(maximum) for \(compression.rawValue)") }
         if let from, from < 1 { throw ValidationError("--from must be a global position of 1 or more") }
         if let to, to < 1 { throw ValidationError("--to must be a global position of 1 or more") }
         if let from, let to, to < from { throw ValidationError("--to must not be before --from") }
@@ -54,7 +60,8 @@ struct EventsExportCommand: AsyncParsableCommand {
     func run() async throws {
         let url = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.events")
-        let options = LogExporter.Options(tenant: tenant, from: from, to: to, compressionLevel: Int32(level))
+        let options = LogExporter.Options(
+            tenant: tenant, from: from, to: to, compression: ArchiveCompression(rawValue: compression) ?? .zstd, compressionLevel: Int32(level))
         let (output, json) = (output, json)
         let started = ContinuousClock.now
         let report = try await CLIFailure.reporting {

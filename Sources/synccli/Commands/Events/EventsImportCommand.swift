@@ -17,7 +17,7 @@ struct EventsImportCommand: AsyncParsableCommand {
             whose runners catch up), and `synccli events seal` to seal the imported log.
 
             Example:
-              synccli events import log.ndjson.gz --database-url postgres://…/restored
+              synccli events import log.ndjson.zst --database-url postgres://…/restored
             """
     )
 
