@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Domain", targets: ["Domain"]),
         .library(name: "EventStore", targets: ["EventStore"]),
         .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "Privacy", targets: ["Privacy"]),
         .library(name: "Outbox", targets: ["Outbox"]),
         .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
         .library(name: "Commands", targets: ["Commands"]),
@@ -77,11 +78,23 @@ let package = Package(
         ),
         // The system's Zstandard library (libzstd-dev), for export files.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // Personal data at rest: the per-user data keys (outside the log), AES-GCM envelopes of
+        // personal fields, revealing them on read and destroying a key on erasure. Knows no domain types.
+        .target(
+            name: "Privacy",
+            dependencies: [
+                "Basics", "EventStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Read models built from the log.
         .target(
             name: "Projections",
             dependencies: [
-                "Basics", "Domain", "EventStore",
+                "Basics", "Domain", "EventStore", "Privacy",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,7 +157,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "Domain", "EventStore", "Projections", "Outbox",
+                "Domain", "EventStore", "Privacy", "Projections", "Outbox",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

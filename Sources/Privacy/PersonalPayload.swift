@@ -1,0 +1,81 @@
+import Basics
+import Crypto
+import Foundation
+
+/// Seals and reveals the personal fields of one event payload (a JSON object). Only top-level
+/// string fields are personal; an empty string (a cleared value) stays as it is.
+public enum PersonalPayload {
+    /// Whether `data` may hold an envelope: a fast byte search, so that payloads without personal
+    /// data pass through readers untouched and unparsed.
+    public static func mayHoldEnvelopes(_ data: Data) -> Bool {
+        let needle: [UInt8] = Array(("\"" + PersonalDataEnvelope.prefix).utf8)
+        return data.withUnsafeBytes { raw -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard bytes.count >= needle.count else { return false }
+            var index = 0
+            let last = bytes.count - needle.count
+            while index <= last {
+                if bytes[index] == 0x22, bytes[index + 1] == 0x65 {
+                    var match = true
+                    for offset in 2..<needle.count where bytes[index + offset] != needle[offset] {
+                        match = false
+                        break
+                    }
+                    if match { return true }
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    /// Replaces the non-empty string values of `fields` in `data` with envelopes for `owner`.
+    /// - Parameters:
+    ///   - data: The payload (a JSON object).
+    ///   - fields: The personal fields' names.
+    ///   - owner: Whose data they are.
+    ///   - key: The owner's data key.
+    ///   - stream: The event's stream (part of each field's authenticated data).
+    /// - Returns: The payload with those fields sealed; `data` itself when none is present.
+    /// - Throws: ``PersonalDataError`` `malformed_payload` when `data` is not a JSON object.
+    public static func seal(_ data: Data, fields: [String], owner: UUID, key: SymmetricKey, stream: String) throws(PersonalDataError) -> Data {
+        var object = try parse(data)
+        var changed = false
+        for field in fields {
+            guard case .string(let value)? = object[field], !value.isEmpty, !value.hasPrefix(PersonalDataEnvelope.prefix) else { continue }
+            object[field] = .string(try PersonalDataEnvelope.seal(value, owner: owner, key: key, context: "\(stream)/\(field)"))
+            changed = true
+        }
+        return changed ? Data(JSONValue.object(object).jsonText.utf8) : data
+    }
+
+    /// The owners named by the envelopes among `data`'s top-level string fields.
+    public static func owners(in data: Data) throws(PersonalDataError) -> Set<UUID> {
+        var owners: Set<UUID> = []
+        for case .string(let text) in try parse(data).values {
+            if let owner = PersonalDataEnvelope.owner(of: text) { owners.insert(owner) }
+        }
+        return owners
+    }
+
+    /// Replaces every envelope among `data`'s top-level string fields with its plaintext, or with
+    /// ``PersonalDataEnvelope/erasedMarker`` when its owner has no key in `keys`.
+    /// - Throws: ``PersonalDataError`` `undecryptable` for a tampered envelope, `malformed_payload`.
+    public static func reveal(_ data: Data, keys: [UUID: SymmetricKey], stream: String) throws(PersonalDataError) -> Data {
+        var object = try parse(data)
+        var changed = false
+        for (field, value) in object {
+            guard case .string(let text) = value, let owner = PersonalDataEnvelope.owner(of: text) else { continue }
+            object[field] = .string(try PersonalDataEnvelope.open(text, key: keys[owner], context: "\(stream)/\(field)"))
+            changed = true
+        }
+        return changed ? Data(JSONValue.object(object).jsonText.utf8) : data
+    }
+
+    private static func parse(_ data: Data) throws(PersonalDataError) -> [String: JSONValue] {
+        guard let value = try? JSONValue.parse(Array(data)), case .object(let object) = value else {
+            throw PersonalDataError(.malformedPayload, "an event payload is not a JSON object")
+        }
+        return object
+    }
+}
