@@ -3,6 +3,7 @@ import EventStore
 import Foundation
 import Logging
 import PostgresNIO
+import Privacy
 
 /// Carries out commands: loads the aggregate's stream, lets the domain decide, and appends the
 /// events at the version it read, retrying a bounded number of times when another writer got there
@@ -41,9 +42,16 @@ public struct CommandService: Sendable {
     /// Loads an aggregate's current state and stream version.
     public func load<A: Aggregate>(_ aggregate: A.Type, id: A.ID) async throws(CommandError) -> (state: A.State, version: Int64) {
         let stream = try streamName(aggregate, id: id)
-        let recorded: [RecordedEvent]
+        var recorded: [RecordedEvent]
         do {
             recorded = try await store.readAll(stream: stream)
+        } catch {
+            throw CommandError(error)
+        }
+        // `decide` sees personal fields in clear (or erased): only streams that hold envelopes
+        // read the key table.
+        do {
+            recorded = try await personalDataKeys.reveal(recorded)
         } catch {
             throw CommandError(error)
         }
@@ -114,7 +122,7 @@ public struct CommandService: Sendable {
             } catch {
                 throw CommandError(error)
             }
-            let data = try encode(events, envelope: envelope)
+            let data = try await sealPersonalFields(try encode(events, envelope: envelope), of: A.Event.self, stream: stream)
             let wanted = events.isEmpty ? [] : claims(state)
             var also = alsoInTransaction
             if let invariant, !events.isEmpty {

@@ -10,7 +10,7 @@ extension User {
         switch command {
         case .revokeRole(_, let role): role == .admin
         case .lock, .deactivate, .delete: true
-        case .register, .updateProfile, .changePassword, .grantRole, .unlock: false
+        case .register, .updateProfile, .changePassword, .grantRole, .unlock, .erase: false
         }
     }
 

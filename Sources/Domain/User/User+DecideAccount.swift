@@ -57,6 +57,13 @@ extension User {
         return [.deleted(.init(tenantID: user.tenantID, userID: user.id, actorID: context.principal.userID, reason: nil, at: context.timestamp))]
     }
 
+    /// `erase`: administrators only, also of a deleted user; erasing twice records nothing.
+    static func erase(_ user: UserState, context: CommandContext) throws(DomainError) -> [UserEvent] {
+        try Access.admin(context, user.tenantID, to: "erase users' personal data")
+        if user.isErased { return [] }
+        return [.erased(.init(tenantID: user.tenantID, userID: user.id, actorID: context.principal.userID, at: context.timestamp))]
+    }
+
     /// Refuses a change to a deleted user.
     static func notDeleted(_ user: UserState) throws(DomainError) {
         if user.isDeleted { throw .deleted("user \(user.username) is deleted") }

@@ -6,6 +6,7 @@ extension User {
     static func updateProfile(_ update: ProfileUpdate, _ user: UserState, context: CommandContext) throws(DomainError) -> [UserEvent] {
         try Access.owner(context, user.tenantID, user.id, orAdmin: true, to: "change a profile")
         try usable(user)
+        if user.isErased { throw .conflict("the personal data of user \(user.id) was erased; its profile cannot be set again") }
         return try profileEvents(user, update, now: context.timestamp).map { .profileUpdated($0) }
     }
 

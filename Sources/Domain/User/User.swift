@@ -45,6 +45,7 @@ public enum User: Aggregate {
         case .unlock: return try unlock(user, context: context)
         case .deactivate(_, let reason): return try deactivate(reason: reason, user, context: context)
         case .delete: return try delete(user, context: context)
+        case .erase: return try erase(user, context: context)
         }
     }
 
@@ -84,6 +85,13 @@ public enum User: Aggregate {
             user.status = .deactivated
         case .deleted:
             user.isDeleted = true
+        case .erased:
+            user.isErased = true
+            user.username = UserState.erasedValue
+            user.email = UserState.erasedValue
+            user.phone = nil
+            user.nickname = nil
+            user.avatarURL = nil
         }
         return user
     }

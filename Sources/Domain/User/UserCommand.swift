@@ -19,13 +19,15 @@ public enum UserCommand: Sendable, Equatable {
     case deactivate(UserID, reason: String?)
     /// Soft-deletes the user: the state keeps the user marked deleted.
     case delete(UserID)
+    /// Erases the user's personal data: administrators (or the system); the user stays as a record.
+    case erase(UserID)
 
     /// The user this command targets.
     public var userID: UserID {
         switch self {
         case .register(let id, _, _, _, _, _, _), .updateProfile(let id, _), .changePassword(let id, _),
             .grantRole(let id, _), .revokeRole(let id, _), .lock(let id, _), .unlock(let id),
-            .deactivate(let id, _), .delete(let id):
+            .deactivate(let id, _), .delete(let id), .erase(let id):
             id
         }
     }

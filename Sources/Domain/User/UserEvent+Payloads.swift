@@ -84,4 +84,17 @@ extension UserEvent {
         /// When it happened.
         public var at: Date
     }
+
+    /// Payload of `UserErased`: the user's personal fields read as erased from now on, in every
+    /// event (their data key is destroyed in the same transaction).
+    public struct Erased: Codable, Sendable, Equatable {
+        /// The tenant.
+        public var tenantID: TenantID
+        /// The user.
+        public var userID: UserID
+        /// Who erased it; `nil` for the operator (system).
+        public var actorID: UserID?
+        /// When it was erased.
+        public var at: Date
+    }
 }

@@ -20,11 +20,21 @@ public enum UserEvent: DomainEvent {
     case deactivated(StatusChanged)
     /// `UserDeleted` v1.
     case deleted(StatusChanged)
+    /// `UserErased` v1: the user's personal data was erased (their data key destroyed).
+    case erased(Erased)
 
     /// All wire names with their current schema versions.
     public static let eventTypes: [String: Int] = [
         "UserRegistered": 1, "UserProfileUpdated": 1, "UserPasswordChanged": 1, "UserRoleGranted": 1,
         "UserRoleRevoked": 1, "UserLocked": 1, "UserUnlocked": 1, "UserDeactivated": 1, "UserDeleted": 1,
+        "UserErased": 1,
+    ]
+
+    /// The personal fields of each event type, all of the user named by the payload's `userID`:
+    /// stored encrypted with that user's data key (see docs/operations.md, "Personal data and erasure").
+    public static let personalFields: [String: [String]] = [
+        "UserRegistered": ["username", "email", "phone"],
+        "UserProfileUpdated": ["nickname", "avatarURL", "email", "phone"],
     ]
 
     /// The wire name of this event.
@@ -39,6 +49,7 @@ public enum UserEvent: DomainEvent {
         case .unlocked: "UserUnlocked"
         case .deactivated: "UserDeactivated"
         case .deleted: "UserDeleted"
+        case .erased: "UserErased"
         }
     }
 
@@ -54,6 +65,7 @@ public enum UserEvent: DomainEvent {
         case .roleGranted(let payload), .roleRevoked(let payload): try EventCoding.encode(payload)
         case .locked(let payload), .unlocked(let payload), .deactivated(let payload), .deleted(let payload):
             try EventCoding.encode(payload)
+        case .erased(let payload): try EventCoding.encode(payload)
         }
     }
 
@@ -73,6 +85,7 @@ public enum UserEvent: DomainEvent {
         case "UserUnlocked": return .unlocked(try payload(StatusChanged.self))
         case "UserDeactivated": return .deactivated(try payload(StatusChanged.self))
         case "UserDeleted": return .deleted(try payload(StatusChanged.self))
+        case "UserErased": return .erased(try payload(Erased.self))
         default: throw EventDecodingError.unknownEventType(eventType)
         }
     }

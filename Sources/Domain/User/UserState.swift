@@ -40,6 +40,11 @@ public struct UserState: Sendable, Equatable {
     public var isDeleted: Bool
     /// When the user registered.
     public var registeredAt: Date
+    /// Whether the user's personal data was erased (`UserErased`).
+    public var isErased: Bool = false
+
+    /// What an erased personal field reads as (the same text as the `Privacy` module's marker).
+    public static let erasedValue = "[erased]"
 
     /// Creates a user state.
     public init(

@@ -357,6 +357,7 @@ struct OutboxBatch {
         case .passwordChanged(let payload): payload.userID.description
         case .roleGranted(let payload), .roleRevoked(let payload): payload.userID.description
         case .locked(let payload), .unlocked(let payload), .deactivated(let payload), .deleted(let payload): payload.userID.description
+        case .erased(let payload): payload.userID.description
         }
     }
 

@@ -1,6 +1,7 @@
 import EventStore
 import Logging
 import PostgresNIO
+import Privacy
 
 /// Applies one batch of events in one transaction: the rows and the checkpoint commit together.
 enum BatchApplier {
@@ -47,9 +48,17 @@ enum BatchApplier {
         _ events: [RecordedEvent], projection: any Projection, schema: String, isRebuilding: Bool = false,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
+        // Personal fields reach projections in clear (or as the erased marker): read the keys in
+        // this transaction, before the search path leaves `public`.
+        let revealed: [RecordedEvent]
+        do {
+            revealed = try await PersonalDataKeys.reveal(events, on: connection, logger: logger)
+        } catch {
+            throw ApplyFailure(underlying: error)
+        }
         try await ProjectionCatalog.setSearchPath(schema, on: connection, logger: logger)
         do {
-            try await projection.apply(events, in: ProjectionContext(connection: connection, logger: logger, isRebuilding: isRebuilding))
+            try await projection.apply(revealed, in: ProjectionContext(connection: connection, logger: logger, isRebuilding: isRebuilding))
         } catch {
             throw ApplyFailure(underlying: error)
         }

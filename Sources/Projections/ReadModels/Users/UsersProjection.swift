@@ -109,6 +109,17 @@ public struct UsersProjection: Projection {
                 row.deletedAt = ReadDate.text(changed.at)
                 row.touch(changed.at, position)
             }
+        case .erased(let erased):
+            // Every personal field reads as erased, live and after a rebuild (whose earlier
+            // events already reveal the marker: the key is gone).
+            try users.update(UserRow.key(erased.userID.description), for: item) { row in
+                row.username = UserState.erasedValue
+                row.email = UserState.erasedValue
+                row.phone = nil
+                row.nickname = nil
+                row.avatarURL = nil
+                row.touch(erased.at, position)
+            }
         }
     }
 
@@ -137,6 +148,7 @@ public struct UsersProjection: Projection {
         case .roleGranted(let payload), .roleRevoked(let payload): payload.userID.description
         case .locked(let payload), .unlocked(let payload), .deactivated(let payload), .deleted(let payload):
             payload.userID.description
+        case .erased(let payload): payload.userID.description
         }
     }
 
