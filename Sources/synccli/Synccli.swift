@@ -16,7 +16,7 @@ struct Synccli: AsyncParsableCommand {
             """,
         subcommands: [
             MigrateCommand.self, ServeCommand.self, EventsCommand.self, ProjectionsCommand.self, AnalystsCommand.self,
-            SeedCommand.self, ReplicaCommand.self, FeedCommand.self, PushCommand.self, BenchCommand.self,
+            SeedCommand.self, ReplicaCommand.self, FeedCommand.self, PushCommand.self, UsersCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -84,6 +84,7 @@ public func buildApplication(
         metrics: metrics.sync
     ).addRoutes(to: secured.group().add(middleware: DeviceRateLimitMiddleware(limiter: deviceLimiter)))
     WriteController(planner: planner).addRoutes(to: secured)
+    ErasureController(commands: commands).addRoutes(to: secured)
 
     let webSocketRouter = Router(context: SyncRequestContext.self)
     webSocketRouter.add(middleware: RequestIDMiddleware())
