@@ -96,7 +96,7 @@ struct WireFormatTests {
             }
             #expect(upcasters.allSatisfy { types[$0.eventType] != nil }, "\(prefix) has an upcaster of another aggregate's event")
         }
-        #expect(seen.count == 3 + 9 + 15 + 3 + 6 + 10 + 4)
+        #expect(seen.count == 3 + 10 + 15 + 3 + 6 + 10 + 4)
     }
 
     @Test("refusal codes have stable wire names")

@@ -77,6 +77,8 @@ struct ExportImportCLITests {
             #expect(importReport["events"] as? Int == events)
             #expect(importReport["sha256"] as? String == exportReport["sha256"] as? String)
 
+            // The users' data keys are not in the export: copied besides it, as an operator would.
+            #expect(try await PersonalDataKeyCopy.copy(from: source.url, to: target.url, logger: Self.logger) > 0)
             try await rebuildAll(source.url.database)
             try await rebuildAll(target.url.database)
             let sourceTables = try await readTables(source.url)
