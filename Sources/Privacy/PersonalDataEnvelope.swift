@@ -1,4 +1,3 @@
-import Basics
 import Crypto
 import Foundation
 
@@ -29,7 +28,7 @@ public enum PersonalDataEnvelope {
             guard let combined = box.combined else {
                 throw PersonalDataError(.undecryptable, "the cipher returned no combined box")
             }
-            return prefix + owner.uuidString.lowercased() + ":" + Base64URL.encode(combined)
+            return prefix + owner.uuidString.lowercased() + ":" + EnvelopeBase64.encode(Array(combined))
         } catch let error as PersonalDataError {
             throw error
         } catch {
@@ -54,8 +53,8 @@ public enum PersonalDataEnvelope {
     /// - Throws: ``PersonalDataError`` `undecryptable` for a malformed or tampered envelope.
     public static func open(_ text: String, key: SymmetricKey?, context: String) throws(PersonalDataError) -> String {
         guard let key else { return erasedMarker }
-        let sealed = text.utf8.dropFirst(prefix.utf8.count + 37)
-        guard let combined = Base64URL.decode(String(decoding: sealed, as: UTF8.self)) else {
+        let sealed = Substring(text).utf8.dropFirst(prefix.utf8.count + 37)
+        guard let combined = EnvelopeBase64.decode(sealed) else {
             throw PersonalDataError(.undecryptable, "a personal value is not a well-formed envelope (\(context))")
         }
         do {
