@@ -220,8 +220,10 @@ let package = Package(
         .executableTarget(
             name: "synccli",
             dependencies: [
-                "Basics", "Domain", "EventStore", "Projections", "Outbox", "Commands", "SyncProtocol", "SyncServer", "SyncClient",
-                "PushProviders", "CommandLineSupport",
+                "Basics", "Domain", "EventStore", "Privacy", "Projections", "Outbox", "Commands", "SyncProtocol", "SyncServer",
+                "SyncClient", "PushProviders", "CommandLineSupport",
+                // SymmetricKey of `bench privacy`.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
