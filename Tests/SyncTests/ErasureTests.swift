@@ -208,7 +208,7 @@ struct ErasureTests {
                     try await Self.usersRow(h, carolID) == ["[erased]", "[erased]", nil, nil, nil]
                 }
                 // the exported bytes hold none of her strings, but her todo, order and the audit trail
-                let exported = try await SyncCLI.run(["events", "export", "--output", file], database: database)
+                let exported = try await SyncCLI.run(["events", "export", "--output", file, "--compression", "gzip"], database: database)
                 #expect(exported.status == 0, "\(exported.error)")
                 let unzipped = try await ChildProcess.run(URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", "zcat '\(file)'"])
                 #expect(unzipped.status == 0 && unzipped.output.count > 1000, "\(unzipped.error)")
