@@ -77,7 +77,9 @@ struct ExportBenchmark: Sendable {
                 report = try await store.withConnection { connection in
                     let bar = SharedProgressBar(ProgressBar(total: count, label: "bench export", unit: "events"))
                     defer { bar.finish() }
-                    return try await LogExporter(connection: connection, options: LogExporter.Options(compression: compression), logger: logger).export(to: file) { done, total in bar.update(done, total: total) }
+                    return try await LogExporter(connection: connection, options: LogExporter.Options(compression: compression), logger: logger).export(
+                        to: file
+                    ) { done, total in bar.update(done, total: total) }
                 }
             }
             guard let report else { throw CLIFailure(.benchmarkFailed, "the export returned nothing") }
