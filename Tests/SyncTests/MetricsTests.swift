@@ -328,9 +328,12 @@ struct MetricsTests {
             try await eventually("the stand-in receives the push", timeout: .seconds(60)) { world.standIn.deliveryCount(for: device.token) == 1 }
             try await eventually("the delivery is counted and the database figures are sampled") {
                 let metrics = try await Self.scrape(h)
+                // The channel's paused gauge is set by the dispatcher's next round after the first
+                // outcome created the channel's state row.
                 return metrics.sum("tidemark_push_sends_total", ["outcome": "accepted"]) >= 1
                     && metrics.value("tidemark_metrics_sample_timestamp_seconds") != nil
                     && !metrics.samples("tidemark_projection_lag_events").isEmpty
+                    && !metrics.samples("tidemark_push_channel_paused").isEmpty
             }
             let metrics = try await Self.scrape(h)
             await live.close()
