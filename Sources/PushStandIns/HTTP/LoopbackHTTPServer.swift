@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// A Hummingbird application on `127.0.0.1` and an ephemeral port, for the stand-ins that speak
@@ -16,6 +17,7 @@ public final class LoopbackHTTPServer: Sendable {
     public typealias Handler = @Sendable (LoopbackHTTPRequest) async -> LoopbackHTTPResponse
 
     private struct Running: Sendable {
+        var group: ServiceGroup
         var task: Task<Void, any Error>
         var port: Int
     }
@@ -72,9 +74,18 @@ public final class LoopbackHTTPServer: Sendable {
             },
             logger: Logger(label: "tidemark.push-stand-in") { _ in SwiftLogNoOpLogHandler() }
         )
+        // Run in a service group so `stop()` can shut it down gracefully: cancelling the serving
+        // task while an accepted connection is still buffered traps in NIO ("Deinited
+        // NIOAsyncWriter without calling finish()", apple/swift-nio#3481).
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [application], gracefulShutdownSignals: [],
+                logger: Logger(label: "tidemark.push-stand-in") { _ in
+                    SwiftLogNoOpLogHandler()
+                }))
         let task = Task {
             defer { listening.finish() }
-            try await application.run()
+            try await group.run()
         }
         var port: Int?
         for await value in bound {
@@ -85,11 +96,12 @@ public final class LoopbackHTTPServer: Sendable {
             try await task.value
             throw CancellationError()
         }
-        state.withLock { $0 = Running(task: task, port: port) }
+        state.withLock { $0 = Running(group: group, task: task, port: port) }
         return port
     }
 
-    /// Stops listening, cancels the open connections and waits until everything is closed.
+    /// Stops listening, lets the requests in flight finish and waits until everything is closed;
+    /// whatever still runs after 5 s is cancelled.
     public func stop() async {
         guard
             let running = state.withLock({ current -> Running? in
@@ -98,8 +110,14 @@ public final class LoopbackHTTPServer: Sendable {
                 return value
             })
         else { return }
-        running.task.cancel()
-        _ = try? await running.task.value
+        await running.group.triggerGracefulShutdown()
+        let task = running.task
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(5))
+            task.cancel()
+        }
+        _ = try? await task.value
+        deadline.cancel()
     }
 
     /// The Hummingbird response for `reply`: its headers (sorted by name) and body, with
