@@ -159,6 +159,7 @@ let package = Package(
             name: "Commands",
             dependencies: [
                 "Domain", "EventStore", "Privacy", "Projections", "Outbox",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

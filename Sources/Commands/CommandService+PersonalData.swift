@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import EventStore
 import Foundation
@@ -21,13 +22,21 @@ extension CommandService {
         let personal = Event.personalFields
         guard !personal.isEmpty else { return events }
         var result = events
+        var keys: [UUID: SymmetricKey] = [:]
         for index in result.indices {
             guard let fields = personal[result[index].type] else { continue }
             guard let owner = Self.owner(of: result[index].data) else {
                 throw CommandError(.invalid, "event \(result[index].type) names no user whose personal data it holds")
             }
-            do {
-                let key = try await personalDataKeys.key(for: owner.user, tenantID: owner.tenant)
+            do throws(PersonalDataError) {
+                // One key read per user and command, however many of its events are sealed.
+                let key: SymmetricKey
+                if let known = keys[owner.user] {
+                    key = known
+                } else {
+                    key = try await personalDataKeys.key(for: owner.user, tenantID: owner.tenant)
+                    keys[owner.user] = key
+                }
                 result[index].data = try PersonalPayload.seal(result[index].data, fields: fields, owner: owner.user, key: key, stream: stream.rawValue)
             } catch {
                 throw CommandError(error)

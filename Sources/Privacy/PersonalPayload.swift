@@ -42,30 +42,34 @@ public enum PersonalPayload {
         var object = try parse(data)
         var changed = false
         for field in fields {
-            guard case .string(let value)? = object[field], !value.isEmpty, !value.hasPrefix(PersonalDataEnvelope.prefix) else { continue }
+            // Every non-empty value is sealed, one that looks like an envelope too: a client may type
+            // anything, and only what the server sealed may be opened.
+            guard case .string(let value)? = object[field], !value.isEmpty else { continue }
             object[field] = .string(try PersonalDataEnvelope.seal(value, owner: owner, key: key, context: "\(stream)/\(field)"))
             changed = true
         }
         return changed ? Data(JSONValue.object(object).jsonText.utf8) : data
     }
 
-    /// The owners named by the envelopes among `data`'s top-level string fields.
-    public static func owners(in data: Data) throws(PersonalDataError) -> Set<UUID> {
+    /// The owners named by the envelopes in `data`'s personal `fields`.
+    public static func owners(in data: Data, fields: [String]) throws(PersonalDataError) -> Set<UUID> {
         var owners: Set<UUID> = []
-        for case .string(let text) in try parse(data).values {
-            if let owner = PersonalDataEnvelope.owner(of: text) { owners.insert(owner) }
+        let object = try parse(data)
+        for field in fields {
+            if case .string(let text)? = object[field], let owner = PersonalDataEnvelope.owner(of: text) { owners.insert(owner) }
         }
         return owners
     }
 
-    /// Replaces every envelope among `data`'s top-level string fields with its plaintext, or with
-    /// ``PersonalDataEnvelope/erasedMarker`` when its owner has no key in `keys`.
+    /// Replaces the envelope in each of `data`'s personal `fields` with its plaintext, or with
+    /// ``PersonalDataEnvelope/erasedMarker`` when its owner has no key in `keys`. Other fields are
+    /// left alone, whatever they hold: only the server seals personal fields.
     /// - Throws: ``PersonalDataError`` `undecryptable` for a tampered envelope, `malformed_payload`.
-    public static func reveal(_ data: Data, keys: [UUID: SymmetricKey], stream: String) throws(PersonalDataError) -> Data {
+    public static func reveal(_ data: Data, fields: [String], keys: [UUID: SymmetricKey], stream: String) throws(PersonalDataError) -> Data {
         var object = try parse(data)
         var changed = false
-        for (field, value) in object {
-            guard case .string(let text) = value, let owner = PersonalDataEnvelope.owner(of: text) else { continue }
+        for field in fields {
+            guard case .string(let text)? = object[field], let owner = PersonalDataEnvelope.owner(of: text) else { continue }
             object[field] = .string(try PersonalDataEnvelope.open(text, key: keys[owner], context: "\(stream)/\(field)"))
             changed = true
         }

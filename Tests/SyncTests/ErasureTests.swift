@@ -116,6 +116,33 @@ struct ErasureTests {
         }
     }
 
+    @Test("strings a client types that look like envelopes stay text: the projections keep running and read them back")
+    func forgedEnvelopesStayText() async throws {
+        try await SyncHarness.with { h in
+            let world = try await Self.world(h)
+            // Given envelope-shaped strings naming Ana's key: a todo title (not a personal field)
+            // and a nickname (a personal field, which the server seals like any other value)
+            let forged = "enc:v1:\(world.ana.userID.lowercased()):AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+            let todo = try await h.call(.POST, "/v1/todos", body: ["title": forged], token: world.bob.token)
+            #expect(todo.status == 201, "\(todo.text)")
+            let todoID = try #require(todo.json?["id"]?.stringValue)
+            let shortForged = "enc:v1:\(world.ana.userID.lowercased()):AAAA"  // nicknames are 1-50 characters
+            let profile = try await h.call(.PATCH, "/v1/me", body: ["nickname": shortForged], token: world.bob.token)
+            #expect(profile.status == 200, "\(profile.text)")
+            // Then both projections apply them and read them back as typed
+            try await eventually("the todos projection shows the forged title") {
+                try await Self.count(h, "SELECT count(*) FROM read.todos WHERE todo_id = '\(todoID)' AND title = '\(forged)'") == 1
+            }
+            try await eventually("the users projection shows the forged nickname") {
+                try await Self.usersRow(h, world.bob.userID)[3] == shortForged
+            }
+            // And no projection stopped on them, and decide still loads Bob's stream
+            #expect(try await Self.count(h, "SELECT count(*) FROM projection_checkpoints WHERE failed_position IS NOT NULL") == 0)
+            let bob = try #require(UserID(world.bob.userID))
+            #expect(try await h.commands.load(User.self, id: bob).state?.nickname == shortForged)
+        }
+    }
+
     @Test("erasure over REST: refusals first, then the read table, her replica, a rebuild and decide show her erased; her todo and order stay")
     func eraseOverREST() async throws {
         try await SyncHarness.with { h in

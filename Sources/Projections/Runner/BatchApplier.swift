@@ -1,3 +1,4 @@
+import Domain
 import EventStore
 import Logging
 import PostgresNIO
@@ -52,7 +53,7 @@ enum BatchApplier {
         // this transaction, before the search path leaves `public`.
         let revealed: [RecordedEvent]
         do {
-            revealed = try await PersonalDataKeys.reveal(events, on: connection, logger: logger)
+            revealed = try await PersonalDataKeys.reveal(events, fields: PersonalFields.all, on: connection, logger: logger)
         } catch {
             throw ApplyFailure(underlying: error)
         }

@@ -50,11 +50,11 @@ struct BenchPrivacyCommand: AsyncParsableCommand {
         var found = 0
         let scan = try Self.rate(events) { if PersonalPayload.mayHoldEnvelopes(todo) { found += 1 } }
         let seal = try Self.rate(events) { _ = try PersonalPayload.seal(profile, fields: fields, owner: owner, key: key, stream: stream) }
-        let reveal = try Self.rate(events) { _ = try PersonalPayload.reveal(sealed, keys: keys, stream: stream) }
+        let reveal = try Self.rate(events) { _ = try PersonalPayload.reveal(sealed, fields: fields, keys: keys, stream: stream) }
         let decode = try Self.rate(events) {
             _ = try UserEvent.decode(eventType: "UserProfileUpdated", schemaVersion: 1, data: profile)
         }
-        guard found == 0, try PersonalPayload.reveal(sealed, keys: keys, stream: stream).count > 0 else {
+        guard found == 0, try PersonalPayload.reveal(sealed, fields: fields, keys: keys, stream: stream).count > 0 else {
             throw ValidationError("the byte search found an envelope in a plain payload")
         }
         print("measurement                                   events/s (one core)")
