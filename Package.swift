@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "Privacy",
             dependencies: [
-                "Basics", "EventStore",
+                "Basics", "Domain", "EventStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

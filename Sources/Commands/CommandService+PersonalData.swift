@@ -11,24 +11,33 @@ extension CommandService {
     }
 
     /// `events` with the personal fields their aggregate declares (``DomainEvent/personalFields``)
-    /// sealed with the key of the user each payload's `userID` names. The key is created and
-    /// committed first when the user has none, so it exists whenever the events commit.
+    /// sealed with the key of the user each payload names in its rule's owner member (events
+    /// whose payload names none are not personal). The key is created and committed first when
+    /// the user has none, so it exists whenever the events commit.
     ///
     /// - Throws: ``CommandError`` `conflict` when that user's personal data was erased,
     ///   `unavailable` when the key table cannot be reached.
     func sealPersonalFields<Event: DomainEvent>(
         _ events: [EventData], of type: Event.Type, stream: StreamName
     ) async throws(CommandError) -> [EventData] {
-        let personal = Event.personalFields
+        try await sealPersonalFields(events, rules: Event.personalFields, stream: stream)
+    }
+
+    /// `events` with the personal fields of `rules` (event type → rule; ``PersonalFields/all`` when
+    /// the aggregate is not known statically) sealed, as ``sealPersonalFields(_:of:stream:)``.
+    ///
+    /// - Throws: ``CommandError`` `conflict` when that user's personal data was erased,
+    ///   `unavailable` when the key table cannot be reached.
+    package func sealPersonalFields(
+        _ events: [EventData], rules personal: [String: PersonalFieldRule], stream: StreamName
+    ) async throws(CommandError) -> [EventData] {
         guard !personal.isEmpty else { return events }
         var result = events
         var keys: [UUID: SymmetricKey] = [:]
         for index in result.indices {
-            guard let fields = personal[result[index].type] else { continue }
-            guard let owner = Self.owner(of: result[index].data) else {
-                throw CommandError(.invalid, "event \(result[index].type) names no user whose personal data it holds")
-            }
+            guard let rule = personal[result[index].type] else { continue }
             do throws(PersonalDataError) {
+                guard let owner = try PersonalPayload.owner(in: result[index].data, rule: rule) else { continue }
                 // One key read per user and command, however many of its events are sealed.
                 let key: SymmetricKey
                 if let known = keys[owner.user] {
@@ -37,7 +46,7 @@ extension CommandService {
                     key = try await personalDataKeys.key(for: owner.user, tenantID: owner.tenant)
                     keys[owner.user] = key
                 }
-                result[index].data = try PersonalPayload.seal(result[index].data, fields: fields, owner: owner.user, key: key, stream: stream.rawValue)
+                result[index].data = try PersonalPayload.seal(result[index].data, fields: rule.fields, owner: owner.user, key: key, stream: stream.rawValue)
             } catch {
                 throw CommandError(error)
             }
@@ -45,14 +54,16 @@ extension CommandService {
         return result
     }
 
-    /// The `userID` and `tenantID` of an event payload.
-    private static func owner(of data: Data) -> (user: UUID, tenant: UUID?)? {
-        struct Owner: Decodable {
-            var userID: UUID
-            var tenantID: UUID?
+    /// `recorded` with the envelopes of its personal fields (``PersonalFields/all``) opened, or
+    /// read as erased: what `decide` sees. Streams without envelopes do not read the key table.
+    /// - Throws: ``CommandError`` `unavailable` when the key table cannot be read or an envelope
+    ///   cannot be opened.
+    package func revealPersonalFields(_ recorded: [RecordedEvent]) async throws(CommandError) -> [RecordedEvent] {
+        do throws(PersonalDataError) {
+            return try await personalDataKeys.reveal(recorded, rules: PersonalFields.all)
+        } catch {
+            throw CommandError(error)
         }
-        guard let owner = try? JSONDecoder().decode(Owner.self, from: data) else { return nil }
-        return (owner.userID, owner.tenantID)
     }
 }
 

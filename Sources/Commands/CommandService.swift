@@ -51,7 +51,7 @@ public struct CommandService: Sendable {
         // `decide` sees personal fields in clear (or erased): only streams that hold envelopes
         // read the key table.
         do {
-            recorded = try await personalDataKeys.reveal(recorded, fields: A.Event.personalFields)
+            recorded = try await personalDataKeys.reveal(recorded, rules: A.Event.personalFields)
         } catch {
             throw CommandError(error)
         }

@@ -1,4 +1,5 @@
 import Crypto
+import Domain
 import EventStore
 import Foundation
 import Logging
@@ -58,25 +59,25 @@ public struct PersonalDataKeys: Sendable {
         throw PersonalDataError(.unavailable, "the personal data key of user \(owner) could not be created; retry")
     }
 
-    /// `events` with the envelope in each personal field (`fields`: event type → field names)
+    /// `events` with the envelope in each personal field (`rules`: event type → its rule)
     /// replaced by its plaintext (or the erased marker), reading keys through the pool.
     /// - Throws: ``PersonalDataError`` `undecryptable`, `malformed_payload` or `unavailable`.
-    public func reveal(_ events: [RecordedEvent], fields: [String: [String]]) async throws(PersonalDataError) -> [RecordedEvent] {
+    public func reveal(_ events: [RecordedEvent], rules: [String: PersonalFieldRule]) async throws(PersonalDataError) -> [RecordedEvent] {
         let client = client
         let logger = logger
-        return try await Self.reveal(events, fields: fields) { owners in
+        return try await Self.reveal(events, rules: rules) { owners in
             try await Self.keys(try await client.query(Self.lookup(owners), logger: logger))
         }
     }
 
-    /// `events` with the envelope in each personal field (`fields`: event type → field names)
+    /// `events` with the envelope in each personal field (`rules`: event type → its rule)
     /// replaced by its plaintext (or the erased marker), reading keys on `connection` (a
     /// projection's transaction).
     /// - Throws: ``PersonalDataError`` `undecryptable`, `malformed_payload` or `unavailable`.
     public static func reveal(
-        _ events: [RecordedEvent], fields: [String: [String]], on connection: PostgresConnection, logger: Logger
+        _ events: [RecordedEvent], rules: [String: PersonalFieldRule], on connection: PostgresConnection, logger: Logger
     ) async throws(PersonalDataError) -> [RecordedEvent] {
-        try await reveal(events, fields: fields) { owners in
+        try await reveal(events, rules: rules) { owners in
             try await keys(try await connection.query(lookup(owners), logger: logger))
         }
     }
@@ -102,14 +103,14 @@ public struct PersonalDataKeys: Sendable {
     }
 
     private static func reveal(
-        _ events: [RecordedEvent], fields: [String: [String]], fetch: ([UUID]) async throws -> [UUID: SymmetricKey]
+        _ events: [RecordedEvent], rules: [String: PersonalFieldRule], fetch: ([UUID]) async throws -> [UUID: SymmetricKey]
     ) async throws(PersonalDataError) -> [RecordedEvent] {
         var owners: Set<UUID> = []
-        var sealed: [(index: Int, fields: [String])] = []
+        var sealed: [(index: Int, rule: PersonalFieldRule)] = []
         for (index, event) in events.enumerated() {
-            guard let personal = fields[event.type], PersonalPayload.mayHoldEnvelopes(event.data) else { continue }
-            sealed.append((index, personal))
-            owners.formUnion(try PersonalPayload.owners(in: event.data, fields: personal))
+            guard let rule = rules[event.type], PersonalPayload.mayHoldEnvelopes(event.data) else { continue }
+            sealed.append((index, rule))
+            owners.formUnion(try PersonalPayload.owners(in: event.data, rule: rule))
         }
         guard !sealed.isEmpty else { return events }
         let keys: [UUID: SymmetricKey]
@@ -119,8 +120,8 @@ public struct PersonalDataKeys: Sendable {
             throw PersonalDataError(.unavailable, "the personal data key table cannot be read right now; retry")
         }
         var result = events
-        for (index, personal) in sealed {
-            result[index].data = try PersonalPayload.reveal(result[index].data, fields: personal, keys: keys, stream: result[index].stream.rawValue)
+        for (index, rule) in sealed {
+            result[index].data = try PersonalPayload.reveal(result[index].data, rule: rule, keys: keys, stream: result[index].stream.rawValue)
         }
         return result
     }

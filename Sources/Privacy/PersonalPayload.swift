@@ -1,5 +1,6 @@
 import Basics
 import Crypto
+import Domain
 import Foundation
 
 /// Seals and reveals the personal fields of one event payload (a JSON object). Only top-level
@@ -51,29 +52,51 @@ public enum PersonalPayload {
         return changed ? Data(JSONValue.object(object).jsonText.utf8) : data
     }
 
-    /// The owners named by the envelopes in `data`'s personal `fields`.
-    public static func owners(in data: Data, fields: [String]) throws(PersonalDataError) -> Set<UUID> {
+    /// The user whose personal data `data` holds under `rule` (its ``PersonalFieldRule/ownerField``)
+    /// and the payload's `tenantID`; `nil` when the payload names none (the rule does not apply).
+    /// - Throws: ``PersonalDataError`` `malformed_payload` when `data` is not a JSON object or the
+    ///   owner member is not a UUID.
+    public static func owner(in data: Data, rule: PersonalFieldRule) throws(PersonalDataError) -> (user: UUID, tenant: UUID?)? {
+        try owner(of: try parse(data), rule: rule)
+    }
+
+    /// The owners named by the envelopes in `data`'s personal fields under `rule` (none when the
+    /// payload names no owner: its fields were not sealed).
+    public static func owners(in data: Data, rule: PersonalFieldRule) throws(PersonalDataError) -> Set<UUID> {
         var owners: Set<UUID> = []
         let object = try parse(data)
-        for field in fields {
+        guard try owner(of: object, rule: rule) != nil else { return [] }
+        for field in rule.fields {
             if case .string(let text)? = object[field], let owner = PersonalDataEnvelope.owner(of: text) { owners.insert(owner) }
         }
         return owners
     }
 
-    /// Replaces the envelope in each of `data`'s personal `fields` with its plaintext, or with
-    /// ``PersonalDataEnvelope/erasedMarker`` when its owner has no key in `keys`. Other fields are
-    /// left alone, whatever they hold: only the server seals personal fields.
+    /// Replaces the envelope in each of `data`'s personal fields under `rule` with its plaintext,
+    /// or with ``PersonalDataEnvelope/erasedMarker`` when its owner has no key in `keys`. A payload
+    /// that names no owner, and fields outside the rule, are left alone, whatever they hold: only
+    /// the server seals personal fields.
     /// - Throws: ``PersonalDataError`` `undecryptable` for a tampered envelope, `malformed_payload`.
-    public static func reveal(_ data: Data, fields: [String], keys: [UUID: SymmetricKey], stream: String) throws(PersonalDataError) -> Data {
+    public static func reveal(_ data: Data, rule: PersonalFieldRule, keys: [UUID: SymmetricKey], stream: String) throws(PersonalDataError) -> Data {
         var object = try parse(data)
+        guard try owner(of: object, rule: rule) != nil else { return data }
         var changed = false
-        for field in fields {
+        for field in rule.fields {
             guard case .string(let text)? = object[field], let owner = PersonalDataEnvelope.owner(of: text) else { continue }
             object[field] = .string(try PersonalDataEnvelope.open(text, key: keys[owner], context: "\(stream)/\(field)"))
             changed = true
         }
         return changed ? Data(JSONValue.object(object).jsonText.utf8) : data
+    }
+
+    private static func owner(of object: [String: JSONValue], rule: PersonalFieldRule) throws(PersonalDataError) -> (user: UUID, tenant: UUID?)? {
+        guard let member = object[rule.ownerField], !member.isNull else { return nil }
+        guard case .string(let text) = member, let user = UUID(uuidString: text) else {
+            throw PersonalDataError(.malformedPayload, "the owner member '\(rule.ownerField)' of an event payload is not a UUID")
+        }
+        var tenant: UUID?
+        if case .string(let text)? = object["tenantID"] { tenant = UUID(uuidString: text) }
+        return (user, tenant)
     }
 
     private static func parse(_ data: Data) throws(PersonalDataError) -> [String: JSONValue] {

@@ -62,9 +62,11 @@ struct UserErasureTests {
 
     @Test("the personal fields are declared for the events that carry them")
     func personalFields() {
-        #expect(UserEvent.personalFields["UserRegistered"] == ["username", "email", "phone"])
-        #expect(UserEvent.personalFields["UserProfileUpdated"] == ["nickname", "avatarURL", "email", "phone"])
+        #expect(UserEvent.personalFields["UserRegistered"] == PersonalFieldRule(["username", "email", "phone"], ownerField: "userID"))
+        #expect(UserEvent.personalFields["UserProfileUpdated"] == PersonalFieldRule(["nickname", "avatarURL", "email", "phone"]))
         #expect(UserEvent.personalFields["UserErased"] == nil)
-        #expect(TodoEvent.personalFields.isEmpty)
+        #expect(TodoEvent.personalFields["TodoCreated"] == PersonalFieldRule(["title", "description"], ownerField: "personalDataOwnerID"))
+        #expect(TodoEvent.personalFields["TodoTagsChanged"] == nil)
+        #expect(PersonalFields.all.count == 5)
     }
 }

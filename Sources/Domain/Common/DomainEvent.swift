@@ -18,9 +18,9 @@ public protocol DomainEvent: Sendable, Equatable {
     /// The upcasters that bring the older schema versions of these events to the current ones:
     /// one per event type and version below its current one (none while every event is version 1).
     static var upcasters: [EventUpcaster] { get }
-    /// The payload fields of each event type that hold personal data of the user the payload's
-    /// `userID` names; they are stored encrypted with that user's data key.
-    static var personalFields: [String: [String]] { get }
+    /// The payload fields of each event type that hold personal data, and which member names
+    /// their owner; they are stored encrypted with that user's data key.
+    static var personalFields: [String: PersonalFieldRule] { get }
 }
 
 extension DomainEvent {
@@ -28,7 +28,7 @@ extension DomainEvent {
     public static var upcasters: [EventUpcaster] { [] }
 
     /// None: the aggregate's events hold no personal fields.
-    public static var personalFields: [String: [String]] { [:] }
+    public static var personalFields: [String: PersonalFieldRule] { [:] }
 }
 
 extension DomainEvent {

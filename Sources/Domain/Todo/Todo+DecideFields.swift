@@ -13,7 +13,8 @@ extension Todo {
                     tenantID: tenantID, todoID: id, ownerID: ownerID, title: try title(draft.title),
                     description: try description(draft.description), priority: draft.priority,
                     dueDate: try draft.dueDate.map { value throws(DomainError) in try Validate.date(value, "dueDate") },
-                    tags: try tags(draft.tags), type: draft.type, at: context.timestamp))
+                    tags: try tags(draft.tags), type: draft.type, at: context.timestamp,
+                    personalDataOwnerID: draft.containsPersonalData ? ownerID : nil))
         ]
     }
 
@@ -34,14 +35,19 @@ extension Todo {
     /// `changeTitle`: nothing when the title is already `value` (after trimming).
     static func changeTitle(_ value: String, _ todo: TodoState, now: Date) throws(DomainError) -> [TodoEvent] {
         let value = try title(value)
-        return value == todo.title ? [] : [.titleChanged(.init(tenantID: todo.tenantID, todoID: todo.id, title: value, at: now))]
+        return value == todo.title ? [] : [
+            .titleChanged(.init(tenantID: todo.tenantID, todoID: todo.id, title: value, at: now, personalDataOwnerID: todo.personalDataOwnerID))
+        ]
     }
 
     /// `changeDescription`: nothing when the description is already `value`.
     static func changeDescription(_ value: String, _ todo: TodoState, now: Date) throws(DomainError) -> [TodoEvent] {
         let value = try description(value)
         return value == todo.description
-            ? [] : [.descriptionChanged(.init(tenantID: todo.tenantID, todoID: todo.id, description: value, at: now))]
+            ? [] : [
+                .descriptionChanged(
+                    .init(tenantID: todo.tenantID, todoID: todo.id, description: value, at: now, personalDataOwnerID: todo.personalDataOwnerID))
+            ]
     }
 
     /// `changePriority`: nothing when the priority is already `value`.

@@ -69,7 +69,8 @@ public enum Todo: Aggregate {
             return TodoState(
                 id: created.todoID, tenantID: created.tenantID, ownerID: created.ownerID, title: created.title,
                 description: created.description, priority: created.priority, dueDate: created.dueDate,
-                tags: created.tags, type: created.type, createdAt: created.at)
+                tags: created.tags, type: created.type, createdAt: created.at,
+                containsPersonalData: created.personalDataOwnerID != nil)
         }
         guard var todo = state else { return state }
         switch event {

@@ -63,11 +63,14 @@ public struct TodoDraft: Sendable, Equatable {
     public var tags: [String]
     /// Personal or daily.
     public var type: TodoType
+    /// Whether the title and description are the owner's personal data (sealed with the owner's
+    /// data key, erased with the owner's personal data). Fixed at creation.
+    public var containsPersonalData: Bool
 
     /// Creates a draft.
     public init(
         title: String, description: String = "", priority: TodoPriority = .medium,
-        dueDate: Date? = nil, tags: [String] = [], type: TodoType = .personal
+        dueDate: Date? = nil, tags: [String] = [], type: TodoType = .personal, containsPersonalData: Bool = false
     ) {
         self.title = title
         self.description = description
@@ -75,5 +78,6 @@ public struct TodoDraft: Sendable, Equatable {
         self.dueDate = dueDate
         self.tags = tags
         self.type = type
+        self.containsPersonalData = containsPersonalData
     }
 }

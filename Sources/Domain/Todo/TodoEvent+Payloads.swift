@@ -23,10 +23,13 @@ extension TodoEvent {
         public var type: TodoType
         /// When it was created.
         public var at: Date
+        /// The owner, present only when the owner marked the todo's texts as personal data: then
+        /// `title` and `description` are sealed with the owner's data key (``TodoEvent/personalFields``).
+        public var personalDataOwnerID: UserID? = nil
 
         /// The wire names: the due date is `dueAt` since version 2.
         enum CodingKeys: String, CodingKey {
-            case tenantID, todoID, ownerID, title, description, priority, dueDate = "dueAt", tags, type, at
+            case tenantID, todoID, ownerID, title, description, priority, dueDate = "dueAt", tags, type, at, personalDataOwnerID
         }
     }
 
@@ -40,6 +43,8 @@ extension TodoEvent {
         public var title: String
         /// When it changed.
         public var at: Date
+        /// The todo's owner when the todo's texts are personal data (see ``Created/personalDataOwnerID``).
+        public var personalDataOwnerID: UserID? = nil
     }
 
     /// Payload of `TodoDescriptionChanged`.
@@ -52,6 +57,8 @@ extension TodoEvent {
         public var description: String
         /// When it changed.
         public var at: Date
+        /// The todo's owner when the todo's texts are personal data (see ``Created/personalDataOwnerID``).
+        public var personalDataOwnerID: UserID? = nil
     }
 
     /// Payload of `TodoPriorityChanged`.

@@ -49,6 +49,14 @@ public enum TodoEvent: DomainEvent {
         .renaming("TodoDueDateChanged", fromVersion: 1, field: "dueDate", to: "dueAt"),
     ]
 
+    /// The title and description of a todo whose owner marked its texts as personal data: the
+    /// events of such a todo name the owner in `personalDataOwnerID`; other todos' texts stay plain.
+    public static let personalFields: [String: PersonalFieldRule] = [
+        "TodoCreated": PersonalFieldRule(["title", "description"], ownerField: "personalDataOwnerID"),
+        "TodoTitleChanged": PersonalFieldRule(["title"], ownerField: "personalDataOwnerID"),
+        "TodoDescriptionChanged": PersonalFieldRule(["description"], ownerField: "personalDataOwnerID"),
+    ]
+
     /// The wire name of this event.
     public var eventType: String {
         switch self {

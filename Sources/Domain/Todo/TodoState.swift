@@ -30,13 +30,20 @@ public struct TodoState: Sendable, Equatable {
     public var createdAt: Date
     /// When the todo was last completed, while it is completed.
     public var completedAt: Date?
+    /// Whether the owner marked the todo's title and description as personal data (set at
+    /// creation, for the todo's life): they are then sealed with the owner's data key and read
+    /// as erased once the owner's personal data is erased.
+    public var containsPersonalData: Bool
+
+    /// The owner when ``containsPersonalData``: the `personalDataOwnerID` of the todo's text events.
+    public var personalDataOwnerID: UserID? { containsPersonalData ? ownerID : nil }
 
     /// Creates a todo state.
     public init(
         id: TodoID, tenantID: TenantID, ownerID: UserID, title: String, description: String,
         priority: TodoPriority, dueDate: Date?, tags: [String], type: TodoType,
         status: TodoStatus = .open, isDeleted: Bool = false, reminders: [ReminderID: TodoReminder] = [:],
-        createdAt: Date, completedAt: Date? = nil
+        createdAt: Date, completedAt: Date? = nil, containsPersonalData: Bool = false
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -52,6 +59,7 @@ public struct TodoState: Sendable, Equatable {
         self.reminders = reminders
         self.createdAt = createdAt
         self.completedAt = completedAt
+        self.containsPersonalData = containsPersonalData
     }
 }
 

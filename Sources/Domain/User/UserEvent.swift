@@ -32,9 +32,9 @@ public enum UserEvent: DomainEvent {
 
     /// The personal fields of each event type, all of the user named by the payload's `userID`:
     /// stored encrypted with that user's data key (see docs/operations.md, "Personal data and erasure").
-    public static let personalFields: [String: [String]] = [
-        "UserRegistered": ["username", "email", "phone"],
-        "UserProfileUpdated": ["nickname", "avatarURL", "email", "phone"],
+    public static let personalFields: [String: PersonalFieldRule] = [
+        "UserRegistered": PersonalFieldRule(["username", "email", "phone"]),
+        "UserProfileUpdated": PersonalFieldRule(["nickname", "avatarURL", "email", "phone"]),
     ]
 
     /// The wire name of this event.

@@ -53,7 +53,7 @@ enum BatchApplier {
         // this transaction, before the search path leaves `public`.
         let revealed: [RecordedEvent]
         do {
-            revealed = try await PersonalDataKeys.reveal(events, fields: PersonalFields.all, on: connection, logger: logger)
+            revealed = try await PersonalDataKeys.reveal(events, rules: PersonalFields.all, on: connection, logger: logger)
         } catch {
             throw ApplyFailure(underlying: error)
         }

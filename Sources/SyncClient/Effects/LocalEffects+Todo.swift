@@ -44,6 +44,7 @@ extension LocalEffects {
             "description": arguments["description"].flatMap { $0.isNull ? nil : $0 } ?? .string(""),
             "priority": arguments["priority"] ?? .string("medium"),
             "type": arguments["type"] ?? .string("personal"),
+            "personal_data": arguments["personal_data"].flatMap { $0.isNull ? nil : $0 } ?? .bool(false),
             "status": .string("open"),
             "tags": arguments["tags"] ?? .array([]),
             "due_at": arguments["due_at"] ?? .null,

@@ -13,6 +13,11 @@ enum ReplicaMigrator {
             try Rejection.createTable(db)
             try SyncStateStore.createTable(db)
         }
+        // `todos.personal_data` (a todo whose texts its owner marked as personal data).
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: "ALTER TABLE todos ADD COLUMN personal_data GENERATED ALWAYS AS (json_extract(data, '$.personal_data')) VIRTUAL")
+        }
         return migrator
     }
 }

@@ -47,6 +47,12 @@ struct MutationArguments: Sendable {
         return number
     }
 
+    func bool(_ key: String) throws(CommandError) -> Bool? {
+        guard let value = members[key], !value.isNull else { return nil }
+        guard let bool = value.boolValue else { throw wrong(key, "true or false") }
+        return bool
+    }
+
     func strings(_ key: String) throws(CommandError) -> [String]? {
         guard let value = members[key], !value.isNull else { return nil }
         guard let array = value.arrayValue else { throw wrong(key, "an array of strings") }

@@ -11,7 +11,8 @@ extension MutationPlanner {
             let draft = TodoDraft(
                 title: try a.string("title"), description: try a.optionalString("description") ?? "",
                 priority: try a.enumeration("priority") ?? .medium, dueDate: try a.date("due_at"),
-                tags: try a.strings("tags") ?? [], type: try a.enumeration("type") ?? .personal
+                tags: try a.strings("tags") ?? [], type: try a.enumeration("type") ?? .personal,
+                containsPersonalData: try a.bool("personal_data") ?? false
             )
             let id: TodoID = try a.id("todo_id")
             return .command(Todo.self, id: id, command: .create(id, tenantID: input.tenant, ownerID: owner, draft))
@@ -19,6 +20,10 @@ extension MutationPlanner {
         .todoEdit: { _, input throws(CommandError) in
             let a = input.arguments
             let id: TodoID = try a.id("todo_id")
+            // The mark is fixed at creation: the texts written before it are already in the log.
+            guard !a.has("personal_data") else {
+                throw CommandError(.invalid, "'personal_data' of todo.edit cannot be changed: a todo is marked personal when it is created")
+            }
             let edit = TodoEdit(
                 title: try a.optionalString("title"), description: try a.optionalString("description"),
                 priority: try a.enumeration("priority"), dueDate: a.has("due_at") ? .some(try a.date("due_at")) : nil,

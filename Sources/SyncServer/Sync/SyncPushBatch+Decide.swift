@@ -3,7 +3,8 @@ import Domain
 import EventStore
 
 extension SyncPushBatch {
-    /// Step 2: loads every stream the steps touch, in one query, and folds each into its state.
+    /// Step 2: loads every stream the steps touch, in one query, opens their personal fields and
+    /// folds each into its state.
     /// - Throws: ``CommandError`` `unavailable` when the database failed or a stored event does not
     ///   decode with this build.
     func load(_ steps: [PlannedStep]) async throws(CommandError) -> [StreamName: StreamState] {
@@ -16,7 +17,8 @@ extension SyncPushBatch {
         }
         var states: [StreamName: StreamState] = [:]
         for planned in steps where states[planned.step.stream] == nil {
-            let history = recorded[planned.step.stream] ?? []
+            // `decide` sees personal fields in clear (or erased), as in `CommandService.load`.
+            let history = try await commands.revealPersonalFields(recorded[planned.step.stream] ?? [])
             let version = history.last?.streamVersion ?? 0
             states[planned.step.stream] = StreamState(state: try planned.step.fold(commands, history), version: version, loadedVersion: version)
         }
@@ -54,5 +56,22 @@ extension SyncPushBatch {
             }
         }
         return appends
+    }
+
+    /// Step 3b: seals the personal fields of the events to append (``PersonalFields/all``), as
+    /// `CommandService.execute` does: the log never holds them in clear, whichever path wrote them.
+    /// - Returns: The appends, sealed; `nil` when an event holds personal data of an erased user,
+    ///   so that the batch runs one mutation at a time and only that mutation is refused.
+    /// - Throws: ``CommandError`` `unavailable` when the key table cannot be reached.
+    func seal(_ appends: Appends) async throws(CommandError) -> Appends? {
+        var sealed = appends
+        for (stream, events) in appends.events {
+            do throws(CommandError) {
+                sealed.events[stream] = try await commands.sealPersonalFields(events, rules: PersonalFields.all, stream: stream)
+            } catch where error.code == .conflict {
+                return nil
+            }
+        }
+        return sealed
     }
 }

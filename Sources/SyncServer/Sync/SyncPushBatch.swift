@@ -13,7 +13,8 @@ import SyncProtocol
 ///    ahead, refused while planning);
 /// 2. **load** (`+Decide`): the aggregates the commands touch are loaded in one query;
 /// 3. **decide** (`+Decide`): the commands are decided in order in memory, each against the state
-///    the earlier ones of the batch left (one ``StreamState`` per stream);
+///    the earlier ones of the batch left (one ``StreamState`` per stream), and the personal fields
+///    of their events are sealed;
 /// 4. **commit** (`+Commit`): one transaction appends every event (one statement for all streams,
 ///    each at the version it was loaded at) and records every answer in `command_log` and
 ///    `sync_mutations`.
@@ -96,6 +97,8 @@ struct SyncPushBatch: Sendable {
         if !plan.steps.isEmpty {
             states = try await load(plan.steps)
             appends = try decide(&plan, states: &states, identity: identity)
+            guard let sealed = try await seal(appends) else { return nil }
+            appends = sealed
         }
         guard let results = try await commit(plan.decided, appends: appends, states: states, identity: identity) else { return nil }
         return (results, plan.lastSeq)

@@ -18,6 +18,9 @@ struct TodoRow: ReadRow, Equatable {
     var priority: String
     /// `personal` or `daily`.
     var type: String
+    /// Whether the owner marked the title and description as personal data (they read as
+    /// `[erased]` once the owner's personal data is erased).
+    var personalData: Bool
     /// `open`, `completed` or `cancelled`.
     var status: String
     /// Tags, in the order given.
@@ -43,6 +46,7 @@ struct TodoRow: ReadRow, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case todoID = "todo_id", tenantID = "tenant_id", ownerID = "owner_id", title, description, priority, type
+        case personalData = "personal_data"
         case status, tags, dueAt = "due_at", dueDay = "due_day", completedAt = "completed_at"
         case cancelledAt = "cancelled_at", deleted, deletedAt = "deleted_at", createdAt = "created_at"
         case updatedAt = "updated_at", lastPosition = "last_position"
@@ -51,7 +55,7 @@ struct TodoRow: ReadRow, Equatable {
     static let table = ReadTable(
         name: "todos", key: ["todo_id"],
         columns: [
-            "todo_id", "tenant_id", "owner_id", "title", "description", "priority", "type", "status", "tags",
+            "todo_id", "tenant_id", "owner_id", "title", "description", "priority", "type", "personal_data", "status", "tags",
             "due_at", "due_day", "completed_at", "cancelled_at", "deleted", "deleted_at", "created_at",
             "updated_at", "last_position",
         ])
@@ -66,6 +70,7 @@ struct TodoRow: ReadRow, Equatable {
             description text NOT NULL,
             priority text NOT NULL CHECK (priority IN ('high', 'medium', 'low')),
             type text NOT NULL CHECK (type IN ('personal', 'daily')),
+            personal_data boolean NOT NULL DEFAULT false,
             status text NOT NULL CHECK (status IN ('open', 'completed', 'cancelled')),
             tags text[] NOT NULL,
             due_at timestamptz,

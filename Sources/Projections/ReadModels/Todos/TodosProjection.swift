@@ -1,15 +1,17 @@
 import Domain
 import EventStore
 import Foundation
+import PostgresNIO
 
 /// The `todos`, `todo_reminders` and `todo_daily_summary` tables.
 public struct TodosProjection: Projection {
     /// `"todos"`.
     public let name = "todos"
-    /// Version 2: version 1 plus the index a sync snapshot pages a user's todos by.
-    public let version = 2
-    /// Every ``TodoEvent`` type.
-    public var eventTypes: [String]? { TodoEvent.eventTypes.keys.sorted() }
+    /// Version 3: version 2 plus `todos.personal_data` (texts the owner marked as personal data,
+    /// erased by `UserErased`). Version 2 added the index a sync snapshot pages a user's todos by.
+    public let version = 3
+    /// Every ``TodoEvent`` type, and `UserErased` (which erases the owner's personal todo texts).
+    public var eventTypes: [String]? { (TodoEvent.eventTypes.keys + ["UserErased"]).sorted() }
     /// `todos`, `todo_reminders` and `todo_daily_summary`.
     public var tables: [ReadTable] { [TodoRow.table, TodoReminderRow.table, TodoDailySummary.table] }
     /// The three tables and their indexes.
@@ -58,9 +60,28 @@ public struct TodosProjection: Projection {
         }
         try await todos.save(in: context)
         try await reminders.save(in: context)
+        try await Self.erasePersonalTexts(of: try DecodedEvent<UserEvent>.decodeAll(events), in: context)
         // While rebuilding, nobody reads the shadow: the summary is built once, at the end.
         if !context.isRebuilding {
             try await TodoDailySummary.recompute(days, in: context)
+        }
+    }
+
+    /// The title and description of every todo its owner marked as personal data read as erased
+    /// once the owner's personal data is erased: as a rebuild shows them (the events' envelopes can
+    /// no longer be opened), and changed here so that replicas receive the change. An empty
+    /// description stays empty (it was never sealed). Runs after the batch's todo rows are saved:
+    /// an erasure is final, so no later text of the owner's personal todos can follow it.
+    private static func erasePersonalTexts(of users: [DecodedEvent<UserEvent>], in context: ProjectionContext) async throws {
+        for item in users {
+            guard case .erased(let erased) = item.event else { continue }
+            try await context.execute(
+                """
+                UPDATE todos SET title = \(UserState.erasedValue),
+                    description = CASE WHEN description = '' THEN '' ELSE \(UserState.erasedValue) END,
+                    updated_at = \(erased.at), last_position = \(item.position)
+                WHERE tenant_id = \(erased.tenantID.rawValue) AND owner_id = \(erased.userID.rawValue) AND personal_data
+                """)
         }
     }
 
@@ -91,7 +112,8 @@ public struct TodosProjection: Projection {
                 TodoRow(
                     todoID: created.todoID.description, tenantID: created.tenantID.description,
                     ownerID: created.ownerID.description, title: created.title, description: created.description,
-                    priority: created.priority.rawValue, type: created.type.rawValue, status: TodoStatus.open.rawValue,
+                    priority: created.priority.rawValue, type: created.type.rawValue,
+                    personalData: created.personalDataOwnerID != nil, status: TodoStatus.open.rawValue,
                     tags: created.tags, dueAt: ReadDate.text(created.dueDate), dueDay: TodoRow.day(created.dueDate),
                     deleted: false, createdAt: at, updatedAt: at, lastPosition: position))
         case .titleChanged(let changed):

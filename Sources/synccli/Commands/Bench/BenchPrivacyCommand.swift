@@ -43,18 +43,19 @@ struct BenchPrivacyCommand: AsyncParsableCommand {
         let profile = Data(
             #"{"at":"2026-12-07T12:00:00.000Z","avatarURL":"https://cdn.example.com/a/carol.png","email":"carol.danvers@example.com","nickname":"Carol Danvers","phone":"+41791234567","tenantID":"\#(UUID())","userID":"\#(owner)"}"#
                 .utf8)
-        let fields = UserEvent.personalFields["UserProfileUpdated"] ?? []
+        let rule = UserEvent.personalFields["UserProfileUpdated"] ?? PersonalFieldRule([])
+        let fields = rule.fields
         let sealed = try PersonalPayload.seal(profile, fields: fields, owner: owner, key: key, stream: stream)
         let keys = [owner: key]
 
         var found = 0
         let scan = try Self.rate(events) { if PersonalPayload.mayHoldEnvelopes(todo) { found += 1 } }
         let seal = try Self.rate(events) { _ = try PersonalPayload.seal(profile, fields: fields, owner: owner, key: key, stream: stream) }
-        let reveal = try Self.rate(events) { _ = try PersonalPayload.reveal(sealed, fields: fields, keys: keys, stream: stream) }
+        let reveal = try Self.rate(events) { _ = try PersonalPayload.reveal(sealed, rule: rule, keys: keys, stream: stream) }
         let decode = try Self.rate(events) {
             _ = try UserEvent.decode(eventType: "UserProfileUpdated", schemaVersion: 1, data: profile)
         }
-        guard found == 0, try PersonalPayload.reveal(sealed, fields: fields, keys: keys, stream: stream).count > 0 else {
+        guard found == 0, try PersonalPayload.reveal(sealed, rule: rule, keys: keys, stream: stream).count > 0 else {
             throw ValidationError("the byte search found an envelope in a plain payload")
         }
         print("measurement                                   events/s (one core)")

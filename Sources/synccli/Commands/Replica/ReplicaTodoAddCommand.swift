@@ -30,6 +30,9 @@ struct ReplicaTodoAddCommand: AsyncParsableCommand {
     @Option(name: .customLong("tag"), help: "A tag (repeat for several).")
     var tags: [String] = []
 
+    @Flag(help: "The title and description are your personal data: stored encrypted with your key, erased with your personal data.")
+    var personalData = false
+
     func run() async throws {
         var args: [String: JSONValue] = ["todo_id": .string(ReplicaCLI.newID()), "title": .string(title)]
         if let description { args["description"] = .string(description) }
@@ -37,6 +40,7 @@ struct ReplicaTodoAddCommand: AsyncParsableCommand {
         if let type { args["type"] = .string(type.rawValue) }
         if let due { args["due_at"] = .string(try ReplicaCLI.isoDate(due, option: "--due")) }
         if !tags.isEmpty { args["tags"] = .array(tags.map(JSONValue.string)) }
+        if personalData { args["personal_data"] = .bool(true) }
         let client = try await replica.openClient()
         try await CLIFailure.reportingReplica {
             let mutation = try await client.mutate(.todoCreate, args: .object(args))
