@@ -16,7 +16,10 @@ struct PersonalTodoTests {
     @Test("a personal todo's creation and text changes name the owner; other changes do not")
     func personalEvents() throws {
         let events = try run(Todo.self, nil, create(personal: true), as: Fixture.aliceP)
-        guard case .created(let created) = try #require(events.first) else { Issue.record("not a creation"); return }
+        guard case .created(let created) = try #require(events.first) else {
+            Issue.record("not a creation")
+            return
+        }
         #expect(created.personalDataOwnerID == Fixture.alice)
         let state = try #require(Todo.fold(events))
         #expect(state.containsPersonalData && state.personalDataOwnerID == Fixture.alice)
@@ -47,7 +50,8 @@ struct PersonalTodoTests {
 
     @Test("an event written before the mark existed reads as an ordinary todo")
     func oldShape() throws {
-        let old = #"{"at":"2026-01-01T00:00:00.000Z","description":"","ownerID":"\#(Fixture.alice)","priority":"low","tags":[],"tenantID":"\#(Fixture.tenant)","title":"Old","todoID":"\#(id)","type":"personal"}"#
+        let old =
+            #"{"at":"2026-01-01T00:00:00.000Z","description":"","ownerID":"\#(Fixture.alice)","priority":"low","tags":[],"tenantID":"\#(Fixture.tenant)","title":"Old","todoID":"\#(id)","type":"personal"}"#
         let event = try TodoEvent.decode(eventType: "TodoCreated", schemaVersion: 2, data: Data(old.utf8))
         #expect(Todo.evolve(nil, event)?.containsPersonalData == false)
     }

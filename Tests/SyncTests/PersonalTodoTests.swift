@@ -78,7 +78,8 @@ struct PersonalTodoTests {
             defer { Task { await phone.remove() } }
             try await phone.client.login(tenantCode: "acme", username: ErasureTests.Carol.username, password: "correct horse battery")
             let queued = try await phone.client.mutate(
-                .todoCreate, args: .object(["todo_id": .string(UUID().uuidString.lowercased()), "title": .string(Secret.offline), "personal_data": .bool(true)]))
+                .todoCreate,
+                args: .object(["todo_id": .string(UUID().uuidString.lowercased()), "title": .string(Secret.offline), "personal_data": .bool(true)]))
             let offlineID = try #require(queued.args["todo_id"]?.stringValue)
             _ = try await phone.client.mutate(.profileUpdate, args: .object(["nickname": .string(Secret.nickname)]))
             #expect(try await phone.client.row(.todos, key: offlineID)?["personal_data"] == .bool(true))

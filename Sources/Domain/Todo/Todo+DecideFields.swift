@@ -35,16 +35,19 @@ extension Todo {
     /// `changeTitle`: nothing when the title is already `value` (after trimming).
     static func changeTitle(_ value: String, _ todo: TodoState, now: Date) throws(DomainError) -> [TodoEvent] {
         let value = try title(value)
-        return value == todo.title ? [] : [
-            .titleChanged(.init(tenantID: todo.tenantID, todoID: todo.id, title: value, at: now, personalDataOwnerID: todo.personalDataOwnerID))
-        ]
+        return value == todo.title
+            ? []
+            : [
+                .titleChanged(.init(tenantID: todo.tenantID, todoID: todo.id, title: value, at: now, personalDataOwnerID: todo.personalDataOwnerID))
+            ]
     }
 
     /// `changeDescription`: nothing when the description is already `value`.
     static func changeDescription(_ value: String, _ todo: TodoState, now: Date) throws(DomainError) -> [TodoEvent] {
         let value = try description(value)
         return value == todo.description
-            ? [] : [
+            ? []
+            : [
                 .descriptionChanged(
                     .init(tenantID: todo.tenantID, todoID: todo.id, description: value, at: now, personalDataOwnerID: todo.personalDataOwnerID))
             ]

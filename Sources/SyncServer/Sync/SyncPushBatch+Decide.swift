@@ -68,7 +68,7 @@ extension SyncPushBatch {
         for (stream, events) in appends.events {
             do throws(CommandError) {
                 sealed.events[stream] = try await commands.sealPersonalFields(events, rules: PersonalFields.all, stream: stream)
-            } catch where error.code == .conflict {
+            } catch  where error.code == .conflict {
                 return nil
             }
         }
