@@ -9,14 +9,23 @@ public enum PersonalPayload {
     /// Whether `data` may hold an envelope: a fast byte search, so that payloads without personal
     /// data pass through readers untouched and unparsed.
     public static func mayHoldEnvelopes(_ data: Data) -> Bool {
-        let needle: [UInt8] = Array(("\"" + PersonalDataEnvelope.prefix).utf8)
+        contains(data, envelopeNeedle)
+    }
+
+    private static let envelopeNeedle: [UInt8] = Array(("\"" + PersonalDataEnvelope.prefix).utf8)
+
+    /// Whether `data` holds the bytes of `needle`.
+    private static func contains(_ data: Data, _ needle: [UInt8]) -> Bool {
+        guard needle.count >= 2 else { return true }
+        let first = needle[0]
+        let second = needle[1]
         return data.withUnsafeBytes { raw -> Bool in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard bytes.count >= needle.count else { return false }
             var index = 0
             let last = bytes.count - needle.count
             while index <= last {
-                if bytes[index] == 0x22, bytes[index + 1] == 0x65 {
+                if bytes[index] == first, bytes[index + 1] == second {
                     var match = true
                     for offset in 2..<needle.count where bytes[index + offset] != needle[offset] {
                         match = false
@@ -57,7 +66,9 @@ public enum PersonalPayload {
     /// - Throws: ``PersonalDataError`` `malformed_payload` when `data` is not a JSON object or the
     ///   owner member is not a UUID.
     public static func owner(in data: Data, rule: PersonalFieldRule) throws(PersonalDataError) -> (user: UUID, tenant: UUID?)? {
-        try owner(of: try parse(data), rule: rule)
+        // Most payloads of a conditional rule (an unmarked todo's) do not name the member: not parsed.
+        guard contains(data, Array("\"\(rule.ownerField)\"".utf8)) else { return nil }
+        return try owner(of: try parse(data), rule: rule)
     }
 
     /// The owners named by the envelopes in `data`'s personal fields under `rule` (none when the
