@@ -129,7 +129,7 @@ struct ArchiveTests {
         "a damaged file or a non-empty target is refused and nothing is written",
         arguments: [
             "truncated", "no trailer", "line changed", "checksum changed", "count changed", "broken line", "not compressed", "extra line",
-            "from the middle", "zstd truncated", "zstd byte changed",
+            "from the middle", "zstd truncated", "zstd byte changed", "endless line",
         ])
     func refusals(damage: String) async throws {
         // gzip, so the shell's zcat and gzip can damage it; the zstd cases use the default.
@@ -163,12 +163,17 @@ struct ArchiveTests {
         case "zstd byte changed":
             try await shell("cp '\(good)' '\(bad)' && printf 'X' | dd of='\(bad)' bs=1 seek=$(( $(stat -c %s '\(good)') / 2 )) conv=notrunc status=none")
         case "extra line": try await shell("(zcat '\(good)'; echo '{}') | gzip > '\(bad)'")
+        // 70 MB without a newline after the header: refused at the line limit, not read to the end.
+        case "endless line": try await shell("(zcat '\(good)' | head -1; head -c 70000000 /dev/zero | tr '\\0' 'a') | gzip -1 > '\(bad)'")
         default: break
         }
         try await withFreshStore { store, _ in
             let error = await #expect(throws: EventStoreError.self) { try await importFile(store, bad) }
             #expect(error?.code == .invalidArchive, "\(String(describing: error))")
             #expect(error?.message.contains("nothing was imported") == true, "\(String(describing: error))")
+            if damage == "endless line" {
+                #expect(error?.message.contains("line 2 is longer than") == true, "\(String(describing: error))")
+            }
             #expect(try await count(store) == 0)
             // The same store takes the good file afterwards, and refuses it a second time.
             _ = try await importFile(store, good)

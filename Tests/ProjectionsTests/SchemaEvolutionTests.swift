@@ -58,7 +58,9 @@ struct SchemaEvolutionTests {
                 try await db.create("live_copy", for: [projection])
                 try await db.apply(projection, Array(events.prefix(v1Count)), batchesOf: 4, in: "live_copy")
                 var afterV1: [String] = []
-                let sql = "SELECT (to_jsonb(t) - 'last_position')::text FROM live_copy.todos t ORDER BY todo_id"
+                // `personal_data` came after the version-1 build (todos projection version 3): it is
+                // false for every version-1 row, then left out of the comparison.
+                let sql = "SELECT (to_jsonb(t) - 'last_position' - 'personal_data')::text FROM live_copy.todos t WHERE NOT personal_data ORDER BY todo_id"
                 for try await line in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(String.self) {
                     afterV1.append(line)
                 }

@@ -7,16 +7,26 @@ import NIOCore
 #endif
 
 /// Splits the decompressed bytes of an export file into lines, without copying each line.
+///
+/// A line longer than ``maxLineBytes`` ends the reading with ``LogImporter/ArchiveFailure``: an
+/// event's line holds its data and metadata (each at most the store's payload limit, 1 MiB by
+/// default) and a few hundred bytes more, so a longer one is a damaged or hostile file, which must
+/// not grow the importer's memory without bound.
 final class ArchiveLineReader {
+    /// The longest line accepted: 64 MiB.
+    static let maxLineBytes = 64 << 20
+
     private let reader: ArchiveFileReader
+    private let maxLineBytes: Int
     private var pending: [UInt8] = []
     private var start = 0
     private var ended = false
     /// Lines handed out so far (1 = the header).
     private(set) var lineNumber = 0
 
-    init(reader: ArchiveFileReader) {
+    init(reader: ArchiveFileReader, maxLineBytes: Int = ArchiveLineReader.maxLineBytes) {
         self.reader = reader
+        self.maxLineBytes = maxLineBytes
         pending.reserveCapacity(8 << 20)
     }
 
@@ -48,6 +58,9 @@ final class ArchiveLineReader {
                 cursor = end + 1
             }
             start = cursor
+        }
+        guard pending.count - start <= maxLineBytes else {
+            throw LogImporter.ArchiveFailure(reason: "line \(lineNumber + 1) is longer than \(maxLineBytes) bytes (a damaged file)")
         }
         return true
     }
