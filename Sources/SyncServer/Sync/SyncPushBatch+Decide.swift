@@ -4,21 +4,49 @@ import EventStore
 
 extension SyncPushBatch {
     /// Step 2: loads every stream the steps touch, in one query, and folds each into its state.
+    ///
+    /// A stream whose state the command service has cached is read only after the cached version
+    /// and folded on from the cached state; every state loaded is cached for the next batch (never
+    /// one of an aggregate with personal fields).
     /// - Throws: ``CommandError`` `unavailable` when the database failed or a stored event does not
     ///   decode with this build.
     func load(_ steps: [PlannedStep]) async throws(CommandError) -> [StreamName: StreamState] {
-        let streams = Array(Set(steps.map(\.step.stream)))
-        let recorded: [StreamName: [RecordedEvent]]
+        var byStream: [StreamName: PlannedCommand.Step] = [:]
+        for planned in steps where byStream[planned.step.stream] == nil { byStream[planned.step.stream] = planned.step }
+        var cached: [StreamName: AggregateStateCache.Entry] = [:]
+        for (stream, step) in byStream where step.cacheable {
+            cached[stream] = commands.stateCache.entry(for: stream)
+        }
+        var recorded: [StreamName: [RecordedEvent]]
         do {
-            recorded = try await commands.store.readAll(streams: streams)
+            if cached.isEmpty {
+                recorded = try await commands.store.readAll(streams: Array(byStream.keys))
+            } else {
+                recorded = try await commands.store.readAll(streamsFrom: byStream.mapValues { _ in 1 }.merging(cached.mapValues { $0.version + 1 }) { $1 })
+            }
         } catch {
             throw CommandError(error)
         }
         var states: [StreamName: StreamState] = [:]
-        for planned in steps where states[planned.step.stream] == nil {
-            let history = recorded[planned.step.stream] ?? []
-            let version = history.last?.streamVersion ?? 0
-            states[planned.step.stream] = StreamState(state: try planned.step.fold(commands, history), version: version, loadedVersion: version)
+        for (stream, step) in byStream {
+            var history = recorded[stream] ?? []
+            var entry = cached[stream]
+            if let stale = entry, let first = history.first, first.streamVersion != stale.version + 1 {
+                // Not the events right after the cached version: forget the entry, read it all.
+                commands.stateCache.remove(stream)
+                entry = nil
+                do {
+                    history = try await commands.store.readAll(stream: stream)
+                } catch {
+                    throw CommandError(error)
+                }
+            }
+            let state = try step.fold(commands, entry?.state, history)
+            let version = history.last?.streamVersion ?? entry?.version ?? 0
+            if step.cacheable, version > 0, entry == nil || !history.isEmpty {
+                commands.stateCache.store(AggregateStateCache.Entry(state: state, version: version), for: stream)
+            }
+            states[stream] = StreamState(state: state, version: version, loadedVersion: version)
         }
         return states
     }
