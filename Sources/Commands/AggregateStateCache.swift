@@ -23,6 +23,12 @@ package final class AggregateStateCache: Sendable {
         package let state: any Sendable
         /// The stream version the state was folded at.
         package let version: Int64
+
+        /// An entry of `state`, folded at `version`.
+        package init(state: any Sendable, version: Int64) {
+            self.state = state
+            self.version = version
+        }
     }
 
     private struct Slot {

@@ -1,8 +1,9 @@
 import CommandLineSupport
 import EventStore
 import Foundation
+import NIOCore
+import NIOHTTP1
 import SyncProtocol
-import Synchronization
 
 /// The hot-stream case of `synccli bench sync` (issue 20 item 7): `devices` devices of one user
 /// each push `edits` edits of one todo in one request, all at the same moment, for `rounds`
@@ -36,11 +37,10 @@ struct HotStreamBenchmark: Sendable {
 
         printError("bench sync: hot stream, sequential: \(devices) devices × \(edits) edits of one todo, \(rounds) rounds, one push at a time…")
         let quiet = try await create(api: api, owner: owner)
-        let counter = Mutex(0)
         let sequentialStart = ContinuousClock.now
         for round in 0..<rounds {
             for (index, session) in sessions.enumerated() {
-                _ = try await push(api: api, session: session, todo: quiet, round: round, device: index, unavailable: counter)
+                _ = try await push(api: api, session: session, todo: quiet, round: round, device: index)
             }
         }
         let sequential = (ContinuousClock.now - sequentialStart).seconds
@@ -48,24 +48,26 @@ struct HotStreamBenchmark: Sendable {
 
         printError("bench sync: hot stream, concurrent: the same pushes, \(devices) at a time…")
         let busy = try await create(api: api, owner: owner)
-        counter.withLock { $0 = 0 }
         var latencies: [Double] = []
+        var unavailable = 0
         let concurrentStart = ContinuousClock.now
         for round in 0..<rounds {
-            latencies += try await withThrowingTaskGroup(of: Double.self) { group in
+            let answered = try await withThrowingTaskGroup(of: (milliseconds: Double, unavailable: Int).self) { group in
                 for (index, session) in sessions.enumerated() {
                     group.addTask {
-                        try await push(api: api, session: session, todo: busy, round: round, device: index, unavailable: counter)
+                        try await push(api: api, session: session, todo: busy, round: round, device: index)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
+            latencies += answered.map(\.milliseconds)
+            unavailable += answered.map(\.unavailable).reduce(0, +)
         }
         let concurrent = (ContinuousClock.now - concurrentStart).seconds
         try await verify(store: store, todo: busy)
         return Figures(
             devices: devices, mutations: devices * edits * rounds, sequentialSeconds: sequential, concurrentSeconds: concurrent,
-            latencies: latencies.sorted(), unavailable: counter.withLock { $0 })
+            latencies: latencies.sorted(), unavailable: unavailable)
     }
 
     /// Creates a todo of `owner` and returns its id.
@@ -78,10 +80,11 @@ struct HotStreamBenchmark: Sendable {
         return todo
     }
 
-    /// Pushes one device's edits of one round until answered; returns the milliseconds it took.
+    /// Pushes one device's edits of one round until answered; returns the milliseconds it took and
+    /// the `503` answers it got on the way.
     private func push(
-        api: BenchAPI, session: BenchSession, todo: String, round: Int, device: Int, unavailable: Mutex<Int>
-    ) async throws -> Double {
+        api: BenchAPI, session: BenchSession, todo: String, round: Int, device: Int
+    ) async throws -> (milliseconds: Double, unavailable: Int) {
         let numbers = session.sequenceNumbers(edits)
         let request = SyncPushRequest(
             mutations: numbers.enumerated().map { index, seq in
@@ -98,10 +101,9 @@ struct HotStreamBenchmark: Sendable {
                 guard response.results.count == edits, response.results.allSatisfy({ $0.status == .applied }) else {
                     throw CLIFailure(.benchmarkFailed, "a hot-stream edit was not applied: \(response.results.filter { $0.status != .applied })")
                 }
-                return (ContinuousClock.now - start).seconds * 1000
+                return ((ContinuousClock.now - start).seconds * 1000, attempt - 1)
             }
             guard status == 503 else { throw CLIFailure(.benchmarkFailed, "a hot-stream push answered \(status): \(String(buffer: buffer))") }
-            unavailable.withLock { $0 += 1 }
             try await Task.sleep(for: .milliseconds(Int.random(in: 10...(50 * min(attempt, 10)))))
         }
         throw CLIFailure(.benchmarkFailed, "a hot-stream push was not answered after 50 attempts")
