@@ -19,8 +19,7 @@ public struct PlannedCommand: Sendable {
         let cacheable: Bool
         /// Folds the stream's recorded events into the aggregate's state, starting from `initial`
         /// (a cached state of the aggregate; `nil`: its initial state).
-        let fold:
-            @Sendable (_ service: CommandService, _ initial: (any Sendable)?, _ recorded: [RecordedEvent]) throws(CommandError) -> any Sendable
+        let fold: @Sendable (_ service: CommandService, _ initial: (any Sendable)?, _ recorded: [RecordedEvent]) throws(CommandError) -> any Sendable
         /// Decides the command against `state`: the state after its events, and the events encoded for `envelope`.
         let decide:
             @Sendable (

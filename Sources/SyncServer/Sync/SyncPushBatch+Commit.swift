@@ -20,24 +20,25 @@ extension SyncPushBatch {
             StreamAppend(stream: stream, expectedVersion: .exact(states[stream]?.loadedVersion ?? 0), events: appends.events[stream] ?? [])
         }
         do {
-            return .applied(try await commands.store.transaction { tx in
-                var positions: [StreamName: [Int64]] = [:]
-                if !streamAppends.isEmpty {
-                    for result in try await tx.append(streamAppends, logOrder: appends.logOrder) { positions[result.stream] = result.positions }
-                }
-                var answers = decided
-                for index in answers.indices {
-                    guard let stream = answers[index].stream, answers[index].result.status == .applied else { continue }
-                    // The store answers one position per event; should it ever not, the batch runs
-                    // one mutation at a time instead of trapping or storing a wrong answer.
-                    let all = positions[stream] ?? []
-                    let range = answers[index].eventRange
-                    guard range.lowerBound >= 0, range.upperBound <= all.count else { throw Fallback() }
-                    answers[index].result.positions = Array(all[range])
-                }
-                try await record(answers, identity: identity, connection: tx.connection)
-                return answers.map(\.result)
-            })
+            return .applied(
+                try await commands.store.transaction { tx in
+                    var positions: [StreamName: [Int64]] = [:]
+                    if !streamAppends.isEmpty {
+                        for result in try await tx.append(streamAppends, logOrder: appends.logOrder) { positions[result.stream] = result.positions }
+                    }
+                    var answers = decided
+                    for index in answers.indices {
+                        guard let stream = answers[index].stream, answers[index].result.status == .applied else { continue }
+                        // The store answers one position per event; should it ever not, the batch runs
+                        // one mutation at a time instead of trapping or storing a wrong answer.
+                        let all = positions[stream] ?? []
+                        let range = answers[index].eventRange
+                        guard range.lowerBound >= 0, range.upperBound <= all.count else { throw Fallback() }
+                        answers[index].result.positions = Array(all[range])
+                    }
+                    try await record(answers, identity: identity, connection: tx.connection)
+                    return answers.map(\.result)
+                })
         } catch is Fallback {
             return .oneByOne
         } catch let error as EventStoreError where [.versionConflict, .concurrencyConflict].contains(error.code) {
