@@ -158,7 +158,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "Domain", "EventStore", "Privacy", "Projections", "Outbox",
+                "Basics", "Domain", "EventStore", "Privacy", "Projections", "Outbox",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

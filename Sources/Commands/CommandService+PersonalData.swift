@@ -54,6 +54,12 @@ extension CommandService {
         return result
     }
 
+    /// Whether any of `recorded` may hold an envelope (a byte search): such a stream is opened with
+    /// the key table and its state is never cached.
+    package func holdsEnvelopes(_ recorded: [RecordedEvent]) -> Bool {
+        recorded.contains { PersonalPayload.mayHoldEnvelopes($0.data) }
+    }
+
     /// `recorded` with the envelopes of its personal fields (``PersonalFields/all``) opened, or
     /// read as erased: what `decide` sees. Streams without envelopes do not read the key table.
     /// - Throws: ``CommandError`` `unavailable` when the key table cannot be read or an envelope

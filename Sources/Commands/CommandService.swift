@@ -1,3 +1,4 @@
+import Basics
 import Domain
 import EventStore
 import Foundation
@@ -19,6 +20,13 @@ public struct CommandService: Sendable {
     public let passwordCost: Int
     /// Where passwords are hashed and checked (a server passes one with its own thread pool).
     public let passwords: PasswordHasher
+    /// Commands of one stream run one at a time in this instance (shared by every copy).
+    package let streamLocks: StreamLocks
+    /// Recently loaded aggregate states, so a busy stream is not replayed from its start for every
+    /// command (shared by every copy; a hint only, see ``AggregateStateCache``).
+    package let stateCache: AggregateStateCache
+    /// The wait before retrying a command that lost a race with another instance.
+    package let conflictBackoff: Backoff
 
     /// Creates a service.
     /// - Parameters:
@@ -27,21 +35,50 @@ public struct CommandService: Sendable {
     ///   - passwordCost: bcrypt cost for new passwords.
     ///   - passwords: Where bcrypt runs: ``PasswordHasher/inline`` (the default) hashes on the
     ///     calling task, which suits tools; servers pass a hasher with its own threads.
+    ///   - streamPatience: The longest a command waits behind the other commands of its stream in
+    ///     this instance before it is refused `contention` (default 10 s).
+    ///   - cachedStates: The most aggregate states kept in memory between commands (0: none).
     ///   - now: The clock commands are decided against.
     public init(
         store: EventStore, maxAttempts: Int = 5, passwordCost: Int = 10, passwords: PasswordHasher = .inline,
+        streamPatience: Duration = .seconds(10), cachedStates: Int = 10_000,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.maxAttempts = max(1, maxAttempts)
         self.passwordCost = passwordCost
         self.passwords = passwords
+        self.streamLocks = StreamLocks(patience: streamPatience)
+        self.stateCache = AggregateStateCache(capacity: cachedStates)
+        self.conflictBackoff = Backoff(base: .milliseconds(2), cap: .milliseconds(200), jitter: .full)
         self.now = now
     }
 
     /// Loads an aggregate's current state and stream version.
+    ///
+    /// A state in ``stateCache`` is brought up to date with the events after its version only. A
+    /// stream that holds sealed personal data (a user's, a todo marked personal) is always read
+    /// whole and never cached: no opened plaintext stays in memory, and an erasure needs no cache
+    /// clean-up.
     public func load<A: Aggregate>(_ aggregate: A.Type, id: A.ID) async throws(CommandError) -> (state: A.State, version: Int64) {
         let stream = try streamName(aggregate, id: id)
+        if let cached = stateCache.entry(for: stream), let state = cached.state as? A.State {
+            let recorded: [RecordedEvent]
+            do {
+                recorded = try await store.readAll(stream: stream, from: cached.version + 1)
+            } catch {
+                throw CommandError(error)
+            }
+            // The events must follow the cached version exactly (anything else is a stale entry),
+            // and hold no envelope (a stream that does is read whole, below, and not cached).
+            if recorded.first.map({ $0.streamVersion == cached.version + 1 }) ?? true, !holdsEnvelopes(recorded) {
+                let current = try fold(aggregate, recorded, stream: stream, from: state)
+                let version = recorded.last?.streamVersion ?? cached.version
+                if !recorded.isEmpty { stateCache.store(AggregateStateCache.Entry(state: current, version: version), for: stream) }
+                return (current, version)
+            }
+            stateCache.remove(stream)
+        }
         var recorded: [RecordedEvent]
         do {
             recorded = try await store.readAll(stream: stream)
@@ -50,20 +87,28 @@ public struct CommandService: Sendable {
         }
         // `decide` sees personal fields in clear (or erased): only streams that hold envelopes
         // read the key table.
-        do {
-            recorded = try await personalDataKeys.reveal(recorded, rules: A.Event.personalFields)
-        } catch {
-            throw CommandError(error)
+        let sealed = holdsEnvelopes(recorded)
+        if sealed {
+            do {
+                recorded = try await personalDataKeys.reveal(recorded, rules: A.Event.personalFields)
+            } catch {
+                throw CommandError(error)
+            }
         }
         let state = try fold(aggregate, recorded, stream: stream)
-        return (state, recorded.last?.streamVersion ?? 0)
+        let version = recorded.last?.streamVersion ?? 0
+        if !sealed, version > 0 { stateCache.store(AggregateStateCache.Entry(state: state, version: version), for: stream) }
+        return (state, version)
     }
 
-    /// Folds a stream's recorded events into the aggregate's state.
+    /// Folds a stream's recorded events into the aggregate's state, starting from `initial` (the
+    /// state before the first of them; `nil`: the aggregate's initial state).
     ///
     /// - Throws: ``CommandError`` `unavailable` when an event does not decode with this build.
-    package func fold<A: Aggregate>(_ aggregate: A.Type, _ recorded: [RecordedEvent], stream: StreamName) throws(CommandError) -> A.State {
-        var state = A.initialState
+    package func fold<A: Aggregate>(
+        _ aggregate: A.Type, _ recorded: [RecordedEvent], stream: StreamName, from initial: A.State? = nil
+    ) throws(CommandError) -> A.State {
+        var state = initial ?? A.initialState
         for event in recorded {
             do {
                 state = A.evolve(state, try A.Event.decode(eventType: event.type, schemaVersion: event.schemaVersion, data: event.data))
@@ -113,7 +158,29 @@ public struct CommandService: Sendable {
         if envelope.mutation == nil, let key = envelope.idempotencyKey, let stored = try await storedOutcome(key: key, stream: stream) {
             return stored
         }
+        // Commands of one stream queue here instead of racing (and retrying) each other.
+        return try await streamLocks.withLocks([stream]) { () async throws(CommandError) -> CommandOutcome in
+            try await decideAndCommit(
+                aggregate, id: id, stream: stream, command: command, envelope: envelope, claims: claims, alsoInTransaction: alsoInTransaction,
+                invariant: invariant)
+        }
+    }
+
+    /// The body of ``execute(_:id:command:envelope:claims:alsoInTransaction:invariant:)`` while it
+    /// holds its stream: load, decide, append at the version read; a lost race (another instance)
+    /// drops the cached state and retries after a jittered back-off.
+    private func decideAndCommit<A: Aggregate>(
+        _ aggregate: A.Type, id: A.ID, stream: StreamName, command: A.Command, envelope: CommandEnvelope,
+        claims: @Sendable (A.State) -> [UniqueClaim],
+        alsoInTransaction: (@Sendable (PostgresConnection) async throws -> Void)?,
+        invariant: (@Sendable (_ before: A.State, _ after: A.State, PostgresConnection) async throws -> Void)?
+    ) async throws(CommandError) -> CommandOutcome {
         for attempt in 1...maxAttempts {
+            if attempt > 1 {
+                // Writers of other instances racing on one stream: spread the retries so one of
+                // them wins each round.
+                try? await Task.sleep(for: conflictBackoff.delay(retry: attempt - 2))
+            }
             let (state, version) = try await load(aggregate, id: id)
             let context = CommandContext(principal: envelope.principal, now: now(), deviceID: envelope.deviceID)
             let events: [A.Event]
@@ -136,12 +203,12 @@ public struct CommandService: Sendable {
                 return try await commit(stream: stream, version: version, events: data, envelope: envelope, claims: wanted, also: also)
             } catch let error as EventStoreError where error.code == .versionConflict || error.code == .concurrencyConflict {
                 store.logger.debug("command lost a race; retrying", metadata: ["stream.id": "\(stream)", "command.attempt": "\(attempt)"])
-                // Writers racing on one stream: spread the retries so one of them wins each round.
-                if attempt > 1 { try? await Task.sleep(for: .microseconds(Int.random(in: 0...(1000 * attempt)))) }
+                stateCache.remove(stream)
                 continue
             } catch let error as CommandError {
                 throw error
             } catch let error as EventStoreError {
+                stateCache.remove(stream)
                 throw CommandError(error)
             } catch let error as PSQLError where error.isDataException {
                 throw CommandError.dataException(error)
@@ -151,6 +218,8 @@ public struct CommandService: Sendable {
                 }
                 continue
             } catch {
+                // The append may or may not have committed: the next load reads the stream anew.
+                stateCache.remove(stream)
                 store.logger.error("command failed", metadata: ["stream.id": "\(stream)", "error": "\(String(reflecting: error))"])
                 throw CommandError(.unavailable, "the command could not be stored right now; retry it", underlying: error)
             }

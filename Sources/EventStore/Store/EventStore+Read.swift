@@ -55,10 +55,10 @@ extension EventStore {
         }
     }
 
-    /// Reads every event of one stream, oldest first, page by page.
-    public func readAll(stream: StreamName) async throws(EventStoreError) -> [RecordedEvent] {
+    /// Reads every event of one stream from `version` on (1: the whole stream), oldest first, page by page.
+    public func readAll(stream: StreamName, from version: Int64 = 1) async throws(EventStoreError) -> [RecordedEvent] {
         var events: [RecordedEvent] = []
-        var next: Int64 = 1
+        var next = max(1, version)
         while true {
             let page = try await read(stream: stream, from: next, limit: configuration.maxPageSize)
             events.append(contentsOf: page)
@@ -80,6 +80,26 @@ extension EventStore {
             events = try await decodeEvents(try await client.execute(StreamsReadStatement(streams), logger: logger))
         } catch {
             throw EventStoreError.database(error, while: "reading \(streams.count) streams")
+        }
+        for event in events { result[event.stream, default: []].append(event) }
+        return result
+    }
+
+    /// Reads the events of several streams, each from its own version on (1: the whole stream), in
+    /// one query, oldest first per stream: a pushed batch whose aggregates are partly cached reads
+    /// only what follows the cached versions.
+    ///
+    /// - Parameter versions: Each stream's first version to return.
+    /// - Returns: Each stream's events; a stream with none (or that does not exist) maps to an empty array.
+    public func readAll(streamsFrom versions: [StreamName: Int64]) async throws(EventStoreError) -> [StreamName: [RecordedEvent]] {
+        var result: [StreamName: [RecordedEvent]] = [:]
+        for stream in versions.keys { result[stream] = [] }
+        guard !versions.isEmpty else { return result }
+        let events: [RecordedEvent]
+        do {
+            events = try await decodeEvents(try await client.execute(StreamsReadFromStatement(versions), logger: logger))
+        } catch {
+            throw EventStoreError.database(error, while: "reading \(versions.count) streams")
         }
         for event in events { result[event.stream, default: []].append(event) }
         return result

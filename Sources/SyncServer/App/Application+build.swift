@@ -46,7 +46,10 @@ public func buildApplication(
     }
     let store = EventStore(client: client, logger: logger, metrics: metrics.store)
     let passwords = PasswordHasher(threads: configuration.passwordThreads ?? PasswordHasher.defaultThreads)
-    let commands = CommandService(store: store, passwordCost: configuration.passwordCost, passwords: passwords)
+    // A command waits behind others of its stream for at most half the request deadline, so a
+    // queued push is refused `contention` (retried by clients) before the request times out.
+    let commands = CommandService(
+        store: store, passwordCost: configuration.passwordCost, passwords: passwords, streamPatience: configuration.requestDeadline / 2)
     let signer =
         try configuration.tokenSecret.map { secret throws(AuthError) in try TokenSigner(secret: secret) }
         ?? {

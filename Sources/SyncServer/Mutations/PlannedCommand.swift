@@ -14,8 +14,9 @@ public struct PlannedCommand: Sendable {
     struct Step: Sendable {
         /// The aggregate's stream.
         let stream: StreamName
-        /// Folds the stream's recorded events into the aggregate's state.
-        let fold: @Sendable (_ service: CommandService, _ recorded: [RecordedEvent]) throws(CommandError) -> any Sendable
+        /// Folds the stream's recorded events into the aggregate's state, starting from `initial`
+        /// (a cached state of the aggregate; `nil`: its initial state).
+        let fold: @Sendable (_ service: CommandService, _ initial: (any Sendable)?, _ recorded: [RecordedEvent]) throws(CommandError) -> any Sendable
         /// Decides the command against `state`: the state after its events, and the events encoded for `envelope`.
         let decide:
             @Sendable (
@@ -37,7 +38,13 @@ public struct PlannedCommand: Sendable {
         let step = (try? StreamName(A.streamName(for: id))).map { stream in
             Step(
                 stream: stream,
-                fold: { service, recorded throws(CommandError) in try service.fold(A.self, recorded, stream: stream) },
+                fold: { service, initial, recorded throws(CommandError) in
+                    guard let initial else { return try service.fold(A.self, recorded, stream: stream) }
+                    guard let state = initial as? A.State else {
+                        throw CommandError(.unavailable, "stream '\(stream)' was cached as another aggregate")
+                    }
+                    return try service.fold(A.self, recorded, stream: stream, from: state)
+                },
                 decide: { service, state, context, envelope throws(CommandError) in
                     guard let current = state as? A.State else {
                         throw CommandError(.unavailable, "stream '\(stream)' was loaded as another aggregate")

@@ -8,50 +8,58 @@ import SyncProtocol
 extension SyncPushBatch {
     /// Step 4: appends every event and records every answer in one transaction.
     ///
-    /// - Returns: The answers, with the positions of their events; `nil` when the batch must run
-    ///   one mutation at a time (it raced another writer, holds a value the store refuses, or
-    ///   another instance recorded an answer first); nothing was written then.
+    /// - Returns: The answers, with the positions of their events (``Committed/applied``);
+    ///   ``Committed/raced`` when a stream moved since it was loaded (another instance wrote to it),
+    ///   ``Committed/oneByOne`` when the batch must run one mutation at a time (it holds a value
+    ///   the store refuses, or another instance recorded an answer first); nothing was written then.
     /// - Throws: ``CommandError`` `unavailable` when the database failed (nothing was written).
     func commit(
         _ decided: [Decided], appends: Appends, states: [StreamName: StreamState], identity: Identity
-    ) async throws(CommandError) -> [MutationResult]? {
+    ) async throws(CommandError) -> Committed {
         let streamAppends = appends.streams.map { stream in
             StreamAppend(stream: stream, expectedVersion: .exact(states[stream]?.loadedVersion ?? 0), events: appends.events[stream] ?? [])
         }
         do {
-            return try await commands.store.transaction { tx in
-                var positions: [StreamName: [Int64]] = [:]
-                if !streamAppends.isEmpty {
-                    for result in try await tx.append(streamAppends, logOrder: appends.logOrder) { positions[result.stream] = result.positions }
-                }
-                var answers = decided
-                for index in answers.indices {
-                    guard let stream = answers[index].stream, answers[index].result.status == .applied else { continue }
-                    // The store answers one position per event; should it ever not, the batch runs
-                    // one mutation at a time instead of trapping or storing a wrong answer.
-                    let all = positions[stream] ?? []
-                    let range = answers[index].eventRange
-                    guard range.lowerBound >= 0, range.upperBound <= all.count else { throw Fallback() }
-                    answers[index].result.positions = Array(all[range])
-                }
-                try await record(answers, identity: identity, connection: tx.connection)
-                return answers.map(\.result)
-            }
+            return .applied(
+                try await commands.store.transaction { tx in
+                    var positions: [StreamName: [Int64]] = [:]
+                    if !streamAppends.isEmpty {
+                        for result in try await tx.append(streamAppends, logOrder: appends.logOrder) { positions[result.stream] = result.positions }
+                    }
+                    var answers = decided
+                    for index in answers.indices {
+                        guard let stream = answers[index].stream, answers[index].result.status == .applied else { continue }
+                        // The store answers one position per event; should it ever not, the batch runs
+                        // one mutation at a time instead of trapping or storing a wrong answer.
+                        let all = positions[stream] ?? []
+                        let range = answers[index].eventRange
+                        guard range.lowerBound >= 0, range.upperBound <= all.count else { throw Fallback() }
+                        answers[index].result.positions = Array(all[range])
+                    }
+                    try await record(answers, identity: identity, connection: tx.connection)
+                    return answers.map(\.result)
+                })
         } catch is Fallback {
-            return nil
-        } catch let error as EventStoreError where [.versionConflict, .concurrencyConflict, .duplicateEventID].contains(error.code) {
+            return .oneByOne
+        } catch let error as EventStoreError where [.versionConflict, .concurrencyConflict].contains(error.code) {
+            logger.debug("pushed batch raced another writer", metadata: ["error": "\(error)"])
+            for stream in appends.streams { commands.stateCache.remove(stream) }
+            return .raced
+        } catch let error as EventStoreError where error.code == .duplicateEventID {
             logger.debug("pushed batch raced another writer; applying it one mutation at a time", metadata: ["error": "\(error)"])
-            return nil
+            return .oneByOne
         } catch let error as EventStoreError where error.code != .database {
             // A value of one mutation the store refuses (an event it cannot hold): one by one, that
             // mutation alone is rejected and the others apply.
             logger.debug("pushed batch holds a value the store refuses; applying it one mutation at a time", metadata: ["error": "\(error)"])
-            return nil
+            return .oneByOne
         } catch let error as PSQLError where error.isDataException {
             logger.debug(
                 "pushed batch holds a value PostgreSQL refuses; applying it one mutation at a time", metadata: ["error": "\(error.dataExceptionMessage)"])
-            return nil
+            return .oneByOne
         } catch {
+            // The commit may or may not have happened: the next load reads these streams anew.
+            for stream in appends.streams { commands.stateCache.remove(stream) }
             logger.warning("push stopped by a transient failure", metadata: ["device.id": "\(identity.deviceID)", "error": "\(String(reflecting: error))"])
             throw CommandError(.unavailable, "the push could not be stored right now; retry it", underlying: error)
         }

@@ -5,22 +5,53 @@ import EventStore
 extension SyncPushBatch {
     /// Step 2: loads every stream the steps touch, in one query, opens their personal fields and
     /// folds each into its state.
+    ///
+    /// A stream whose state the command service has cached is read only after the cached version
+    /// and folded on from the cached state; every state loaded is cached for the next batch, except
+    /// a stream that holds sealed personal data (read whole and opened, as in `CommandService.load`).
     /// - Throws: ``CommandError`` `unavailable` when the database failed or a stored event does not
     ///   decode with this build.
     func load(_ steps: [PlannedStep]) async throws(CommandError) -> [StreamName: StreamState] {
-        let streams = Array(Set(steps.map(\.step.stream)))
-        let recorded: [StreamName: [RecordedEvent]]
+        var byStream: [StreamName: PlannedCommand.Step] = [:]
+        for planned in steps where byStream[planned.step.stream] == nil { byStream[planned.step.stream] = planned.step }
+        var cached: [StreamName: AggregateStateCache.Entry] = [:]
+        for stream in byStream.keys {
+            cached[stream] = commands.stateCache.entry(for: stream)
+        }
+        var recorded: [StreamName: [RecordedEvent]]
         do {
-            recorded = try await commands.store.readAll(streams: streams)
+            if cached.isEmpty {
+                recorded = try await commands.store.readAll(streams: Array(byStream.keys))
+            } else {
+                recorded = try await commands.store.readAll(streamsFrom: byStream.mapValues { _ in 1 }.merging(cached.mapValues { $0.version + 1 }) { $1 })
+            }
         } catch {
             throw CommandError(error)
         }
         var states: [StreamName: StreamState] = [:]
-        for planned in steps where states[planned.step.stream] == nil {
-            // `decide` sees personal fields in clear (or erased), as in `CommandService.load`.
-            let history = try await commands.revealPersonalFields(recorded[planned.step.stream] ?? [])
-            let version = history.last?.streamVersion ?? 0
-            states[planned.step.stream] = StreamState(state: try planned.step.fold(commands, history), version: version, loadedVersion: version)
+        for (stream, step) in byStream {
+            var history = recorded[stream] ?? []
+            var entry = cached[stream]
+            if let stale = entry, history.first.map({ $0.streamVersion != stale.version + 1 }) ?? false || commands.holdsEnvelopes(history) {
+                // Not the events right after the cached version, or sealed personal data: forget
+                // the entry, read it all.
+                commands.stateCache.remove(stream)
+                entry = nil
+                do {
+                    history = try await commands.store.readAll(stream: stream)
+                } catch {
+                    throw CommandError(error)
+                }
+            }
+            // `decide` sees personal fields in clear (or erased); such a stream is not cached.
+            let sealed = entry == nil && commands.holdsEnvelopes(history)
+            if sealed { history = try await commands.revealPersonalFields(history) }
+            let state = try step.fold(commands, entry?.state, history)
+            let version = history.last?.streamVersion ?? entry?.version ?? 0
+            if !sealed, version > 0, entry == nil || !history.isEmpty {
+                commands.stateCache.store(AggregateStateCache.Entry(state: state, version: version), for: stream)
+            }
+            states[stream] = StreamState(state: state, version: version, loadedVersion: version)
         }
         return states
     }

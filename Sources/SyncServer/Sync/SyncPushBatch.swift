@@ -85,23 +85,54 @@ struct SyncPushBatch: Sendable {
     /// run the batch one mutation at a time, which returns the stored answers.
     struct Fallback: Error {}
 
+    /// How a commit ended.
+    enum Committed: Sendable {
+        /// Every answer, with the positions of its events.
+        case applied([MutationResult])
+        /// A stream moved since it was loaded (another instance wrote to it); nothing was written.
+        case raced
+        /// The batch must run one mutation at a time; nothing was written.
+        case oneByOne
+    }
+
+    /// Attempts at a batch whose streams another instance keeps moving, before it runs one
+    /// mutation at a time.
+    static let attempts = 4
+
     /// Applies `mutations` (none of them answered before) in order, after the device's `lastSeq`.
     ///
     /// - Returns: One answer per mutation and the device's new last sequence number, or `nil`
     ///   when the batch must run one mutation at a time (nothing was written).
     /// - Throws: ``CommandError`` `unavailable` when the database failed (nothing was written).
+    ///
+    /// Load, decide and commit hold the batch's streams (``CommandService`` `streamLocks`, taken in
+    /// name order), so batches and commands of this instance on the same streams queue instead of
+    /// racing. A batch that lost a race with another instance is loaded and decided again after a
+    /// jittered back-off, up to ``attempts`` times, before it runs one mutation at a time.
     func apply(_ mutations: [Mutation], identity: Identity, lastSeq: Int64) async throws(CommandError) -> (results: [MutationResult], lastSeq: Int64)? {
-        guard var plan = try await plan(mutations, identity: identity, lastSeq: lastSeq) else { return nil }
-        var states: [StreamName: StreamState] = [:]
-        var appends = Appends()
-        if !plan.steps.isEmpty {
-            states = try await load(plan.steps)
-            appends = try decide(&plan, states: &states, identity: identity)
-            guard let sealed = try await seal(appends) else { return nil }
-            appends = sealed
+        guard let planned = try await plan(mutations, identity: identity, lastSeq: lastSeq) else { return nil }
+        let streams = planned.steps.map(\.step.stream)
+        return try await commands.streamLocks.withLocks(streams) { () async throws(CommandError) -> (results: [MutationResult], lastSeq: Int64)? in
+            for attempt in 0..<Self.attempts {
+                if attempt > 0 { try? await Task.sleep(for: commands.conflictBackoff.delay(retry: attempt - 1)) }
+                var plan = planned
+                var states: [StreamName: StreamState] = [:]
+                var appends = Appends()
+                if !plan.steps.isEmpty {
+                    states = try await load(plan.steps)
+                    appends = try decide(&plan, states: &states, identity: identity)
+                    guard let sealed = try await seal(appends) else { return nil }
+                    appends = sealed
+                }
+                switch try await commit(plan.decided, appends: appends, states: states, identity: identity) {
+                case .applied(let results): return (results, plan.lastSeq)
+                case .oneByOne: return nil
+                case .raced: continue
+                }
+            }
+            logger.debug("pushed batch kept racing other writers; applying it one mutation at a time")
+            return nil
         }
-        guard let results = try await commit(plan.decided, appends: appends, states: states, identity: identity) else { return nil }
-        return (results, plan.lastSeq)
     }
 
     /// The answer to a mutation the domain or the planner refused.

@@ -43,6 +43,13 @@ struct BenchAPI: Sendable {
         return BenchSession(username: username, tokens: try JSONDecoder().decode(TokenResponse.self, from: data))
     }
 
+    /// Signs `username` (registered already) in from another new device.
+    func signIn(_ username: String) async throws -> BenchSession {
+        let data = try await post(
+            "/v1/auth/login", LoginRequest(tenantCode: "bench", username: username, password: SyncBenchmark.password, deviceID: UUID().uuidString), expect: 200)
+        return BenchSession(username: username, tokens: try JSONDecoder().decode(TokenResponse.self, from: data))
+    }
+
     /// Pushes mutations as `session`'s device.
     func push(_ session: BenchSession, _ mutations: [(String, JSONValue)]) async throws -> SyncPushResponse {
         let numbers = session.sequenceNumbers(mutations.count)

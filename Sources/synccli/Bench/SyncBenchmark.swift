@@ -47,6 +47,34 @@ struct SyncBenchmark: Sendable {
         var live_p99_ms: Double
         var live_max_ms: Double
         var bytes_per_live_client: Int
+        /// Hot stream (issue 20 item 7): devices of one user pushing edits of one todo at once.
+        var hot_stream_devices: Int
+        /// Edits per push (one push per device and round).
+        var hot_stream_edits_per_push: Int
+        var hot_stream_rounds: Int
+        /// Edits applied in each phase.
+        var hot_stream_mutations: Int
+        /// Seconds for the same pushes one after another (the baseline).
+        var hot_stream_sequential_s: Double
+        /// Seconds with `hot_stream_devices` pushing at the same moment each round.
+        var hot_stream_s: Double
+        /// `hot_stream_s / hot_stream_sequential_s` (target ≤ 3).
+        var hot_stream_ratio: Double
+        var hot_stream_mutations_per_s: Double
+        /// Time to an answer per push (from its first attempt), concurrent phase.
+        var hot_stream_p50_ms: Double
+        var hot_stream_p99_ms: Double
+        var hot_stream_max_ms: Double
+        /// `503` answers in the concurrent phase (target 0).
+        var hot_stream_503: Int
+    }
+
+    /// Which cases run.
+    enum Cases: String, Sendable, CaseIterable {
+        /// Every case.
+        case all
+        /// Only the hot-stream case; the other figures stay 0.
+        case hotStream = "hot-stream"
     }
 
     let rows: Int
@@ -56,6 +84,8 @@ struct SyncBenchmark: Sendable {
     let liveClients: Int
     let liveSamples: Int
     let port: Int
+    let cases: Cases
+    let hotStream: HotStreamBenchmark
     let logger: Logger
 
     static let password = "bench-password-1"
@@ -107,6 +137,9 @@ struct SyncBenchmark: Sendable {
         let api = BenchAPI(http: http, baseURL: server.baseURL)
         let tenant = TenantID()
         try await CommandService(store: store).createTenant(tenant, name: "Bench", code: "bench", envelope: CommandEnvelope(principal: .system(tenantID: nil)))
+        if cases == .hotStream {
+            return try await withHotStream(Self.emptyReport, api: api, store: store)
+        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidemark-bench-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -206,7 +239,7 @@ struct SyncBenchmark: Sendable {
         let p99 = Percentile.of(latencies, 0.99)
         printError(
             "bench sync: live latency over \(latencies.count) samples: p50 \(format(p50)) ms, p99 \(format(p99)) ms, max \(format(latencies.last ?? 0)) ms")
-        return Report(
+        let report = Report(
             initial_sync_rows: synced, initial_sync_s: round3(initialSync), initial_sync_raw_select_s: round3(rawSelect),
             push_devices: devices, push_batch: 100, push_mutations_per_s: pushed100.rounded(),
             push_batch1_mutations_per_s: pushed1.rounded(), push_batch10_mutations_per_s: pushed10.rounded(),
@@ -215,8 +248,48 @@ struct SyncBenchmark: Sendable {
             push_ratio: round3(pushed100 / max(raw, 1)), push_batch1_ratio: round3(pushed1 / max(raw, 1)),
             push_batch10_ratio: round3(pushed10 / max(raw, 1)), push_client_ratio: round3(client.pushed / max(raw, 1)),
             live_clients: background + pairs, live_samples: latencies.count, live_p50_ms: round3(p50), live_p99_ms: round3(p99),
-            live_max_ms: round3(latencies.last ?? 0), bytes_per_live_client: perClient
+            live_max_ms: round3(latencies.last ?? 0), bytes_per_live_client: perClient,
+            hot_stream_devices: 0, hot_stream_edits_per_push: 0, hot_stream_rounds: 0, hot_stream_mutations: 0, hot_stream_sequential_s: 0,
+            hot_stream_s: 0, hot_stream_ratio: 0, hot_stream_mutations_per_s: 0, hot_stream_p50_ms: 0, hot_stream_p99_ms: 0, hot_stream_max_ms: 0,
+            hot_stream_503: 0
         )
+        // 4. The hot stream.
+        return try await withHotStream(report, api: api, store: store)
+    }
+
+    /// A report with every figure 0 (`--only hot-stream` fills in the hot-stream ones).
+    static let emptyReport = Report(
+        initial_sync_rows: 0, initial_sync_s: 0, initial_sync_raw_select_s: 0, push_devices: 0, push_batch: 0, push_mutations_per_s: 0,
+        push_batch1_mutations_per_s: 0, push_batch10_mutations_per_s: 0, push_client_queued: 0, push_client_mutations_per_s: 0,
+        push_client_sync_mutations_per_s: 0, raw_insert_per_s: 0, push_ratio: 0, push_batch1_ratio: 0, push_batch10_ratio: 0, push_client_ratio: 0,
+        live_clients: 0, live_samples: 0, live_p50_ms: 0, live_p99_ms: 0, live_max_ms: 0, bytes_per_live_client: 0, hot_stream_devices: 0,
+        hot_stream_edits_per_push: 0, hot_stream_rounds: 0, hot_stream_mutations: 0, hot_stream_sequential_s: 0, hot_stream_s: 0, hot_stream_ratio: 0,
+        hot_stream_mutations_per_s: 0, hot_stream_p50_ms: 0, hot_stream_p99_ms: 0, hot_stream_max_ms: 0, hot_stream_503: 0
+    )
+
+    /// `report` with the figures of the hot-stream case, which it runs.
+    private func withHotStream(_ report: Report, api: BenchAPI, store: EventStore) async throws -> Report {
+        let hot = try await hotStream.run(api: api, store: store)
+        var report = report
+        report.hot_stream_devices = hot.devices
+        report.hot_stream_edits_per_push = hotStream.edits
+        report.hot_stream_rounds = hotStream.rounds
+        report.hot_stream_mutations = hot.mutations
+        report.hot_stream_sequential_s = round3(hot.sequentialSeconds)
+        report.hot_stream_s = round3(hot.concurrentSeconds)
+        report.hot_stream_ratio = round3(hot.concurrentSeconds / max(hot.sequentialSeconds, 0.001))
+        report.hot_stream_mutations_per_s = (Double(hot.mutations) / max(hot.concurrentSeconds, 0.001)).rounded()
+        report.hot_stream_p50_ms = round3(Percentile.of(hot.latencies, 0.50))
+        report.hot_stream_p99_ms = round3(Percentile.of(hot.latencies, 0.99))
+        report.hot_stream_max_ms = round3(hot.latencies.last ?? 0)
+        report.hot_stream_503 = hot.unavailable
+        printError(
+            """
+            bench sync: hot stream: \(hot.mutations) edits of one todo by \(hot.devices) devices in \(format(hot.concurrentSeconds)) s at once \
+            vs \(format(hot.sequentialSeconds)) s one push at a time (ratio \(format(report.hot_stream_ratio))); pushes answered in \
+            p50 \(format(report.hot_stream_p50_ms)) ms, p99 \(format(report.hot_stream_p99_ms)) ms; \(hot.unavailable) answers 503
+            """)
+        return report
     }
 
     /// Mutations per second stored when `devices` real `SyncClient` replicas, each with

@@ -3,6 +3,8 @@ import CommandLineSupport
 import EventStore
 import Foundation
 
+extension SyncBenchmark.Cases: ExpressibleByArgument {}
+
 /// `synccli bench sync`: initial sync, push throughput and live latency against a server process.
 struct BenchSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,12 +25,17 @@ struct BenchSyncCommand: AsyncParsableCommand {
                  whose users' other device pushes an edit; the time from that push to the edit being in the \
                  replica file is sampled --live-samples times (p50, p99). The server's resident memory before \
                  and after connecting the others gives bytes per live client.
+              4. hot stream (issue 20 item 7): --hot-devices devices of one user each push --hot-edits edits of one \
+                 todo in one request, all at the same moment, for --hot-rounds rounds, against the same pushes one after \
+                 another on another todo; a push answered 503 is sent again, and counted (--only hot-stream runs \
+                 only this case).
 
             Build with -c release for meaningful figures (`make bench-sync`).
 
             Examples:
               synccli bench sync
               synccli bench sync --rows 20000 --live-clients 200 --json | tail -1 | jq .live_p99_ms
+              synccli bench sync --only hot-stream --json | tail -1 | jq .hot_stream_ratio
             """
     )
 
@@ -52,6 +59,18 @@ struct BenchSyncCommand: AsyncParsableCommand {
     @Option(help: "Latency samples (10-100000).")
     var liveSamples: Int = 200
 
+    @Option(help: "Devices of one user pushing edits of one todo at the same moment in the hot-stream case (2-64).")
+    var hotDevices: Int = 10
+
+    @Option(help: "Edits of the todo in each hot-stream push (1-100).")
+    var hotEdits: Int = 20
+
+    @Option(help: "Hot-stream rounds: each device pushes once per round (1-100).")
+    var hotRounds: Int = 6
+
+    @Option(help: "Run only these cases: all, or hot-stream (the other figures stay 0).")
+    var only: SyncBenchmark.Cases = .all
+
     @Option(help: "Port of the benchmark server (1024-65535).")
     var port: Int = 18_090
 
@@ -60,7 +79,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
 
     @Flag(
         help:
-            "End with one JSON line: {initial_sync_rows, initial_sync_s, push_mutations_per_s, raw_insert_per_s, push_ratio, live_p50_ms, live_p99_ms, bytes_per_live_client, …}."
+            "End with one JSON line: {initial_sync_rows, initial_sync_s, push_mutations_per_s, raw_insert_per_s, push_ratio, live_p50_ms, live_p99_ms, bytes_per_live_client, hot_stream_ratio, hot_stream_503, …}."
     )
     var json = false
 
@@ -72,6 +91,9 @@ struct BenchSyncCommand: AsyncParsableCommand {
         guard (2...10_000).contains(liveClients) else { throw ValidationError("--live-clients must be 2-10000") }
         guard (10...100_000).contains(liveSamples) else { throw ValidationError("--live-samples must be 10-100000") }
         guard (1024...65_535).contains(port) else { throw ValidationError("--port must be 1024-65535") }
+        guard (2...64).contains(hotDevices) else { throw ValidationError("--hot-devices must be 2-64") }
+        guard (1...100).contains(hotEdits) else { throw ValidationError("--hot-edits must be 1-100") }
+        guard (1...100).contains(hotRounds) else { throw ValidationError("--hot-rounds must be 1-100") }
     }
 
     func run() async throws {
@@ -79,7 +101,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "synccli.bench")
         let benchmark = SyncBenchmark(
             rows: rows, devices: devices, clientMutations: clientMutations, seconds: seconds, liveClients: liveClients, liveSamples: liveSamples, port: port,
-            logger: logger
+            cases: only, hotStream: HotStreamBenchmark(devices: hotDevices, edits: hotEdits, rounds: hotRounds), logger: logger
         )
         let name = benchDatabase ?? "\(base.database)_bench_sync"
         let report = try await CLIFailure.reporting {
@@ -95,6 +117,9 @@ struct BenchSyncCommand: AsyncParsableCommand {
             \(report.push_devices) real SyncClient replicas: \(Int(report.push_client_mutations_per_s))/s (ratio \(report.push_client_ratio))
             live           \(report.live_clients) sockets; p50 \(report.live_p50_ms) ms, p99 \(report.live_p99_ms) ms (target p99 < 250 ms); \
             \(report.bytes_per_live_client) bytes per live client
+            hot stream     \(report.hot_stream_mutations) edits of one todo by \(report.hot_stream_devices) devices: \(report.hot_stream_s) s at once \
+            vs \(report.hot_stream_sequential_s) s one after another (ratio \(report.hot_stream_ratio), target ≤ 3); \
+            p99 \(report.hot_stream_p99_ms) ms; \(report.hot_stream_503) answers 503 (target 0)
             """)
         if json {
             let encoder = JSONEncoder()
