@@ -11,12 +11,16 @@ final class BenchServerProcess: Sendable {
     let port: Int
 
     /// Starts this very binary as `serve` on `port` against `databaseURL`, with `--no-request-limits`
-    /// unless `requestLimits`.
-    init(databaseURL: String, port: Int, secret: String, maximumConnections: Int, requestLimits: Bool = false) throws {
+    /// unless `requestLimits`, and `extraArguments` after the others (for example
+    /// `["--password-threads", "4"]`).
+    init(
+        databaseURL: String, port: Int, secret: String, maximumConnections: Int, requestLimits: Bool = false, extraArguments: [String] = []
+    ) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments =
             ["serve", "--port", String(port), "--max-connections", String(maximumConnections)] + (requestLimits ? [] : ["--no-request-limits"])
+            + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = databaseURL
         environment["TIDEMARK_JWT_SECRET"] = secret
