@@ -52,6 +52,7 @@ struct AuthBenchCLITests {
             (["--pull-interval-ms", "10001"], "--pull-interval-ms must be 0-10000"),
             (["--pull-rows", "1001"], "--pull-rows must be 1-1000"),
             (["--password-threads", "65"], "--password-threads must be 1-64"),
+            (["--password-nice", "20"], "--password-nice must be 0-19"),
             (["--port", "80"], "--port must be 1024-65535"),
         ])
     func badOptions(arguments: [String], message: String) async throws {

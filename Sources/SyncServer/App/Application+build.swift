@@ -45,7 +45,7 @@ public func buildApplication(
             backgroundLogger: logger)
     }
     let store = EventStore(client: client, logger: logger, metrics: metrics.store)
-    let passwords = PasswordHasher(threads: configuration.passwordThreads ?? PasswordHasher.defaultThreads)
+    let passwords = PasswordHasher(threads: configuration.passwordThreads ?? PasswordHasher.defaultThreads, nice: configuration.passwordNice)
     let commands = CommandService(store: store, passwordCost: configuration.passwordCost, passwords: passwords)
     let signer =
         try configuration.tokenSecret.map { secret throws(AuthError) in try TokenSigner(secret: secret) }

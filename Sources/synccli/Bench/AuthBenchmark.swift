@@ -21,6 +21,9 @@ struct AuthBenchmark: Sendable {
         var cost: Int
         /// Threads of the server's password pool (`--password-threads`, by default one per core).
         var server_password_threads: Int
+        /// Nice value of the server's password threads (`--password-nice`, by default
+        /// `PasswordHasher.serverNice`); the baseline's threads run at the same.
+        var password_nice: Int
         /// Threads the baseline verified on: one per core.
         var bcrypt_threads: Int
         /// Concurrent sign-in clients of the storm.
@@ -29,8 +32,8 @@ struct AuthBenchmark: Sendable {
         var seconds: Double
         var rounds: Int
         /// Baseline: `PasswordHashing.verify` calls per second of the right password against a
-        /// stored hash, from `bcrypt_threads` threads of a `PasswordHasher` pool in this process,
-        /// while the server is idle.
+        /// stored hash, from `bcrypt_threads` threads of a `PasswordHasher` pool in this process
+        /// (nice value `password_nice`), while the server is idle.
         var bcrypt_per_s: Double
         var bcrypt_verifies: Int
         /// Storm: successful `POST /v1/auth/login` answers per second.
@@ -70,6 +73,8 @@ struct AuthBenchmark: Sendable {
     let port: Int
     /// The server's `--password-threads`; `nil`: its default, one per core.
     let passwordThreads: Int?
+    /// The server's `--password-nice`, and the baseline's threads'.
+    let passwordNice: Int
     let logger: Logger
 
     /// The time a storm runs before its pulls are measured, so that the password queue is full.
@@ -85,7 +90,7 @@ struct AuthBenchmark: Sendable {
             _ = try await store.migrate(additional: TidemarkMigrations.all)
             let server = try BenchServerProcess(
                 databaseURL: url.description, port: port, secret: secret, maximumConnections: clients + pullClients + 16,
-                extraArguments: passwordThreads.map { ["--password-threads", String($0)] } ?? []
+                extraArguments: (passwordThreads.map { ["--password-threads", String($0)] } ?? []) + ["--password-nice", String(passwordNice)]
             )
             do {
                 try await server.waitUntilReady()
@@ -150,7 +155,7 @@ struct AuthBenchmark: Sendable {
         var quiet: [Double] = []
         var stormed: [Double] = []
         var pullErrors = 0
-        let hasher = PasswordHasher(threads: cores, maxQueued: cores)
+        let hasher = PasswordHasher(threads: cores, maxQueued: cores, nice: passwordNice)
         do {
             for round in 1...rounds {
                 // Sessions last 15 minutes: sign the pullers in again for each round, on their own devices.
@@ -196,7 +201,8 @@ struct AuthBenchmark: Sendable {
         let quietP99 = Percentile.of(quiet, 0.99)
         let stormP99 = Percentile.of(stormed, 0.99)
         return Report(
-            cores: cores, cost: cost, server_password_threads: passwordThreads ?? PasswordHasher.defaultThreads, bcrypt_threads: cores,
+            cores: cores, cost: cost, server_password_threads: passwordThreads ?? PasswordHasher.defaultThreads, password_nice: passwordNice,
+            bcrypt_threads: cores,
             clients: clients, seconds: seconds, rounds: rounds, bcrypt_per_s: round3(bcryptRate), bcrypt_verifies: baseline.verifies,
             logins_per_s: round3(loginRate), logins: logins.succeeded, login_ratio: round3(loginRate / max(bcryptRate, 0.001)),
             login_errors: logins.failed, busy_refusals: logins.busy, rate_limited: logins.rateLimited,

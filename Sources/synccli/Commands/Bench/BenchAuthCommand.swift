@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandLineSupport
+import Commands
 import EventStore
 import Foundation
 
@@ -12,13 +13,14 @@ struct BenchAuthCommand: AsyncParsableCommand {
         discussion: """
             In a fresh database (<database>_bench_auth by default, dropped and created anew), starts this binary \
             as `synccli serve` on --port as a separate process (its default password pool: one thread per core, \
-            unless --password-threads), registers one user per storm client and per pulling client through \
+            unless --password-threads; nice value 10, unless --password-nice), registers one user per storm client and per pulling client through \
             `POST /v1/auth/register` (so their passwords are hashed at the server's bcrypt cost, read back from a \
             stored hash), gives each pulling client --pull-rows todos, then measures, for --seconds each in all, \
             cut into --rounds slices taken in turn (bcrypt, quiet, storm, bcrypt, …):
               1. bcrypt alone (bcrypt_per_s): PasswordHashing.verify of the users' password against a stored \
                  hash, in this process, from a pool of as many threads as the machine has cores (a \
-                 PasswordHasher, like the server's), while the server is idle: what these cores can verify;
+                 PasswordHasher at the server's nice value, like the server's), while the server is idle: what \
+                 these cores can verify;
               2. quiet pulls (pull_p99_ms_quiet): --pull-clients signed-in clients each send \
                  `GET /v1/sync/pull` (no cursor: a snapshot page of its todos), wait --pull-interval-ms, and again;
               3. storm (logins_per_s, pull_p99_ms_storm): --clients clients each send `POST /v1/auth/login` \
@@ -38,6 +40,7 @@ struct BenchAuthCommand: AsyncParsableCommand {
               synccli bench auth
               synccli bench auth --seconds 20 --rounds 4 --json | tail -1 | jq .login_ratio
               synccli bench auth --clients 64 --password-threads 1
+              synccli bench auth --password-nice 0     # the password threads at the server's own priority
             """
     )
 
@@ -64,6 +67,9 @@ struct BenchAuthCommand: AsyncParsableCommand {
     @Option(help: "The server's --password-threads (1-64; default: the server's default, one per core).")
     var passwordThreads: Int?
 
+    @Option(help: "The server's --password-nice, and the nice value of the baseline's threads (0-19).")
+    var passwordNice: Int = PasswordHasher.serverNice
+
     @Option(help: "Port of the benchmark server (1024-65535).")
     var port: Int = 18_092
 
@@ -85,6 +91,7 @@ struct BenchAuthCommand: AsyncParsableCommand {
         guard (0...10_000).contains(pullIntervalMs) else { throw ValidationError("--pull-interval-ms must be 0-10000") }
         guard (1...1000).contains(pullRows) else { throw ValidationError("--pull-rows must be 1-1000") }
         if let passwordThreads, !(1...64).contains(passwordThreads) { throw ValidationError("--password-threads must be 1-64") }
+        guard (0...19).contains(passwordNice) else { throw ValidationError("--password-nice must be 0-19") }
         guard (1024...65_535).contains(port) else { throw ValidationError("--port must be 1024-65535") }
     }
 
@@ -93,7 +100,7 @@ struct BenchAuthCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "synccli.bench")
         let benchmark = AuthBenchmark(
             clients: clients, seconds: seconds, rounds: rounds, pullClients: pullClients, pullIntervalMs: pullIntervalMs, pullRows: pullRows,
-            port: port, passwordThreads: passwordThreads, logger: logger
+            port: port, passwordThreads: passwordThreads, passwordNice: passwordNice, logger: logger
         )
         let name = benchDatabase ?? "\(base.database)_bench_auth"
         let report = try await CLIFailure.reporting {
@@ -101,7 +108,7 @@ struct BenchAuthCommand: AsyncParsableCommand {
         }
         print(
             """
-            bcrypt alone   \(report.bcrypt_per_s) verifies/s on \(report.bcrypt_threads) threads (\(report.cores) cores, cost \(report.cost))
+            bcrypt alone   \(report.bcrypt_per_s) verifies/s on \(report.bcrypt_threads) threads (\(report.cores) cores, cost \(report.cost), nice \(report.password_nice))
             logins         \(report.logins_per_s)/s at \(report.clients) clients (server: \(report.server_password_threads) password threads); \
             ratio \(report.login_ratio) (target ≥ 0.8); \(report.login_errors) failed (\(report.busy_refusals) busy, \(report.rate_limited) rate-limited); \
             p50 \(report.login_p50_ms) ms, p99 \(report.login_p99_ms) ms
