@@ -41,6 +41,11 @@ struct AuthBenchmark: Sendable {
         var logins: Int
         /// `logins_per_s / bcrypt_per_s` (target ≥ 0.8).
         var login_ratio: Double
+        /// Cores' worth of CPU this process used during the baseline (at most `bcrypt_threads`; less
+        /// when other processes of the machine took their share).
+        var bcrypt_cpu_cores: Double
+        /// Cores' worth of CPU the server process used during the storm (PostgreSQL's not counted).
+        var storm_server_cpu_cores: Double
         /// Sign-ins that did not succeed: `busy_refusals`, `rate_limited` and any other answer or error.
         var login_errors: Int
         /// `503` answers (the server's password queue was full).
@@ -109,7 +114,7 @@ struct AuthBenchmark: Sendable {
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = clients + pullClients + 8
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
-            let report = try await measure(store: store, api: BenchAPI(http: http, baseURL: server.baseURL))
+            let report = try await measure(store: store, api: BenchAPI(http: http, baseURL: server.baseURL), serverPID: server.pid)
             try await http.shutdown()
             return report
         } catch {
@@ -118,7 +123,7 @@ struct AuthBenchmark: Sendable {
         }
     }
 
-    private func measure(store: EventStore, api: BenchAPI) async throws -> Report {
+    private func measure(store: EventStore, api: BenchAPI, serverPID: Int32) async throws -> Report {
         let commands = CommandService(store: store)
         try await commands.createTenant(TenantID(), name: "Bench", code: "bench", envelope: CommandEnvelope(principal: .system(tenantID: nil)))
 
@@ -150,8 +155,9 @@ struct AuthBenchmark: Sendable {
 
         let cores = System.coreCount
         let slice = seconds / Double(rounds)
-        var baseline = (verifies: 0, seconds: 0.0)
-        var storm = (outcomes: LoginOutcomes(), seconds: 0.0)
+        var baseline = (verifies: 0, seconds: 0.0, cpu: 0.0)
+        var storm = (outcomes: LoginOutcomes(), seconds: 0.0, cpu: 0.0)
+        let ownPID = getpid()
         var quiet: [Double] = []
         var stormed: [Double] = []
         var pullErrors = 0
@@ -164,8 +170,11 @@ struct AuthBenchmark: Sendable {
                 pullers = renewed
 
                 printError("bench auth: round \(round)/\(rounds): bcrypt verify alone on \(cores) threads for \(format(slice)) s…")
+                let ownCPU = try BenchServerProcess.cpuSeconds(pid: ownPID)
                 let verified = try await verifyRate(hasher: hasher, hash: hash, threads: cores, seconds: slice)
-                baseline = (baseline.verifies + verified.verifies, baseline.seconds + verified.seconds)
+                baseline.verifies += verified.verifies
+                baseline.seconds += verified.seconds
+                baseline.cpu += try BenchServerProcess.cpuSeconds(pid: ownPID) - ownCPU
 
                 printError("bench auth: round \(round)/\(rounds): \(pullClients) client(s) pulling, no storm, for \(format(slice)) s…")
                 let calm = try await pulls(api: api, sessions: pullers, for: .milliseconds(Int64(slice * 1000)))
@@ -173,9 +182,11 @@ struct AuthBenchmark: Sendable {
                 pullErrors += calm.errors
 
                 printError("bench auth: round \(round)/\(rounds): \(clients) clients signing in, \(pullClients) pulling, for \(format(slice)) s…")
+                let serverCPU = try BenchServerProcess.cpuSeconds(pid: serverPID)
                 let stormy = try await loginStorm(api: api, pullers: pullers, seconds: slice)
                 storm.outcomes.merge(stormy.outcomes)
                 storm.seconds += stormy.seconds
+                storm.cpu += try BenchServerProcess.cpuSeconds(pid: serverPID) - serverCPU
                 stormed += stormy.pulls.latenciesMs
                 pullErrors += stormy.pulls.errors
                 printError(
@@ -205,6 +216,7 @@ struct AuthBenchmark: Sendable {
             bcrypt_threads: cores,
             clients: clients, seconds: seconds, rounds: rounds, bcrypt_per_s: round3(bcryptRate), bcrypt_verifies: baseline.verifies,
             logins_per_s: round3(loginRate), logins: logins.succeeded, login_ratio: round3(loginRate / max(bcryptRate, 0.001)),
+            bcrypt_cpu_cores: round3(baseline.cpu / max(baseline.seconds, 0.001)), storm_server_cpu_cores: round3(storm.cpu / max(storm.seconds, 0.001)),
             login_errors: logins.failed, busy_refusals: logins.busy, rate_limited: logins.rateLimited,
             login_p50_ms: round3(Percentile.of(loginLatencies, 0.5)), login_p99_ms: round3(Percentile.of(loginLatencies, 0.99)),
             pull_clients: pullClients, pull_interval_ms: pullIntervalMs, pull_rows: pullRows, pulls_quiet: quiet.count, pulls_storm: stormed.count,

@@ -62,6 +62,19 @@ final class BenchServerProcess: Sendable {
         throw CLIFailure(.benchmarkFailed, "no \(field) in /proc/\(pid)/status")
     }
 
+    /// The CPU time (user and system) process `pid` has used so far, in seconds, from
+    /// `/proc/<pid>/stat`.
+    static func cpuSeconds(pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // The fields after the command name (which may hold spaces), from the third, `state`, on.
+        guard let close = stat.lastIndex(of: ")") else { throw CLIFailure(.benchmarkFailed, "unreadable /proc/\(pid)/stat") }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            throw CLIFailure(.benchmarkFailed, "unreadable /proc/\(pid)/stat")
+        }
+        return (user + system) / Double(max(1, sysconf(Int32(_SC_CLK_TCK))))
+    }
+
     /// Stops the server (SIGTERM: graceful shutdown) and waits for it.
     func stop() async {
         guard process.isRunning else { return }
