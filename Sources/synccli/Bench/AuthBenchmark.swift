@@ -46,6 +46,13 @@ struct AuthBenchmark: Sendable {
         var bcrypt_cpu_cores: Double
         /// Cores' worth of CPU the server process used during the storm (PostgreSQL's not counted).
         var storm_server_cpu_cores: Double
+        /// `bcrypt_per_s / bcrypt_cpu_cores`: verifications per second of CPU.
+        var bcrypt_per_cpu_s: Double
+        /// `logins_per_s / storm_server_cpu_cores`: sign-ins per second of the server's CPU.
+        var logins_per_server_cpu_s: Double
+        /// `logins_per_server_cpu_s / bcrypt_per_cpu_s`: the login ratio for the same CPU, which
+        /// the other processes of a busy machine do not skew.
+        var login_cpu_ratio: Double
         /// Sign-ins that did not succeed: `busy_refusals`, `rate_limited` and any other answer or error.
         var login_errors: Int
         /// `503` answers (the server's password queue was full).
@@ -209,6 +216,8 @@ struct AuthBenchmark: Sendable {
         let loginLatencies = logins.latenciesMs.sorted()
         let bcryptRate = Double(baseline.verifies) / max(baseline.seconds, 0.001)
         let loginRate = Double(logins.succeeded) / max(storm.seconds, 0.001)
+        let bcryptPerCPU = Double(baseline.verifies) / max(baseline.cpu, 0.001)
+        let loginsPerCPU = Double(logins.succeeded) / max(storm.cpu, 0.001)
         let quietP99 = Percentile.of(quiet, 0.99)
         let stormP99 = Percentile.of(stormed, 0.99)
         return Report(
@@ -217,6 +226,8 @@ struct AuthBenchmark: Sendable {
             clients: clients, seconds: seconds, rounds: rounds, bcrypt_per_s: round3(bcryptRate), bcrypt_verifies: baseline.verifies,
             logins_per_s: round3(loginRate), logins: logins.succeeded, login_ratio: round3(loginRate / max(bcryptRate, 0.001)),
             bcrypt_cpu_cores: round3(baseline.cpu / max(baseline.seconds, 0.001)), storm_server_cpu_cores: round3(storm.cpu / max(storm.seconds, 0.001)),
+            bcrypt_per_cpu_s: round3(bcryptPerCPU), logins_per_server_cpu_s: round3(loginsPerCPU),
+            login_cpu_ratio: round3(loginsPerCPU / max(bcryptPerCPU, 0.001)),
             login_errors: logins.failed, busy_refusals: logins.busy, rate_limited: logins.rateLimited,
             login_p50_ms: round3(Percentile.of(loginLatencies, 0.5)), login_p99_ms: round3(Percentile.of(loginLatencies, 0.99)),
             pull_clients: pullClients, pull_interval_ms: pullIntervalMs, pull_rows: pullRows, pulls_quiet: quiet.count, pulls_storm: stormed.count,

@@ -29,7 +29,8 @@ struct BenchAuthCommand: AsyncParsableCommand {
                  the successful sign-ins over the time until the last one was answered.
             bcrypt_cpu_cores and storm_server_cpu_cores are the CPU time this process used in 1 and the server \
             process in 3, over their wall time: on a machine busy with other work they show what share of the \
-            cores each got.
+            cores each got; login_cpu_ratio compares sign-ins per second of the server's CPU with verifications \
+            per second of this process's CPU.
             login_ratio = logins_per_s / bcrypt_per_s (target ≥ 0.8); pull_p99_ratio = pull_p99_ms_storm / \
             pull_p99_ms_quiet (target < 2). A sign-in answered otherwise than 200 is a failure: login_errors, of \
             which busy_refusals (503: the server's password queue was full) and rate_limited (429). The server, \
@@ -112,7 +113,8 @@ struct BenchAuthCommand: AsyncParsableCommand {
         print(
             """
             bcrypt alone   \(report.bcrypt_per_s) verifies/s on \(report.bcrypt_threads) threads (\(report.cores) cores, cost \(report.cost), nice \(report.password_nice)); \
-            \(report.bcrypt_cpu_cores) cores' worth of CPU (the server's in the storm: \(report.storm_server_cpu_cores))
+            \(report.bcrypt_cpu_cores) cores' worth of CPU (the server's in the storm: \(report.storm_server_cpu_cores)); \
+            per second of CPU: \(report.bcrypt_per_cpu_s) verifies, \(report.logins_per_server_cpu_s) logins (ratio \(report.login_cpu_ratio))
             logins         \(report.logins_per_s)/s at \(report.clients) clients (server: \(report.server_password_threads) password threads); \
             ratio \(report.login_ratio) (target ≥ 0.8); \(report.login_errors) failed (\(report.busy_refusals) busy, \(report.rate_limited) rate-limited); \
             p50 \(report.login_p50_ms) ms, p99 \(report.login_p99_ms) ms
