@@ -9,9 +9,10 @@ import NIOPosix
 ///
 /// The pool's thread count bounds the CPU that password checks can take at once; further checks
 /// wait in the pool's queue. With a ``nice`` value above 0 (servers: ``serverNice``) the pool's
-/// threads run at that lower scheduling priority (Linux), so that a sign-in storm takes only the
-/// CPU that the threads serving other requests leave: their latency stays as it was, and sign-ins
-/// still get every idle cycle. ``inline`` runs the calls on the calling task instead, for
+/// threads run at that lower scheduling priority (Linux): among the process's threads, those
+/// serving other requests are scheduled first, and sign-ins still get every idle cycle. (Other
+/// processes of the host are not affected: with autogroups, the kernel shares the cores between
+/// sessions before it looks at nice values; see docs/benchmarks.md, "Logins".) ``inline`` runs the calls on the calling task instead, for
 /// command-line tools and tests that hash a handful of passwords.
 ///
 /// ```swift
@@ -71,10 +72,10 @@ public struct PasswordHasher: Sendable {
     /// threads), while the cooperative pool that serves every other request stays free.
     public static var defaultThreads: Int { max(1, System.coreCount) }
 
-    /// The nice value a server gives its password threads: 10, a tenth of the CPU weight of a
-    /// thread serving other requests. Under a sign-in storm those threads get the cores at once
-    /// when a request arrives (`synccli bench auth`: docs/benchmarks.md, "Logins"); when nothing
-    /// else runs, bcrypt gets the whole machine as before.
+    /// The nice value a server gives its password threads: 10, about a tenth of the CPU weight of
+    /// a thread serving other requests, so that those are scheduled first during a sign-in storm;
+    /// when nothing else runs, bcrypt gets the whole machine as before. (On the busy 2-core VM of
+    /// docs/benchmarks.md, "Logins", `synccli bench auth` could not tell it from 0.)
     public static let serverNice = 10
 
     /// Hashes a password with a fresh salt (``PasswordHashing/hash(_:cost:)``) on the pool.

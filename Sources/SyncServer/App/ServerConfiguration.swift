@@ -39,7 +39,7 @@ public struct ServerConfiguration: Sendable {
     /// core (``PasswordHasher/defaultThreads``).
     public var passwordThreads: Int?
     /// The nice value (0-19) of those threads on Linux (``PasswordHasher/serverNice``): above 0,
-    /// bcrypt gets the CPU that requests leave, so a sign-in storm does not slow the other requests.
+    /// the process's threads serving other requests are scheduled before bcrypt.
     public var passwordNice: Int = PasswordHasher.serverNice
     /// The most mutations in one push.
     public var maxPushBatch: Int = 100

@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Nice value of the password threads (0-19, default 10): above 0 they get the CPU that other requests leave, so a sign-in storm does not slow them (Linux)."
+            "Nice value of the password threads (0-19, default 10; Linux): above 0, the threads serving other requests are scheduled before bcrypt; 0: the process's priority."
     )
     var passwordNice: Int = PasswordHasher.serverNice
 
