@@ -18,15 +18,15 @@ struct BenchAuthCommand: AsyncParsableCommand {
             stored hash), gives each pulling client --pull-rows todos, then measures, for --seconds each in all, \
             cut into --rounds slices taken in turn (bcrypt, quiet, storm, bcrypt, …):
               1. bcrypt alone (bcrypt_per_s): PasswordHashing.verify of the users' password against a stored \
-                 hash, in this process, from a pool of as many threads as the machine has cores (a \
-                 PasswordHasher at the server's nice value, like the server's), while the server is idle: what \
-                 these cores can verify;
+            hash, in this process, from a pool of as many threads as the machine has cores (a \
+            PasswordHasher at the server's nice value, like the server's), while the server is idle: what \
+            these cores can verify;
               2. quiet pulls (pull_p99_ms_quiet): --pull-clients signed-in clients each send \
-                 `GET /v1/sync/pull` (no cursor: a snapshot page of its todos), wait --pull-interval-ms, and again;
+            `GET /v1/sync/pull` (no cursor: a snapshot page of its todos), wait --pull-interval-ms, and again;
               3. storm (logins_per_s, pull_p99_ms_storm): --clients clients each send `POST /v1/auth/login` \
-                 (right password, one device each) over loopback HTTP, the next as soon as the last is answered; \
-                 the pulls of 2 run alongside, from 0.5 s after the storm starts until its end. logins_per_s is \
-                 the successful sign-ins over the time until the last one was answered.
+            (right password, one device each) over loopback HTTP, the next as soon as the last is answered; \
+            the pulls of 2 run alongside, from 0.5 s after the storm starts until its end. logins_per_s is \
+            the successful sign-ins over the time until the last one was answered.
             bcrypt_cpu_cores and storm_server_cpu_cores are the CPU time this process used in 1 and the server \
             process in 3, over their wall time: on a machine busy with other work they show what share of the \
             cores each got; login_cpu_ratio compares sign-ins per second of the server's CPU with verifications \
