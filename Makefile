@@ -5,7 +5,7 @@ RELEASE_CLI := .build/release/synccli
 # Benchmarks that need the providers' stand-ins: a binary of their own, so synccli carries no test servers.
 RELEASE_BENCH := .build/release/tidemark-bench
 
-.PHONY: run test lint fuzz db stop build cluster cluster-stop cluster-status test-cluster backup-drill migrate seed bench bench-append bench-rebuild bench-sync bench-load bench-push bench-export clean-db help
+.PHONY: run test lint fuzz db stop build cluster cluster-stop cluster-status test-cluster backup-drill migrate seed bench bench-append bench-rebuild bench-sync bench-auth bench-load bench-push bench-export clean-db help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -75,6 +75,10 @@ bench-rebuild: db ## The projection rebuild benchmark only (make bench-rebuild A
 bench-sync: db ## The sync benchmark only: initial sync, push, live latency (make bench-sync ARGS="--rows 20000")
 	$(SWIFT) build -c release --product synccli
 	$(RELEASE_CLI) bench sync $(ARGS)
+
+bench-auth: db ## Sign-ins/s at 32 clients vs bcrypt alone, pull p99 with and without a sign-in storm (make bench-auth ARGS="--seconds 20")
+	$(SWIFT) build -c release --product synccli
+	$(RELEASE_CLI) bench auth $(ARGS)
 
 bench-load: db ## The load test: 2,000 simulated devices for 600 s against one server it starts (make bench-load ARGS="--devices 500 --seconds 60")
 	$(SWIFT) build -c release --product synccli

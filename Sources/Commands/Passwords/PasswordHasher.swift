@@ -8,7 +8,11 @@ import NIOPosix
 /// stop every other request for the length of a bcrypt).
 ///
 /// The pool's thread count bounds the CPU that password checks can take at once; further checks
-/// wait in the pool's queue. ``inline`` runs the calls on the calling task instead, for
+/// wait in the pool's queue. With a ``nice`` value above 0 (servers: ``serverNice``) the pool's
+/// threads run at that lower scheduling priority (Linux): among the process's threads, those
+/// serving other requests are scheduled first, and sign-ins still get every idle cycle. (Other
+/// processes of the host are not affected: with autogroups, the kernel shares the cores between
+/// sessions before it looks at nice values; see docs/benchmarks.md, "Logins".) ``inline`` runs the calls on the calling task instead, for
 /// command-line tools and tests that hash a handful of passwords.
 ///
 /// ```swift
@@ -26,6 +30,8 @@ public struct PasswordHasher: Sendable {
     /// The most calls that may wait or run at once; one more is refused at once with
     /// ``PasswordHasherError/busy`` instead of joining a queue it would time out in.
     public let maxQueued: Int
+    /// The nice value (0-19) of the pool's threads on Linux; 0 leaves them at the process's priority.
+    public let nice: Int
 
     /// Creates and starts a hasher with its own pool of `threads` threads (at least one).
     /// Call ``shutdown()`` when it is no longer needed.
@@ -34,13 +40,16 @@ public struct PasswordHasher: Sendable {
     ///   - maxQueued: The most calls waiting or running at once (default: 16 per thread, about a
     ///     second of work at cost 10 on idle cores). Under overload a queue without bound makes
     ///     every sign-in wait past its deadline, so none succeeds; a refused one is retried later.
-    public init(threads: Int, maxQueued: Int? = nil) {
+    ///   - nice: The nice value (0-19) of the pool's threads on Linux (default 0: the process's
+    ///     priority); servers use ``serverNice``.
+    public init(threads: Int, maxQueued: Int? = nil, nice: Int = 0) {
         let count = max(1, threads)
         let pool = NIOThreadPool(numberOfThreads: count)
         pool.start()
         self.pool = pool
         self.threads = count
         self.maxQueued = max(1, maxQueued ?? count * 16)
+        self.nice = min(19, max(0, nice))
         self.queued = NIOLockedValueBox(0)
     }
 
@@ -48,6 +57,7 @@ public struct PasswordHasher: Sendable {
         self.pool = nil
         self.threads = 0
         self.maxQueued = .max
+        self.nice = 0
         self.queued = NIOLockedValueBox(0)
     }
 
@@ -61,6 +71,12 @@ public struct PasswordHasher: Sendable {
     /// their fair share of the CPU next to everything else (the operating system schedules the
     /// threads), while the cooperative pool that serves every other request stays free.
     public static var defaultThreads: Int { max(1, System.coreCount) }
+
+    /// The nice value a server gives its password threads: 10, about a tenth of the CPU weight of
+    /// a thread serving other requests, so that those are scheduled first during a sign-in storm;
+    /// when nothing else runs, bcrypt gets the whole machine as before. (On the busy 2-core VM of
+    /// docs/benchmarks.md, "Logins", `synccli bench auth` could not tell it from 0.)
+    public static let serverNice = 10
 
     /// Hashes a password with a fresh salt (``PasswordHashing/hash(_:cost:)``) on the pool.
     /// - Throws: ``PasswordHasherError``: `.invalid` with the ``BcryptError`` for a bad cost or
@@ -95,8 +111,12 @@ public struct PasswordHasher: Sendable {
         guard admitted else { throw .busy }
         defer { queued.withLockedValue { $0 -= 1 } }
         let outcome: Result<T, BcryptError>
+        let nice = nice
         do {
-            outcome = try await pool.runIfActive { Result<T, BcryptError>(catching: body) }
+            outcome = try await pool.runIfActive {
+                ThreadNice.atLeast(nice)
+                return Result<T, BcryptError>(catching: body)
+            }
         } catch is CancellationError where Task.isCancelled {
             throw .cancelled
         } catch {

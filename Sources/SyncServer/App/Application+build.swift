@@ -45,7 +45,7 @@ public func buildApplication(
             backgroundLogger: logger)
     }
     let store = EventStore(client: client, logger: logger, metrics: metrics.store)
-    let passwords = PasswordHasher(threads: configuration.passwordThreads ?? PasswordHasher.defaultThreads)
+    let passwords = PasswordHasher(threads: configuration.passwordThreads ?? PasswordHasher.defaultThreads, nice: configuration.passwordNice)
     // A command waits behind others of its stream for at most half the request deadline, so a
     // queued push is refused `contention` (retried by clients) before the request times out.
     let commands = CommandService(

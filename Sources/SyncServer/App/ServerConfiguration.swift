@@ -38,6 +38,9 @@ public struct ServerConfiguration: Sendable {
     /// Threads of the pool that checks and hashes passwords (``PasswordHasher``); `nil`: one per
     /// core (``PasswordHasher/defaultThreads``).
     public var passwordThreads: Int?
+    /// The nice value (0-19) of those threads on Linux (``PasswordHasher/serverNice``): above 0,
+    /// the process's threads serving other requests are scheduled before bcrypt.
+    public var passwordNice: Int = PasswordHasher.serverNice
     /// The most mutations in one push.
     public var maxPushBatch: Int = 100
     /// How long an HTTP request may take before it is answered `503 unavailable` and its handler

@@ -51,7 +51,16 @@ public struct AuthService: Sendable {
         self.directory = AccountDirectory(client: client, logger: logger)
         self.liveSessions = SessionCache(ttl: .milliseconds(Int64(options.sessionCheckCacheMilliseconds)))
         // Compared against when the user is unknown, so that both answers take as long.
-        self.dummyHash = (try? PasswordHashing.hash("tidemark-dummy-password", cost: commands.passwordCost)) ?? ""
+        self.dummyHash = Self.unmatchableHash(cost: commands.passwordCost)
+    }
+
+    /// A well-formed `$2b$` hash at `cost` that no password matches in practice (its 31 hash
+    /// characters were not computed from any password: a match is a 2⁻¹⁸⁴ chance), made without
+    /// running bcrypt, so that building the service hashes nothing on the calling task. Checking a
+    /// password against it takes as long as against a real hash of that cost.
+    static func unmatchableHash(cost: Int) -> String {
+        let digits = cost < 10 ? "0\(cost)" : String(cost)
+        return "$2b$\(digits)$" + String(String(repeating: "Tidemark.dummy.", count: 4).prefix(53))
     }
 
     var logger: Logger { commands.store.logger }

@@ -35,11 +35,22 @@ struct BenchAPI: Sendable {
 
     /// Registers `username` in tenant `bench` and signs in from a new device.
     func signUp(_ username: String) async throws -> BenchSession {
+        try await register(username)
+        return try await signIn(username, deviceID: UUID().uuidString)
+    }
+
+    /// Registers `username` in tenant `bench` with ``SyncBenchmark/password`` (the server hashes it
+    /// at its own bcrypt cost).
+    func register(_ username: String) async throws {
         _ = try await post(
             "/v1/auth/register", RegisterRequest(tenantCode: "bench", username: username, email: "\(username)@bench.example", password: SyncBenchmark.password),
             expect: 201)
+    }
+
+    /// Signs `username` of tenant `bench` in from device `deviceID` (a UUID).
+    func signIn(_ username: String, deviceID: String) async throws -> BenchSession {
         let data = try await post(
-            "/v1/auth/login", LoginRequest(tenantCode: "bench", username: username, password: SyncBenchmark.password, deviceID: UUID().uuidString), expect: 200)
+            "/v1/auth/login", LoginRequest(tenantCode: "bench", username: username, password: SyncBenchmark.password, deviceID: deviceID), expect: 200)
         return BenchSession(username: username, tokens: try JSONDecoder().decode(TokenResponse.self, from: data))
     }
 

@@ -11,12 +11,16 @@ final class BenchServerProcess: Sendable {
     let port: Int
 
     /// Starts this very binary as `serve` on `port` against `databaseURL`, with `--no-request-limits`
-    /// unless `requestLimits`.
-    init(databaseURL: String, port: Int, secret: String, maximumConnections: Int, requestLimits: Bool = false) throws {
+    /// unless `requestLimits`, and `extraArguments` after the others (for example
+    /// `["--password-threads", "4"]`).
+    init(
+        databaseURL: String, port: Int, secret: String, maximumConnections: Int, requestLimits: Bool = false, extraArguments: [String] = []
+    ) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments =
             ["serve", "--port", String(port), "--max-connections", String(maximumConnections)] + (requestLimits ? [] : ["--no-request-limits"])
+            + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = databaseURL
         environment["TIDEMARK_JWT_SECRET"] = secret
@@ -56,6 +60,19 @@ final class BenchServerProcess: Sendable {
             return kilobytes * 1024
         }
         throw CLIFailure(.benchmarkFailed, "no \(field) in /proc/\(pid)/status")
+    }
+
+    /// The CPU time (user and system) process `pid` has used so far, in seconds, from
+    /// `/proc/<pid>/stat`.
+    static func cpuSeconds(pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // The fields after the command name (which may hold spaces), from the third, `state`, on.
+        guard let close = stat.lastIndex(of: ")") else { throw CLIFailure(.benchmarkFailed, "unreadable /proc/\(pid)/stat") }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            throw CLIFailure(.benchmarkFailed, "unreadable /proc/\(pid)/stat")
+        }
+        return (user + system) / Double(max(1, sysconf(Int32(_SC_CLK_TCK))))
     }
 
     /// Stops the server (SIGTERM: graceful shutdown) and waits for it.

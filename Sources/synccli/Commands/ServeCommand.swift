@@ -43,6 +43,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Threads that check and hash passwords (1-64; default: one per core). Sign-ins wait in their queue, so they never take more cores than this.")
     var passwordThreads: Int?
 
+    @Option(
+        help:
+            "Nice value of the password threads (0-19, default 10; Linux): above 0, the threads serving other requests are scheduled before bcrypt; 0: the process's priority."
+    )
+    var passwordNice: Int = PasswordHasher.serverNice
+
     @Option(help: "Most active push devices per user (1-1000).")
     var maxDevicesPerUser: Int = 20
 
@@ -85,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (2...500).contains(maxConnections) else { throw ValidationError("--max-connections must be 2-500") }
         guard (0...16).contains(pushDispatchers) else { throw ValidationError("--push-dispatchers must be 0-16") }
         if let passwordThreads, !(1...64).contains(passwordThreads) { throw ValidationError("--password-threads must be 1-64") }
+        guard (0...19).contains(passwordNice) else { throw ValidationError("--password-nice must be 0-19") }
         guard (1...1000).contains(maxDevicesPerUser) else { throw ValidationError("--max-devices-per-user must be 1-1000") }
         guard (1...600).contains(requestDeadline) else { throw ValidationError("--request-deadline must be 1-600 seconds") }
         guard (1...600).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be 1-600 seconds") }
@@ -121,6 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.pushProviders = try await PushProviderEnvironment(values: ProcessInfo.processInfo.environment).providers()
         configuration.pushDispatchers = pushDispatchers
         configuration.passwordThreads = passwordThreads
+        configuration.passwordNice = passwordNice
         configuration.maxDevicesPerUser = maxDevicesPerUser
         configuration.requestDeadline = .seconds(requestDeadline)
         configuration.auth.trustedProxies = Set(trustedProxy)

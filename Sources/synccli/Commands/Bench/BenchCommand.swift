@@ -10,7 +10,8 @@ struct BenchCommand: AsyncParsableCommand {
         discussion:
             "Benchmarks run in their own database (<database>_bench by default), dropped and created anew each run. Build with -c release for meaningful figures (`make bench`). The push benchmark needs the providers' stand-ins and is `tidemark-bench push`.",
         subcommands: [
-            BenchAppendCommand.self, BenchRebuildCommand.self, BenchSyncCommand.self, BenchLoadCommand.self, BenchExportCommand.self, BenchPrivacyCommand.self,
+            BenchAppendCommand.self, BenchRebuildCommand.self, BenchSyncCommand.self, BenchAuthCommand.self, BenchLoadCommand.self, BenchExportCommand.self,
+            BenchPrivacyCommand.self,
         ]
     )
 }
