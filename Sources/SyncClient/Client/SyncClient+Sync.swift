@@ -172,7 +172,7 @@ extension SyncClient {
                 prefetched = Task { try await self.authorized { api, token in try await api.pull(cursor: next, limit: nextLimit, token: token) } }
             }
             let writeStart = clock.now
-            let outcome = try await replica.applyPullPage(page)
+            let outcome = try await replica.applyPullPage(page, durable: configuration.durablePullPages)
             report.pullTimings.add(pulled.timings)
             report.pullTimings.write += clock.now - writeStart
             report.pulled += outcome.changes

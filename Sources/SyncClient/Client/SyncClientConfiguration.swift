@@ -19,6 +19,11 @@ public struct SyncClientConfiguration: Sendable {
     /// replica far behind): from ``pullLimit`` the page size doubles after each such page up to
     /// this (``pullLimit``…5000, the server's largest page).
     public var catchUpPullLimit: Int
+    /// Whether each pull page is committed with a full fsync (`PRAGMA synchronous = FULL`, the
+    /// replica's setting for local mutations). By default (`false`) pull pages are committed with
+    /// `NORMAL`: a power loss may roll back the last pages with their cursor, and the next sync
+    /// pulls them again; an application crash loses nothing either way.
+    public var durablePullPages = false
     /// The transport; `nil` uses ``NetworkTransport`` over ``NetworkTransport/sharedClient``.
     public var transport: (any SyncTransport)?
     /// Called once for each mutation the server rejects, after its effect was rolled back.

@@ -80,7 +80,10 @@ struct Replica: Sendable {
     /// replica to an earlier page and the next sync pulls the rest again (mutations it dropped as
     /// included come back and are answered from the server's stored answers). Local mutations are
     /// committed with the default (FULL), and each FULL commit makes every earlier frame durable.
-    func writePage<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    ///
+    /// With `durable`, the page is committed like any other write (``write(_:)``).
+    func writePage<T: Sendable>(durable: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        guard !durable else { return try await write(body) }
         do {
             return try await writer.writeWithoutTransaction { db in
                 let previous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2

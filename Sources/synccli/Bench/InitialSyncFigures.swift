@@ -20,6 +20,8 @@ struct InitialSyncFigures: Codable, Sendable {
     var initial_sync_pull_limit: Int
     /// The most rows per page while more is waiting (the client's `catchUpPullLimit`).
     var initial_sync_catch_up_pull_limit: Int
+    /// Whether each page was committed with a full fsync (the client's `durablePullPages`).
+    var initial_sync_durable_pull_pages: Bool
     var initial_sync_server_query_s: Double
     var initial_sync_encode_s: Double
     var initial_sync_transfer_s: Double

@@ -82,6 +82,8 @@ struct SyncBenchmark: Sendable {
     var pullLimit = 1000
     /// The most rows per page while more is waiting (the client's `catchUpPullLimit`).
     var catchUpPullLimit = 5000
+    /// Commit each pull page with a full fsync (the client's `durablePullPages`).
+    var durablePullPages = false
     /// Measure the initial sync only (no push, no live).
     var onlyInitialSync = false
     let logger: Logger
@@ -243,10 +245,11 @@ struct SyncBenchmark: Sendable {
         for try await (key, json) in rawRows.decode((String, String).self) { selected.append((key, json)) }
         let rawSelect = seconds(since: rawStart)
         let sqliteBulk = try SQLiteBulkInsert.measure(selected, path: folder.appendingPathComponent("bulk.sqlite").path)
-        let replica = try await SyncClient(
-            configuration: .init(
-                databasePath: folder.appendingPathComponent("initial.sqlite").path, serverURL: server.baseURL, logger: clientLogger,
-                pullLimit: pullLimit, catchUpPullLimit: catchUpPullLimit))
+        var configuration = SyncClientConfiguration(
+            databasePath: folder.appendingPathComponent("initial.sqlite").path, serverURL: server.baseURL, logger: clientLogger,
+            pullLimit: pullLimit, catchUpPullLimit: catchUpPullLimit)
+        configuration.durablePullPages = durablePullPages
+        let replica = try await SyncClient(configuration: configuration)
         try await replica.login(tenantCode: "bench", username: "bulk", password: Self.password)
         let syncStart = ContinuousClock.now
         let report = try await replica.sync()
@@ -268,7 +271,7 @@ struct SyncBenchmark: Sendable {
         return InitialSyncFigures(
             initial_sync_rows: synced, initial_sync_s: round3(initialSync), initial_sync_raw_select_s: round3(rawSelect),
             initial_sync_sqlite_bulk_s: round3(sqliteBulk), initial_sync_pages: report.pages, initial_sync_pull_limit: pullLimit,
-            initial_sync_catch_up_pull_limit: catchUpPullLimit,
+            initial_sync_catch_up_pull_limit: catchUpPullLimit, initial_sync_durable_pull_pages: durablePullPages,
             initial_sync_server_query_s: round3(timings.serverQuery.seconds), initial_sync_encode_s: round3(timings.serverEncode.seconds),
             initial_sync_transfer_s: round3(timings.transfer.seconds), initial_sync_decode_s: round3(timings.decode.seconds),
             initial_sync_write_s: round3(timings.write.seconds))

@@ -62,6 +62,9 @@ struct BenchSyncCommand: AsyncParsableCommand {
     @Option(help: "The most rows per page while more is waiting (the client's catchUpPullLimit, pull-limit-5000; equal to --pull-limit: fixed pages).")
     var catchUpPullLimit: Int = 5000
 
+    @Flag(help: "Commit each pull page of the initial sync with a full fsync (the client's durablePullPages).")
+    var durablePullPages = false
+
     @Option(help: "Run one case only: initial-sync (the JSON line then holds the initial_sync_* keys only).")
     var only: Case?
 
@@ -108,6 +111,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         )
         benchmark.pullLimit = pullLimit
         benchmark.catchUpPullLimit = catchUpPullLimit
+        benchmark.durablePullPages = durablePullPages
         benchmark.onlyInitialSync = only == .initialSync
         let name = benchDatabase ?? "\(base.database)_bench_sync"
         let report = try await CLIFailure.reporting {
