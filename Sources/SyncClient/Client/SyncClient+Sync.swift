@@ -146,13 +146,14 @@ extension SyncClient {
         let clock = ContinuousClock()
         while true {
             let from = cursor
+            let size = limit
             let pulled: PulledPage
             do {
                 if let next = prefetched {
                     prefetched = nil
                     pulled = try await next.value
                 } else {
-                    pulled = try await authorized { api, token in try await api.pull(cursor: from, limit: limit, token: token) }
+                    pulled = try await authorized { api, token in try await api.pull(cursor: from, limit: size, token: token) }
                 }
             } catch let error as SyncClientError where !restarted && Self.needsSnapshot(error, cursor: from) {
                 logger.notice("cursor refused, pulling a snapshot", metadata: ["sync.error": .string(error.description)])
