@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import SyncProtocol
+import Synchronization
 
 @testable import SyncClient
 
