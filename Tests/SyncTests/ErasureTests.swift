@@ -134,7 +134,8 @@ struct ErasureTests {
                 try await Self.count(h, "SELECT count(*) FROM read.todos WHERE todo_id = '\(todoID)' AND title = '\(forged)'") == 1
             }
             try await eventually("the users projection shows the forged nickname") {
-                try await Self.usersRow(h, world.bob.userID)[3] == shortForged
+                // No subscript: an empty answer (the row not there yet) must not trap the test process.
+                try await Self.usersRow(h, world.bob.userID).dropFirst(3).first == .some(shortForged)
             }
             // And no projection stopped on them, and decide still loads Bob's stream
             #expect(try await Self.count(h, "SELECT count(*) FROM projection_checkpoints WHERE failed_position IS NOT NULL") == 0)

@@ -123,36 +123,59 @@ extension SyncClient {
         error.code == .resyncRequired || error.status == 410 || (error.status == 400 && cursor != nil)
     }
 
+    /// The page size after a page that said `has_more`: twice `limit`, at most `catchUpLimit`
+    /// (never less than `limit`).
+    static func nextPullLimit(after limit: Int, catchUpLimit: Int) -> Int {
+        max(limit, min(limit * 2, catchUpLimit))
+    }
+
     /// Pulls pages until `has_more` is false; restarts with a snapshot once when the cursor is refused.
+    ///
+    /// The first page asks for ``SyncClientConfiguration/pullLimit`` rows; while the server says
+    /// `has_more` (a snapshot, or a replica far behind) each next page asks for twice as many, up
+    /// to ``SyncClientConfiguration/catchUpPullLimit``: fewer round trips and transactions, while
+    /// the first page stays small so writing starts early.
     private func pull(into report: inout SyncReport) async throws {
         var cursor = try await replica.setting(.cursor)
         var restarted = false
-        let limit = configuration.pullLimit
+        var limit = configuration.pullLimit
+        let catchUpLimit = configuration.catchUpPullLimit
         // The next page is fetched while this one is written to the file (a snapshot is many pages).
-        var prefetched: Task<PullResponse, any Error>?
+        var prefetched: Task<PulledPage, any Error>?
         defer { prefetched?.cancel() }
+        let clock = ContinuousClock()
         while true {
             let from = cursor
-            let page: PullResponse
+            let size = limit
+            let pulled: PulledPage
             do {
                 if let next = prefetched {
                     prefetched = nil
-                    page = try await next.value
+                    pulled = try await next.value
                 } else {
-                    page = try await authorized { api, token in try await api.pull(cursor: from, limit: limit, token: token) }
+                    pulled = try await authorized { api, token in try await api.pull(cursor: from, limit: size, token: token) }
                 }
             } catch let error as SyncClientError where !restarted && Self.needsSnapshot(error, cursor: from) {
                 logger.notice("cursor refused, pulling a snapshot", metadata: ["sync.error": .string(error.description)])
                 restarted = true
                 cursor = nil
+                limit = configuration.pullLimit
                 try await replica.set([.cursor: nil])
                 continue
             }
+            let page = pulled.page
+            if page.hasMore {
+                limit = Self.nextPullLimit(after: limit, catchUpLimit: catchUpLimit)
+            }
             if page.hasMore, !(page.changes.isEmpty && page.cursor == from) {
                 let next = page.cursor
-                prefetched = Task { try await self.authorized { api, token in try await api.pull(cursor: next, limit: limit, token: token) } }
+                let nextLimit = limit
+                prefetched = Task { try await self.authorized { api, token in try await api.pull(cursor: next, limit: nextLimit, token: token) } }
             }
-            let outcome = try await replica.applyPullPage(page)
+            let writeStart = clock.now
+            let outcome = try await replica.applyPullPage(page, durable: configuration.durablePullPages)
+            report.pullTimings.add(pulled.timings)
+            report.pullTimings.write += clock.now - writeStart
             report.pulled += outcome.changes
             report.pages += 1
             report.reset = report.reset || page.reset

@@ -12,6 +12,8 @@ public struct SyncReport: Sendable, Hashable {
     public var pages: Int
     /// Whether a page reset the replica (a snapshot).
     public var reset: Bool
+    /// Where the pull spent its time, summed over its pages.
+    public var pullTimings: PullTimings = PullTimings()
 
     /// Creates a report.
     public init(pushed: Int = 0, applied: Int = 0, rejected: Int = 0, pulled: Int = 0, pages: Int = 0, reset: Bool = false) {

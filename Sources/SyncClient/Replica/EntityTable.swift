@@ -81,13 +81,21 @@ enum EntityTable {
     /// statements: a snapshot writes many rows).
     static func store(text: String?, at ref: RowRef, _ db: Database) throws {
         if let text {
-            try db.cachedStatement(
-                sql: "INSERT INTO \(table(ref.entity)) (key, data) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data"
-            ).execute(arguments: [ref.key, text])
+            try db.cachedStatement(sql: upsertSQL[ref.entity] ?? "").execute(arguments: [ref.key, text])
         } else {
-            try db.cachedStatement(sql: "DELETE FROM \(table(ref.entity)) WHERE key = ?").execute(arguments: [ref.key])
+            try db.cachedStatement(sql: deleteSQL[ref.entity] ?? "").execute(arguments: [ref.key])
         }
     }
+
+    /// The upsert of each table, built once (a snapshot writes many rows).
+    private static let upsertSQL: [SyncEntity: String] = Dictionary(
+        uniqueKeysWithValues: SyncEntity.allCases.map { entity in
+            (entity, "INSERT INTO \(table(entity)) (key, data) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data")
+        })
+
+    /// The delete of each table, built once.
+    private static let deleteSQL: [SyncEntity: String] = Dictionary(
+        uniqueKeysWithValues: SyncEntity.allCases.map { entity in (entity, "DELETE FROM \(table(entity)) WHERE key = ?") })
 
     /// Removes every visible row of every entity.
     static func deleteAll(_ db: Database) throws {

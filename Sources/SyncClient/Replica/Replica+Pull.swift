@@ -10,13 +10,15 @@ struct PullOutcome: Sendable, Hashable {
 }
 
 extension Replica {
-    /// Applies one pull page in one transaction: drops every replicated row first when the page
+    /// Applies one pull page in one transaction (``writePage(durable:_:)``): drops every replicated row first when the page
     /// says `reset` (pending mutations stay), stores the server copies and tombstones, stores the
     /// cursor, drops the applied mutations up to `included_seq`, and rebases every affected row.
     /// - Throws: ``SyncClientError`` `bad_response` for an upsert without a row (nothing written),
     ///   or `database`.
-    func applyPullPage(_ page: PullResponse) async throws -> PullOutcome {
-        try await write { db in
+    /// - Parameter durable: Commit with a full fsync (else see ``writePage(durable:_:)``: a power
+    ///   loss may roll the page back with its cursor; the next sync pulls it again).
+    func applyPullPage(_ page: PullResponse, durable: Bool = false) async throws -> PullOutcome {
+        try await writePage(durable: durable) { db in
             var refs: Set<RowRef> = []
             // Rows no queued mutation touches are visible exactly as the server sent them: they are
             // written once as text, and only the others are rebased.

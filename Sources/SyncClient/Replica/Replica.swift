@@ -71,6 +71,41 @@ struct Replica: Sendable {
         }
     }
 
+    /// Runs `body` in one write transaction committed with `PRAGMA synchronous = NORMAL` (the
+    /// connection's own setting is restored afterwards), for pull pages only.
+    ///
+    /// In WAL mode a NORMAL commit skips the fsync of the WAL: an application crash loses nothing,
+    /// a power loss or OS crash may roll back the last such transactions, whole. A pull page holds
+    /// only what the server can send again, stored with its cursor, so such a rollback returns the
+    /// replica to an earlier page and the next sync pulls the rest again (mutations it dropped as
+    /// included come back and are answered from the server's stored answers). Local mutations are
+    /// committed with the default (FULL), and each FULL commit makes every earlier frame durable.
+    ///
+    /// With `durable`, the page is committed like any other write (``write(_:)``).
+    func writePage<T: Sendable>(durable: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        guard !durable else { return try await write(body) }
+        do {
+            return try await writer.writeWithoutTransaction { db in
+                let previous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = \(previous)") }
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw SyncClientError(.database, "the pull page's transaction returned nothing") }
+                return result
+            }
+        } catch let error as SyncClientError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw SyncClientError(.database, "the replica could not be written", underlying: error)
+        }
+    }
+
     /// Runs `body` on a read-only snapshot; database errors become ``SyncClientError`` `database`.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {

@@ -37,19 +37,31 @@ struct APIClient: Sendable {
         try await exchange(.post, "/v1/sync/push", body: body, token: token)
     }
 
-    /// `GET /v1/sync/pull?cursor=…&limit=…` → 200.
-    func pull(cursor: String?, limit: Int, token: String) async throws -> PullResponse {
+    /// `GET /v1/sync/pull?cursor=…&limit=…` → 200, with where the time went (``PullTimings``
+    /// without `write`).
+    func pull(cursor: String?, limit: Int, token: String) async throws -> PulledPage {
         var query = [("limit", String(limit))]
         if let cursor { query.insert(("cursor", cursor), at: 0) }
+        let clock = ContinuousClock()
+        let start = clock.now
         let response = try await send(.get, "/v1/sync/pull", query: query, body: Optional<SyncPushRequest>.none, token: token)
+        let received = clock.now
+        let page: PullResponse
         do {
             // Pages carry thousands of rows: the fast reader instead of Codable's type probing.
-            return try PullResponse(json: Array(response.body))
+            page = try PullResponse(json: Array(response.body))
         } catch {
             throw SyncClientError(
                 .badResponse, "GET /v1/sync/pull answered \(response.status) with a body that does not decode",
                 status: response.status, underlying: error)
         }
+        let server = response.headers[SyncHeaders.serverTiming.lowercased()].flatMap(PullServerTiming.init(headerValue:))
+        let roundTrip = received - start
+        let serverTime = (server?.query ?? .zero) + (server?.encode ?? .zero)
+        let timings = PullTimings(
+            serverQuery: server?.query ?? .zero, serverEncode: server?.encode ?? .zero,
+            transfer: max(.zero, roundTrip - serverTime), decode: clock.now - received)
+        return PulledPage(page: page, timings: timings)
     }
 
     /// The `ws(s)://…/v1/sync/live` URL.

@@ -23,6 +23,8 @@ public struct SyncController: Sendable {
 
     /// `X-Tidemark-Read-Source`: where the pull page was read (`primary` or `standby`).
     static let readSourceHeader = HTTPField.Name(ReadSource.headerName)
+    /// `Server-Timing`: the page's query and encoding time (``PullServerTiming``).
+    static let serverTimingHeader = HTTPField.Name(SyncHeaders.serverTiming)
 
     /// Adds the routes (they need a signed-in caller).
     public func addRoutes(to group: RouterGroup<AuthenticatedRequestContext>) {
@@ -47,11 +49,17 @@ public struct SyncController: Sendable {
                 limit = value
             }
             let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
+            let clock = ContinuousClock()
+            let start = clock.now
             let page = try await pull.pull(identity: context.identity, cursor: cursor, limit: limit)
+            let read = clock.now
+            let body = ByteBuffer(string: page.json)
+            let timing = PullServerTiming(query: read - start, encode: clock.now - read)
             metrics.pulled(page)
             var headers: HTTPFields = [.contentType: "application/json"]
             if let name = Self.readSourceHeader { headers[name] = page.source.rawValue }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.json)))
+            if let name = Self.serverTimingHeader { headers[name] = timing.headerValue }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         }
     }
 }

@@ -16,11 +16,33 @@ import WSClient
 /// `synccli bench sync`: initial sync, push throughput against raw inserts, and live-poke latency
 /// with many connected WebSockets, against a real server process on loopback.
 struct SyncBenchmark: Sendable {
-    /// The figures; the JSON line of `--json`.
+    /// The figures; the JSON line of `--json`: the initial sync's keys, then (unless only the
+    /// initial sync ran) push and live.
     struct Report: Codable, Sendable {
-        var initial_sync_rows: Int
-        var initial_sync_s: Double
-        var initial_sync_raw_select_s: Double
+        var initialSync: InitialSyncFigures
+        /// `nil` when only the initial sync ran.
+        var others: Figures?
+
+        init(initialSync: InitialSyncFigures, others: Figures?) {
+            self.initialSync = initialSync
+            self.others = others
+        }
+
+        /// One flat JSON object.
+        init(from decoder: any Decoder) throws {
+            initialSync = try InitialSyncFigures(from: decoder)
+            others = try? Figures(from: decoder)
+        }
+
+        /// One flat JSON object.
+        func encode(to encoder: any Encoder) throws {
+            try initialSync.encode(to: encoder)
+            try others?.encode(to: encoder)
+        }
+    }
+
+    /// The push and live figures.
+    struct Figures: Codable, Sendable {
         var push_devices: Int
         /// Mutations per request of the headline figure: the most a `SyncClient` sends at once, as it
         /// does whenever it has that many queued (offline work, or writes faster than round trips).
@@ -73,6 +95,8 @@ struct SyncBenchmark: Sendable {
     enum Cases: String, Sendable, CaseIterable {
         /// Every case.
         case all
+        /// Only the initial sync: the JSON line holds its keys only.
+        case initialSync = "initial-sync"
         /// Only the hot-stream case; the other figures stay 0.
         case hotStream = "hot-stream"
     }
@@ -86,6 +110,12 @@ struct SyncBenchmark: Sendable {
     let port: Int
     let cases: Cases
     let hotStream: HotStreamBenchmark
+    /// Rows per pull page of the initial sync's replica.
+    var pullLimit = 1000
+    /// The most rows per page while more is waiting (the client's `catchUpPullLimit`).
+    var catchUpPullLimit = 5000
+    /// Commit each pull page with a full fsync (the client's `durablePullPages`).
+    var durablePullPages = false
     let logger: Logger
 
     static let password = "bench-password-1"
@@ -138,38 +168,15 @@ struct SyncBenchmark: Sendable {
         let tenant = TenantID()
         try await CommandService(store: store).createTenant(tenant, name: "Bench", code: "bench", envelope: CommandEnvelope(principal: .system(tenantID: nil)))
         if cases == .hotStream {
-            return try await withHotStream(Self.emptyReport, api: api, store: store)
+            return Report(initialSync: .zero, others: try await withHotStream(Self.emptyFigures, api: api, store: store))
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidemark-bench-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
         // 1. Initial sync of `rows` todos into a fresh replica.
-        let bulk = try await api.signUp("bulk")
-        printError("bench sync: generating \(rows) todos for one user…")
-        try await generateTodos(store: store, tenant: tenant.description, owner: bulk.userID)
-        try await waitForTodos(store: store, owner: bulk.userID)
-        let rawStart = ContinuousClock.now
-        let rawRows = try await store.client.query(
-            "SELECT todo_id::text, to_jsonb(t)::text FROM read.todos t WHERE owner_id = \(UUID(uuidString: bulk.userID)) AND NOT deleted",
-            logger: logger
-        )
-        var rawCount = 0
-        for try await _ in rawRows.decode((String, String).self) { rawCount += 1 }
-        let rawSelect = seconds(since: rawStart)
-        let replica = try await SyncClient(
-            configuration: .init(
-                databasePath: folder.appendingPathComponent("initial.sqlite").path, serverURL: server.baseURL, logger: clientLogger, pullLimit: 1000))
-        try await replica.login(tenantCode: "bench", username: "bulk", password: Self.password)
-        let syncStart = ContinuousClock.now
-        _ = try await replica.sync()
-        let initialSync = seconds(since: syncStart)
-        let synced = try await replica.rows(.todos).count
-        try await replica.close()
-        guard synced == rows, rawCount == rows else {
-            throw CLIFailure(.benchmarkFailed, "the replica holds \(synced) todos and the table \(rawCount); expected \(rows)")
-        }
-        printError("bench sync: initial sync of \(synced) rows in \(format(initialSync)) s (a plain SELECT of them: \(format(rawSelect)) s)")
+        let initialSync = try await measureInitialSync(api: api, store: store, tenant: tenant, server: server, folder: folder)
+        guard cases != .initialSync else { return Report(initialSync: initialSync, others: nil) }
 
         // 2. Push throughput at `devices` concurrent devices vs raw single-row inserts.
         printError("bench sync: raw single-row INSERTs at \(devices) writers for \(seconds) s…")
@@ -239,8 +246,7 @@ struct SyncBenchmark: Sendable {
         let p99 = Percentile.of(latencies, 0.99)
         printError(
             "bench sync: live latency over \(latencies.count) samples: p50 \(format(p50)) ms, p99 \(format(p99)) ms, max \(format(latencies.last ?? 0)) ms")
-        let report = Report(
-            initial_sync_rows: synced, initial_sync_s: round3(initialSync), initial_sync_raw_select_s: round3(rawSelect),
+        let others = Figures(
             push_devices: devices, push_batch: 100, push_mutations_per_s: pushed100.rounded(),
             push_batch1_mutations_per_s: pushed1.rounded(), push_batch10_mutations_per_s: pushed10.rounded(),
             push_client_queued: clientMutations, push_client_mutations_per_s: client.pushed.rounded(),
@@ -254,23 +260,23 @@ struct SyncBenchmark: Sendable {
             hot_stream_503: 0
         )
         // 4. The hot stream.
-        return try await withHotStream(report, api: api, store: store)
+        return Report(initialSync: initialSync, others: try await withHotStream(others, api: api, store: store))
     }
 
-    /// A report with every figure 0 (`--only hot-stream` fills in the hot-stream ones).
-    static let emptyReport = Report(
-        initial_sync_rows: 0, initial_sync_s: 0, initial_sync_raw_select_s: 0, push_devices: 0, push_batch: 0, push_mutations_per_s: 0,
-        push_batch1_mutations_per_s: 0, push_batch10_mutations_per_s: 0, push_client_queued: 0, push_client_mutations_per_s: 0,
-        push_client_sync_mutations_per_s: 0, raw_insert_per_s: 0, push_ratio: 0, push_batch1_ratio: 0, push_batch10_ratio: 0, push_client_ratio: 0,
-        live_clients: 0, live_samples: 0, live_p50_ms: 0, live_p99_ms: 0, live_max_ms: 0, bytes_per_live_client: 0, hot_stream_devices: 0,
-        hot_stream_edits_per_push: 0, hot_stream_rounds: 0, hot_stream_mutations: 0, hot_stream_sequential_s: 0, hot_stream_s: 0, hot_stream_ratio: 0,
-        hot_stream_mutations_per_s: 0, hot_stream_p50_ms: 0, hot_stream_p99_ms: 0, hot_stream_max_ms: 0, hot_stream_503: 0
+    /// Push, live and hot-stream figures all 0 (`--only hot-stream` fills in the hot-stream ones).
+    static let emptyFigures = Figures(
+        push_devices: 0, push_batch: 0, push_mutations_per_s: 0, push_batch1_mutations_per_s: 0, push_batch10_mutations_per_s: 0,
+        push_client_queued: 0, push_client_mutations_per_s: 0, push_client_sync_mutations_per_s: 0, raw_insert_per_s: 0, push_ratio: 0,
+        push_batch1_ratio: 0, push_batch10_ratio: 0, push_client_ratio: 0, live_clients: 0, live_samples: 0, live_p50_ms: 0, live_p99_ms: 0,
+        live_max_ms: 0, bytes_per_live_client: 0, hot_stream_devices: 0, hot_stream_edits_per_push: 0, hot_stream_rounds: 0,
+        hot_stream_mutations: 0, hot_stream_sequential_s: 0, hot_stream_s: 0, hot_stream_ratio: 0, hot_stream_mutations_per_s: 0,
+        hot_stream_p50_ms: 0, hot_stream_p99_ms: 0, hot_stream_max_ms: 0, hot_stream_503: 0
     )
 
-    /// `report` with the figures of the hot-stream case, which it runs.
-    private func withHotStream(_ report: Report, api: BenchAPI, store: EventStore) async throws -> Report {
+    /// `figures` with those of the hot-stream case, which it runs.
+    private func withHotStream(_ figures: Figures, api: BenchAPI, store: EventStore) async throws -> Figures {
         let hot = try await hotStream.run(api: api, store: store)
-        var report = report
+        var report = figures
         report.hot_stream_devices = hot.devices
         report.hot_stream_edits_per_push = hotStream.edits
         report.hot_stream_rounds = hotStream.rounds
@@ -290,6 +296,57 @@ struct SyncBenchmark: Sendable {
             p50 \(format(report.hot_stream_p50_ms)) ms, p99 \(format(report.hot_stream_p99_ms)) ms; \(hot.unavailable) answers 503
             """)
         return report
+    }
+
+    /// Case 1: `rows` todos of one user into a fresh replica, with the breakdown of its pull and
+    /// two baselines on the same rows (a plain `SELECT`, and SQLite's own bulk insert).
+    private func measureInitialSync(api: BenchAPI, store: EventStore, tenant: TenantID, server: BenchServerProcess, folder: URL) async throws
+        -> InitialSyncFigures
+    {
+        let bulk = try await api.signUp("bulk")
+        printError("bench sync: generating \(rows) todos for one user…")
+        try await generateTodos(store: store, tenant: tenant.description, owner: bulk.userID)
+        try await waitForTodos(store: store, owner: bulk.userID)
+        let rawStart = ContinuousClock.now
+        let rawRows = try await store.client.query(
+            "SELECT todo_id::text, to_jsonb(t)::text FROM read.todos t WHERE owner_id = \(UUID(uuidString: bulk.userID)) AND NOT deleted",
+            logger: logger
+        )
+        var selected: [(key: String, json: String)] = []
+        selected.reserveCapacity(rows)
+        for try await (key, json) in rawRows.decode((String, String).self) { selected.append((key, json)) }
+        let rawSelect = seconds(since: rawStart)
+        let sqliteBulk = try SQLiteBulkInsert.measure(selected, path: folder.appendingPathComponent("bulk.sqlite").path)
+        var configuration = SyncClientConfiguration(
+            databasePath: folder.appendingPathComponent("initial.sqlite").path, serverURL: server.baseURL, logger: clientLogger,
+            pullLimit: pullLimit, catchUpPullLimit: catchUpPullLimit)
+        configuration.durablePullPages = durablePullPages
+        let replica = try await SyncClient(configuration: configuration)
+        try await replica.login(tenantCode: "bench", username: "bulk", password: Self.password)
+        let syncStart = ContinuousClock.now
+        let report = try await replica.sync()
+        let initialSync = seconds(since: syncStart)
+        let synced = try await replica.rows(.todos).count
+        try await replica.close()
+        guard synced == rows, selected.count == rows else {
+            throw CLIFailure(.benchmarkFailed, "the replica holds \(synced) todos and the table \(selected.count); expected \(rows)")
+        }
+        let timings = report.pullTimings
+        printError(
+            """
+            bench sync: initial sync of \(synced) rows in \(format(initialSync)) s, \(report.pages) pages (\(pullLimit) rows, then up to \(catchUpPullLimit)) \
+            (a plain SELECT of them: \(format(rawSelect)) s; SQLite's own bulk insert of them: \(format(sqliteBulk)) s)
+            bench sync:   breakdown (summed over pages; fetching overlaps writing): server query \(format(timings.serverQuery.seconds)) s, \
+            server encoding \(format(timings.serverEncode.seconds)) s, transfer \(format(timings.transfer.seconds)) s, \
+            client decoding \(format(timings.decode.seconds)) s, SQLite write \(format(timings.write.seconds)) s
+            """)
+        return InitialSyncFigures(
+            initial_sync_rows: synced, initial_sync_s: round3(initialSync), initial_sync_raw_select_s: round3(rawSelect),
+            initial_sync_sqlite_bulk_s: round3(sqliteBulk), initial_sync_pages: report.pages, initial_sync_pull_limit: pullLimit,
+            initial_sync_catch_up_pull_limit: catchUpPullLimit, initial_sync_durable_pull_pages: durablePullPages,
+            initial_sync_server_query_s: round3(timings.serverQuery.seconds), initial_sync_encode_s: round3(timings.serverEncode.seconds),
+            initial_sync_transfer_s: round3(timings.transfer.seconds), initial_sync_decode_s: round3(timings.decode.seconds),
+            initial_sync_write_s: round3(timings.write.seconds))
     }
 
     /// Mutations per second stored when `devices` real `SyncClient` replicas, each with
