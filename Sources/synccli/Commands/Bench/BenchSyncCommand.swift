@@ -27,7 +27,8 @@ struct BenchSyncCommand: AsyncParsableCommand {
               3. live: --live-clients WebSockets connected; 20 of them belong to real SyncClient replicas \
                  whose users' other device pushes an edit; the time from that push to the edit being in the \
                  replica file is sampled --live-samples times (p50, p99). The server's resident memory before \
-                 and after connecting the others gives bytes per live client.
+                 and after connecting the others gives bytes per live client. The benchmark raises its open-file soft \
+              limit to the hard limit (and says so when that is below --live-clients + 1024: raise `ulimit -Hn`).
               4. hot stream (issue 20 item 7): --hot-devices devices of one user each push --hot-edits edits of one \
                  todo in one request, all at the same moment, for --hot-rounds rounds, against the same pushes one after \
                  another on another todo; a push answered 503 is sent again, and counted (--only hot-stream runs \
@@ -118,6 +119,12 @@ struct BenchSyncCommand: AsyncParsableCommand {
     func run() async throws {
         let base = try await global.resolvedDatabaseURL()
         let logger = try global.makeLogger(label: "synccli.bench")
+        // --live-clients 10000 holds that many sockets in this process: the soft limit on open files
+        // goes up to the hard one (the server child raises its own); more needs `ulimit -Hn`.
+        let openFiles = FileDescriptorLimit.raiseToHardLimit()
+        if let openFiles, openFiles < liveClients + 1024 {
+            printError("bench sync: the open-file limit is \(openFiles); \(liveClients) live sockets may need more (raise `ulimit -Hn`)")
+        }
         var benchmark = SyncBenchmark(
             rows: rows, devices: devices, clientMutations: clientMutations, seconds: seconds, liveClients: liveClients, liveSamples: liveSamples, port: port,
             cases: only, hotStream: HotStreamBenchmark(devices: hotDevices, edits: hotEdits, rounds: hotRounds), logger: logger
