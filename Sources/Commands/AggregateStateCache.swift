@@ -10,9 +10,9 @@ import Synchronization
 /// entry. Entries are made only from recorded events read back from the store, never from events
 /// decided in memory, so a cached state is exactly what a replay would give.
 ///
-/// States of aggregates that declare personal fields (`DomainEvent.personalFields`: the
-/// user) are never cached: they hold revealed plaintext, which must be gone the moment the user's
-/// key is destroyed.
+/// States of streams that hold sealed personal data (a user's, a todo marked personal) are never
+/// cached (`CommandService.resumeState`): they hold opened plaintext, which must be gone the moment
+/// the owner's key is destroyed.
 ///
 /// Bounded by count; the least recently used entry goes first. Shared mutable state behind a
 /// `Mutex`: every access is a few dictionary operations, with no suspension point.

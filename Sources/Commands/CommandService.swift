@@ -62,42 +62,57 @@ public struct CommandService: Sendable {
     /// clean-up.
     public func load<A: Aggregate>(_ aggregate: A.Type, id: A.ID) async throws(CommandError) -> (state: A.State, version: Int64) {
         let stream = try streamName(aggregate, id: id)
-        if let cached = stateCache.entry(for: stream), let state = cached.state as? A.State {
-            let recorded: [RecordedEvent]
-            do {
-                recorded = try await store.readAll(stream: stream, from: cached.version + 1)
-            } catch {
-                throw CommandError(error)
-            }
-            // The events must follow the cached version exactly (anything else is a stale entry),
-            // and hold no envelope (a stream that does is read whole, below, and not cached).
-            if recorded.first.map({ $0.streamVersion == cached.version + 1 }) ?? true, !holdsEnvelopes(recorded) {
-                let current = try fold(aggregate, recorded, stream: stream, from: state)
-                let version = recorded.last?.streamVersion ?? cached.version
-                if !recorded.isEmpty { stateCache.store(AggregateStateCache.Entry(state: current, version: version), for: stream) }
-                return (current, version)
-            }
-            stateCache.remove(stream)
-        }
-        var recorded: [RecordedEvent]
+        let cached = stateCache.entry(for: stream)
+        let recorded: [RecordedEvent]
         do {
-            recorded = try await store.readAll(stream: stream)
+            if let cached {
+                recorded = try await store.readAll(stream: stream, from: cached.version + 1)
+            } else {
+                recorded = try await store.readAll(stream: stream)
+            }
         } catch {
             throw CommandError(error)
         }
-        // `decide` sees personal fields in clear (or erased): only streams that hold envelopes
-        // read the key table.
-        let sealed = holdsEnvelopes(recorded)
-        if sealed {
-            do {
-                recorded = try await personalDataKeys.reveal(recorded, rules: A.Event.personalFields)
-            } catch {
-                throw CommandError(error)
+        return try await resumeState(of: stream, cached: cached, recorded: recorded) { initial, events throws(CommandError) in
+            try fold(aggregate, events, stream: stream, from: initial)
+        }
+    }
+
+    /// The state and version of `stream` from `recorded`: the events after `cached`'s version, or
+    /// the whole stream without an entry. Shared by ``load(_:id:)`` and the push's batch load,
+    /// which reads many streams in one query.
+    ///
+    /// An entry whose state is of another type, that the events do not follow exactly, or whose
+    /// new events hold an envelope is dropped and the stream is read whole. A stream that holds
+    /// envelopes is opened (``revealPersonalFields(_:)``: `decide` sees personal fields in clear or
+    /// erased) and never cached; any other state is cached at its version.
+    package func resumeState<State: Sendable>(
+        of stream: StreamName, cached: AggregateStateCache.Entry?, recorded: [RecordedEvent],
+        fold: (_ initial: State?, _ events: [RecordedEvent]) throws(CommandError) -> State
+    ) async throws(CommandError) -> (state: State, version: Int64) {
+        var events = recorded
+        var entry = cached
+        var initial: State?
+        if let stale = entry {
+            if let state = stale.state as? State, events.first.map({ $0.streamVersion == stale.version + 1 }) ?? true, !holdsEnvelopes(events) {
+                initial = state
+            } else {
+                stateCache.remove(stream)
+                entry = nil
+                do {
+                    events = try await store.readAll(stream: stream)
+                } catch {
+                    throw CommandError(error)
+                }
             }
         }
-        let state = try fold(aggregate, recorded, stream: stream)
-        let version = recorded.last?.streamVersion ?? 0
-        if !sealed, version > 0 { stateCache.store(AggregateStateCache.Entry(state: state, version: version), for: stream) }
+        let sealed = entry == nil && holdsEnvelopes(events)
+        if sealed { events = try await revealPersonalFields(events) }
+        let state = try fold(initial, events)
+        let version = events.last?.streamVersion ?? entry?.version ?? 0
+        if !sealed, version > 0, entry == nil || !events.isEmpty {
+            stateCache.store(AggregateStateCache.Entry(state: state, version: version), for: stream)
+        }
         return (state, version)
     }
 

@@ -30,26 +30,9 @@ extension SyncPushBatch {
         }
         var states: [StreamName: StreamState] = [:]
         for (stream, step) in byStream {
-            var history = recorded[stream] ?? []
-            var entry = cached[stream]
-            if let stale = entry, history.first.map({ $0.streamVersion != stale.version + 1 }) ?? false || commands.holdsEnvelopes(history) {
-                // Not the events right after the cached version, or sealed personal data: forget
-                // the entry, read it all.
-                commands.stateCache.remove(stream)
-                entry = nil
-                do {
-                    history = try await commands.store.readAll(stream: stream)
-                } catch {
-                    throw CommandError(error)
-                }
-            }
-            // `decide` sees personal fields in clear (or erased); such a stream is not cached.
-            let sealed = entry == nil && commands.holdsEnvelopes(history)
-            if sealed { history = try await commands.revealPersonalFields(history) }
-            let state = try step.fold(commands, entry?.state, history)
-            let version = history.last?.streamVersion ?? entry?.version ?? 0
-            if !sealed, version > 0, entry == nil || !history.isEmpty {
-                commands.stateCache.store(AggregateStateCache.Entry(state: state, version: version), for: stream)
+            let (state, version) = try await commands.resumeState(of: stream, cached: cached[stream], recorded: recorded[stream] ?? []) {
+                initial, events throws(CommandError) -> any Sendable in
+                try step.fold(commands, initial, events)
             }
             states[stream] = StreamState(state: state, version: version, loadedVersion: version)
         }
