@@ -60,8 +60,14 @@ struct Replica: Sendable {
 
     /// Runs `body` in one write transaction; database errors become ``SyncClientError`` `database`.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.writing { try await writer.write(body) }
+    }
+
+    /// Runs `write`, turning a database error into ``SyncClientError`` `database` (a
+    /// ``SyncClientError`` or a cancellation passes through).
+    private static func writing<T>(_ write: () async throws -> T) async throws -> T {
         do {
-            return try await writer.write(body)
+            return try await write()
         } catch let error as SyncClientError {
             throw error
         } catch is CancellationError {
@@ -84,8 +90,8 @@ struct Replica: Sendable {
     /// With `durable`, the page is committed like any other write (``write(_:)``).
     func writePage<T: Sendable>(durable: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         guard !durable else { return try await write(body) }
-        do {
-            return try await writer.writeWithoutTransaction { db in
+        return try await Self.writing {
+            try await writer.writeWithoutTransaction { db in
                 let previous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 defer { try? db.execute(sql: "PRAGMA synchronous = \(previous)") }
@@ -97,12 +103,6 @@ struct Replica: Sendable {
                 guard let result else { throw SyncClientError(.database, "the pull page's transaction returned nothing") }
                 return result
             }
-        } catch let error as SyncClientError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw SyncClientError(.database, "the replica could not be written", underlying: error)
         }
     }
 
