@@ -155,7 +155,10 @@ struct ArchiveTests {
         case "truncated": try await shell("head -c $(( $(stat -c %s '\(good)') / 2 )) '\(good)' > '\(bad)'")
         case "no trailer": try await shell("zcat '\(good)' | sed '$d' | gzip > '\(bad)'")
         case "line changed": try await shell("zcat '\(good)' | sed '3s/\"n\": 2/\"n\": 5/' | gzip > '\(bad)'")
-        case "checksum changed": try await shell("zcat '\(good)' | sed '$s/\"sha256\":\"./\"sha256\":\"0/' | gzip > '\(bad)'")
+        // The checksum's first digit becomes another (a `0` becomes `1`): replacing it with a fixed
+        // digit left one file in sixteen unchanged, and the test then failed.
+        case "checksum changed":
+            try await shell("zcat '\(good)' | sed '$ { s/\"sha256\":\"0/\"sha256\":\"1/; t; s/\"sha256\":\"./\"sha256\":\"0/; }' | gzip > '\(bad)'")
         case "count changed": try await shell("zcat '\(good)' | sed '4d' | gzip > '\(bad)'")
         case "broken line": try await shell("zcat '\(good)' | sed '5s/^{/[/' | gzip > '\(bad)'")
         case "not compressed": try await shell("zcat '\(good)' > '\(bad)'")

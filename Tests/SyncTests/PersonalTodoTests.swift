@@ -128,6 +128,14 @@ struct PersonalTodoTests {
                 return secret == "[erased]" && offline == "[erased]"
             }
             #expect(try await phone.client.row(.todos, key: world.todo)?["title"]?.stringValue == "Buy paint")
+            // And a push (her session still open) that renames the erased todo and completes the other:
+            // the batch cannot seal the title, so it runs one by one; only the rename is refused
+            let pushed = try await world.carol.push([
+                ("todo.edit", .object(["todo_id": .string(secretID), "title": .string("Again")])),
+                ("todo.complete", .object(["todo_id": .string(world.todo)])),
+            ])
+            #expect(pushed.results.map(\.status) == [.rejected, .applied], "\(pushed.results)")
+            #expect(pushed.results.first?.code == "conflict", "\(pushed.results)")
             // And decide sees them erased; a rebuild gives the same rows
             #expect(try await h.commands.load(Todo.self, id: secretTodo).state?.title == "[erased]")
             let rebuilt = try await SyncCLI.run(["projections", "rebuild", "todos"], database: database)
