@@ -74,7 +74,9 @@ public func buildApplication(
     let secured = api.group().add(middleware: Authenticator(auth: auth)).group(context: AuthenticatedRequestContext.self)
     authController.addRoutes(to: secured)
     SyncController(
-        push: SyncPushService(planner: planner, maxBatch: configuration.maxPushBatch, devicePatience: configuration.requestDeadline),
+        push: SyncPushService(
+            planner: planner, maxBatch: configuration.maxPushBatch, devicePatience: configuration.requestDeadline,
+            combinedGroups: configuration.pushCombinedGroups),
         pull: PullService(
             client: client, logger: logger, cursors: configuration.tokenSecret.map(CursorSigner.init(secret:)) ?? .random(),
             standby: readClient.map {

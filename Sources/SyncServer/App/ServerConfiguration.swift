@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     public var passwordNice: Int = PasswordHasher.serverNice
     /// The most mutations in one push.
     public var maxPushBatch: Int = 100
+    /// The most groups of pushes applied at once; pushes of other devices arriving while all are
+    /// busy wait and are combined into one transaction (see `PushCombiner`).
+    public var pushCombinedGroups: Int = 4
     /// How long an HTTP request may take before it is answered `503 unavailable` and its handler
     /// cancelled (WebSockets are exempt).
     public var requestDeadline: Duration = .seconds(20)

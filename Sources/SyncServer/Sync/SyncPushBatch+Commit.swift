@@ -14,7 +14,7 @@ extension SyncPushBatch {
     ///   the store refuses, or another instance recorded an answer first); nothing was written then.
     /// - Throws: ``CommandError`` `unavailable` when the database failed (nothing was written).
     func commit(
-        _ decided: [Decided], appends: Appends, states: [StreamName: StreamState], identity: Identity
+        _ decided: [Decided], appends: Appends, states: [StreamName: StreamState], parts: [Part]
     ) async throws(CommandError) -> Committed {
         let streamAppends = appends.streams.map { stream in
             StreamAppend(stream: stream, expectedVersion: .exact(states[stream]?.loadedVersion ?? 0), events: appends.events[stream] ?? [])
@@ -36,8 +36,8 @@ extension SyncPushBatch {
                         guard range.lowerBound >= 0, range.upperBound <= all.count else { throw Fallback() }
                         answers[index].result.positions = Array(all[range])
                     }
-                    try await record(answers, identity: identity, connection: tx.connection)
-                    return answers.map(\.result)
+                    try await record(answers, parts: parts, connection: tx.connection)
+                    return answers
                 })
         } catch is Fallback {
             return .oneByOne
@@ -60,7 +60,9 @@ extension SyncPushBatch {
         } catch {
             // The commit may or may not have happened: the next load reads these streams anew.
             for stream in appends.streams { commands.stateCache.remove(stream) }
-            logger.warning("push stopped by a transient failure", metadata: ["device.id": "\(identity.deviceID)", "error": "\(String(reflecting: error))"])
+            logger.warning(
+                "push stopped by a transient failure",
+                metadata: ["device.id": "\(parts.map { "\($0.identity.deviceID)" }.joined(separator: ","))", "error": "\(String(reflecting: error))"])
             throw CommandError(.unavailable, "the push could not be stored right now; retry it", underlying: error)
         }
     }
@@ -68,24 +70,38 @@ extension SyncPushBatch {
     /// Records every answer, and the command log entry of every applied mutation, in one statement.
     ///
     /// - Throws: ``Fallback`` when another instance recorded one of them first.
-    private func record(_ decided: [Decided], identity: Identity, connection: PostgresConnection) async throws {
-        let answers = decided.filter(\.stored)
-        let applied = answers.filter { $0.result.status == .applied }
-        let device = SyncDevice(identity)
-        let keys = applied.map { SyncPushService.idempotencyKey(device: device, mutation: $0.mutation.id) }
-        let actor = identity.principal.userID?.description ?? identity.principal.kind.rawValue
-        let logged = RecordAnswersStatement.Logged(
-            keys: keys, streams: applied.map { $0.stream?.rawValue ?? "" }, eventTypes: applied.map { Self.arrayLiteral($0.eventTypes) },
-            positions: applied.map { Self.arrayLiteral($0.result.positions.map(String.init)) }, streamVersions: applied.map(\.streamVersion))
-        let stored = RecordAnswersStatement.Answers(
-            seqs: answers.map(\.result.seq), ids: answers.map(\.result.id), names: answers.map(\.mutation.name),
-            statuses: answers.map(\.result.status.rawValue), positions: answers.map { Self.arrayLiteral($0.result.positions.map(String.init)) },
-            eventTypes: answers.map { Self.arrayLiteral($0.eventTypes) }, codes: answers.map { $0.result.code ?? "" },
-            messages: answers.map { $0.result.message ?? "" })
-        let rows = try await connection.execute(RecordAnswersStatement(device, actor: actor, logged: logged, answers: stored), logger: logger)
+    private func record(_ decided: [Decided], parts: [Part], connection: PostgresConnection) async throws {
+        var logged = RecordAnswersStatement.Logged()
+        var stored = RecordAnswersStatement.Answers()
+        for answer in decided where answer.stored {
+            let identity = parts[answer.part].identity
+            let device = SyncDevice(identity)
+            let positions = Self.arrayLiteral(answer.result.positions.map(String.init))
+            let eventTypes = Self.arrayLiteral(answer.eventTypes)
+            if answer.result.status == .applied {
+                logged.keys.append(SyncPushService.idempotencyKey(device: device, mutation: answer.mutation.id))
+                logged.actors.append(identity.principal.userID?.description ?? identity.principal.kind.rawValue)
+                logged.streams.append(answer.stream?.rawValue ?? "")
+                logged.eventTypes.append(eventTypes)
+                logged.positions.append(positions)
+                logged.streamVersions.append(answer.streamVersion)
+            }
+            stored.tenants.append(device.tenantID.rawValue)
+            stored.devices.append(device.deviceID.rawValue)
+            stored.users.append(device.userID.rawValue)
+            stored.seqs.append(answer.result.seq)
+            stored.ids.append(answer.result.id)
+            stored.names.append(answer.mutation.name)
+            stored.statuses.append(answer.result.status.rawValue)
+            stored.positions.append(positions)
+            stored.eventTypes.append(eventTypes)
+            stored.codes.append(answer.result.code ?? "")
+            stored.messages.append(answer.result.message ?? "")
+        }
+        let rows = try await connection.execute(RecordAnswersStatement(logged: logged, answers: stored), logger: logger)
         for try await row in rows {
             let (loggedCount, recordedCount) = try row.decode((Int64, Int64).self)
-            guard loggedCount == Int64(applied.count), recordedCount == Int64(answers.count) else { throw Fallback() }
+            guard loggedCount == Int64(logged.keys.count), recordedCount == Int64(stored.seqs.count) else { throw Fallback() }
         }
     }
 

@@ -44,7 +44,7 @@ extension SyncPushBatch {
     /// - Returns: The events to append.
     /// - Throws: ``CommandError`` `unavailable` when a step could not be decided for a reason other
     ///   than a refusal.
-    func decide(_ plan: inout Plan, states: inout [StreamName: StreamState], identity: Identity) throws(CommandError) -> Appends {
+    func decide(_ plan: inout Plan, states: inout [StreamName: StreamState], parts: [Part]) throws(CommandError) -> Appends {
         var appends = Appends()
         let now = commands.now()
         for planned in plan.steps {
@@ -65,7 +65,8 @@ extension SyncPushBatch {
             } catch  where error.code == .unavailable {
                 throw error
             } catch {
-                plan.decided[planned.index].result = rejection(plan.decided[planned.index].mutation, error, identity: identity)
+                let decided = plan.decided[planned.index]
+                plan.decided[planned.index].result = rejection(decided.mutation, error, part: parts[decided.part])
                 plan.decided[planned.index].stream = nil
             }
         }

@@ -5,7 +5,8 @@ import Foundation
 import Logging
 import SyncProtocol
 
-/// Applies a device's new mutations in one transaction: the fast path of ``SyncPushService``.
+/// Applies the new mutations of one or more pushes in one transaction: the fast path of
+/// ``SyncPushService``.
 ///
 /// Four steps, each in its own file:
 /// 1. **plan** (`+Plan`): every mutation is turned into a command first
@@ -19,21 +20,36 @@ import SyncProtocol
 ///    each at the version it was loaded at) and records every answer in `command_log` and
 ///    `sync_mutations`.
 ///
-/// The result is the same as running the mutations one by one, as long as nobody else writes to
-/// those streams meanwhile. When anything is off (a mutation that must read other aggregates, a
-/// stream that moved since it was loaded, an answer another instance already recorded), the
-/// transaction is rolled back and ``apply(_:identity:lastSeq:)`` returns `nil`: the caller then
-/// runs the mutations one by one, which handles every race.
+/// The pushes of a batch (its ``Part``s) come from different devices (``PushCombiner``); each
+/// part's mutations are decided in its own sequence order, each with its own principal, and a
+/// refused mutation is answered alone: it never changes another mutation's answer. The result is
+/// the same as running the mutations one by one, as long as nobody else writes to those streams
+/// meanwhile. When anything is off (a stream that moved since it was loaded, an answer another
+/// instance already recorded, a value the store refuses), the transaction is rolled back and
+/// ``apply(_:)`` answers `nil` for every part: the caller then runs each part on its own, and one
+/// mutation at a time when that fails too, which handles every race.
 struct SyncPushBatch: Sendable {
     let planner: MutationPlanner
-    /// The push's HTTP request id: the correlation id of the batch's events.
-    let requestID: String?
 
     var commands: CommandService { planner.commands }
     var logger: Logger { commands.store.logger }
 
+    /// One device's new mutations (none of them answered before), after its last answered number.
+    struct Part: Sendable {
+        var identity: Identity
+        var mutations: [Mutation]
+        var lastSeq: Int64
+        /// The push's HTTP request id: the correlation id of the part's events.
+        var requestID: String?
+    }
+
+    /// A part's answers and the device's new last sequence number.
+    typealias Applied = (results: [MutationResult], lastSeq: Int64)
+
     /// An answer decided in memory, with the events it will append.
     struct Decided: Sendable {
+        /// The ``Part`` the mutation belongs to (its index in the batch).
+        var part: Int
         var mutation: Mutation
         var result: MutationResult
         var stream: StreamName?
@@ -53,12 +69,15 @@ struct SyncPushBatch: Sendable {
         var envelope: CommandEnvelope
     }
 
-    /// The batch after planning: an answer slot per mutation, the steps to decide, and the
-    /// device's last sequence number after the batch.
+    /// The batch after planning: an answer slot per mutation, the steps to decide, and each
+    /// planned part's device's last sequence number after the batch.
     struct Plan: Sendable {
         var decided: [Decided] = []
         var steps: [PlannedStep] = []
-        var lastSeq: Int64
+        /// By part index; only the parts in the plan (see ``Plan/parts``).
+        var lastSeqs: [Int: Int64] = [:]
+        /// The parts planned, in order; a part that must run on its own is left out.
+        var parts: [Int] = []
     }
 
     /// One stream's aggregate while the batch is decided.
@@ -88,7 +107,7 @@ struct SyncPushBatch: Sendable {
     /// How a commit ended.
     enum Committed: Sendable {
         /// Every answer, with the positions of its events.
-        case applied([MutationResult])
+        case applied([Decided])
         /// A stream moved since it was loaded (another instance wrote to it); nothing was written.
         case raced
         /// The batch must run one mutation at a time; nothing was written.
@@ -99,20 +118,23 @@ struct SyncPushBatch: Sendable {
     /// mutation at a time.
     static let attempts = 4
 
-    /// Applies `mutations` (none of them answered before) in order, after the device's `lastSeq`.
+    /// Applies `parts` in one transaction.
     ///
-    /// - Returns: One answer per mutation and the device's new last sequence number, or `nil`
-    ///   when the batch must run one mutation at a time (nothing was written).
+    /// - Returns: One entry per part: its answers and the device's new last sequence number, or
+    ///   `nil` when the part must run on its own (alone, then one mutation at a time); nothing of
+    ///   a `nil` part was written.
     /// - Throws: ``CommandError`` `unavailable` when the database failed (nothing was written).
     ///
     /// Load, decide and commit hold the batch's streams (``CommandService`` `streamLocks`, taken in
     /// name order), so batches and commands of this instance on the same streams queue instead of
     /// racing. A batch that lost a race with another instance is loaded and decided again after a
-    /// jittered back-off, up to ``attempts`` times, before it runs one mutation at a time.
-    func apply(_ mutations: [Mutation], identity: Identity, lastSeq: Int64) async throws(CommandError) -> (results: [MutationResult], lastSeq: Int64)? {
-        guard let planned = try await plan(mutations, identity: identity, lastSeq: lastSeq) else { return nil }
+    /// jittered back-off, up to ``attempts`` times, before its parts run on their own.
+    func apply(_ parts: [Part]) async throws(CommandError) -> [Applied?] {
+        let planned = try await plan(parts)
+        var outcome: [Applied?] = parts.map { _ in nil }
+        guard !planned.parts.isEmpty else { return outcome }
         let streams = planned.steps.map(\.step.stream)
-        return try await commands.streamLocks.withLocks(streams) { () async throws(CommandError) -> (results: [MutationResult], lastSeq: Int64)? in
+        let decided = try await commands.streamLocks.withLocks(streams) { () async throws(CommandError) -> [Decided]? in
             for attempt in 0..<Self.attempts {
                 if attempt > 0 { try? await Task.sleep(for: commands.conflictBackoff.delay(retry: attempt - 1)) }
                 var plan = planned
@@ -120,28 +142,34 @@ struct SyncPushBatch: Sendable {
                 var appends = Appends()
                 if !plan.steps.isEmpty {
                     states = try await load(plan.steps)
-                    appends = try decide(&plan, states: &states, identity: identity)
+                    appends = try decide(&plan, states: &states, parts: parts)
                     guard let sealed = try await seal(appends) else { return nil }
                     appends = sealed
                 }
-                switch try await commit(plan.decided, appends: appends, states: states, identity: identity) {
-                case .applied(let results): return (results, plan.lastSeq)
+                switch try await commit(plan.decided, appends: appends, states: states, parts: parts) {
+                case .applied(let decided): return decided
                 case .oneByOne: return nil
                 case .raced: continue
                 }
             }
-            logger.debug("pushed batch kept racing other writers; applying it one mutation at a time")
+            logger.debug("pushed batch kept racing other writers; applying its parts on their own")
             return nil
         }
+        guard let decided else { return outcome }
+        for index in planned.parts {
+            let results = decided.filter { $0.part == index }.map(\.result)
+            outcome[index] = (results, planned.lastSeqs[index] ?? parts[index].lastSeq)
+        }
+        return outcome
     }
 
     /// The answer to a mutation the domain or the planner refused.
-    func rejection(_ mutation: Mutation, _ error: CommandError, identity: Identity) -> MutationResult {
+    func rejection(_ mutation: Mutation, _ error: CommandError, part: Part) -> MutationResult {
         logger.info(
             "mutation rejected",
             metadata: [
-                "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
-                "hb.request.id": "\(requestID ?? "")",
+                "device.id": "\(part.identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)",
+                "code": "\(error.code)", "hb.request.id": "\(part.requestID ?? "")",
             ])
         return MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code.rawValue, message: error.message)
     }

@@ -9,6 +9,9 @@ import SyncProtocol
 
 /// Applies a device's batch of mutations, in sequence order, exactly once each.
 ///
+/// Pushes of different devices that arrive while the instance is busy are applied together, in
+/// one transaction (``PushCombiner``), each with its own answers.
+///
 /// Sync state belongs to the device as used by one user of one tenant (``SyncDevice``): another
 /// user signing in with the same device id starts a sequence of their own and never sees or
 /// disturbs this one. One device's batches run one at a time in this instance (``DeviceQueue``).
@@ -30,6 +33,7 @@ public struct SyncPushService: Sendable {
     /// The most mutations in one push.
     public let maxBatch: Int
     private let queue: DeviceQueue
+    private let combiner: PushCombiner
 
     /// Creates the service.
     ///
@@ -37,15 +41,22 @@ public struct SyncPushService: Sendable {
     ///   - planner: Runs mutations.
     ///   - maxBatch: The most mutations in one push.
     ///   - devicePatience: The longest a push waits for the previous push of the same device on
-    ///     this instance (after that it runs as it would on another instance; see `DeviceQueue`).
-    public init(planner: MutationPlanner, maxBatch: Int = 100, devicePatience: Duration = .seconds(30)) {
+    ///     this instance (after that it runs as it would on another instance; see `DeviceQueue`),
+    ///     and the longest a group of combined pushes may take before its pushes are answered
+    ///     `unavailable` (see `PushCombiner`).
+    ///   - combinedGroups: The most groups of pushes applied at once in this instance; pushes
+    ///     arriving while all are busy wait and are combined into one transaction (see `PushCombiner`).
+    ///   - maxCombinedMutations: The most mutations in one group of combined pushes.
+    public init(
+        planner: MutationPlanner, maxBatch: Int = 100, devicePatience: Duration = .seconds(30), combinedGroups: Int = 4,
+        maxCombinedMutations: Int = 200
+    ) {
         self.planner = planner
         self.maxBatch = maxBatch
         self.queue = DeviceQueue(patience: devicePatience)
+        self.combiner = PushCombiner(
+            applier: SyncPushApplier(planner: planner), limit: combinedGroups, maxMutations: maxCombinedMutations, deadline: devicePatience)
     }
-
-    var client: PostgresClient { planner.commands.store.client }
-    var logger: Logger { planner.commands.store.logger }
 
     /// Applies `request` for the signed-in device of `identity`.
     ///
@@ -56,10 +67,11 @@ public struct SyncPushService: Sendable {
     ///   the whole batch is safe).
     public func push(_ request: SyncPushRequest, identity: Identity, requestID: String? = nil) async throws -> SyncPushResponse {
         try validate(request)
+        let combiner = combiner
         return try await queue.run(SyncDevice(identity)) {
             // No connection is held across the batch: each query leases one, so pushes never
             // starve the commands they run of pool connections.
-            try await apply(request, identity: identity, requestID: requestID)
+            try await combiner.submit(PendingPush(request: request, identity: identity, requestID: requestID))
         }
     }
 
@@ -84,73 +96,6 @@ public struct SyncPushService: Sendable {
             }
             previous = mutation.seq
         }
-    }
-
-    private func apply(_ request: SyncPushRequest, identity: Identity, requestID: String?) async throws -> SyncPushResponse {
-        let device = SyncDevice(identity)
-        let (tenant, user, deviceID) = (device.tenantID.rawValue, device.userID.rawValue, device.deviceID.rawValue)
-        var stored: [String: MutationResult] = [:]
-        var storedSeqs = Set<Int64>()
-        // The stored answers of this batch and the device's last answered number, in one query.
-        let rows = try await client.execute(
-            StoredAnswersStatement(device, ids: request.mutations.map(\.id), seqs: request.mutations.map(\.seq)), logger: logger)
-        var lastSeq: Int64 = 0
-        for try await row in rows {
-            let (id, seq, status, positions, code, message, last) = try row.decode((String?, Int64?, String?, [Int64]?, String?, String?, Int64).self)
-            lastSeq = last
-            guard let id, let seq, let status else { continue }
-            stored[id] = MutationResult(
-                id: id, seq: seq, status: MutationResult.Status(rawValue: status) ?? .rejected, positions: positions ?? [], code: code, message: message)
-            storedSeqs.insert(seq)
-        }
-        // Answers already stored (a retry) come back as they were; the new mutations run as one
-        // batch, or one by one when the batch cannot be applied as a whole.
-        var answers: [MutationResult?] = request.mutations.map { mutation in
-            if let answer = stored[mutation.id] { return answer }
-            if storedSeqs.contains(mutation.seq) { return Self.seqConflict(id: mutation.id, seq: mutation.seq) }
-            return nil
-        }
-        let fresh = request.mutations.indices.filter { answers[$0] == nil }
-        if !fresh.isEmpty {
-            let mutations = fresh.map { request.mutations[$0] }
-            let applied: (results: [MutationResult], lastSeq: Int64)
-            if let batch = try await SyncPushBatch(planner: planner, requestID: requestID).apply(mutations, identity: identity, lastSeq: lastSeq) {
-                applied = batch
-            } else {
-                applied = try await applyOneByOne(mutations, identity: identity, lastSeq: lastSeq, requestID: requestID)
-            }
-            for (index, result) in zip(fresh, applied.results) { answers[index] = result }
-            lastSeq = applied.lastSeq
-        }
-        return SyncPushResponse(results: answers.compactMap { $0 }, lastSeq: lastSeq)
-    }
-
-    /// Runs new mutations one at a time, each in its own transaction, in sequence order.
-    private func applyOneByOne(
-        _ mutations: [Mutation], identity: Identity, lastSeq: Int64, requestID: String?
-    ) async throws -> (results: [MutationResult], lastSeq: Int64) {
-        var lastSeq = lastSeq
-        var results: [MutationResult] = []
-        for mutation in mutations {
-            var result: MutationResult
-            var eventTypes: [String] = []
-            var recorded = false
-            if mutation.seq <= lastSeq {
-                result = Self.outOfOrder(mutation, after: lastSeq)
-            } else if Self.isTooFarAhead(mutation.seq, after: lastSeq) {
-                // Not recorded, and the device's last number stays: the device is never wedged.
-                results.append(Self.seqGap(mutation, after: lastSeq))
-                continue
-            } else {
-                (result, eventTypes, recorded) = try await run(mutation, identity: identity, requestID: requestID)
-            }
-            if !recorded {
-                result = try await record(result, name: mutation.name, eventTypes: eventTypes, identity: identity)
-            }
-            lastSeq = max(lastSeq, mutation.seq)
-            results.append(result)
-        }
-        return (results, lastSeq)
     }
 
     /// The envelope a pushed mutation's command runs in: its idempotency key is derived from the
@@ -204,61 +149,6 @@ public struct SyncPushService: Sendable {
             id: mutation.id, seq: mutation.seq, status: .rejected, code: "out_of_order",
             message: "mutation \(mutation.seq) arrived after mutation \(lastSeq) of this device was applied"
         )
-    }
-
-    /// Runs one mutation; `recorded` is true when its answer was stored with its events.
-    private func run(_ mutation: Mutation, identity: Identity, requestID: String?) async throws -> (MutationResult, [String], recorded: Bool) {
-        let envelope = Self.envelope(for: mutation, identity: identity, requestID: requestID)
-        do {
-            let outcome = try await planner.run(mutation.name, args: mutation.args, envelope: envelope)
-            return (MutationResult(id: mutation.id, seq: mutation.seq, status: .applied, positions: outcome.positions), outcome.eventTypes, !outcome.replayed)
-        } catch let error where error.code.isTransient {
-            logger.warning(
-                "push stopped by a transient failure",
-                metadata: ["mutation.id": "\(mutation.id)", "error": "\(error)", "hb.request.id": "\(requestID ?? "")"])
-            throw error
-        } catch {
-            logger.info(
-                "mutation rejected",
-                metadata: [
-                    "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
-                    "hb.request.id": "\(requestID ?? "")",
-                ])
-            return (MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code.rawValue, message: error.message), [], false)
-        }
-    }
-
-    /// Stores the answer unless another server instance answered the same mutation first, and
-    /// returns the answer that stands (the stored one), so racing retries all get the same answer.
-    private func record(_ result: MutationResult, name: String, eventTypes: [String], identity: Identity) async throws -> MutationResult {
-        let device = SyncDevice(identity)
-        let (tenant, user, deviceID) = (device.tenantID.rawValue, device.userID.rawValue, device.deviceID.rawValue)
-        let inserted = try await client.query(
-            """
-            INSERT INTO sync_mutations (tenant_id, device_id, seq, mutation_id, user_id, name, status, positions, event_types, code, message, transaction_id, last_position)
-            VALUES (\(tenant), \(deviceID), \(result.seq), \(result.id), \(user), \(name), \(result.status.rawValue),
-                    \(result.positions), \(eventTypes), \(result.code), \(result.message),
-                    (SELECT transaction_id FROM events WHERE position = \(result.positions.max())), \(result.positions.max()))
-            ON CONFLICT DO NOTHING
-            RETURNING 1
-            """,
-            logger: logger
-        )
-        for try await _ in inserted { return result }
-        let stored = try await client.query(
-            """
-            SELECT status, positions, code, message FROM sync_mutations
-            WHERE tenant_id = \(tenant) AND user_id = \(user) AND device_id = \(deviceID) AND mutation_id = \(result.id)
-            """,
-            logger: logger
-        )
-        for try await (status, positions, code, message) in stored.decode((String, [Int64], String?, String?).self) {
-            return MutationResult(
-                id: result.id, seq: result.seq, status: MutationResult.Status(rawValue: status) ?? .rejected,
-                positions: positions, code: code, message: message
-            )
-        }
-        return Self.seqConflict(id: result.id, seq: result.seq)
     }
 
     /// The refusal of a new mutation whose sequence number another mutation of the device holds.

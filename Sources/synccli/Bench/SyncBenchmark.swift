@@ -99,6 +99,8 @@ struct SyncBenchmark: Sendable {
         case initialSync = "initial-sync"
         /// Only the hot-stream case; the other figures stay 0.
         case hotStream = "hot-stream"
+        /// Only raw inserts and the pushes of 1, 10 and 100 mutations per request; the other figures stay 0.
+        case push
     }
 
     let rows: Int
@@ -116,6 +118,8 @@ struct SyncBenchmark: Sendable {
     var catchUpPullLimit = 5000
     /// Commit each pull page with a full fsync (the client's `durablePullPages`).
     var durablePullPages = false
+    /// The server's `--push-groups`.
+    var pushGroups = 4
     let logger: Logger
 
     static let password = "bench-password-1"
@@ -136,7 +140,9 @@ struct SyncBenchmark: Sendable {
         return try await EventStore.withRunning(url: url, maximumConnections: devices + 8, applicationName: "synccli-bench-sync", logger: logger) { store in
             _ = try await store.migrate(additional: TidemarkMigrations.all)
             try await store.client.query(PostgresQuery(unsafeSQL: AppendBenchmark.rawTable))
-            let server = try BenchServerProcess(databaseURL: url.description, port: port, secret: secret, maximumConnections: devices + 16)
+            let server = try BenchServerProcess(
+                databaseURL: url.description, port: port, secret: secret, maximumConnections: devices + 16,
+                extraArguments: ["--push-groups", String(pushGroups)])
             do {
                 try await server.waitUntilReady()
                 let report = try await measure(store: store, server: server, secret: secret)
@@ -175,7 +181,8 @@ struct SyncBenchmark: Sendable {
         defer { try? FileManager.default.removeItem(at: folder) }
 
         // 1. Initial sync of `rows` todos into a fresh replica.
-        let initialSync = try await measureInitialSync(api: api, store: store, tenant: tenant, server: server, folder: folder)
+        let initialSync =
+            cases == .push ? .zero : try await measureInitialSync(api: api, store: store, tenant: tenant, server: server, folder: folder)
         guard cases != .initialSync else { return Report(initialSync: initialSync, others: nil) }
 
         // 2. Push throughput at `devices` concurrent devices vs raw single-row inserts.
@@ -183,12 +190,26 @@ struct SyncBenchmark: Sendable {
         let raw = try await AppendBenchmark.measureRate(writers: devices, seconds: seconds) { writer, number in
             try await AppendBenchmark.rawInsert(client: store.client, writer: writer, round: 0, number: number, batch: 1)
         }
-        let client = try await clientPushRate(api: api, store: store, folder: folder)
         var pushers: [BenchSession] = []
         for index in 0..<devices { pushers.append(try await api.signUp("pusher\(index)")) }
         let pushed1 = try await pushRate(api: api, sessions: pushers, batch: 1)
         let pushed10 = try await pushRate(api: api, sessions: pushers, batch: 10)
         let pushed100 = try await pushRate(api: api, sessions: pushers, batch: 100)
+        if cases == .push {
+            printError(
+                """
+                bench sync: raw INSERT \(Int(raw))/s; pushes \(Int(pushed100))/s with 100 per request (ratio \(format(pushed100 / max(raw, 1)))), \
+                \(Int(pushed10))/s with 10 (\(format(pushed10 / max(raw, 1)))), \(Int(pushed1))/s with 1 (\(format(pushed1 / max(raw, 1))))
+                """)
+            var figures = Self.emptyFigures
+            (figures.push_devices, figures.push_batch, figures.raw_insert_per_s) = (devices, 100, raw.rounded())
+            (figures.push_mutations_per_s, figures.push_batch10_mutations_per_s, figures.push_batch1_mutations_per_s) =
+                (pushed100.rounded(), pushed10.rounded(), pushed1.rounded())
+            (figures.push_ratio, figures.push_batch10_ratio, figures.push_batch1_ratio) =
+                (round3(pushed100 / max(raw, 1)), round3(pushed10 / max(raw, 1)), round3(pushed1 / max(raw, 1)))
+            return Report(initialSync: .zero, others: figures)
+        }
+        let client = try await clientPushRate(api: api, store: store, folder: folder)
         printError(
             """
             bench sync: raw INSERT \(Int(raw))/s; pushes \(Int(pushed100))/s with 100 per request (ratio \(format(pushed100 / max(raw, 1)))), \

@@ -52,6 +52,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most active push devices per user (1-1000).")
     var maxDevicesPerUser: Int = 20
 
+    @Option(
+        help: """
+            Most groups of sync pushes applied at once (1-64); pushes of other devices arriving while all are busy \
+            are combined into one transaction.
+            """)
+    var pushGroups: Int = 4
+
     @Option(help: "Seconds an HTTP request may take before it is cancelled and answered 503 unavailable (1-600).")
     var requestDeadline: Int = 20
 
@@ -93,6 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let passwordThreads, !(1...64).contains(passwordThreads) { throw ValidationError("--password-threads must be 1-64") }
         guard (0...19).contains(passwordNice) else { throw ValidationError("--password-nice must be 0-19") }
         guard (1...1000).contains(maxDevicesPerUser) else { throw ValidationError("--max-devices-per-user must be 1-1000") }
+        guard (1...64).contains(pushGroups) else { throw ValidationError("--push-groups must be 1-64") }
         guard (1...600).contains(requestDeadline) else { throw ValidationError("--request-deadline must be 1-600 seconds") }
         guard (1...600).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be 1-600 seconds") }
         guard (0...60).contains(drainSeconds) else { throw ValidationError("--drain-seconds must be 0-60") }
@@ -130,6 +138,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.passwordThreads = passwordThreads
         configuration.passwordNice = passwordNice
         configuration.maxDevicesPerUser = maxDevicesPerUser
+        configuration.pushCombinedGroups = pushGroups
         configuration.requestDeadline = .seconds(requestDeadline)
         configuration.auth.trustedProxies = Set(trustedProxy)
         if noRequestLimits {

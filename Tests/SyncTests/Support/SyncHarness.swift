@@ -160,7 +160,12 @@ final class Session: Sendable {
 
     /// Pushes mutations, numbering them.
     func push(_ mutations: [(String, JSONValue)]) async throws -> SyncPushResponse {
-        let numbered = mutations.map { name, args in
+        try await push(raw: number(mutations))
+    }
+
+    /// The mutations with new ids and this device's next sequence numbers.
+    func number(_ mutations: [(String, JSONValue)]) -> [Mutation] {
+        mutations.map { name, args in
             Mutation(
                 id: UUID().uuidString,
                 seq: nextSeq.withLock { seq in
@@ -168,7 +173,6 @@ final class Session: Sendable {
                     return seq
                 }, name: name, args: args)
         }
-        return try await push(raw: numbered)
     }
 
     /// Pushes exactly these mutations (through `other` instead of the harness's server if given).

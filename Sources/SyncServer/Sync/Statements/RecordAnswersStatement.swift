@@ -4,27 +4,30 @@ import Foundation
 import PostgresNIO
 
 /// Stores a push batch's answers in the batch's transaction, prepared once per connection: the
-/// applied mutations' idempotency keys in `command_log` and every answer in `sync_mutations`.
+/// applied mutations' idempotency keys in `command_log` and every answer in `sync_mutations`. The
+/// answers may belong to several devices (pushes combined by ``PushCombiner``): each row names its
+/// own device and each log entry its own actor.
 ///
 /// One row: how many keys were logged and how many answers recorded (a conflict on either means
 /// another request stored them first, and the batch falls back to one mutation at a time).
 struct RecordAnswersStatement: BoundStatement {
-    static let name = "tidemark_push_record_answers"
+    static let name = "tidemark_push_record_answers_v2"
     static let sql = """
         WITH logged AS (
             INSERT INTO command_log (idempotency_key, actor, stream, event_types, positions, stream_version)
-            SELECT key, $2::text, stream, event_types::text[], positions::int8[], stream_version
-            FROM unnest($1::text[], $3::text[], $4::text[], $5::text[], $6::int8[]) AS c(key, stream, event_types, positions, stream_version)
+            SELECT key, actor, stream, event_types::text[], positions::int8[], stream_version
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[])
+                AS c(key, actor, stream, event_types, positions, stream_version)
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING 1
         ), recorded AS (
             INSERT INTO sync_mutations (tenant_id, device_id, seq, mutation_id, user_id, name, status, positions, event_types, code, message, transaction_id, last_position)
-            SELECT $7::uuid, $8::uuid, seq, mutation_id, $9::uuid, name, status,
+            SELECT tenant_id, device_id, seq, mutation_id, user_id, name, status,
                    positions::int8[], event_types::text[], NULLIF(code, ''), NULLIF(message, ''),
                    CASE WHEN positions = '{}' THEN NULL ELSE pg_current_xact_id() END,
                    (SELECT max(p) FROM unnest(positions::int8[]) AS p)
-            FROM unnest($10::int8[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
-                AS a(seq, mutation_id, name, status, positions, event_types, code, message)
+            FROM unnest($7::uuid[], $8::uuid[], $9::uuid[], $10::int8[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+                AS a(tenant_id, device_id, user_id, seq, mutation_id, name, status, positions, event_types, code, message)
             ON CONFLICT DO NOTHING
             RETURNING 1
         )
@@ -34,6 +37,7 @@ struct RecordAnswersStatement: BoundStatement {
     /// The applied mutations' part (`command_log`).
     struct Logged {
         var keys: [String] = []
+        var actors: [String] = []
         var streams: [String] = []
         var eventTypes: [String] = []
         var positions: [String] = []
@@ -42,6 +46,9 @@ struct RecordAnswersStatement: BoundStatement {
 
     /// Every answer's part (`sync_mutations`).
     struct Answers {
+        var tenants: [UUID] = []
+        var devices: [UUID] = []
+        var users: [UUID] = []
         var seqs: [Int64] = []
         var ids: [String] = []
         var names: [String] = []
@@ -54,19 +61,19 @@ struct RecordAnswersStatement: BoundStatement {
 
     let bindings: PostgresBindings
 
-    /// The statement for `device`; array elements that are arrays themselves are array literals
-    /// (`{a,b}`), unnested and cast back in SQL.
-    init(_ device: SyncDevice, actor: String, logged: Logged, answers: Answers) {
+    /// The statement; array elements that are arrays themselves are array literals (`{a,b}`),
+    /// unnested and cast back in SQL.
+    init(logged: Logged, answers: Answers) {
         var bindings = PostgresBindings(capacity: 17)
         bindings.append(logged.keys)
-        bindings.append(actor)
+        bindings.append(logged.actors)
         bindings.append(logged.streams)
         bindings.append(logged.eventTypes)
         bindings.append(logged.positions)
         bindings.append(logged.streamVersions)
-        bindings.append(device.tenantID.rawValue)
-        bindings.append(device.deviceID.rawValue)
-        bindings.append(device.userID.rawValue)
+        bindings.append(answers.tenants)
+        bindings.append(answers.devices)
+        bindings.append(answers.users)
         bindings.append(answers.seqs)
         bindings.append(answers.ids)
         bindings.append(answers.names)

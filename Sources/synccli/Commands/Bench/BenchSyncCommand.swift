@@ -33,6 +33,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
                  todo in one request, all at the same moment, for --hot-rounds rounds, against the same pushes one after \
                  another on another todo; a push answered 503 is sent again, and counted (--only hot-stream runs \
                  only this case).
+              --only push runs only step 2's raw inserts and pushes of 100, 10 and 1 mutations per request.
 
             Build with -c release for meaningful figures (`make bench-sync`).
 
@@ -41,6 +42,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
               synccli bench sync --only initial-sync --json | tail -1 | jq .initial_sync_s
               synccli bench sync --rows 20000 --live-clients 200 --json | tail -1 | jq .live_p99_ms
               synccli bench sync --only hot-stream --json | tail -1 | jq .hot_stream_ratio
+              synccli bench sync --only push --json | tail -1 | jq .push_batch1_ratio
             """
     )
 
@@ -79,10 +81,13 @@ struct BenchSyncCommand: AsyncParsableCommand {
     @Option(help: "The most rows per page while more is waiting (the client's catchUpPullLimit, pull-limit-5000; equal to --pull-limit: fixed pages).")
     var catchUpPullLimit: Int = 5000
 
+    @Option(help: "The server's --push-groups: most groups of pushes applied at once (1-64).")
+    var pushGroups: Int = 4
+
     @Flag(help: "Commit each pull page of the initial sync with a full fsync (the client's durablePullPages).")
     var durablePullPages = false
 
-    @Option(help: "Run all cases, or one: initial-sync (the JSON line then holds the initial_sync_* keys only) or hot-stream (the other figures stay 0).")
+    @Option(help: "Run all cases, or one: initial-sync (the JSON line then holds the initial_sync_* keys only), hot-stream or push (the other figures stay 0).")
     var only: SyncBenchmark.Cases = .all
 
     @Option(help: "Port of the benchmark server (1024-65535).")
@@ -102,6 +107,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        guard (1...64).contains(pushGroups) else { throw ValidationError("--push-groups must be 1-64") }
         guard (1_000...1_000_000).contains(rows) else { throw ValidationError("--rows must be 1000-1000000") }
         guard (1...256).contains(devices) else { throw ValidationError("--devices must be 1-256") }
         guard (100...100_000).contains(clientMutations) else { throw ValidationError("--client-mutations must be 100-100000") }
@@ -132,6 +138,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         benchmark.pullLimit = pullLimit
         benchmark.catchUpPullLimit = catchUpPullLimit
         benchmark.durablePullPages = durablePullPages
+        benchmark.pushGroups = pushGroups
         let name = benchDatabase ?? "\(base.database)_bench_sync"
         let report = try await CLIFailure.reporting {
             try await benchmark.run(base: base, databaseName: name)
