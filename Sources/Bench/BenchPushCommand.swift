@@ -37,7 +37,7 @@ struct BenchPushCommand: AsyncParsableCommand {
     var concurrency: Int = 256
 
     @Option(help: "Deliveries each dispatcher claims per round (1-5000).")
-    var batchSize: Int = 500
+    var batchSize: Int = 1000
 
     @Option(help: "Database to (re)create for the benchmark (default: <database>_bench_push).")
     var benchDatabase: String?

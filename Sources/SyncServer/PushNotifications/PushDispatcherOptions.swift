@@ -1,7 +1,7 @@
 /// How a ``PushDispatcher`` claims, sends and retries.
 public struct PushDispatcherOptions: Sendable {
     /// Deliveries claimed per round.
-    public var batchSize: Int = 500
+    public var batchSize: Int = 1000
     /// Sends in flight at once per dispatcher.
     public var concurrency: Int = 256
     /// How long a claim lasts; a crashed dispatcher's rows return after it.
