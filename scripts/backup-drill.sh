@@ -22,7 +22,8 @@
 # Settings (environment):
 #   SYNCCLI                 the binary (default <repo>/.build/debug/synccli; this script never builds)
 #   TIDEMARK_DRILL_DIR      work folder, wiped at the start of each run (default <repo>/.local/drill)
-#   TIDEMARK_DRILL_PORT     port of the source cluster (default 54338); the restored one uses +1
+#   TIDEMARK_DRILL_PORT     port of the source cluster (default: 54338, or the next free pair
+#                           above it); the restored one uses +1
 #   TIDEMARK_DRILL_TENANTS  tenants per seed run (default 3)
 #   TIDEMARK_PG_USER        OS user that runs PostgreSQL when this script runs as root (default tidemark)
 set -euo pipefail
@@ -109,11 +110,29 @@ cleanup() {
 
 # A previous run that was killed may have left its clusters running: stop them, then wipe.
 stop_cluster "$DST"; stop_cluster "$SRC"
-for p in "$SRC_PORT" "$DST_PORT"; do
-    if "$BINDIR/pg_isready" -q -h 127.0.0.1 -p "$p" >/dev/null 2>&1; then
-        die "something else answers on 127.0.0.1:$p; set TIDEMARK_DRILL_PORT to a free pair of ports"
-    fi
-done
+# Whether 127.0.0.1:$1 can be listened on: nothing answers there, and no socket holds the port
+# (an outgoing connection of another program may hold any port of the ephemeral range, 54338
+# included, for a while).
+port_free() {
+    if "$BINDIR/pg_isready" -q -h 127.0.0.1 -p "$1" >/dev/null 2>&1; then return 1; fi
+    command -v python3 >/dev/null 2>&1 || return 0  # without Python, only the answer is checked
+    python3 -c 'import socket, sys; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+}
+if [[ -n "${TIDEMARK_DRILL_PORT:-}" ]]; then
+    for p in "$SRC_PORT" "$DST_PORT"; do
+        port_free "$p" || die "127.0.0.1:$p is in use; set TIDEMARK_DRILL_PORT to a free pair of ports"
+    done
+else
+    # The default pair, or the next free pair above it.
+    tries=0
+    until port_free "$SRC_PORT" && port_free "$DST_PORT"; do
+        tries=$((tries + 1))
+        [[ $tries -lt 50 ]] || die "no free pair of ports in 54338-54437; set TIDEMARK_DRILL_PORT to a free pair"
+        SRC_PORT=$((SRC_PORT + 2)); DST_PORT=$((SRC_PORT + 1))
+    done
+    SRC_URL="postgres://$SUPERUSER@127.0.0.1:$SRC_PORT/$DB_NAME"
+    DST_URL="postgres://$SUPERUSER@127.0.0.1:$DST_PORT/$DB_NAME"
+fi
 find "$D" -mindepth 1 -delete
 [[ "$(id -u)" != 0 ]] || chown "$RUN_USER" "$D"
 trap cleanup EXIT
