@@ -44,9 +44,6 @@ actor PushCombiner {
         self.deadline = deadline
     }
 
-    /// How many pushes wait for a slot (for tests).
-    var waitingCount: Int { waiting.count }
-
     /// Applies `push`, alone or with others that wait at the same time.
     func submit(_ push: PendingPush) async throws -> SyncPushResponse {
         let result = await withCheckedContinuation { continuation in

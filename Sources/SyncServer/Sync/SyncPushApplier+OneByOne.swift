@@ -46,13 +46,7 @@ extension SyncPushApplier {
                 metadata: ["mutation.id": "\(mutation.id)", "error": "\(error)", "hb.request.id": "\(requestID ?? "")"])
             throw error
         } catch {
-            logger.info(
-                "mutation rejected",
-                metadata: [
-                    "device.id": "\(identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
-                    "hb.request.id": "\(requestID ?? "")",
-                ])
-            return (MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code.rawValue, message: error.message), [], false)
+            return (SyncPushService.rejection(mutation, error, deviceID: identity.deviceID, requestID: requestID, logger: logger), [], false)
         }
     }
 

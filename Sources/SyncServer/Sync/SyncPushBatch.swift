@@ -163,14 +163,8 @@ struct SyncPushBatch: Sendable {
         return outcome
     }
 
-    /// The answer to a mutation the domain or the planner refused.
+    /// The answer to a mutation the domain or the planner refused (logged).
     func rejection(_ mutation: Mutation, _ error: CommandError, part: Part) -> MutationResult {
-        logger.info(
-            "mutation rejected",
-            metadata: [
-                "device.id": "\(part.identity.deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)",
-                "code": "\(error.code)", "hb.request.id": "\(part.requestID ?? "")",
-            ])
-        return MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code.rawValue, message: error.message)
+        SyncPushService.rejection(mutation, error, deviceID: part.identity.deviceID, requestID: part.requestID, logger: logger)
     }
 }

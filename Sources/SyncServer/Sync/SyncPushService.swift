@@ -151,6 +151,18 @@ public struct SyncPushService: Sendable {
         )
     }
 
+    /// The answer to a mutation the domain or the planner refused, logged at `info` as "mutation
+    /// rejected" (on the batch path and the one-by-one path alike).
+    static func rejection(_ mutation: Mutation, _ error: CommandError, deviceID: DeviceID, requestID: String?, logger: Logger) -> MutationResult {
+        logger.info(
+            "mutation rejected",
+            metadata: [
+                "device.id": "\(deviceID)", "mutation.id": "\(mutation.id)", "mutation.name": "\(mutation.name)", "code": "\(error.code)",
+                "hb.request.id": "\(requestID ?? "")",
+            ])
+        return MutationResult(id: mutation.id, seq: mutation.seq, status: .rejected, code: error.code.rawValue, message: error.message)
+    }
+
     /// The refusal of a new mutation whose sequence number another mutation of the device holds.
     static func seqConflict(id: String, seq: Int64) -> MutationResult {
         MutationResult(

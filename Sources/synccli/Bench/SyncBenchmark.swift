@@ -195,12 +195,12 @@ struct SyncBenchmark: Sendable {
         let pushed1 = try await pushRate(api: api, sessions: pushers, batch: 1)
         let pushed10 = try await pushRate(api: api, sessions: pushers, batch: 10)
         let pushed100 = try await pushRate(api: api, sessions: pushers, batch: 100)
+        let pushes = """
+            bench sync: raw INSERT \(Int(raw))/s; pushes \(Int(pushed100))/s with 100 per request (ratio \(format(pushed100 / max(raw, 1)))), \
+            \(Int(pushed10))/s with 10 (\(format(pushed10 / max(raw, 1)))), \(Int(pushed1))/s with 1 (\(format(pushed1 / max(raw, 1))))
+            """
         if cases == .push {
-            printError(
-                """
-                bench sync: raw INSERT \(Int(raw))/s; pushes \(Int(pushed100))/s with 100 per request (ratio \(format(pushed100 / max(raw, 1)))), \
-                \(Int(pushed10))/s with 10 (\(format(pushed10 / max(raw, 1)))), \(Int(pushed1))/s with 1 (\(format(pushed1 / max(raw, 1))))
-                """)
+            printError(pushes)
             var figures = Self.emptyFigures
             (figures.push_devices, figures.push_batch, figures.raw_insert_per_s) = (devices, 100, raw.rounded())
             (figures.push_mutations_per_s, figures.push_batch10_mutations_per_s, figures.push_batch1_mutations_per_s) =
@@ -212,8 +212,7 @@ struct SyncBenchmark: Sendable {
         let client = try await clientPushRate(api: api, store: store, folder: folder)
         printError(
             """
-            bench sync: raw INSERT \(Int(raw))/s; pushes \(Int(pushed100))/s with 100 per request (ratio \(format(pushed100 / max(raw, 1)))), \
-            \(Int(pushed10))/s with 10 (\(format(pushed10 / max(raw, 1)))), \(Int(pushed1))/s with 1 (\(format(pushed1 / max(raw, 1)))); \
+            \(pushes); \
             real SyncClient replicas \(Int(client.pushed))/s stored (\(format(client.pushed / max(raw, 1)))), \(Int(client.synced))/s counting their pulls
             """)
 
