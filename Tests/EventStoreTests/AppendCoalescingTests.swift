@@ -128,6 +128,82 @@ struct AppendCoalescingTests {
         }
     }
 
+    @Test("beyond appendStatementsAnySize, single appends wait until they are appendStatementMinEvents, then share one statement; a batch of that size starts at once")
+    func smallAppendsGather() async throws {
+        let configuration = EventStoreConfiguration(appendStatements: 3, appendStatementsAnySize: 1, appendStatementMinEvents: 3)
+        try await withFreshStore(configuration: configuration) { store, _ in
+            let coalescer = try #require(store.coalescer)
+            try await Self.whileHolding(store, events: 1) {
+                // One statement is in flight (it waits on an open transaction), so single events wait…
+                let a = Task { try await store.append(to: Fixtures.stream(), expected: .noStream, events: Fixtures.events(1)) }
+                try await Self.until { await coalescer.waitingCount == 1 }
+                let b = Task { try await store.append(to: Fixtures.stream(), expected: .noStream, events: Fixtures.events(1)) }
+                try await Self.until { await coalescer.waitingCount == 2 }
+                #expect(await coalescer.runningCount == 1)
+                // …until a third makes three: they share one statement and one commit.
+                let c = try await store.append(to: Fixtures.stream(), expected: .noStream, events: Fixtures.events(1))
+                let (first, second) = (try await a.value, try await b.value)
+                #expect(first.transactionID == c.transactionID && second.transactionID == c.transactionID)
+                // A batch of three does not wait, though the first statement is still in flight.
+                let batch = try await store.append(to: Fixtures.stream(), expected: .noStream, events: Fixtures.events(3))
+                #expect(batch.streamVersion == 3 && batch.transactionID != c.transactionID)
+                #expect(await coalescer.runningCount == 1)
+                #expect(await coalescer.waitingCount == 0)
+            }
+        }
+    }
+
+    @Test("beyond appendStatementsAnySize, a batch waits while appendEventsInFlight events are in flight")
+    func eventsInFlightBound() async throws {
+        let configuration = EventStoreConfiguration(
+            appendStatements: 4, appendStatementsAnySize: 1, appendStatementMinEvents: 1, appendEventsInFlight: 5
+        )
+        try await withFreshStore(configuration: configuration) { store, _ in
+            let coalescer = try #require(store.coalescer)
+            let waiting = try await Self.whileHolding(store, events: 5) {
+                // Five events in flight: a batch of two waits for them.
+                let batch = Task { try await store.append(to: Fixtures.stream(), expected: .noStream, events: Fixtures.events(2)) }
+                try await Self.until { await coalescer.waitingCount == 1 }
+                #expect(await coalescer.runningCount == 1)
+                return batch
+            }
+            #expect(try await waiting.value.streamVersion == 2)
+            #expect(await coalescer.peakEvents == 5)
+        }
+    }
+
+    /// Runs `body` while one append statement of `events` events is in flight: it waits on another
+    /// transaction's uncommitted event until `body` returns. Then lets it finish.
+    static func whileHolding<T: Sendable>(
+        _ store: EventStore, events: Int, _ body: @Sendable () async throws -> T
+    ) async throws -> T {
+        let coalescer = try #require(store.coalescer)
+        let blocker = Fixtures.stream()
+        let (inserted, insertedSignal) = AsyncStream<Void>.makeStream()
+        let (gate, openGate) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await store.transaction { tx in
+                try await tx.append(to: blocker, expected: .noStream, events: [Fixtures.event()])
+                insertedSignal.finish()
+                for await _ in gate {}
+            }
+        }
+        for await _ in inserted {}
+        let blocked = Task { try await store.append(to: blocker, expected: .any, events: Fixtures.events(events)) }
+        try await Self.until { await coalescer.runningCount == 1 }
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            openGate.finish()
+            throw error
+        }
+        openGate.finish()
+        try await holder.value
+        #expect(try await blocked.value.streamVersion == Int64(1 + events))
+        return result
+    }
+
     @Test("a statement that outlives its deadline frees its slot: later appends proceed, and its append finishes alone")
     func statementDeadline() async throws {
         let configuration = EventStoreConfiguration(appendStatements: 1, appendStatementDeadline: .milliseconds(300))

@@ -17,20 +17,31 @@ public struct EventStoreConfiguration: Sendable, Hashable {
     /// How long a subscription waits for one page before it abandons the read and retries
     /// (default 30 s). Guards against a connection that died without the driver noticing.
     public var readTimeout: Duration
-    /// How many single-stream append statements of this process run at once (default 4). Appends
-    /// that arrive while all are busy share the next free statement and its commit: one append
-    /// per stream, up to ``maxCoalescedEvents`` events. `0` turns coalescing off: every append
-    /// is its own statement. Transactions (``EventStore/transaction(_:)``) never coalesce.
+    /// The most single-stream append statements of this process in flight at once (default 8).
+    /// Appends that may not start at once wait and share the next statement and its commit: one
+    /// append per stream, up to ``maxCoalescedEvents`` events. Which may start is decided with
+    /// ``appendStatementsAnySize``, ``appendStatementMinEvents`` and ``appendEventsInFlight``.
+    /// `0` turns coalescing off: every append is its own statement. Transactions
+    /// (``EventStore/transaction(_:)``) never coalesce.
     ///
-    /// The default suits a PostgreSQL server with a few cores: on the 2-core benchmark machine,
-    /// 32 writers of 100-event batches reached 0.71-0.81 of raw inserts with 4 statements in
-    /// flight and 0.68-0.70 with 8 (more statements only contend for the same index pages and
-    /// CPU). Raise it for a server with many cores (`docs/benchmarks.md`).
+    /// The defaults suit a PostgreSQL server with a few cores (measured on a 2-core machine, see
+    /// `docs/benchmarks.md`); a server with many cores may want more statements and events in flight.
     public var appendStatements: Int
+    /// How many append statements may be in flight whatever they carry (default 2). A lone writer,
+    /// or two, never waits.
+    public var appendStatementsAnySize: Int
+    /// The fewest events a further append statement carries once ``appendStatementsAnySize`` are
+    /// in flight (default 8): smaller appends wait and gather into one statement.
+    public var appendStatementMinEvents: Int
+    /// Once ``appendStatementsAnySize`` append statements are in flight, a further one starts only
+    /// while fewer events than this are in flight (default 1,000): many writers of batches share a
+    /// few large statements instead of crowding the server's cores and index pages.
+    public var appendEventsInFlight: Int
     /// The most events one coalesced statement carries (default 1,000).
     public var maxCoalescedEvents: Int
-    /// How long one append statement may hold its slot before its appends are handed back to run
-    /// on their own (default 60 s): a guard against a statement the driver never answers.
+    /// How long one append statement may hold its slot before the slot is freed and the queued
+    /// appends it carries are handed back to run on their own (default 60 s): a guard against a
+    /// statement the driver never answers.
     public var appendStatementDeadline: Duration
 
     /// Creates a configuration; every value has a production default.
@@ -42,7 +53,10 @@ public struct EventStoreConfiguration: Sendable, Hashable {
         anyVersionRetries: Int = 100,
         notifyChannel: String = "tidemark_events",
         readTimeout: Duration = .seconds(30),
-        appendStatements: Int = 4,
+        appendStatements: Int = 8,
+        appendStatementsAnySize: Int = 2,
+        appendStatementMinEvents: Int = 8,
+        appendEventsInFlight: Int = 1000,
         maxCoalescedEvents: Int = 1000,
         appendStatementDeadline: Duration = .seconds(60)
     ) {
@@ -54,6 +68,9 @@ public struct EventStoreConfiguration: Sendable, Hashable {
         self.notifyChannel = notifyChannel
         self.readTimeout = readTimeout
         self.appendStatements = appendStatements
+        self.appendStatementsAnySize = appendStatementsAnySize
+        self.appendStatementMinEvents = appendStatementMinEvents
+        self.appendEventsInFlight = appendEventsInFlight
         self.maxCoalescedEvents = maxCoalescedEvents
         self.appendStatementDeadline = appendStatementDeadline
     }

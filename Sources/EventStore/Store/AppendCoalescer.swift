@@ -3,11 +3,15 @@ import PostgresNIO
 
 /// Lets concurrent single-stream appends share one statement and one commit.
 ///
-/// At most ``limit`` append statements of this process run at once. An append that arrives while
-/// all of them are busy waits, and the next free statement takes every waiting append (one per
-/// stream, up to ``maxEvents`` events) into one ``CoalescedAppendStatement``. A lone writer never
-/// waits: its append runs at once as the plain single-stream statement. Under load, 32 writers of
-/// one event each then pay for a few round trips and commits instead of 32.
+/// What this process has in flight is bound by ``AppendInFlight``: a few statements of any size,
+/// then, up to ``AppendInFlight/statementLimit``, only statements that carry enough events while
+/// few enough events are in flight. An append that arrives while nothing waits and the bound
+/// admits it runs at once, in its caller's task, as the plain single-stream statement. Other
+/// appends wait; whenever a statement ends or an append arrives, the waiting appends that the
+/// bound admits go out together (one per stream, up to ``AppendInFlight/eventsPerStatement``
+/// events) in one ``CoalescedAppendStatement``. Under load, 32 writers of one event each then pay
+/// for a few round trips and commits instead of 32, 8 writers do not split into statements of two,
+/// and writers of large batches do not crowd the server.
 ///
 /// The coalescer only ever takes the fast path. A lone append's outcome, written or refused, goes
 /// back to the caller as it is. An append that its group did not write (a failed expectation, a
@@ -39,20 +43,31 @@ actor AppendCoalescer {
         var continuation: CheckedContinuation<Verdict, Never>
     }
 
-    /// The most append statements in flight at once.
-    let limit: Int
-    /// The most events one statement carries (a single larger append still runs on its own).
-    let maxEvents: Int
-    /// How long a statement may run before its appends are handed back to run alone.
+    /// A statement in flight: when it started, its events, and the queued appends it answers
+    /// (none for a lone append that its caller runs).
+    private struct Statement {
+        var started: ContinuousClock.Instant
+        var events: Int
+        var waiters: [Waiter]
+    }
+
+    /// The bounds on what is in flight (as configured: nothing in flight).
+    let bound: AppendInFlight
+    /// How long a statement may run before its slot is freed and its queued appends are handed back to run alone.
     let statementDeadline: Duration
     private let client: PostgresClient
     private let logger: Logger
+    private var inFlight: AppendInFlight
     private var waiting: [Waiter] = []
-    private var running = 0
+    private var statements: [Int: Statement] = [:]
+    private var lastStatement = 0
+    private var watching = false
+    /// The most events that were in flight at once (for tests).
+    private(set) var peakEvents = 0
 
-    init(limit: Int, maxEvents: Int, statementDeadline: Duration, client: PostgresClient, logger: Logger) {
-        self.limit = max(1, limit)
-        self.maxEvents = max(1, maxEvents)
+    init(bound: AppendInFlight, statementDeadline: Duration, client: PostgresClient, logger: Logger) {
+        self.bound = bound
+        self.inFlight = bound
         self.statementDeadline = statementDeadline
         self.client = client
         self.logger = logger
@@ -61,57 +76,97 @@ actor AppendCoalescer {
     /// How many appends wait for a statement (for tests).
     var waitingCount: Int { waiting.count }
     /// How many statements are in flight (for tests).
-    var runningCount: Int { running }
+    var runningCount: Int { inFlight.statements }
 
     /// Runs `request` alone or with others that wait at the same time.
     func submit(_ request: Request) async -> Verdict {
-        await withCheckedContinuation { continuation in
-            waiting.append(Waiter(request: request, continuation: continuation))
-            if running < limit {
-                running += 1
-                Task { await self.drain() }
+        let count = request.batch.count
+        guard waiting.isEmpty, inFlight.admits(count) else {
+            return await withCheckedContinuation { continuation in
+                waiting.append(Waiter(request: request, continuation: continuation))
+                dispatch()
             }
+        }
+        // Nothing waits and there is room: run it here, without a task or a hand-over.
+        let id = begin(Statement(started: .now, events: count, waiters: []))
+        let verdict = await Self.run([request], client: client, logger: logger).first ?? .individually
+        if statements.removeValue(forKey: id) != nil {
+            inFlight.end(events: count)
+            dispatch()
+        }
+        return verdict
+    }
+
+    /// Starts a statement for the waiting appends, and another, while the bound admits them.
+    private func dispatch() {
+        while let group = nextGroup() {
+            Task { await self.drain(group) }
         }
     }
 
-    /// Runs groups until nobody waits.
+    /// Takes the next group off the queue and counts it as in flight.
+    private func nextGroup() -> (id: Int, requests: [Request])? {
+        guard let indices = inFlight.nextGroup(in: waiting, stream: \.request.stream, count: \.request.batch.count) else { return nil }
+        let taken = Set(indices)
+        let group = indices.map { waiting[$0] }
+        waiting = waiting.indices.filter { !taken.contains($0) }.map { waiting[$0] }
+        let events = group.reduce(0) { $0 + $1.request.batch.count }
+        let id = begin(Statement(started: .now, events: events, waiters: group))
+        return (id, group.map(\.request))
+    }
+
+    /// Registers a statement as in flight and makes sure the watchdog runs.
+    private func begin(_ statement: Statement) -> Int {
+        lastStatement += 1
+        statements[lastStatement] = statement
+        inFlight.start(events: statement.events)
+        peakEvents = max(peakEvents, inFlight.events)
+        if !watching {
+            watching = true
+            Task { [weak self] in
+                while let wake = await self?.abandonOverdue() {
+                    try? await Task.sleep(until: wake, clock: .continuous)
+                }
+            }
+        }
+        return lastStatement
+    }
+
+    /// Runs `group`, answers its appends, then the next group while appends wait.
+    private func drain(_ group: (id: Int, requests: [Request])) async {
+        var next: (id: Int, requests: [Request])? = group
+        while let (id, requests) = next {
+            let verdicts = await Self.run(requests, client: client, logger: logger)
+            // Abandoned past its deadline: its appends were answered and its slot freed already.
+            guard let statement = statements.removeValue(forKey: id) else { return }
+            inFlight.end(events: statement.events)
+            for (waiter, verdict) in zip(statement.waiters, verdicts) { waiter.continuation.resume(returning: verdict) }
+            next = nextGroup()
+        }
+        dispatch()
+    }
+
+    /// The watchdog's round: abandons every statement past ``statementDeadline``, and says when to
+    /// look again (`nil` when nothing is in flight: the watchdog stops).
     ///
     /// A statement whose connection PostgreSQL terminated can, rarely, never be answered by the
-    /// driver. So that such a statement cannot hold a slot (and every later append) forever, it is
-    /// abandoned after ``statementDeadline`` and its appends run alone: their event ids make a
-    /// second try return the stored result if the abandoned one committed after all.
-    private func drain() async {
-        while let group = nextGroup() {
-            let requests = group.map(\.request)
-            let (client, logger) = (client, logger)
-            let verdicts =
-                await Deadline.run(timeout: statementDeadline) {
-                    await Self.run(requests, client: client, logger: logger)
-                } ?? requests.map { _ in .individually }
-            for (waiter, verdict) in zip(group, verdicts) { waiter.continuation.resume(returning: verdict) }
+    /// driver. So that such a statement cannot hold a slot (and every later append) forever, its
+    /// slot is freed after ``statementDeadline`` and its queued appends run alone: their event ids
+    /// make a second try return the stored result if the abandoned one committed after all. (A lone
+    /// append's caller keeps waiting for its own statement, as a plain append would.)
+    private func abandonOverdue() -> ContinuousClock.Instant? {
+        let now = ContinuousClock.now
+        for (id, statement) in statements where statement.started + statementDeadline <= now {
+            statements[id] = nil
+            inFlight.end(events: statement.events)
+            for waiter in statement.waiters { waiter.continuation.resume(returning: .individually) }
         }
-        running -= 1
-    }
-
-    /// Takes the oldest waiting appends: one per stream, within the event limit, in arrival order.
-    private func nextGroup() -> [Waiter]? {
-        guard !waiting.isEmpty else { return nil }
-        var group: [Waiter] = []
-        var rest: [Waiter] = []
-        var streams = Set<StreamName>()
-        var events = 0
-        for waiter in waiting {
-            let count = waiter.request.batch.count
-            if group.isEmpty || (!streams.contains(waiter.request.stream) && events + count <= maxEvents) {
-                group.append(waiter)
-                streams.insert(waiter.request.stream)
-                events += count
-            } else {
-                rest.append(waiter)
-            }
+        dispatch()
+        guard let oldest = statements.values.map(\.started).min() else {
+            watching = false
+            return nil
         }
-        waiting = rest
-        return group
+        return oldest + statementDeadline
     }
 
     /// Runs one group: the plain statement for one append, the coalesced one for several.

@@ -48,7 +48,11 @@ public struct EventStore: Sendable {
         self.coalescer =
             configuration.appendStatements > 0
             ? AppendCoalescer(
-                limit: configuration.appendStatements, maxEvents: configuration.maxCoalescedEvents,
+                bound: AppendInFlight(
+                    statementLimit: configuration.appendStatements, anySize: configuration.appendStatementsAnySize,
+                    minEvents: configuration.appendStatementMinEvents,
+                    eventLimit: configuration.appendEventsInFlight, eventsPerStatement: configuration.maxCoalescedEvents
+                ),
                 statementDeadline: configuration.appendStatementDeadline, client: client, logger: logger
             )
             : nil

@@ -32,6 +32,14 @@ struct AppendBenchmark: Sendable {
     let rounds: Int
     /// The store's ``EventStoreConfiguration/appendStatements`` for the main store column.
     let appendStatements: Int
+    /// The store's ``EventStoreConfiguration/appendStatementsAnySize`` for the main store column.
+    let appendAnySize: Int
+    /// The store's ``EventStoreConfiguration/appendStatementMinEvents`` for the main store column.
+    let appendMinEvents: Int
+    /// The store's ``EventStoreConfiguration/appendEventsInFlight`` for the main store column.
+    let appendEvents: Int
+    /// The store's ``EventStoreConfiguration/maxCoalescedEvents`` for the main store column.
+    let coalescedEvents: Int
     let logger: Logger
 
     static let rawTable = """
@@ -59,7 +67,11 @@ struct AppendBenchmark: Sendable {
         let url = base.withDatabase(databaseName)
         let maxWriters = writerCounts.max() ?? 1
         let (writerCounts, batchSizes, seconds, rounds) = (writerCounts, batchSizes, seconds, rounds)
-        let configuration = EventStoreConfiguration(appendStatements: appendStatements)
+        let configuration = EventStoreConfiguration(
+            appendStatements: appendStatements, appendStatementsAnySize: appendAnySize, appendStatementMinEvents: appendMinEvents,
+            appendEventsInFlight: appendEvents,
+            maxCoalescedEvents: coalescedEvents
+        )
         let results = try await EventStore.withRunning(
             url: url, configuration: configuration, maximumConnections: maxWriters + 4, applicationName: "synccli-bench", logger: logger
         ) { store in

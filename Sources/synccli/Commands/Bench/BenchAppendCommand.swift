@@ -36,6 +36,18 @@ struct BenchAppendCommand: AsyncParsableCommand {
     )
     var appendStatements: Int = EventStoreConfiguration().appendStatements
 
+    @Option(help: "Append statements that may be in flight whatever they carry (see EventStoreConfiguration.appendStatementsAnySize).")
+    var appendAnySize: Int = EventStoreConfiguration().appendStatementsAnySize
+
+    @Option(help: "The fewest events of a further append statement beyond those (see EventStoreConfiguration.appendStatementMinEvents).")
+    var appendMinEvents: Int = EventStoreConfiguration().appendStatementMinEvents
+
+    @Option(help: "Events in flight under which a further append statement may start (see EventStoreConfiguration.appendEventsInFlight).")
+    var appendEvents: Int = EventStoreConfiguration().appendEventsInFlight
+
+    @Option(help: "The most events one coalesced statement carries (see EventStoreConfiguration.maxCoalescedEvents).")
+    var coalescedEvents: Int = EventStoreConfiguration().maxCoalescedEvents
+
     @Flag(help: "End with one JSON line: {\"results\":[…]}.")
     var json = false
 
@@ -65,6 +77,10 @@ struct BenchAppendCommand: AsyncParsableCommand {
             seconds: seconds,
             rounds: rounds,
             appendStatements: appendStatements,
+            appendAnySize: appendAnySize,
+            appendMinEvents: appendMinEvents,
+            appendEvents: appendEvents,
+            coalescedEvents: coalescedEvents,
             logger: logger
         )
         let name = benchDatabase ?? "\(base.database)_bench"

@@ -1,0 +1,73 @@
+/// What one store's single-stream append statements have in flight, and the rule for starting another.
+///
+/// Every statement costs a round trip, an executor start-up and a commit whatever it carries, and
+/// a statement of several appends (``CoalescedAppendStatement``) costs more than the plain one for
+/// one append, so a group of two saves little and makes its writers wait. The rule, in the manner
+/// of Nagle's rule for small packets: up to ``anySize`` statements may be in flight whatever they
+/// carry. Beyond that, up to ``statementLimit``, a statement starts only when it carries at least
+/// ``minEvents`` events and fewer than ``eventLimit`` events are in flight; smaller appends wait
+/// and gather until they are enough or a statement ends. So single events from a handful of
+/// writers go out as one or two well-filled statements instead of many small ones, a batch never
+/// waits for company, and many writers of batches are held to a few large statements.
+struct AppendInFlight: Sendable, Equatable {
+    /// The most statements in flight at once.
+    let statementLimit: Int
+    /// How many statements may be in flight whatever they carry.
+    let anySize: Int
+    /// The fewest events of a statement that starts while ``anySize`` or more are in flight.
+    let minEvents: Int
+    /// While ``anySize`` or more statements are in flight, another starts only while fewer events than this are in flight.
+    let eventLimit: Int
+    /// The most events one statement carries (a single larger append still runs on its own).
+    let eventsPerStatement: Int
+    /// Statements in flight now.
+    private(set) var statements = 0
+    /// Events in flight now.
+    private(set) var events = 0
+
+    init(statementLimit: Int, anySize: Int, minEvents: Int, eventLimit: Int, eventsPerStatement: Int) {
+        self.statementLimit = max(1, statementLimit)
+        self.anySize = min(max(1, anySize), self.statementLimit)
+        self.minEvents = max(1, minEvents)
+        self.eventLimit = max(1, eventLimit)
+        self.eventsPerStatement = max(1, eventsPerStatement)
+    }
+
+    /// Whether a statement of `count` events may start now.
+    func admits(_ count: Int) -> Bool {
+        statements < anySize || (statements < statementLimit && count >= minEvents && events < eventLimit)
+    }
+
+    /// The next statement's appends, as indices into `queue` (in arrival order), or `nil` when
+    /// they may not start yet.
+    ///
+    /// The oldest append always goes first; then, in arrival order, every append of another
+    /// stream that still fits within ``eventsPerStatement``.
+    func nextGroup<Item>(in queue: [Item], stream: (Item) -> StreamName, count: (Item) -> Int) -> [Int]? {
+        guard let first = queue.first, statements < statementLimit else { return nil }
+        var group = [0]
+        var streams: Set<StreamName> = [stream(first)]
+        var taken = count(first)
+        for index in queue.indices.dropFirst() {
+            let item = queue[index]
+            let size = count(item)
+            guard taken + size <= eventsPerStatement, !streams.contains(stream(item)) else { continue }
+            group.append(index)
+            streams.insert(stream(item))
+            taken += size
+        }
+        return admits(taken) ? group : nil
+    }
+
+    /// Counts a statement of `count` events as started.
+    mutating func start(events count: Int) {
+        statements += 1
+        events += count
+    }
+
+    /// Counts a statement of `count` events as ended (answered or abandoned).
+    mutating func end(events count: Int) {
+        statements -= 1
+        events -= count
+    }
+}
