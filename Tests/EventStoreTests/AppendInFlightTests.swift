@@ -18,7 +18,7 @@ struct AppendInFlightTests {
         (0..<n).map { _ in Queued(stream: Fixtures.stream(), count: 1) }
     }
 
-    @Test("up to anySize statements start whatever they carry; beyond, single events wait until they are minEvents")
+    @Test("up to anySize statements start whatever they carry; beyond, the n-th further one needs n × minEvents events")
     func smallStatementsWait() {
         var bound = AppendInFlight(statementLimit: 8, anySize: 2, minEvents: 8, eventLimit: 1000, eventsPerStatement: 1000)
         #expect(Self.group(bound, Self.singles(1)) == [0])
@@ -29,6 +29,15 @@ struct AppendInFlightTests {
         #expect(Self.group(bound, Self.singles(7)) == nil)
         #expect(!bound.admits(7))
         #expect(Self.group(bound, Self.singles(8)) == Array(0..<8))
+        // With a third in flight, a fourth must carry twice as many, a fifth three times.
+        bound.start(events: 8)
+        #expect(bound.eventsNeeded == 16)
+        #expect(Self.group(bound, Self.singles(15)) == nil)
+        #expect(Self.group(bound, Self.singles(16)) == Array(0..<16))
+        bound.start(events: 16)
+        #expect(bound.eventsNeeded == 24)
+        bound.end(events: 16)
+        bound.end(events: 8)
         // Appends to one stream never share a statement, so they do not count towards minEvents.
         let stream = Fixtures.stream()
         let sameStream = Self.singles(6) + (0..<4).map { _ in Queued(stream: stream, count: 1) }

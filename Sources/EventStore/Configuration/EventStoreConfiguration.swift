@@ -30,8 +30,9 @@ public struct EventStoreConfiguration: Sendable, Hashable {
     /// How many append statements may be in flight whatever they carry (default 2). A lone writer,
     /// or two, never waits.
     public var appendStatementsAnySize: Int
-    /// The fewest events a further append statement carries once ``appendStatementsAnySize`` are
-    /// in flight (default 8): smaller appends wait and gather into one statement.
+    /// The fewest events of the first append statement beyond ``appendStatementsAnySize`` in flight
+    /// (default 4); the n-th further one carries at least n times as many. Smaller appends wait and
+    /// gather into one statement.
     public var appendStatementMinEvents: Int
     /// Once ``appendStatementsAnySize`` append statements are in flight, a further one starts only
     /// while fewer events than this are in flight (default 1,000): many writers of batches share a
@@ -55,7 +56,7 @@ public struct EventStoreConfiguration: Sendable, Hashable {
         readTimeout: Duration = .seconds(30),
         appendStatements: Int = 8,
         appendStatementsAnySize: Int = 2,
-        appendStatementMinEvents: Int = 8,
+        appendStatementMinEvents: Int = 4,
         appendEventsInFlight: Int = 1000,
         maxCoalescedEvents: Int = 1000,
         appendStatementDeadline: Duration = .seconds(60)

@@ -4,17 +4,18 @@
 /// a statement of several appends (``CoalescedAppendStatement``) costs more than the plain one for
 /// one append, so a group of two saves little and makes its writers wait. The rule, in the manner
 /// of Nagle's rule for small packets: up to ``anySize`` statements may be in flight whatever they
-/// carry. Beyond that, up to ``statementLimit``, a statement starts only when it carries at least
-/// ``minEvents`` events and fewer than ``eventLimit`` events are in flight; smaller appends wait
-/// and gather until they are enough or a statement ends. So single events from a handful of
-/// writers go out as one or two well-filled statements instead of many small ones, a batch never
-/// waits for company, and many writers of batches are held to a few large statements.
+/// carry. Beyond that, up to ``statementLimit``, the n-th further statement starts only when it
+/// carries at least n × ``minEvents`` events and fewer than ``eventLimit`` events are in flight;
+/// smaller appends wait and gather until they are enough or a statement ends. So single events
+/// from 8 writers go out as about three statements, from 32 writers as about five larger ones; a
+/// batch of 100 never waits for company, and many writers of batches are held to a few large
+/// statements.
 struct AppendInFlight: Sendable, Equatable {
     /// The most statements in flight at once.
     let statementLimit: Int
     /// How many statements may be in flight whatever they carry.
     let anySize: Int
-    /// The fewest events of a statement that starts while ``anySize`` or more are in flight.
+    /// The fewest events of the first statement beyond ``anySize``; the n-th needs n times as many.
     let minEvents: Int
     /// While ``anySize`` or more statements are in flight, another starts only while fewer events than this are in flight.
     let eventLimit: Int
@@ -33,9 +34,14 @@ struct AppendInFlight: Sendable, Equatable {
         self.eventsPerStatement = max(1, eventsPerStatement)
     }
 
+    /// The fewest events a statement that started now would have to carry.
+    var eventsNeeded: Int {
+        statements < anySize ? 1 : (statements - anySize + 1) * minEvents
+    }
+
     /// Whether a statement of `count` events may start now.
     func admits(_ count: Int) -> Bool {
-        statements < anySize || (statements < statementLimit && count >= minEvents && events < eventLimit)
+        statements < anySize || (statements < statementLimit && count >= eventsNeeded && events < eventLimit)
     }
 
     /// The next statement's appends, as indices into `queue` (in arrival order), or `nil` when
