@@ -97,6 +97,66 @@ struct PasswordHasherTests {
         }
     }
 
+    #if os(Linux)
+        @Test("Given a cgroup (v1: a tasks file), each pool thread writes its own thread ID there when the pool starts")
+        func cgroupV1() async throws {
+            let directory = try Self.fakeCgroup(files: ["tasks"])
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let hasher = PasswordHasher(threads: 2, nice: 10, cgroup: directory)
+            #expect(hasher.cgroup == directory)
+            #expect(hasher.cgroupError == nil)
+            #expect(hasher.threadsInCgroup == 2)
+            let listed = try String(contentsOfFile: directory + "/tasks", encoding: .utf8).split(separator: "\n").map(String.init)
+            let ownThreads = Set(try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task"))
+            #expect(listed.count == 2)
+            #expect(Set(listed).count == 2, "two jobs ran on one thread: \(listed)")
+            #expect(listed.allSatisfy { ownThreads.contains($0) })
+            let hash = try await hasher.hash("in a cgroup", cost: 4)
+            #expect(try await hasher.verify("in a cgroup", against: hash))
+            try await hasher.shutdown()
+        }
+
+        @Test("Given a cgroup v2 directory (cgroup.threads), the threads are written there, not to tasks")
+        func cgroupV2() async throws {
+            let directory = try Self.fakeCgroup(files: ["cgroup.threads", "tasks"])
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let hasher = PasswordHasher(threads: 3, cgroup: directory + "/")
+            #expect(hasher.threadsInCgroup == 3)
+            #expect(try String(contentsOfFile: directory + "/cgroup.threads", encoding: .utf8).split(separator: "\n").count == 3)
+            #expect(try String(contentsOfFile: directory + "/tasks", encoding: .utf8).isEmpty)
+            try await hasher.shutdown()
+        }
+
+        @Test("A cgroup that cannot be written is reported in cgroupError and changes nothing else")
+        func cgroupMissing() async throws {
+            let directory = "/nonexistent-tidemark-cgroup-\(UUID().uuidString)"
+            let hasher = PasswordHasher(threads: 2, cgroup: directory)
+            #expect(hasher.threadsInCgroup == 0)
+            #expect(hasher.cgroupError == PasswordCgroupError(file: directory + "/tasks", reason: .open(errno: ENOENT)))
+            #expect(hasher.cgroupError?.description.contains("No such file or directory") == true)
+            let hash = try await hasher.hash("no cgroup", cost: 4)
+            #expect(try await hasher.verify("no cgroup", against: hash))
+            try await hasher.shutdown()
+        }
+
+        /// A temporary directory with the given empty files, standing in for a cgroup.
+        static func fakeCgroup(files: [String]) throws -> String {
+            let directory = NSTemporaryDirectory() + "tidemark-cgroup-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            for file in files { _ = FileManager.default.createFile(atPath: directory + "/" + file, contents: Data()) }
+            return directory
+        }
+    #endif
+
+    @Test("Without a cgroup nothing is placed and nothing is reported")
+    func noCgroup() async throws {
+        let hasher = PasswordHasher(threads: 1)
+        #expect(hasher.cgroup == nil)
+        #expect(hasher.threadsInCgroup == 0)
+        #expect(hasher.cgroupError == nil)
+        try await hasher.shutdown()
+    }
+
     @Test("The inline hasher runs on the calling task and has no queue limit")
     func inline() async throws {
         let hash = try await PasswordHasher.inline.hash("pw-inline", cost: 4)

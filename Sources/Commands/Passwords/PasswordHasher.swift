@@ -12,8 +12,12 @@ import NIOPosix
 /// threads run at that lower scheduling priority (Linux): among the process's threads, those
 /// serving other requests are scheduled first, and sign-ins still get every idle cycle. (Other
 /// processes of the host are not affected: with autogroups, the kernel shares the cores between
-/// sessions before it looks at nice values; see docs/benchmarks.md, "Logins".) ``inline`` runs the calls on the calling task instead, for
-/// command-line tools and tests that hash a handful of passwords.
+/// sessions before it looks at nice values; see docs/benchmarks.md, "Logins".) Given a ``cgroup``
+/// (servers: `serve --password-cgroup`), the threads move into it when the pool starts, so that
+/// the scheduler weighs bcrypt as a group of its own rather than as part of the process: with a low
+/// CPU weight there, other processes (PostgreSQL above all) no longer wait behind sign-ins.
+/// ``inline`` runs the calls on the calling task instead, for command-line tools and tests that
+/// hash a handful of passwords.
 ///
 /// ```swift
 /// let hasher = PasswordHasher(threads: 1)   // started; call shutdown() when done
@@ -32,6 +36,13 @@ public struct PasswordHasher: Sendable {
     public let maxQueued: Int
     /// The nice value (0-19) of the pool's threads on Linux; 0 leaves them at the process's priority.
     public let nice: Int
+    /// The cgroup directory the pool's threads were to move into when it started; `nil`: none.
+    public let cgroup: String?
+    /// The pool's threads that moved into ``cgroup`` (0 without one, or when it failed).
+    public let threadsInCgroup: Int
+    /// Why a thread could not move into ``cgroup``, if one could not (the first error; the
+    /// hasher works the same, its threads stay in the process's group).
+    public let cgroupError: PasswordCgroupError?
 
     /// Creates and starts a hasher with its own pool of `threads` threads (at least one).
     /// Call ``shutdown()`` when it is no longer needed.
@@ -42,7 +53,10 @@ public struct PasswordHasher: Sendable {
     ///     every sign-in wait past its deadline, so none succeeds; a refused one is retried later.
     ///   - nice: The nice value (0-19) of the pool's threads on Linux (default 0: the process's
     ///     priority); servers use ``serverNice``.
-    public init(threads: Int, maxQueued: Int? = nil, nice: Int = 0) {
+    ///   - cgroup: A cgroup directory (Linux; cgroup v2: a `threaded` cgroup, v1: one of the `cpu`
+    ///     hierarchy) that each of the pool's threads moves into before its first call; `nil`
+    ///     (default): none. A failure is reported in ``cgroupError`` and changes nothing else.
+    public init(threads: Int, maxQueued: Int? = nil, nice: Int = 0, cgroup: String? = nil) {
         let count = max(1, threads)
         let pool = NIOThreadPool(numberOfThreads: count)
         pool.start()
@@ -51,6 +65,19 @@ public struct PasswordHasher: Sendable {
         self.maxQueued = max(1, maxQueued ?? count * 16)
         self.nice = min(19, max(0, nice))
         self.queued = NIOLockedValueBox(0)
+        self.cgroup = cgroup
+        if let cgroup {
+            let outcomes = Self.placeThreads(of: pool, count: count, into: cgroup)
+            self.threadsInCgroup = outcomes.filter { (try? $0.get()) != nil }.count
+            self.cgroupError =
+                outcomes.lazy.compactMap { outcome -> PasswordCgroupError? in
+                    if case .failure(let error) = outcome { return error }
+                    return nil
+                }.first
+        } else {
+            self.threadsInCgroup = 0
+            self.cgroupError = nil
+        }
     }
 
     private init(inlinePool: Void) {
@@ -59,6 +86,33 @@ public struct PasswordHasher: Sendable {
         self.maxQueued = .max
         self.nice = 0
         self.queued = NIOLockedValueBox(0)
+        self.cgroup = nil
+        self.threadsInCgroup = 0
+        self.cgroupError = nil
+    }
+
+    /// Runs one job per thread of `pool` that moves its thread into `cgroup`; each job waits
+    /// until all have started (at most a second), so that no thread takes two of them. Returns
+    /// each job's outcome (fewer when some did not start within 5 seconds).
+    private static func placeThreads(of pool: NIOThreadPool, count: Int, into cgroup: String) -> [Result<Int32, PasswordCgroupError>] {
+        let allStarted = ConditionLock(value: false)
+        let outcomes = NIOLockedValueBox<[Result<Int32, PasswordCgroupError>]>([])
+        for _ in 0..<count {
+            pool.submit { _ in
+                let started = outcomes.withLockedValue { outcomes in
+                    outcomes.append(ThreadCgroup.moveCallingThread(into: cgroup))
+                    return outcomes.count
+                }
+                if started == count {
+                    allStarted.lock()
+                    allStarted.unlock(withValue: true)
+                } else if allStarted.lock(whenValue: true, timeoutSeconds: 1) {
+                    allStarted.unlock()
+                }
+            }
+        }
+        if allStarted.lock(whenValue: true, timeoutSeconds: 5) { allStarted.unlock() }
+        return outcomes.withLockedValue { $0 }
     }
 
     /// The calls waiting or running now.

@@ -45,7 +45,20 @@ public func buildApplication(
             backgroundLogger: logger)
     }
     let store = EventStore(client: client, logger: logger, metrics: metrics.store)
-    let passwords = PasswordHasher(threads: configuration.passwordThreads ?? PasswordHasher.defaultThreads, nice: configuration.passwordNice)
+    let passwords = PasswordHasher(
+        threads: configuration.passwordThreads ?? PasswordHasher.defaultThreads, nice: configuration.passwordNice,
+        cgroup: configuration.passwordCgroup)
+    if let cgroup = passwords.cgroup {
+        if let error = passwords.cgroupError {
+            logger.warning(
+                "password threads not (all) moved into their cgroup; they stay in the process's scheduling group",
+                metadata: ["password.cgroup": "\(cgroup)", "password.threads_moved": "\(passwords.threadsInCgroup)", "error": "\(error)"])
+        } else {
+            logger.info(
+                "password threads moved into their cgroup",
+                metadata: ["password.cgroup": "\(cgroup)", "password.threads_moved": "\(passwords.threadsInCgroup)"])
+        }
+    }
     // A command waits behind others of its stream for at most half the request deadline, so a
     // queued push is refused `contention` (retried by clients) before the request times out.
     let commands = CommandService(

@@ -41,6 +41,10 @@ public struct ServerConfiguration: Sendable {
     /// The nice value (0-19) of those threads on Linux (``PasswordHasher/serverNice``): above 0,
     /// the process's threads serving other requests are scheduled before bcrypt.
     public var passwordNice: Int = PasswordHasher.serverNice
+    /// A cgroup directory (Linux) the password threads move into at start (`PasswordHasher`'s
+    /// `cgroup`), so that bcrypt is weighed as a group of its own, with that cgroup's CPU weight,
+    /// instead of as part of the server process; `nil` (default): none. See docs/operations.md.
+    public var passwordCgroup: String?
     /// The most mutations in one push.
     public var maxPushBatch: Int = 100
     /// The most groups of pushes applied at once; pushes of other devices arriving while all are

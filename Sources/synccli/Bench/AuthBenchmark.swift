@@ -24,6 +24,11 @@ struct AuthBenchmark: Sendable {
         /// Nice value of the server's password threads (`--password-nice`, by default
         /// `PasswordHasher.serverNice`); the baseline's threads run at the same.
         var password_nice: Int
+        /// The server's `--password-cgroup`, where the baseline's threads run too; absent: none.
+        var password_cgroup: String?
+        /// The server's threads listed in that cgroup's thread file at the end of the storms
+        /// (its password threads when the placement worked); 0 without a cgroup.
+        var server_threads_in_cgroup: Int
         /// Threads the baseline verified on: one per core.
         var bcrypt_threads: Int
         /// Concurrent sign-in clients of the storm.
@@ -87,6 +92,8 @@ struct AuthBenchmark: Sendable {
     let passwordThreads: Int?
     /// The server's `--password-nice`, and the baseline's threads'.
     let passwordNice: Int
+    /// The server's `--password-cgroup`, and the baseline's threads'.
+    let passwordCgroup: String?
     let logger: Logger
 
     /// The time a storm runs before its pulls are measured, so that the password queue is full.
@@ -103,6 +110,7 @@ struct AuthBenchmark: Sendable {
             let server = try BenchServerProcess(
                 databaseURL: url.description, port: port, secret: secret, maximumConnections: clients + pullClients + 16,
                 extraArguments: (passwordThreads.map { ["--password-threads", String($0)] } ?? []) + ["--password-nice", String(passwordNice)]
+                    + (passwordCgroup.map { ["--password-cgroup", $0] } ?? [])
             )
             do {
                 try await server.waitUntilReady()
@@ -168,7 +176,8 @@ struct AuthBenchmark: Sendable {
         var quiet: [Double] = []
         var stormed: [Double] = []
         var pullErrors = 0
-        let hasher = PasswordHasher(threads: cores, maxQueued: cores, nice: passwordNice)
+        let hasher = PasswordHasher(threads: cores, maxQueued: cores, nice: passwordNice, cgroup: passwordCgroup)
+        if let error = hasher.cgroupError { throw CLIFailure(.benchmarkFailed, "the baseline's threads: \(error)") }
         do {
             for round in 1...rounds {
                 // Sessions last 15 minutes: sign the pullers in again for each round, on their own devices.
@@ -210,6 +219,7 @@ struct AuthBenchmark: Sendable {
             try? await hasher.shutdown()
             throw error
         }
+        let serverThreadsInCgroup = passwordCgroup.map { Self.threads(of: serverPID, listedIn: $0) } ?? 0
         quiet.sort()
         stormed.sort()
         let logins = storm.outcomes
@@ -222,6 +232,7 @@ struct AuthBenchmark: Sendable {
         let stormP99 = Percentile.of(stormed, 0.99)
         return Report(
             cores: cores, cost: cost, server_password_threads: passwordThreads ?? PasswordHasher.defaultThreads, password_nice: passwordNice,
+            password_cgroup: passwordCgroup, server_threads_in_cgroup: serverThreadsInCgroup,
             bcrypt_threads: cores,
             clients: clients, seconds: seconds, rounds: rounds, bcrypt_per_s: round3(bcryptRate), bcrypt_verifies: baseline.verifies,
             logins_per_s: round3(loginRate), logins: logins.succeeded, login_ratio: round3(loginRate / max(bcryptRate, 0.001)),
@@ -311,6 +322,17 @@ struct AuthBenchmark: Sendable {
             }
             return all
         }
+    }
+
+    /// The threads of process `pid` whose IDs the thread file of cgroup `directory` lists
+    /// (`cgroup.threads`, else `tasks`); 0 when either cannot be read.
+    static func threads(of pid: Int32, listedIn directory: String) -> Int {
+        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let listed =
+            (try? String(contentsOfFile: base + "/cgroup.threads", encoding: .utf8))
+            ?? (try? String(contentsOfFile: base + "/tasks", encoding: .utf8)) ?? ""
+        let threads = Set((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? [])
+        return listed.split(separator: "\n").filter { threads.contains(String($0)) }.count
     }
 
     /// Waits until a pull of `session` returns its `pullRows` todos (the projection has caught up).

@@ -49,6 +49,13 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var passwordNice: Int = PasswordHasher.serverNice
 
+    @Option(
+        help: """
+            Cgroup directory (Linux) the password threads move into at start, e.g. one with a low cpu.weight (v2, threaded) \
+            or cpu.shares (v1), so that sign-ins do not delay PostgreSQL and other processes (docs/operations.md). Default: none.
+            """)
+    var passwordCgroup: String?
+
     @Option(help: "Most active push devices per user (1-1000).")
     var maxDevicesPerUser: Int = 20
 
@@ -99,6 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...16).contains(pushDispatchers) else { throw ValidationError("--push-dispatchers must be 0-16") }
         if let passwordThreads, !(1...64).contains(passwordThreads) { throw ValidationError("--password-threads must be 1-64") }
         guard (0...19).contains(passwordNice) else { throw ValidationError("--password-nice must be 0-19") }
+        if let passwordCgroup, passwordCgroup.isEmpty { throw ValidationError("--password-cgroup must name a directory") }
         guard (1...1000).contains(maxDevicesPerUser) else { throw ValidationError("--max-devices-per-user must be 1-1000") }
         guard (1...64).contains(pushGroups) else { throw ValidationError("--push-groups must be 1-64") }
         guard (1...600).contains(requestDeadline) else { throw ValidationError("--request-deadline must be 1-600 seconds") }
@@ -137,6 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.pushDispatchers = pushDispatchers
         configuration.passwordThreads = passwordThreads
         configuration.passwordNice = passwordNice
+        configuration.passwordCgroup = passwordCgroup
         configuration.maxDevicesPerUser = maxDevicesPerUser
         configuration.pushCombinedGroups = pushGroups
         configuration.requestDeadline = .seconds(requestDeadline)

@@ -13,7 +13,8 @@ struct BenchAuthCommand: AsyncParsableCommand {
         discussion: """
             In a fresh database (<database>_bench_auth by default, dropped and created anew), starts this binary \
             as `synccli serve` on --port as a separate process (its default password pool: one thread per core, \
-            unless --password-threads; nice value 10, unless --password-nice), registers one user per storm client and per pulling client through \
+            unless --password-threads; nice value 10, unless --password-nice; in the cgroup of --password-cgroup, \
+            if given), registers one user per storm client and per pulling client through \
             `POST /v1/auth/register` (so their passwords are hashed at the server's bcrypt cost, read back from a \
             stored hash), gives each pulling client --pull-rows todos, then measures, for --seconds each in all, \
             cut into --rounds slices taken in turn (bcrypt, quiet, storm, bcrypt, …):
@@ -45,6 +46,7 @@ struct BenchAuthCommand: AsyncParsableCommand {
               synccli bench auth --seconds 20 --rounds 4 --json | tail -1 | jq .login_ratio
               synccli bench auth --clients 64 --password-threads 1
               synccli bench auth --password-nice 0     # the password threads at the server's own priority
+              synccli bench auth --password-cgroup /sys/fs/cgroup/cpu/tidemark-passwords   # see docs/operations.md
             """
     )
 
@@ -54,10 +56,10 @@ struct BenchAuthCommand: AsyncParsableCommand {
     var clients: Int = 32
 
     @Option(help: "Seconds of each measurement (bcrypt alone, quiet pulls, storm), all rounds together (1-600).")
-    var seconds: Double = 10
+    var seconds: Double = 15
 
     @Option(help: "Slices each measurement is cut into, taken in turn with the others (1-20; at least 1 s each).")
-    var rounds: Int = 2
+    var rounds: Int = 3
 
     @Option(help: "Signed-in clients pulling during the quiet and the storm measurements (1-64).")
     var pullClients: Int = 2
@@ -73,6 +75,9 @@ struct BenchAuthCommand: AsyncParsableCommand {
 
     @Option(help: "The server's --password-nice, and the nice value of the baseline's threads (0-19).")
     var passwordNice: Int = PasswordHasher.serverNice
+
+    @Option(help: "The server's --password-cgroup, also the cgroup of the baseline's threads (default: none).")
+    var passwordCgroup: String?
 
     @Option(help: "Port of the benchmark server (1024-65535).")
     var port: Int = 18_092
@@ -96,6 +101,7 @@ struct BenchAuthCommand: AsyncParsableCommand {
         guard (1...1000).contains(pullRows) else { throw ValidationError("--pull-rows must be 1-1000") }
         if let passwordThreads, !(1...64).contains(passwordThreads) { throw ValidationError("--password-threads must be 1-64") }
         guard (0...19).contains(passwordNice) else { throw ValidationError("--password-nice must be 0-19") }
+        if let passwordCgroup, passwordCgroup.isEmpty { throw ValidationError("--password-cgroup must name a directory") }
         guard (1024...65_535).contains(port) else { throw ValidationError("--port must be 1024-65535") }
     }
 
@@ -104,7 +110,7 @@ struct BenchAuthCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "synccli.bench")
         let benchmark = AuthBenchmark(
             clients: clients, seconds: seconds, rounds: rounds, pullClients: pullClients, pullIntervalMs: pullIntervalMs, pullRows: pullRows,
-            port: port, passwordThreads: passwordThreads, passwordNice: passwordNice, logger: logger
+            port: port, passwordThreads: passwordThreads, passwordNice: passwordNice, passwordCgroup: passwordCgroup, logger: logger
         )
         let name = benchDatabase ?? "\(base.database)_bench_auth"
         let report = try await CLIFailure.reporting {
@@ -112,7 +118,8 @@ struct BenchAuthCommand: AsyncParsableCommand {
         }
         print(
             """
-            bcrypt alone   \(report.bcrypt_per_s) verifies/s on \(report.bcrypt_threads) threads (\(report.cores) cores, cost \(report.cost), nice \(report.password_nice)); \
+            bcrypt alone   \(report.bcrypt_per_s) verifies/s on \(report.bcrypt_threads) threads (\(report.cores) cores, cost \(report.cost), nice \(report.password_nice)\
+            \(report.password_cgroup.map { ", cgroup \($0): \(report.server_threads_in_cgroup) of the server's threads" } ?? "")); \
             \(report.bcrypt_cpu_cores) cores' worth of CPU (the server's in the storm: \(report.storm_server_cpu_cores)); \
             per second of CPU: \(report.bcrypt_per_cpu_s) verifies, \(report.logins_per_server_cpu_s) logins (ratio \(report.login_cpu_ratio))
             logins         \(report.logins_per_s)/s at \(report.clients) clients (server: \(report.server_password_threads) password threads); \
