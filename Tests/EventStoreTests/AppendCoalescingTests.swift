@@ -133,7 +133,7 @@ struct AppendCoalescingTests {
         let configuration = EventStoreConfiguration(appendStatements: 3, appendStatementsAnySize: 1, appendStatementMinEvents: 3)
         try await withFreshStore(configuration: configuration) { store, _ in
             let coalescer = try #require(store.coalescer)
-            try await Self.whileHolding(store, events: 1) {
+            try await Self.whileHolding(store, events: 1) { _ in
                 // One statement is in flight (it waits on an open transaction), so single events wait…
                 let a = Task { try await store.append(to: Fixtures.stream(), expected: .noStream, events: Fixtures.events(1)) }
                 try await Self.until { await coalescer.waitingCount == 1 }
@@ -153,29 +153,36 @@ struct AppendCoalescingTests {
         }
     }
 
-    @Test("beyond appendStatementsAnySize, a batch waits while appendEventsInFlight events are in flight")
+    @Test("beyond appendStatementsAnySize, the first further statement starts whatever is in flight; the next waits while appendEventsInFlight events are")
     func eventsInFlightBound() async throws {
         let configuration = EventStoreConfiguration(
             appendStatements: 4, appendStatementsAnySize: 1, appendStatementMinEvents: 1, appendEventsInFlight: 5
         )
         try await withFreshStore(configuration: configuration) { store, _ in
             let coalescer = try #require(store.coalescer)
-            let waiting = try await Self.whileHolding(store, events: 5) {
-                // Five events in flight: a batch of two waits for them.
+            let (second, waiting) = try await Self.whileHolding(store, events: 5) { held in
+                // Five events in flight, but only one statement: a second starts (so that one can
+                // run while the other commits), and blocks on the same open transaction.
+                let second = Task { try await store.append(to: held, expected: .any, events: Fixtures.events(2)) }
+                try await Self.until { await coalescer.runningCount == 2 }
+                // Seven events and two statements in flight: a third statement waits.
                 let batch = Task { try await store.append(to: Fixtures.stream(), expected: .noStream, events: Fixtures.events(2)) }
                 try await Self.until { await coalescer.waitingCount == 1 }
-                #expect(await coalescer.runningCount == 1)
-                return batch
+                #expect(await coalescer.runningCount == 2)
+                return (second, batch)
             }
+            #expect(try await second.value.positions.count == 2)
             #expect(try await waiting.value.streamVersion == 2)
-            #expect(await coalescer.peakEvents == 5)
+            #expect(await coalescer.peakEvents == 7)
         }
     }
 
     /// Runs `body` while one append statement of `events` events is in flight: it waits on another
-    /// transaction's uncommitted event until `body` returns. Then lets it finish.
+    /// transaction's uncommitted event of the stream passed to `body` until `body` returns. Then
+    /// lets it finish. (Other appends `body` makes to that stream block as well, and may be
+    /// written before the held one.)
     static func whileHolding<T: Sendable>(
-        _ store: EventStore, events: Int, _ body: @Sendable () async throws -> T
+        _ store: EventStore, events: Int, _ body: @Sendable (StreamName) async throws -> T
     ) async throws -> T {
         let coalescer = try #require(store.coalescer)
         let blocker = Fixtures.stream()
@@ -193,14 +200,15 @@ struct AppendCoalescingTests {
         try await Self.until { await coalescer.runningCount == 1 }
         let result: T
         do {
-            result = try await body()
+            result = try await body(blocker)
         } catch {
             openGate.finish()
             throw error
         }
         openGate.finish()
         try await holder.value
-        #expect(try await blocked.value.streamVersion == Int64(1 + events))
+        let held = try await blocked.value
+        #expect(held.positions.count == events && held.streamVersion >= Int64(1 + events))
         return result
     }
 

@@ -68,6 +68,24 @@ struct AppendInFlightTests {
         #expect(Self.group(bound, waiting) == nil)
     }
 
+    @Test("the first statement beyond anySize starts whatever is in flight, if it carries minEvents; the next waits for the event limit")
+    func secondStatementIgnoresEventLimit() {
+        var bound = AppendInFlight(statementLimit: 8, anySize: 1, minEvents: 4, eventLimit: 1000, eventsPerStatement: 1000)
+        bound.start(events: 1000)
+        // One statement of 1,000 events in flight: a second may run while it commits…
+        #expect(!bound.admits(3))
+        #expect(bound.admits(4))
+        let batches = (0..<12).map { _ in Queued(stream: Fixtures.stream(), count: 100) }
+        #expect(Self.group(bound, batches) == Array(0..<10))
+        bound.start(events: 1000)
+        // …but not a third while 2,000 are in flight, however large.
+        #expect(!bound.admits(1000))
+        #expect(Self.group(bound, batches) == nil)
+        bound.end(events: 1000)
+        bound.end(events: 1000)
+        #expect(bound.statements == 0 && bound.events == 0)
+    }
+
     @Test("with nothing in flight, even an append larger than every limit starts")
     func nothingInFlight() {
         let bound = AppendInFlight(statementLimit: 1, anySize: 1, minEvents: 8, eventLimit: 10, eventsPerStatement: 10)

@@ -36,9 +36,10 @@ public struct EventStoreConfiguration: Sendable, Hashable {
     /// (default 4); the n-th further one carries at least n times as many. Smaller appends wait and
     /// gather into one statement.
     public var appendStatementMinEvents: Int
-    /// Once ``appendStatementsAnySize`` append statements are in flight, a further one starts only
+    /// Beyond ``appendStatementsAnySize`` and one more, a further append statement starts only
     /// while fewer events than this are in flight (default 1,000): many writers of batches share a
-    /// few large statements instead of crowding the server's cores and index pages.
+    /// few large statements instead of crowding the server's cores and index pages. (The one more
+    /// is exempt so that a statement can run while a large one commits.)
     public var appendEventsInFlight: Int
     /// The most events one coalesced statement carries (default 1,000).
     public var maxCoalescedEvents: Int

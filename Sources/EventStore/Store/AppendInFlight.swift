@@ -40,8 +40,13 @@ struct AppendInFlight: Sendable, Equatable {
     }
 
     /// Whether a statement of `count` events may start now.
+    ///
+    /// The first statement beyond ``anySize`` is not held back by ``eventLimit`` (it still needs
+    /// ``minEvents``): with one statement of 1,000 events in flight, a second must be able to run
+    /// while the first commits, or the server works on one core.
     func admits(_ count: Int) -> Bool {
-        statements < anySize || (statements < statementLimit && count >= eventsNeeded && events < eventLimit)
+        statements < anySize
+            || (statements < statementLimit && count >= eventsNeeded && (events < eventLimit || statements == anySize))
     }
 
     /// The next statement's appends, as indices into `queue` (in arrival order), or `nil` when
