@@ -128,7 +128,9 @@ struct AppendCoalescingTests {
         }
     }
 
-    @Test("beyond appendStatementsAnySize, single appends wait until they are appendStatementMinEvents, then share one statement; a batch of that size starts at once")
+    @Test(
+        "beyond appendStatementsAnySize, single appends wait until they are appendStatementMinEvents, then share one statement; a batch of that size starts at once"
+    )
     func smallAppendsGather() async throws {
         let configuration = EventStoreConfiguration(appendStatements: 3, appendStatementsAnySize: 1, appendStatementMinEvents: 3)
         try await withFreshStore(configuration: configuration) { store, _ in

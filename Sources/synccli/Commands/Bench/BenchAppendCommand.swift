@@ -64,6 +64,10 @@ struct BenchAppendCommand: AsyncParsableCommand {
         _ = try parsedList(batches, name: "batches")
         guard seconds >= 0.5, seconds <= 600 else { throw ValidationError("--seconds must be 0.5-600") }
         guard (1...1000).contains(appendStatements) else { throw ValidationError("--append-statements must be 1-1000") }
+        guard (1...1000).contains(appendAnySize) else { throw ValidationError("--append-any-size must be 1-1000") }
+        guard (1...100_000).contains(appendMinEvents) else { throw ValidationError("--append-min-events must be 1-100000") }
+        guard (1...1_000_000).contains(appendEvents) else { throw ValidationError("--append-events must be 1-1000000") }
+        guard (1...100_000).contains(coalescedEvents) else { throw ValidationError("--coalesced-events must be 1-100000") }
         guard (1...100).contains(rounds) else { throw ValidationError("--rounds must be 1-100") }
         guard seconds / Double(rounds) >= 0.25 else { throw ValidationError("--seconds / --rounds must be at least 0.25 s per slice") }
     }
