@@ -187,28 +187,18 @@ struct AppendCoalescingTests {
         _ store: EventStore, events: Int, _ body: @Sendable (StreamName) async throws -> T
     ) async throws -> T {
         let coalescer = try #require(store.coalescer)
-        let blocker = Fixtures.stream()
-        let (inserted, insertedSignal) = AsyncStream<Void>.makeStream()
-        let (gate, openGate) = AsyncStream<Void>.makeStream()
-        let holder = Task {
-            try await store.transaction { tx in
-                try await tx.append(to: blocker, expected: .noStream, events: [Fixtures.event()])
-                insertedSignal.finish()
-                for await _ in gate {}
-            }
-        }
-        for await _ in inserted {}
+        let open = await OpenTransaction.begin(on: store)
+        let blocker = open.stream
         let blocked = Task { try await store.append(to: blocker, expected: .any, events: Fixtures.events(events)) }
         try await Self.until { await coalescer.runningCount == 1 }
         let result: T
         do {
             result = try await body(blocker)
         } catch {
-            openGate.finish()
+            open.release()
             throw error
         }
-        openGate.finish()
-        try await holder.value
+        try await open.end()
         let held = try await blocked.value
         #expect(held.positions.count == events && held.streamVersion >= Int64(1 + events))
         return result
@@ -218,17 +208,8 @@ struct AppendCoalescingTests {
     func statementDeadline() async throws {
         let configuration = EventStoreConfiguration(appendStatements: 1, appendStatementDeadline: .milliseconds(300))
         try await withFreshStore(configuration: configuration) { store, _ in
-            let blocker = Fixtures.stream(), other = Fixtures.stream()
-            let (inserted, insertedSignal) = AsyncStream<Void>.makeStream()
-            let (gate, openGate) = AsyncStream<Void>.makeStream()
-            let holder = Task {
-                try await store.transaction { tx in
-                    try await tx.append(to: blocker, expected: .noStream, events: [Fixtures.event()])
-                    insertedSignal.finish()
-                    for await _ in gate {}
-                }
-            }
-            for await _ in inserted {}
+            let open = await OpenTransaction.begin(on: store)
+            let blocker = open.stream, other = Fixtures.stream()
             // This append waits on the open transaction's version 1 and holds the only slot.
             let coalescer = try #require(store.coalescer)
             let blocked = Task { try await store.append(to: blocker, expected: .any, events: [Fixtures.event()]) }
@@ -241,8 +222,7 @@ struct AppendCoalescingTests {
             }
             #expect(free??.streamVersion == 1, "an append waited behind a statement past its deadline")
             #expect(try await store.version(of: blocker) == 0)
-            openGate.finish()
-            try await holder.value
+            try await open.end()
             #expect(try await blocked.value.streamVersion == 2)
             #expect(try await store.readAll(stream: blocker).count == 2)
         }
@@ -270,18 +250,10 @@ struct AppendCoalescingTests {
         _ store: EventStore, _ appends: [@Sendable () async throws -> AppendResult]
     ) async throws -> [Result<AppendResult, any Error>] {
         let coalescer = try #require(store.coalescer)
-        let blocker = Fixtures.stream()
-        let (inserted, insertedSignal) = AsyncStream<Void>.makeStream()
-        let (gate, openGate) = AsyncStream<Void>.makeStream()
+        let open = await OpenTransaction.begin(on: store)
+        let blocker = open.stream
         return try await withThrowingTaskGroup(of: Void.self) { holders in
-            holders.addTask {
-                try await store.transaction { tx in
-                    try await tx.append(to: blocker, expected: .noStream, events: [Fixtures.event()])
-                    insertedSignal.finish()
-                    for await _ in gate {}
-                }
-            }
-            for await _ in inserted {}
+            holders.addTask { try await open.holder.value }
             // Holds the only slot: it waits on the open transaction's version 1.
             holders.addTask { _ = try await store.append(to: blocker, expected: .any, events: [Fixtures.event()]) }
             try await Self.until { await coalescer.runningCount == 1 }
@@ -292,7 +264,7 @@ struct AppendCoalescingTests {
                     }
                     try await Self.until { await coalescer.waitingCount == index + 1 }
                 }
-                openGate.finish()
+                open.release()
                 var answers = [Result<AppendResult, any Error>?](repeating: nil, count: appends.count)
                 for try await (index, answer) in group { answers[index] = answer }
                 return answers.compactMap { $0 }

@@ -35,16 +35,16 @@ final class ServeProcess: Sendable {
     /// The child's output so far (for failure messages).
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
-    /// Creates a database with the tenant `tenantCode`, starts `synccli serve --port 0` on it and
-    /// waits until it listens; runs `body`; stops the child and drops the database.
-    static func with(tenantCode: String = "acme", _ body: (ServeProcess) async throws -> Void) async throws {
+    /// Creates a database with the tenant `tenantCode`, starts `synccli serve --port 0` on it (with
+    /// `arguments` added) and waits until it listens; runs `body`; stops the child and drops the database.
+    static func with(tenantCode: String = "acme", arguments: [String] = [], _ body: (ServeProcess) async throws -> Void) async throws {
         let database = try await TestDatabase.create(prefix: "serve", from: .server)
         try await withCleanUp {
             try await withStore(url: database.url) { store in
                 try await CommandService(store: store, passwordCost: 4).createTenant(
                     TenantID(), name: "Tenant \(tenantCode)", code: tenantCode, envelope: CommandEnvelope(principal: .system(tenantID: nil)))
             }
-            let server = try await start(database: database)
+            let server = try await start(database: database, arguments: arguments)
             try await withCleanUp {
                 try await body(server)
             } cleanUp: {
@@ -55,7 +55,7 @@ final class ServeProcess: Sendable {
         }
     }
 
-    private static func start(database: TestDatabase) async throws -> ServeProcess {
+    private static func start(database: TestDatabase, arguments: [String]) async throws -> ServeProcess {
         let binary = try SyncCLI.binary()
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
@@ -63,7 +63,8 @@ final class ServeProcess: Sendable {
         let process = Process()
         process.executableURL = binary
         // Without the per-device limits, so hostile probes reach the parsers instead of a 429.
-        process.arguments = ["serve", "--port", "0", "--shutdown-grace", "10", "--push-dispatchers", "0", "--max-connections", "6", "--no-request-limits"]
+        process.arguments =
+            ["serve", "--port", "0", "--shutdown-grace", "10", "--push-dispatchers", "0", "--max-connections", "6", "--no-request-limits"] + arguments
         process.environment = try SyncCLI.environment(
             database: database.url.database, extra: ["TIDEMARK_JWT_SECRET": secret, "LOG_LEVEL": "info"]
         )
